@@ -1,0 +1,1201 @@
+//! The net effect of a migration, object by object.
+//!
+//! `upgrade()` then `downgrade()` must leave every table, column, index,
+//! constraint, enum type and table's rows the migration touches as it found them.
+//! This module runs both op lists over a *symbolic* schema: nothing is known
+//! about the database beforehand, and every op teaches something about what was
+//! there (a `create_index` says the index was absent; a `drop_column` with its
+//! definition says what the column looked like; `existing_type` says what the
+//! type was). After both lists have run, each object the migration touched is
+//! compared with what was learned about it. What the text cannot prove (an
+//! `alter_column` without `existing_*`, a `drop_table` without definition,
+//! opaque `execute`/`run`) is accepted and left to `verify` and the stairway test.
+//!
+//! The same pass reports ops that cannot apply given what is known (dropping an
+//! index twice, indexing a column the table does not have) and the safety lints.
+
+use crate::model::*;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Which op list a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Upgrade,
+    Downgrade,
+}
+
+/// Safety lints: errors unless allowed per op or per migration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lint {
+    /// `add_column(... nullable = false)` without `server_default` on a table the
+    /// migration did not create: fails as soon as the table has a row.
+    NotNullWithoutDefault,
+    /// `drop_table` / `drop_column` of an existing object in `upgrade()`: data loss.
+    Destructive,
+}
+
+impl Lint {
+    /// The name used in `allow(...)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lint::NotNullWithoutDefault => "not_null_without_default",
+            Lint::Destructive => "destructive",
+        }
+    }
+
+    /// Every lint, for parsing `allow(...)`.
+    pub const ALL: [Lint; 2] = [Lint::NotNullWithoutDefault, Lint::Destructive];
+
+    /// Parses a lint name.
+    pub fn parse(s: &str) -> Option<Lint> {
+        Self::ALL.into_iter().find(|l| l.name() == s)
+    }
+}
+
+/// What kind of problem a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    /// The downgrade leaves an object behind or does not restore it.
+    Existence,
+    /// An object is restored with a different definition.
+    Definition,
+    /// An op cannot apply to the schema as the earlier ops left it.
+    CannotApply,
+    /// A safety lint.
+    Lint(Lint),
+}
+
+/// One problem, located on an op.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub side: Side,
+    /// Index of the op in its list.
+    pub op: usize,
+    /// The sub-object the finding is about, when the op defines several
+    /// (a column of `create_table`).
+    pub object: Option<String>,
+    /// The argument that differs (`type`, `columns`, `ondelete`, ...).
+    pub field: Option<&'static str>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Runs `upgrade` then `downgrade` symbolically and reports every finding.
+pub fn analyze(upgrade: &[Op], downgrade: &[Op]) -> Vec<Finding> {
+    let mut sim = Sim::default();
+    for (i, op) in upgrade.iter().enumerate() {
+        sim.apply(Side::Upgrade, i, op);
+    }
+    for (i, op) in downgrade.iter().enumerate() {
+        sim.apply(Side::Downgrade, i, op);
+    }
+    sim.finish()
+}
+
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Table(TableRef),
+    Column(TableRef, Str),
+    Index(Option<Str>, Str),
+    Constraint(TableRef, Str),
+    Enum(Option<Str>, Str),
+    Rows(TableRef),
+}
+
+impl Key {
+    fn table(&self) -> Option<&TableRef> {
+        match self {
+            Key::Column(t, _) | Key::Constraint(t, _) | Key::Rows(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn reparent(&self, t: &TableRef) -> Key {
+        match self {
+            Key::Column(_, c) => Key::Column(t.clone(), c.clone()),
+            Key::Constraint(_, c) => Key::Constraint(t.clone(), c.clone()),
+            Key::Rows(_) => Key::Rows(t.clone()),
+            other => other.clone(),
+        }
+    }
+
+    fn short_name(&self) -> Option<String> {
+        match self {
+            Key::Column(_, n) | Key::Constraint(_, n) | Key::Index(_, n) | Key::Enum(_, n) => {
+                Some(n.to_string())
+            }
+            Key::Table(_) | Key::Rows(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Table(t) => write!(f, "table `{t}`"),
+            Key::Column(t, c) => write!(f, "column `{t}.{c}`"),
+            Key::Index(_, n) => write!(f, "index `{n}`"),
+            Key::Constraint(t, n) => write!(f, "constraint `{n}` on `{t}`"),
+            Key::Enum(_, n) => write!(f, "enum type `{n}`"),
+            Key::Rows(t) => write!(f, "the rows of `{t}`"),
+        }
+    }
+}
+
+/// Attribute name to value; `None` is "changed, to a value the text does not say".
+type Attrs = BTreeMap<&'static str, Option<String>>;
+
+#[derive(Clone, Debug, PartialEq)]
+enum State {
+    /// Whatever was at this key (or at another key, after a rename) before the
+    /// migration, unchanged.
+    Orig(Key),
+    Absent,
+    /// Present with these attributes; the others are those of the original
+    /// object `rest`, or unknown when `rest` is `None` (created by an op).
+    Present { attrs: Attrs, rest: Option<Key> },
+}
+
+type At = (Side, usize);
+
+#[derive(Clone, Debug)]
+struct Slot {
+    /// What was learned about the original object at this key.
+    base_exists: Option<bool>,
+    base: BTreeMap<&'static str, String>,
+    cur: State,
+    /// For indexes: the table they belong to.
+    parent: Option<TableRef>,
+    /// For indexes and constraints: the columns they cover now.
+    columns: Vec<Str>,
+    created_by: Option<At>,
+    removed_by: Option<At>,
+    attr_by: BTreeMap<&'static str, At>,
+}
+
+#[derive(Default)]
+struct Sim {
+    slots: BTreeMap<Key, Slot>,
+    findings: Vec<Finding>,
+    opaque_seen: bool,
+    any_opaque: bool,
+    at: Option<At>,
+}
+
+enum Expect {
+    Present,
+    Absent,
+}
+
+impl Sim {
+    fn at(&self) -> At {
+        self.at.expect("set by apply")
+    }
+
+    /// The slot for `key`, materialised from its table's state when new.
+    fn slot(&mut self, key: &Key) -> &mut Slot {
+        if !self.slots.contains_key(key) {
+            let parent = key.table().cloned();
+            let (cur, base_exists) = match &parent {
+                None => (State::Orig(key.clone()), None),
+                Some(t) => {
+                    let table_key = Key::Table(t.clone());
+                    let table = self.slot(&table_key).clone();
+                    match &table.cur {
+                        State::Orig(k) | State::Present { rest: Some(k), .. } => {
+                            let orig_table = match k {
+                                Key::Table(t) => t.clone(),
+                                _ => t.clone(),
+                            };
+                            let base = (table.base_exists == Some(false)).then_some(false);
+                            (State::Orig(key.reparent(&orig_table)), base)
+                        }
+                        State::Absent | State::Present { rest: None, .. } => {
+                            let base = (table.base_exists == Some(false)).then_some(false);
+                            (State::Absent, base)
+                        }
+                    }
+                }
+            };
+            self.slots.insert(
+                key.clone(),
+                Slot {
+                    base_exists,
+                    base: BTreeMap::new(),
+                    cur,
+                    parent,
+                    columns: Vec::new(),
+                    created_by: None,
+                    removed_by: None,
+                    attr_by: BTreeMap::new(),
+                },
+            );
+        }
+        self.slots.get_mut(key).expect("inserted above")
+    }
+
+    fn cannot_apply(&mut self, object: Option<String>, message: String, help: Option<String>) {
+        if self.opaque_seen {
+            // An `execute` or `run` earlier may have made it right.
+            return;
+        }
+        let (side, op) = self.at();
+        self.findings.push(Finding {
+            kind: FindingKind::CannotApply,
+            side,
+            op,
+            object,
+            field: None,
+            message,
+            help,
+        });
+    }
+
+    fn lint(&mut self, lint: Lint, object: Option<String>, message: String, help: String) {
+        let (side, op) = self.at();
+        self.findings.push(Finding {
+            kind: FindingKind::Lint(lint),
+            side,
+            op,
+            object,
+            field: None,
+            message,
+            help: Some(help),
+        });
+    }
+
+    /// Checks that `key` is present or absent as the op needs, learning about
+    /// the original object when it has not been touched yet. Returns whether
+    /// the op may go on.
+    fn expect(&mut self, key: &Key, expect: Expect) -> bool {
+        let cur = self.slot(key).cur.clone();
+        match (cur, expect) {
+            (State::Orig(k), Expect::Present) => {
+                let s = self.slot(&k);
+                if s.base_exists == Some(false) {
+                    self.cannot_apply(
+                        key.short_name(),
+                        format!("{key} does not exist at this point"),
+                        None,
+                    );
+                    return false;
+                }
+                s.base_exists = Some(true);
+                true
+            }
+            (State::Orig(k), Expect::Absent) => {
+                let s = self.slot(&k);
+                if s.base_exists == Some(true) {
+                    self.cannot_apply(key.short_name(), format!("{key} already exists"), None);
+                    return false;
+                }
+                s.base_exists = Some(false);
+                true
+            }
+            (State::Present { .. }, Expect::Present) | (State::Absent, Expect::Absent) => true,
+            (State::Absent, Expect::Present) => {
+                let removed = self.slot(key).removed_by;
+                let why = match removed {
+                    Some((side, _)) => format!(
+                        "{key} does not exist at this point: an earlier op in {} removes it",
+                        side_fn(side)
+                    ),
+                    None => format!("{key} does not exist at this point"),
+                };
+                self.cannot_apply(key.short_name(), why, None);
+                false
+            }
+            (State::Present { .. }, Expect::Absent) => {
+                self.cannot_apply(
+                    key.short_name(),
+                    format!("{key} already exists at this point"),
+                    None,
+                );
+                false
+            }
+        }
+    }
+
+    /// Records what the op states about the original object's attribute
+    /// (a `drop_*` with its definition, or an `existing_*`).
+    fn learn(&mut self, key: &Key, name: &'static str, value: String) {
+        let cur = self.slot(key).cur.clone();
+        let orig = match cur {
+            State::Orig(k) => Some(k),
+            State::Present { attrs, rest } if !attrs.contains_key(name) => rest,
+            _ => None,
+        };
+        if let Some(k) = orig {
+            self.slot(&k).base.entry(name).or_insert(value);
+        }
+    }
+
+    fn learn_all(&mut self, key: &Key, attrs: &[(&'static str, String)]) {
+        for (n, v) in attrs {
+            self.learn(key, n, v.clone());
+        }
+    }
+
+    fn create(&mut self, key: &Key, attrs: Vec<(&'static str, String)>, columns: Vec<Str>) {
+        if !self.expect(key, Expect::Absent) {
+            return;
+        }
+        let at = self.at();
+        let s = self.slot(key);
+        s.cur = State::Present {
+            attrs: attrs.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+            rest: None,
+        };
+        s.columns = columns;
+        s.created_by = Some(at);
+        s.attr_by.clear();
+    }
+
+    fn remove(&mut self, key: &Key, stated: &[(&'static str, String)]) -> bool {
+        if !self.expect(key, Expect::Present) {
+            return false;
+        }
+        self.learn_all(key, stated);
+        let at = self.at();
+        let s = self.slot(key);
+        s.cur = State::Absent;
+        s.removed_by = Some(at);
+        true
+    }
+
+    /// Changes one attribute of a present object.
+    fn set_attr(&mut self, key: &Key, name: &'static str, value: Option<String>) {
+        let at = self.at();
+        let s = self.slot(key);
+        match &mut s.cur {
+            State::Orig(k) => {
+                let k = k.clone();
+                s.cur = State::Present {
+                    attrs: BTreeMap::from([(name, value)]),
+                    rest: Some(k),
+                };
+            }
+            State::Present { attrs, .. } => {
+                attrs.insert(name, value);
+            }
+            State::Absent => return,
+        }
+        s.attr_by.insert(name, at);
+    }
+
+    fn attr(&self, key: &Key, name: &str) -> Option<String> {
+        match &self.slots.get(key)?.cur {
+            State::Present { attrs, .. } => attrs.get(name).cloned().flatten(),
+            _ => None,
+        }
+    }
+
+    /// Keys of the tracked objects that belong to `table` (indexes by parent).
+    fn children(&self, table: &TableRef) -> Vec<Key> {
+        self.slots
+            .iter()
+            .filter(|(k, s)| match k {
+                Key::Index(..) => s.parent.as_ref() == Some(table),
+                other => other.table() == Some(table),
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    fn is_fresh(&mut self, table: &TableRef) -> bool {
+        matches!(
+            self.slot(&Key::Table(table.clone())).cur,
+            State::Present { rest: None, .. }
+        )
+    }
+
+    fn is_original(&mut self, key: &Key) -> bool {
+        matches!(self.slot(key).cur, State::Orig(_))
+    }
+
+    fn table_exists(&mut self, table: &TableRef) -> bool {
+        self.expect(&Key::Table(table.clone()), Expect::Present)
+    }
+
+    // -- ops ----------------------------------------------------------------
+
+    fn apply(&mut self, side: Side, index: usize, op: &Op) {
+        self.at = Some((side, index));
+        match op {
+            Op::CreateTable(t) => self.create_table(t),
+            Op::DropTable { table, definition } => self.drop_table(table, definition.as_ref()),
+            Op::RenameTable { schema, old, new } => {
+                let old = TableRef {
+                    schema: schema.clone(),
+                    name: old.clone(),
+                };
+                let new = TableRef {
+                    schema: schema.clone(),
+                    name: new.clone(),
+                };
+                self.rename_table(&old, &new)
+            }
+            Op::AddColumn { table, column } => {
+                if !self.table_exists(table) {
+                    return;
+                }
+                if side == Side::Upgrade
+                    && !column.nullable
+                    && column.server_default.is_none()
+                    && !column.primary_key
+                    && !self.is_fresh(table)
+                {
+                    self.lint(
+                        Lint::NotNullWithoutDefault,
+                        Some(column.name.to_string()),
+                        format!(
+                            "adding NOT NULL column `{}.{}` without a `server_default` fails as soon as `{}` has a row",
+                            table, column.name, table.name
+                        ),
+                        "give it a `server_default`, or add it `nullable = true`, backfill, then `alter_column(nullable = false)` in a later migration; if the table is known to be empty, add `allow(not_null_without_default)`".into(),
+                    );
+                }
+                self.add_column(table, column);
+            }
+            Op::DropColumn {
+                table,
+                column,
+                definition,
+            } => self.drop_column(table, column, definition.as_ref()),
+            Op::AlterColumn(a) => self.alter_column(a),
+            Op::CreateIndex(i) => self.create_index(i),
+            Op::DropIndex {
+                table,
+                name,
+                definition,
+            } => {
+                let key = Key::Index(table.schema.clone(), name.clone());
+                if self.slots.get(&key).is_none_or(|s| s.parent.is_none()) {
+                    self.slot(&key).parent = Some(table.clone());
+                }
+                let stated = definition.as_ref().map(index_attrs).unwrap_or_default();
+                self.remove(&key, &stated);
+            }
+            Op::AddConstraint { table, constraint } => {
+                if self.table_exists(table) {
+                    self.add_constraint(table, constraint);
+                }
+            }
+            Op::DropConstraint {
+                table,
+                name,
+                kind,
+                definition,
+            } => {
+                let key = Key::Constraint(table.clone(), name.clone());
+                let mut stated = vec![("type", kind.alembic_name().to_string())];
+                if let Some(c) = definition {
+                    stated.extend(constraint_attrs(c));
+                }
+                self.remove(&key, &stated);
+            }
+            Op::CreateEnum(e) => self.create(&enum_key(e), enum_attrs(e), Vec::new()),
+            Op::DropEnum {
+                schema,
+                name,
+                definition,
+            } => {
+                let key = Key::Enum(schema.clone(), name.clone());
+                let stated = definition.as_ref().map(enum_attrs).unwrap_or_default();
+                self.remove(&key, &stated);
+            }
+            Op::AddEnumValue {
+                schema,
+                name,
+                value,
+                ..
+            } => {
+                let key = Key::Enum(schema.clone(), name.clone());
+                if self.expect(&key, Expect::Present) {
+                    let values = self.attr(&key, "values").map(|v| {
+                        let inner = v.trim_end_matches(']');
+                        format!("{inner}, {value:?}]")
+                    });
+                    self.set_attr(&key, "values", values);
+                }
+            }
+            Op::SetTableComment {
+                table,
+                comment,
+                existing,
+            } => {
+                let key = Key::Table(table.clone());
+                if self.expect(&key, Expect::Present) {
+                    if let Some(prev) = existing {
+                        self.learn(&key, "comment", opt_str(prev.as_deref()));
+                    }
+                    self.set_attr(&key, "comment", Some(opt_str(comment.as_deref())));
+                }
+            }
+            Op::BulkInsert { table, rows } => {
+                if !self.table_exists(table) {
+                    return;
+                }
+                for row in rows.iter() {
+                    for (col, _) in row.values.iter() {
+                        let key = Key::Column(table.clone(), col.clone());
+                        if matches!(self.slot(&key).cur, State::Absent) {
+                            self.cannot_apply(
+                                Some(col.to_string()),
+                                format!("`bulk_insert` sets column `{col}`, which `{table}` does not have at this point"),
+                                None,
+                            );
+                            return;
+                        }
+                    }
+                }
+                let key = Key::Rows(table.clone());
+                let at = self.at();
+                let s = self.slot(&key);
+                if s.created_by.is_none() {
+                    s.created_by = Some(at);
+                }
+                self.set_attr(&key, "rows", None);
+            }
+            Op::Execute(_) | Op::Run { .. } => {
+                self.opaque_seen = true;
+                self.any_opaque = true;
+            }
+        }
+    }
+
+    fn create_table(&mut self, t: &Table) {
+        let key = Key::Table(t.table.clone());
+        if !self.expect(&key, Expect::Absent) {
+            return;
+        }
+        // Children of a table that was absent: learn that they were absent too.
+        for child in table_children(t) {
+            self.create(&child.key, child.attrs, child.columns);
+            if let Some(p) = child.parent {
+                self.slot(&child.key).parent = Some(p);
+            }
+        }
+        for e in t.owned_enums() {
+            self.create(&enum_key(e), enum_attrs(e), Vec::new());
+        }
+        let rows = Key::Rows(t.table.clone());
+        self.slot(&rows);
+        let at = self.at();
+        let s = self.slot(&key);
+        s.cur = State::Present {
+            attrs: BTreeMap::from([("comment", Some(opt_str(t.comment.as_deref())))]),
+            rest: None,
+        };
+        s.created_by = Some(at);
+        let r = self.slot(&rows);
+        r.cur = State::Absent;
+    }
+
+    fn drop_table(&mut self, table: &TableRef, definition: Option<&Table>) {
+        let key = Key::Table(table.clone());
+        let original = self.is_original(&key);
+        if !self.expect(&key, Expect::Present) {
+            return;
+        }
+        if self.at().0 == Side::Upgrade && original {
+            self.lint(
+                Lint::Destructive,
+                None,
+                format!("`drop_table` deletes table `{table}` and every row in it"),
+                "if that is intended, add `allow(destructive)` to this op or to the migration".into(),
+            );
+        }
+        if let Some(t) = definition {
+            self.learn(&key, "comment", opt_str(t.comment.as_deref()));
+            for child in table_children(t) {
+                if self.expect(&child.key, Expect::Present) {
+                    self.learn_all(&child.key, &child.attrs);
+                }
+            }
+            for e in t.owned_enums() {
+                self.remove(&enum_key(e), &enum_attrs(e));
+            }
+        }
+        let at = self.at();
+        for child in self.children(table) {
+            let s = self.slot(&child);
+            if !matches!(s.cur, State::Absent) {
+                s.cur = State::Absent;
+                s.removed_by = Some(at);
+            }
+        }
+        // Untracked children were there and go with the table; note that the
+        // table's rows, at least, are gone.
+        let rows = Key::Rows(table.clone());
+        let r = self.slot(&rows);
+        if !matches!(r.cur, State::Absent) {
+            r.cur = State::Absent;
+            r.removed_by = Some(at);
+        }
+        let s = self.slot(&key);
+        s.cur = State::Absent;
+        s.removed_by = Some(at);
+    }
+
+    fn rename_table(&mut self, old: &TableRef, new: &TableRef) {
+        let old_key = Key::Table(old.clone());
+        let new_key = Key::Table(new.clone());
+        if !self.expect(&old_key, Expect::Present) || !self.expect(&new_key, Expect::Absent) {
+            return;
+        }
+        let at = self.at();
+        let moved = self.slot(&old_key).cur.clone();
+        for child in self.children(old) {
+            let cur = std::mem::replace(&mut self.slot(&child).cur, State::Absent);
+            self.slot(&child).removed_by = Some(at);
+            match &child {
+                Key::Index(..) => {
+                    let s = self.slot(&child);
+                    s.cur = cur;
+                    s.parent = Some(new.clone());
+                }
+                other => {
+                    let target = other.reparent(new);
+                    self.slot(&target).cur = cur;
+                }
+            }
+        }
+        let n = self.slot(&new_key);
+        n.cur = moved;
+        n.created_by = Some(at);
+        let o = self.slot(&old_key);
+        o.cur = State::Absent;
+        o.removed_by = Some(at);
+    }
+
+    fn add_column(&mut self, table: &TableRef, column: &Column) {
+        let key = Key::Column(table.clone(), column.name.clone());
+        self.create(&key, column_attrs(column), Vec::new());
+        for child in column_children(table, column) {
+            self.create(&child.key, child.attrs, child.columns);
+            if let Some(p) = child.parent {
+                self.slot(&child.key).parent = Some(p);
+            }
+        }
+        if let ColumnType::Enum(e) = &column.ty {
+            if e.create_type {
+                self.create(&enum_key(e), enum_attrs(e), Vec::new());
+            }
+        }
+    }
+
+    fn drop_column(&mut self, table: &TableRef, column: &Str, definition: Option<&Column>) {
+        if !self.table_exists(table) {
+            return;
+        }
+        let key = Key::Column(table.clone(), column.clone());
+        let original = self.is_original(&key);
+        let stated = definition.map(column_attrs).unwrap_or_default();
+        if !self.remove(&key, &stated) {
+            return;
+        }
+        if self.at().0 == Side::Upgrade && original {
+            self.lint(
+                Lint::Destructive,
+                Some(column.to_string()),
+                format!("`drop_column` deletes column `{table}.{column}` and its data"),
+                "if that is intended, add `allow(destructive)` to this op or to the migration".into(),
+            );
+        }
+        if let Some(c) = definition {
+            if let ColumnType::Enum(e) = &c.ty {
+                if e.create_type {
+                    self.remove(&enum_key(e), &enum_attrs(e));
+                }
+            }
+        }
+        // The database drops the indexes and constraints that cover the column.
+        let at = self.at();
+        for child in self.children(table) {
+            if matches!(child, Key::Index(..) | Key::Constraint(..)) {
+                let s = self.slot(&child);
+                if s.columns.iter().any(|c| c == column) && !matches!(s.cur, State::Absent) {
+                    s.cur = State::Absent;
+                    s.removed_by = Some(at);
+                }
+            }
+        }
+    }
+
+    fn alter_column(&mut self, a: &AlterColumn) {
+        let key = Key::Column(a.table.clone(), a.column.clone());
+        if !self.table_exists(&a.table) || !self.expect(&key, Expect::Present) {
+            return;
+        }
+        if let Some(t) = &a.existing_type {
+            self.learn(&key, "type", t.to_string());
+        }
+        if let Some(n) = a.existing_nullable {
+            self.learn(&key, "nullable", n.to_string());
+        }
+        if let Some(d) = &a.existing_server_default {
+            self.learn(&key, "server_default", opt_default(d.as_ref()));
+        }
+        if let Some(c) = &a.existing_comment {
+            self.learn(&key, "comment", opt_str(c.as_deref()));
+        }
+        if let Some(t) = &a.ty {
+            self.set_attr(&key, "type", Some(t.to_string()));
+        }
+        if let Some(n) = a.nullable {
+            self.set_attr(&key, "nullable", Some(n.to_string()));
+        }
+        if let Some(d) = &a.server_default {
+            self.set_attr(&key, "server_default", Some(opt_default(d.as_ref())));
+        }
+        if let Some(c) = &a.comment {
+            self.set_attr(&key, "comment", Some(opt_str(c.as_deref())));
+        }
+        if let Some(new_name) = &a.new_name {
+            let new_key = Key::Column(a.table.clone(), new_name.clone());
+            if !self.expect(&new_key, Expect::Absent) {
+                return;
+            }
+            let at = self.at();
+            let cur = std::mem::replace(&mut self.slot(&key).cur, State::Absent);
+            self.slot(&key).removed_by = Some(at);
+            let n = self.slot(&new_key);
+            n.cur = cur;
+            n.created_by = Some(at);
+            for child in self.children(&a.table) {
+                let s = self.slot(&child);
+                let mut touched = false;
+                for c in s.columns.iter_mut() {
+                    if *c == a.column {
+                        *c = new_name.clone();
+                        touched = true;
+                    }
+                }
+                if touched {
+                    let cols = list(&s.columns);
+                    self.set_attr(&child, "columns", Some(cols));
+                }
+            }
+        }
+    }
+
+    fn create_index(&mut self, i: &Index) {
+        if !self.table_exists(&i.table) {
+            return;
+        }
+        for c in i.columns.iter() {
+            if let IndexColumn::Column(c) = c {
+                let key = Key::Column(i.table.clone(), c.clone());
+                if !self.expect(&key, Expect::Present) {
+                    return;
+                }
+            }
+        }
+        let key = Key::Index(i.table.schema.clone(), i.name.clone());
+        self.create(&key, index_attrs(i), index_columns(i));
+        self.slot(&key).parent = Some(i.table.clone());
+    }
+
+    fn add_constraint(&mut self, table: &TableRef, c: &Constraint) {
+        let cols: Vec<Str> = constraint_columns(&c.kind);
+        for col in &cols {
+            let key = Key::Column(table.clone(), col.clone());
+            if !self.expect(&key, Expect::Present) {
+                return;
+            }
+        }
+        if let ConstraintKind::ForeignKey(fk) = &c.kind {
+            let referent = Key::Table(fk.referent.clone());
+            if fk.referent != *table && !self.expect(&referent, Expect::Present) {
+                return;
+            }
+        }
+        let key = Key::Constraint(table.clone(), c.name.clone());
+        self.create(&key, constraint_attrs(c), cols);
+    }
+
+    // -- the comparison --------------------------------------------------------
+
+    fn finish(mut self) -> Vec<Finding> {
+        let slots = std::mem::take(&mut self.slots);
+        for (key, slot) in &slots {
+            self.compare(key, slot, &slots);
+        }
+        self.findings
+    }
+
+    fn compare(&mut self, key: &Key, slot: &Slot, slots: &BTreeMap<Key, Slot>) {
+        match &slot.cur {
+            State::Orig(k) if k == key => {}
+            State::Orig(k) => {
+                if slot.base_exists == Some(false) {
+                    let at = slot.created_by.unwrap_or((Side::Downgrade, 0));
+                    self.existence(
+                        at,
+                        key,
+                        format!(
+                            "after downgrade() {k} is left under the name of {key}, which did not exist before upgrade()"
+                        ),
+                        Some("rename it back in downgrade()".into()),
+                    );
+                }
+            }
+            State::Absent => {
+                if slot.base_exists == Some(true) {
+                    let at = slot.removed_by.unwrap_or((Side::Upgrade, 0));
+                    let msg = match at.0 {
+                        Side::Upgrade => format!(
+                            "downgrade() does not restore {key}, which upgrade() removes here"
+                        ),
+                        Side::Downgrade => format!(
+                            "downgrade() removes {key}, which existed before upgrade()"
+                        ),
+                    };
+                    self.existence(at, key, msg, Some(restore_help(key)));
+                }
+            }
+            State::Present { attrs, rest } => {
+                if let Key::Rows(t) = key {
+                    let at = slot.created_by.unwrap_or((Side::Upgrade, 0));
+                    self.existence(
+                        at,
+                        key,
+                        format!("downgrade() does not undo this `bulk_insert`: the rows it inserts stay in `{t}`"),
+                        Some("delete them in downgrade(), e.g. `op!(execute(\"DELETE FROM ... WHERE ...\"))`".into()),
+                    );
+                    return;
+                }
+                if slot.base_exists == Some(false) {
+                    let at = slot.created_by.unwrap_or((Side::Upgrade, 0));
+                    let msg = match at.0 {
+                        Side::Upgrade => {
+                            format!("downgrade() leaves {key} behind: upgrade() creates it here and downgrade() never removes it")
+                        }
+                        Side::Downgrade => {
+                            format!("downgrade() leaves {key} behind: it did not exist before upgrade()")
+                        }
+                    };
+                    self.existence(at, key, msg, Some(remove_help(key, slot)));
+                    return;
+                }
+                // What the original object was: learned at this key, or at the
+                // key it was renamed from.
+                let base = match rest {
+                    Some(k) if k != key => slots.get(k).map(|s| &s.base).unwrap_or(&slot.base),
+                    _ => &slot.base,
+                };
+                for (name, value) in attrs {
+                    let (Some(value), Some(before)) = (value, base.get(name)) else {
+                        continue;
+                    };
+                    if value != before {
+                        let at = slot
+                            .attr_by
+                            .get(name)
+                            .copied()
+                            .or(slot.created_by)
+                            .unwrap_or((Side::Downgrade, 0));
+                        self.findings.push(Finding {
+                            kind: FindingKind::Definition,
+                            side: at.0,
+                            op: at.1,
+                            object: key.short_name(),
+                            field: Some(name),
+                            message: format!(
+                                "downgrade() does not restore {key} as it was: its {} is {value} here, but before upgrade() it was {before}",
+                                describe(name)
+                            ),
+                            help: Some(format!("make it {before}, as upgrade() states")),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn existence(&mut self, at: At, key: &Key, message: String, help: Option<String>) {
+        if self.any_opaque {
+            // `execute`/`run` may create or remove it; the stairway test checks.
+            return;
+        }
+        self.findings.push(Finding {
+            kind: FindingKind::Existence,
+            side: at.0,
+            op: at.1,
+            object: key.short_name(),
+            field: None,
+            message,
+            help,
+        });
+    }
+}
+
+fn side_fn(side: Side) -> &'static str {
+    match side {
+        Side::Upgrade => "upgrade()",
+        Side::Downgrade => "downgrade()",
+    }
+}
+
+fn describe(attr: &str) -> &str {
+    match attr {
+        "server_default" => "server_default",
+        "ondelete" => "ondelete",
+        "onupdate" => "onupdate",
+        "referent_columns" => "referenced columns",
+        "referent" => "referenced table",
+        other => other,
+    }
+}
+
+fn restore_help(key: &Key) -> String {
+    match key {
+        Key::Table(t) => format!("re-create it in downgrade() with `create_table(\"{}\", ...)`", t.name),
+        Key::Column(t, c) => format!(
+            "re-add it in downgrade(): `add_column(\"{}\", Column(\"{c}\", ...))`",
+            t.name
+        ),
+        Key::Index(_, n) => format!("re-create it in downgrade(): `create_index(\"{n}\", ...)`"),
+        Key::Constraint(_, n) => format!("re-create constraint `{n}` in downgrade()"),
+        Key::Enum(_, n) => format!("re-create it in downgrade(): `create_enum(\"{n}\", [...])`"),
+        Key::Rows(_) => "restore the rows in downgrade()".into(),
+    }
+}
+
+fn remove_help(key: &Key, slot: &Slot) -> String {
+    match key {
+        Key::Table(t) => format!("add `op!(drop_table(\"{}\"))` to downgrade()", t.name),
+        Key::Column(t, c) => format!("add `op!(drop_column(\"{}\", \"{c}\"))` to downgrade()", t.name),
+        Key::Index(_, n) => {
+            let table = slot.parent.as_ref().map(|t| t.name.to_string()).unwrap_or_default();
+            format!("add `op!(drop_index(\"{n}\", table_name = \"{table}\"))` to downgrade()")
+        }
+        Key::Constraint(t, n) => {
+            let ty = match &slot.cur {
+                State::Present { attrs, .. } => {
+                    attrs.get("type").cloned().flatten().unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            format!(
+                "add `op!(drop_constraint(\"{n}\", \"{}\", type_ = \"{ty}\"))` to downgrade()",
+                t.name
+            )
+        }
+        Key::Enum(_, n) => format!("add `op!(drop_enum(\"{n}\"))` to downgrade(), after the tables that use it"),
+        Key::Rows(_) => String::new(),
+    }
+}
+
+// -- attributes -----------------------------------------------------------------
+
+fn opt_str(s: Option<&str>) -> String {
+    match s {
+        Some(s) => format!("{s:?}"),
+        None => "None".into(),
+    }
+}
+
+fn opt_default(d: Option<&ServerDefault>) -> String {
+    match d {
+        Some(d) => d.to_string(),
+        None => "None".into(),
+    }
+}
+
+fn list<S: fmt::Display>(items: &[S]) -> String {
+    let inner = items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("[{inner}]")
+}
+
+fn action(a: Option<ReferentialAction>) -> String {
+    match a {
+        Some(a) => format!("\"{}\"", a.sql()),
+        None => "not set".into(),
+    }
+}
+
+fn column_attrs(c: &Column) -> Vec<(&'static str, String)> {
+    vec![
+        ("type", c.ty.to_string()),
+        ("nullable", c.nullable.to_string()),
+        ("server_default", opt_default(c.server_default.as_ref())),
+        ("comment", opt_str(c.comment.as_deref())),
+    ]
+}
+
+fn index_columns(i: &Index) -> Vec<Str> {
+    i.columns
+        .iter()
+        .filter_map(|c| match c {
+            IndexColumn::Column(c) => Some(c.clone()),
+            IndexColumn::Expression(_) => None,
+        })
+        .collect()
+}
+
+fn index_attrs(i: &Index) -> Vec<(&'static str, String)> {
+    vec![
+        ("columns", list(&i.columns)),
+        ("unique", i.unique.to_string()),
+        (
+            "predicate",
+            match &i.predicate {
+                Some(p) => format!("{:?}", crate::checksum::normalize_sql(p)),
+                None => "None".into(),
+            },
+        ),
+        ("method", opt_str(i.method.as_deref())),
+    ]
+}
+
+fn constraint_columns(kind: &ConstraintKind) -> Vec<Str> {
+    match kind {
+        ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
+            columns.to_vec()
+        }
+        ConstraintKind::Check { .. } => Vec::new(),
+        ConstraintKind::ForeignKey(fk) => fk.columns.to_vec(),
+    }
+}
+
+fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, String)> {
+    let mut attrs = vec![("type", c.kind.constraint_type().alembic_name().to_string())];
+    match &c.kind {
+        ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
+            attrs.push(("columns", list(columns)));
+        }
+        ConstraintKind::Check { condition } => {
+            attrs.push((
+                "condition",
+                format!("{:?}", crate::checksum::normalize_sql(condition)),
+            ));
+        }
+        ConstraintKind::ForeignKey(fk) => {
+            attrs.push(("columns", list(&fk.columns)));
+            attrs.push(("referent", format!("\"{}\"", fk.referent)));
+            attrs.push(("referent_columns", list(&fk.referent_columns)));
+            attrs.push(("ondelete", action(fk.on_delete)));
+            attrs.push(("onupdate", action(fk.on_update)));
+            attrs.push((
+                "deferrable",
+                fk.deferrable.map(|b| b.to_string()).unwrap_or("not set".into()),
+            ));
+            attrs.push((
+                "initially",
+                match fk.initially_deferred {
+                    Some(true) => "\"DEFERRED\"".into(),
+                    Some(false) => "\"IMMEDIATE\"".into(),
+                    None => "not set".into(),
+                },
+            ));
+        }
+    }
+    attrs
+}
+
+fn enum_key(e: &EnumType) -> Key {
+    Key::Enum(e.schema.clone(), e.name.clone())
+}
+
+fn enum_attrs(e: &EnumType) -> Vec<(&'static str, String)> {
+    vec![("values", list(&e.values))]
+}
+
+struct Child {
+    key: Key,
+    attrs: Vec<(&'static str, String)>,
+    columns: Vec<Str>,
+    parent: Option<TableRef>,
+}
+
+/// The inline index, unique constraint and foreign key of a column.
+fn column_children(table: &TableRef, c: &Column) -> Vec<Child> {
+    let mut out = Vec::new();
+    if let Some(name) = &c.unique {
+        let constraint = Constraint {
+            name: name.clone(),
+            kind: ConstraintKind::Unique {
+                columns: vec![c.name.clone()].into(),
+            },
+        };
+        out.push(Child {
+            key: Key::Constraint(table.clone(), name.clone()),
+            attrs: constraint_attrs(&constraint),
+            columns: vec![c.name.clone()],
+            parent: None,
+        });
+    }
+    if let Some(fk) = &c.foreign_key {
+        let constraint = Constraint {
+            name: fk.name.clone(),
+            kind: ConstraintKind::ForeignKey(ForeignKey {
+                columns: vec![c.name.clone()].into(),
+                referent: fk.referent.clone(),
+                referent_columns: vec![fk.referent_column.clone()].into(),
+                on_delete: fk.on_delete,
+                on_update: fk.on_update,
+                deferrable: None,
+                initially_deferred: None,
+            }),
+        };
+        out.push(Child {
+            key: Key::Constraint(table.clone(), fk.name.clone()),
+            attrs: constraint_attrs(&constraint),
+            columns: vec![c.name.clone()],
+            parent: None,
+        });
+    }
+    if let Some(name) = &c.index {
+        let index = Index {
+            name: name.clone(),
+            table: table.clone(),
+            columns: vec![IndexColumn::Column(c.name.clone())].into(),
+            unique: false,
+            predicate: None,
+            method: None,
+            concurrently: false,
+        };
+        out.push(Child {
+            key: Key::Index(table.schema.clone(), name.clone()),
+            attrs: index_attrs(&index),
+            columns: vec![c.name.clone()],
+            parent: Some(table.clone()),
+        });
+    }
+    out
+}
+
+/// Every object `create_table` creates besides the table itself.
+fn table_children(t: &Table) -> Vec<Child> {
+    let mut out = Vec::new();
+    for c in t.columns.iter() {
+        out.push(Child {
+            key: Key::Column(t.table.clone(), c.name.clone()),
+            attrs: column_attrs(c),
+            columns: Vec::new(),
+            parent: None,
+        });
+    }
+    for c in t.columns.iter() {
+        out.extend(column_children(&t.table, c));
+    }
+    for c in t.constraints.iter() {
+        out.push(Child {
+            key: Key::Constraint(t.table.clone(), c.name.clone()),
+            attrs: constraint_attrs(c),
+            columns: constraint_columns(&c.kind),
+            parent: None,
+        });
+    }
+    out
+}

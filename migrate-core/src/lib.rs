@@ -1,0 +1,11 @@
+//! Internal crate of `migrate-runtime`: the operation model and the analyses
+//! that both the `#[migration]` macro (at compile time) and the runtime use.
+//! Depend on `migrate-runtime`, which re-exports what users need from here.
+
+#![forbid(unsafe_code)]
+
+pub mod checksum;
+pub mod effect;
+pub mod inverse;
+pub mod model;
+pub mod naming;

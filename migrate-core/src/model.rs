@@ -1,0 +1,520 @@
+//! The operation model: what a migration does, as plain data.
+//!
+//! `#[migration]` turns every `op!` into one of these values at compile time and
+//! stores them in a `static`, which is why everything here is built from
+//! `Cow<'static, _>`: the macro works on owned values, the generated code on
+//! borrowed ones, and both are the same type. Names are already resolved (the
+//! naming convention has been applied), so what is here is exactly what reaches
+//! the database.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A string that is `'static` in generated code and owned while the macro runs.
+pub type Str = Cow<'static, str>;
+/// A list that is `'static` in generated code and owned while the macro runs.
+pub type List<T> = Cow<'static, [T]>;
+
+/// A table name, optionally qualified by a schema (PostgreSQL schemas; ignored by
+/// SQLite, which has none).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TableRef {
+    pub schema: Option<Str>,
+    pub name: Str,
+}
+
+impl fmt::Display for TableRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(schema) => write!(f, "{schema}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// One migration operation. The variants follow Alembic's `op.*` catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// `create_table(name, Column(...), ..., constraints...)`
+    CreateTable(Table),
+    /// `drop_table(name)`; with the table's definition it is invertible.
+    DropTable {
+        table: TableRef,
+        definition: Option<Table>,
+    },
+    /// `rename_table(old, new)`
+    RenameTable {
+        schema: Option<Str>,
+        old: Str,
+        new: Str,
+    },
+    /// `add_column(table, Column(...))`
+    AddColumn { table: TableRef, column: Column },
+    /// `drop_column(table, name)`; with the column's definition it is invertible.
+    DropColumn {
+        table: TableRef,
+        column: Str,
+        definition: Option<Column>,
+    },
+    /// `alter_column(table, column, ...)`
+    AlterColumn(AlterColumn),
+    /// `create_index(name, table, [columns], ...)`
+    CreateIndex(Index),
+    /// `drop_index(name, table)`; with the index's columns it is invertible.
+    DropIndex {
+        table: TableRef,
+        name: Str,
+        definition: Option<Index>,
+    },
+    /// `create_unique_constraint`, `create_check_constraint`,
+    /// `create_foreign_key`, `create_primary_key`
+    AddConstraint {
+        table: TableRef,
+        constraint: Constraint,
+    },
+    /// `drop_constraint(name, table, type_ = ...)`; the `drop_foreign_key`-style
+    /// forms carry the definition and are invertible.
+    DropConstraint {
+        table: TableRef,
+        name: Str,
+        kind: ConstraintType,
+        definition: Option<Constraint>,
+    },
+    /// `create_enum(name, [values])`: `CREATE TYPE ... AS ENUM` on PostgreSQL.
+    CreateEnum(EnumType),
+    /// `drop_enum(name)`; with the values it is invertible.
+    DropEnum {
+        schema: Option<Str>,
+        name: Str,
+        definition: Option<EnumType>,
+    },
+    /// `add_enum_value(name, value)`: `ALTER TYPE ... ADD VALUE`.
+    AddEnumValue {
+        schema: Option<Str>,
+        name: Str,
+        value: Str,
+        placement: Option<EnumPlacement>,
+    },
+    /// `create_table_comment` / `drop_table_comment`.
+    SetTableComment {
+        table: TableRef,
+        comment: Option<Str>,
+        /// `existing_comment`: `None` when not stated, `Some(None)` for "had none".
+        existing: Option<Option<Str>>,
+    },
+    /// `bulk_insert(table, [{...}, ...])`
+    BulkInsert { table: TableRef, rows: List<Row> },
+    /// `execute("...")` or `execute(postgresql = "...", sqlite = "...")`: opaque.
+    Execute(Sql),
+    /// `run(function)`: opaque Rust code that gets the connection.
+    Run { function: Str },
+}
+
+/// A table definition, as given to `create_table`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub table: TableRef,
+    pub columns: List<Column>,
+    /// Table-level constraints, the primary key first when there is one; inline
+    /// `unique`/`ForeignKey` on columns stay on the column.
+    pub constraints: List<Constraint>,
+    pub comment: Option<Str>,
+}
+
+/// A column definition: `Column("name", Type, ...)`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Column {
+    pub name: Str,
+    pub ty: ColumnType,
+    pub nullable: bool,
+    pub primary_key: bool,
+    /// `autoincrement`: `None` means the SQLAlchemy default (an integer primary key
+    /// that is the whole key is auto-incrementing).
+    pub autoincrement: Option<bool>,
+    pub server_default: Option<ServerDefault>,
+    /// `unique = true`: the resolved constraint name.
+    pub unique: Option<Str>,
+    /// `index = true`: the resolved index name.
+    pub index: Option<Str>,
+    /// `ForeignKey("table.column", ...)` given inline.
+    pub foreign_key: Option<InlineForeignKey>,
+    pub comment: Option<Str>,
+}
+
+/// A foreign key declared inline on a column.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct InlineForeignKey {
+    pub name: Str,
+    pub referent: TableRef,
+    pub referent_column: Str,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+}
+
+/// The column types of the DSL, portable across dialects.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    SmallInteger,
+    Integer,
+    BigInteger,
+    /// `String` / `String(n)`: VARCHAR.
+    String(Option<u32>),
+    Text,
+    Boolean,
+    Numeric {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
+    Float,
+    Double,
+    Date,
+    Time,
+    DateTime {
+        timezone: bool,
+    },
+    Uuid,
+    Json,
+    Jsonb,
+    Binary,
+    /// A native type on PostgreSQL, a CHECK constraint elsewhere.
+    Enum(EnumType),
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnType::SmallInteger => f.write_str("SmallInteger"),
+            ColumnType::Integer => f.write_str("Integer"),
+            ColumnType::BigInteger => f.write_str("BigInteger"),
+            ColumnType::String(None) => f.write_str("String"),
+            ColumnType::String(Some(n)) => write!(f, "String({n})"),
+            ColumnType::Text => f.write_str("Text"),
+            ColumnType::Boolean => f.write_str("Boolean"),
+            ColumnType::Numeric {
+                precision: None,
+                scale: _,
+            } => f.write_str("Numeric"),
+            ColumnType::Numeric {
+                precision: Some(p),
+                scale: None,
+            } => write!(f, "Numeric({p})"),
+            ColumnType::Numeric {
+                precision: Some(p),
+                scale: Some(s),
+            } => write!(f, "Numeric({p}, {s})"),
+            ColumnType::Float => f.write_str("Float"),
+            ColumnType::Double => f.write_str("Double"),
+            ColumnType::Date => f.write_str("Date"),
+            ColumnType::Time => f.write_str("Time"),
+            ColumnType::DateTime { timezone: false } => f.write_str("DateTime"),
+            ColumnType::DateTime { timezone: true } => f.write_str("DateTime(timezone = true)"),
+            ColumnType::Uuid => f.write_str("Uuid"),
+            ColumnType::Json => f.write_str("Json"),
+            ColumnType::Jsonb => f.write_str("Jsonb"),
+            ColumnType::Binary => f.write_str("Binary"),
+            ColumnType::Enum(e) => write!(f, "Enum(name = \"{}\")", e.name),
+        }
+    }
+}
+
+/// A named enum type and its values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EnumType {
+    pub schema: Option<Str>,
+    pub name: Str,
+    pub values: List<Str>,
+    /// Whether `create_table`/`add_column` create the type (and the invertible
+    /// `drop_table` drops it). `create_type = false` when `create_enum` made it.
+    pub create_type: bool,
+}
+
+/// Where `add_enum_value` puts the new value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EnumPlacement {
+    Before(Str),
+    After(Str),
+}
+
+/// A server-side default.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ServerDefault {
+    /// `server_default = "x"`: a string literal, quoted when rendered.
+    Literal(Str),
+    /// `server_default = 0` / `1.5`: a numeric literal, validated by the macro.
+    Number(Str),
+    /// `server_default = true()` / `false()` (or `true` / `false`).
+    Boolean(bool),
+    /// `server_default = text("...")`: SQL passed through as written.
+    Sql(Str),
+    /// `server_default = now()`: the current timestamp, rendered per dialect.
+    Now,
+    /// `server_default = uuid()`: a random UUID, rendered per dialect.
+    Uuid,
+}
+
+impl fmt::Display for ServerDefault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServerDefault::Literal(s) => write!(f, "{s:?}"),
+            ServerDefault::Number(n) => f.write_str(n),
+            ServerDefault::Boolean(b) => write!(f, "{b}()"),
+            ServerDefault::Sql(s) => write!(f, "text({s:?})"),
+            ServerDefault::Now => f.write_str("now()"),
+            ServerDefault::Uuid => f.write_str("uuid()"),
+        }
+    }
+}
+
+/// `alter_column(...)`: every field that is `None` was not given.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AlterColumn {
+    pub table: TableRef,
+    pub column: Str,
+    pub new_name: Option<Str>,
+    pub ty: Option<ColumnType>,
+    pub nullable: Option<bool>,
+    /// `Some(None)`: `server_default = None`, drop the default.
+    pub server_default: Option<Option<ServerDefault>>,
+    pub comment: Option<Option<Str>>,
+    pub existing_type: Option<ColumnType>,
+    pub existing_nullable: Option<bool>,
+    pub existing_server_default: Option<Option<ServerDefault>>,
+    pub existing_comment: Option<Option<Str>>,
+    /// `postgresql_using`: the USING expression of a type change on PostgreSQL.
+    pub using: Option<Str>,
+}
+
+/// An index, as given to `create_index`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Index {
+    pub name: Str,
+    pub table: TableRef,
+    pub columns: List<IndexColumn>,
+    pub unique: bool,
+    /// `postgresql_where` / `sqlite_where`: a partial index's predicate.
+    pub predicate: Option<Str>,
+    /// `postgresql_using`: the index method (`gin`, `gist`, ...).
+    pub method: Option<Str>,
+    /// `postgresql_concurrently`: makes the migration non-transactional.
+    pub concurrently: bool,
+}
+
+/// One indexed element.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IndexColumn {
+    Column(Str),
+    /// `text("lower(email)")`
+    Expression(Str),
+}
+
+impl fmt::Display for IndexColumn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IndexColumn::Column(c) => f.write_str(c),
+            IndexColumn::Expression(e) => write!(f, "text({e:?})"),
+        }
+    }
+}
+
+/// A named table constraint.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Constraint {
+    pub name: Str,
+    pub kind: ConstraintKind,
+}
+
+/// What a constraint enforces.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConstraintKind {
+    PrimaryKey { columns: List<Str> },
+    Unique { columns: List<Str> },
+    Check { condition: Str },
+    ForeignKey(ForeignKey),
+}
+
+impl ConstraintKind {
+    /// The `type_` Alembic's `drop_constraint` takes for this kind.
+    pub fn constraint_type(&self) -> ConstraintType {
+        match self {
+            ConstraintKind::PrimaryKey { .. } => ConstraintType::PrimaryKey,
+            ConstraintKind::Unique { .. } => ConstraintType::Unique,
+            ConstraintKind::Check { .. } => ConstraintType::Check,
+            ConstraintKind::ForeignKey(_) => ConstraintType::ForeignKey,
+        }
+    }
+}
+
+/// `type_` of `drop_constraint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConstraintType {
+    PrimaryKey,
+    Unique,
+    Check,
+    ForeignKey,
+}
+
+impl ConstraintType {
+    /// The spelling Alembic uses for `type_`.
+    pub fn alembic_name(self) -> &'static str {
+        match self {
+            ConstraintType::PrimaryKey => "primary",
+            ConstraintType::Unique => "unique",
+            ConstraintType::Check => "check",
+            ConstraintType::ForeignKey => "foreignkey",
+        }
+    }
+}
+
+/// A foreign key's target and actions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ForeignKey {
+    pub columns: List<Str>,
+    pub referent: TableRef,
+    pub referent_columns: List<Str>,
+    pub on_delete: Option<ReferentialAction>,
+    pub on_update: Option<ReferentialAction>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
+}
+
+/// `ondelete` / `onupdate` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReferentialAction {
+    Cascade,
+    Restrict,
+    SetNull,
+    SetDefault,
+    NoAction,
+}
+
+impl ReferentialAction {
+    /// All actions with their SQL spelling, for parsing and for error messages.
+    pub const ALL: [(ReferentialAction, &'static str); 5] = [
+        (ReferentialAction::Cascade, "CASCADE"),
+        (ReferentialAction::Restrict, "RESTRICT"),
+        (ReferentialAction::SetNull, "SET NULL"),
+        (ReferentialAction::SetDefault, "SET DEFAULT"),
+        (ReferentialAction::NoAction, "NO ACTION"),
+    ];
+
+    /// Parses `"cascade"`, `"SET NULL"`, ... (case-insensitive, as Alembic).
+    pub fn parse(s: &str) -> Option<Self> {
+        let wanted = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        Self::ALL
+            .iter()
+            .find(|(_, sql)| sql.eq_ignore_ascii_case(&wanted))
+            .map(|(a, _)| *a)
+    }
+
+    /// The SQL keywords.
+    pub fn sql(self) -> &'static str {
+        Self::ALL.iter().find(|(a, _)| *a == self).map(|(_, s)| *s).unwrap_or("NO ACTION")
+    }
+}
+
+/// One row of `bulk_insert`: column name and value, in the order written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Row {
+    pub values: List<(Str, Value)>,
+}
+
+/// A value in `bulk_insert`. Strings are bound or escaped, never pasted.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// An integer or decimal literal, kept as written (validated by the macro) so
+    /// `19.99` reaches a NUMERIC column exactly.
+    Number(Str),
+    Text(Str),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("None"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => f.write_str(n),
+            Value::Text(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// SQL for `execute`: one text for every dialect, or one per dialect.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Sql {
+    /// `execute("...")`: used for every dialect without its own text.
+    pub any: Option<Str>,
+    pub postgresql: Option<Str>,
+    pub sqlite: Option<Str>,
+    pub mysql: Option<Str>,
+}
+
+impl Op {
+    /// The op's name as written in the DSL, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::CreateTable(_) => "create_table",
+            Op::DropTable { .. } => "drop_table",
+            Op::RenameTable { .. } => "rename_table",
+            Op::AddColumn { .. } => "add_column",
+            Op::DropColumn { .. } => "drop_column",
+            Op::AlterColumn(_) => "alter_column",
+            Op::CreateIndex(_) => "create_index",
+            Op::DropIndex { .. } => "drop_index",
+            Op::AddConstraint { constraint, .. } => match constraint.kind {
+                ConstraintKind::PrimaryKey { .. } => "create_primary_key",
+                ConstraintKind::Unique { .. } => "create_unique_constraint",
+                ConstraintKind::Check { .. } => "create_check_constraint",
+                ConstraintKind::ForeignKey(_) => "create_foreign_key",
+            },
+            Op::DropConstraint { .. } => "drop_constraint",
+            Op::CreateEnum(_) => "create_enum",
+            Op::DropEnum { .. } => "drop_enum",
+            Op::AddEnumValue { .. } => "add_enum_value",
+            Op::SetTableComment {
+                comment: Some(_), ..
+            } => "create_table_comment",
+            Op::SetTableComment { comment: None, .. } => "drop_table_comment",
+            Op::BulkInsert { .. } => "bulk_insert",
+            Op::Execute(_) => "execute",
+            Op::Run { .. } => "run",
+        }
+    }
+
+    /// Opaque ops: their effect cannot be read from their text.
+    pub fn is_opaque(&self) -> bool {
+        matches!(self, Op::Execute(_) | Op::Run { .. })
+    }
+
+    /// Ops that PostgreSQL refuses inside a transaction block.
+    pub fn needs_no_transaction(&self) -> bool {
+        match self {
+            Op::CreateIndex(index) => index.concurrently,
+            Op::DropIndex {
+                definition: Some(index),
+                ..
+            } => index.concurrently,
+            _ => false,
+        }
+    }
+}
+
+impl Table {
+    /// The primary key constraint. The macro lifts `primary_key = true` on columns
+    /// into a named `PrimaryKeyConstraint`, so this is the only place to look.
+    pub fn primary_key(&self) -> Option<(&Str, &[Str])> {
+        self.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns } => Some((&c.name, &columns[..])),
+            _ => None,
+        })
+    }
+
+    /// Enum types this table creates with itself (`create_type` not false).
+    pub fn owned_enums(&self) -> impl Iterator<Item = &EnumType> {
+        self.columns.iter().filter_map(|c| match &c.ty {
+            ColumnType::Enum(e) if e.create_type => Some(e),
+            _ => None,
+        })
+    }
+}
