@@ -1,1 +1,22 @@
+//! Procedural macros of `migrate-runtime`; use them through that crate, which
+//! re-exports them with their documentation.
 
+mod ast;
+mod ctxt;
+mod expand;
+mod parse;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Declares a migration. See `migrate_runtime::migration`.
+#[proc_macro_attribute]
+pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::migration(args.into(), input.into()).into()
+}
+
+/// The anchor at the crate root. See `migrate_runtime::migrations`.
+#[proc_macro]
+pub fn migrations(input: TokenStream) -> TokenStream {
+    expand::anchor(input.into()).into()
+}

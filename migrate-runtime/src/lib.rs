@@ -1,1 +1,137 @@
+//! Database migrations in Alembic's model, checked by the compiler.
+//!
+//! Declare each revision as a module with [`#[migration]`](macro@migration),
+//! list its operations with [`op!`], anchor the crate with [`migrations!`], and
+//! the build fails on a broken revision chain or a downgrade that does not undo
+//! its upgrade. See the README for the tour and the full list of errors.
+//!
+//! ```ignore
+//! // src/lib.rs
+//! migrate_runtime::migrations!();
+//! mod migrations;
+//!
+//! // src/migrations/r9f8e7d6c5b4a_add_role_to_users.rs
+//! use migrate_runtime::{migration, op};
+//!
+//! /// add role to users
+//! #[migration(revision = "9f8e7d6c5b4a", down_revision = "1a2b3c4d5e6f")]
+//! mod add_role_to_users {
+//!     fn upgrade() {
+//!         op!(add_column("users", Column("role", String(50), nullable = true)));
+//!         op!(create_index("ix_users_role", "users", ["role"]));
+//!     }
+//!     // downgrade() derived: drop_index, then drop_column.
+//! }
+//! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(not(any(feature = "postgres", feature = "sqlite")))]
+compile_error!("enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime");
+
+pub mod dsl;
+mod migration;
+pub mod ops;
+
+pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
+
+/// Declares one migration on an inline module.
+///
+/// ```ignore
+/// #[migration(revision = "9f8e7d6c5b4a", down_revision = "1a2b3c4d5e6f")]
+/// mod add_role_to_users {
+///     fn upgrade() {
+///         op!(add_column("users", Column("role", String(50), nullable = true)));
+///     }
+/// }
+/// ```
+///
+/// Arguments:
+/// - `revision = "..."`: the id (letters, digits, `_`; at most 64).
+/// - `down_revision = "..."`: the parent; `None` for the first migration; a list
+///   `["a", "b"]` for a merge.
+/// - `branch = "label"`: starts a named branch (a second root, or a second child
+///   of a revision), addressable as `label@head`.
+/// - `message = "..."`: overrides the message taken from the doc comment.
+/// - `transactional = false`: run without a transaction.
+/// - `irreversible`: no downgrade; downgrading through it is refused.
+/// - `allow(destructive, not_null_without_default)`: silence a safety lint for
+///   the whole migration (or per op: `op!(drop_table("x"), allow(destructive))`).
+/// - `crate = path`: where `migrate_runtime` is, when renamed in `Cargo.toml`.
+///
+/// Without `fn downgrade()`, the downgrade is derived from the upgrade; with it,
+/// the macro checks that it undoes the upgrade object by object.
+pub use migrate_macros::migration;
+
+/// Anchors the migrations of a crate: call it once at the crate root
+/// (`lib.rs` or `main.rs`). It defines `pub fn migrations() -> Migrations`,
+/// which returns exactly this crate's migrations, and the items the compiler
+/// uses to check the revision graph. `migrations!(crate = path)` when the
+/// dependency is renamed.
+pub use migrate_macros::migrations;
+
+/// One operation of a migration's `upgrade()` or `downgrade()`, in Alembic's
+/// `op.*` vocabulary; see [`dsl`] for every operation and its arguments.
+///
+/// `op!` is read by [`#[migration]`](macro@migration); anywhere else it is an
+/// error.
+#[macro_export]
+macro_rules! op {
+    (@__doc $name:ident) => {
+        let _ = $crate::dsl::$name;
+    };
+    (@__used) => {};
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`op!` only works inside `fn upgrade()` or `fn downgrade()` of a `#[migration]` module"
+        )
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::migration::{Migration, MigrationParts, RunFunction};
+    pub use inventory;
+    pub use migrate_core::model::*;
+    pub use std::borrow::Cow;
+
+    /// Collects the migrations of the crate with this anchor.
+    pub fn collect(anchor: std::any::TypeId, crate_path: &'static str) -> crate::Migrations {
+        crate::Migrations::collect(anchor, crate_path)
+    }
+
+    /// The deeper of two parents, for a merge's depth.
+    pub const fn max(a: u32, b: u32) -> u32 {
+        if a > b {
+            a
+        } else {
+            b
+        }
+    }
+
+    /// One `impl` per migration, for its revision id's type key: a second
+    /// migration with the same id is E0119; a `down_revision` no migration has
+    /// is E0277 with the message below; a cycle is E0391 when `DEPTH` is
+    /// evaluated.
+    #[diagnostic::on_unimplemented(
+        message = "`down_revision` names no migration in this crate",
+        label = "no `#[migration]` in this crate has this revision id",
+        note = "check the id for a typo; if the parent's file exists, declare it with `mod ...;` in your migrations module"
+    )]
+    pub trait RevisionIdsMustBeUnique {
+        /// Distance from the root; evaluating it detects cycles.
+        const DEPTH: u32;
+    }
+
+    /// Claimed by each migration for each parent (and branch label): two
+    /// unlabelled children of one revision are E0119.
+    pub trait OnlyOneMigrationMayFollowEachRevision {}
+
+    /// Claimed by each migration without a parent (per branch label): two
+    /// unlabelled roots are E0119.
+    pub trait OnlyOneMigrationMayBeTheRoot {}
+
+    /// Claimed by each branch label: a label used twice is E0119.
+    pub trait BranchLabelsMustBeUnique {}
+}

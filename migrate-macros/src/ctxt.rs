@@ -1,0 +1,62 @@
+//! Error accumulation: every problem of a migration is reported in one build.
+
+use proc_macro2::Span;
+use std::cell::RefCell;
+use std::fmt::Display;
+
+/// Collects errors; `check` hands them over. Dropping it unchecked is a bug in
+/// this crate (never in user input), so it is caught loudly in our tests.
+#[derive(Default)]
+pub struct Ctxt {
+    errors: RefCell<Option<Vec<syn::Error>>>,
+}
+
+impl Ctxt {
+    pub fn new() -> Self {
+        Ctxt {
+            errors: RefCell::new(Some(Vec::new())),
+        }
+    }
+
+    /// An error with the fix on a `help:` line.
+    pub fn error(&self, span: Span, message: impl Display, help: Option<&str>) {
+        let text = match help {
+            Some(h) => format!("{message}\nhelp: {h}"),
+            None => message.to_string(),
+        };
+        self.push(syn::Error::new(span, text));
+    }
+
+    pub fn push(&self, e: syn::Error) {
+        if let Some(errors) = self.errors.borrow_mut().as_mut() {
+            errors.extend(e);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors.borrow().as_ref().is_some_and(|e| !e.is_empty())
+    }
+
+    /// All errors combined into one, or `Ok` when there were none.
+    pub fn check(self) -> Result<(), syn::Error> {
+        let errors = self.errors.borrow_mut().take().unwrap_or_default();
+        let mut iter = errors.into_iter();
+        match iter.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                for e in iter {
+                    first.combine(e);
+                }
+                Err(first)
+            }
+        }
+    }
+}
+
+impl Drop for Ctxt {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && self.errors.borrow().is_some() {
+            debug_assert!(false, "Ctxt dropped without check()");
+        }
+    }
+}

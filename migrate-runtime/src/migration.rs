@@ -1,0 +1,223 @@
+//! Registered migrations: the records `#[migration]` submits, and the set a
+//! crate's `migrations()` returns.
+
+use crate::ops::{Checksum, Op};
+use std::any::TypeId;
+use std::fmt;
+
+/// The connection handed to `op!(run(function))`: one variant per enabled
+/// backend, because diesel's `Connection` trait is not object-safe.
+pub enum Connection<'a> {
+    /// A PostgreSQL connection.
+    #[cfg(feature = "postgres")]
+    Postgres(&'a mut diesel::PgConnection),
+    /// A SQLite connection.
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a mut diesel::SqliteConnection),
+}
+
+/// What a `run` function returns.
+pub type RunResult = Result<(), Box<dyn std::error::Error + Send + Sync + 'static>>;
+
+/// The signature of a function named in `op!(run(function))`:
+/// `fn backfill(conn: &mut Connection<'_>) -> RunResult`.
+pub type RunFn = fn(&mut Connection<'_>) -> RunResult;
+
+/// A function a migration's `run` ops refer to, by name.
+#[derive(Clone, Copy)]
+pub struct RunFunction {
+    name: &'static str,
+    function: RunFn,
+}
+
+impl RunFunction {
+    #[doc(hidden)]
+    pub const fn new(name: &'static str, function: RunFn) -> Self {
+        RunFunction { name, function }
+    }
+
+    /// The name as written in `run(...)`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The function.
+    pub fn function(&self) -> RunFn {
+        self.function
+    }
+}
+
+impl fmt::Debug for RunFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunFunction").field("name", &self.name).finish()
+    }
+}
+
+/// Everything `#[migration]` records about one revision.
+#[doc(hidden)]
+pub struct MigrationParts {
+    pub revision: &'static str,
+    pub down_revisions: &'static [&'static str],
+    pub branch: Option<&'static str>,
+    pub message: &'static str,
+    pub upgrade: &'static [Op],
+    pub downgrade: Option<&'static [Op]>,
+    pub downgrade_is_derived: bool,
+    pub checksum: &'static str,
+    pub transactional: bool,
+    pub module_path: &'static str,
+    pub file: &'static str,
+    pub line: u32,
+    pub functions: &'static [RunFunction],
+    pub anchor: fn() -> TypeId,
+}
+
+/// One revision, as `#[migration]` registered it: ids, message, the upgrade and
+/// downgrade as data, the checksum of the upgrade, and where it is declared.
+pub struct Migration {
+    parts: MigrationParts,
+}
+
+impl Migration {
+    #[doc(hidden)]
+    pub const fn __new(parts: MigrationParts) -> Self {
+        Migration { parts }
+    }
+
+    /// The revision id.
+    pub fn revision(&self) -> &'static str {
+        self.parts.revision
+    }
+
+    /// The parents: none for a root, several for a merge.
+    pub fn down_revisions(&self) -> &'static [&'static str] {
+        self.parts.down_revisions
+    }
+
+    /// The branch label, if any.
+    pub fn branch(&self) -> Option<&'static str> {
+        self.parts.branch
+    }
+
+    /// The message: `message = ...`, the doc comment, or the module name.
+    pub fn message(&self) -> &'static str {
+        self.parts.message
+    }
+
+    /// The upgrade's ops.
+    pub fn upgrade(&self) -> &'static [Op] {
+        self.parts.upgrade
+    }
+
+    /// The downgrade's ops; `None` for an `irreversible` migration.
+    pub fn downgrade(&self) -> Option<&'static [Op]> {
+        self.parts.downgrade
+    }
+
+    /// Whether the downgrade was derived from the upgrade rather than written.
+    pub fn downgrade_is_derived(&self) -> bool {
+        self.parts.downgrade_is_derived
+    }
+
+    /// The checksum of the upgrade, computed when the crate was compiled.
+    pub fn checksum(&self) -> Checksum {
+        Checksum::from_hex(self.parts.checksum).expect("the macro writes 64 hex digits")
+    }
+
+    /// Whether the migration runs in one transaction (false when it has an op
+    /// PostgreSQL refuses in a transaction, or says `transactional = false`).
+    pub fn transactional(&self) -> bool {
+        self.parts.transactional
+    }
+
+    /// The Rust module that declares it.
+    pub fn module_path(&self) -> &'static str {
+        self.parts.module_path
+    }
+
+    /// The source file that declares it.
+    pub fn file(&self) -> &'static str {
+        self.parts.file
+    }
+
+    /// The line of its `#[migration]`.
+    pub fn line(&self) -> u32 {
+        self.parts.line
+    }
+
+    /// The functions its `run` ops call.
+    pub fn functions(&self) -> &'static [RunFunction] {
+        self.parts.functions
+    }
+
+    /// The function a `run` op names.
+    pub fn function(&self, name: &str) -> Option<RunFn> {
+        self.parts.functions.iter().find(|f| f.name == name).map(|f| f.function)
+    }
+
+    fn anchor(&self) -> TypeId {
+        (self.parts.anchor)()
+    }
+}
+
+impl fmt::Debug for Migration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Migration")
+            .field("revision", &self.revision())
+            .field("down_revisions", &self.down_revisions())
+            .field("branch", &self.branch())
+            .field("message", &self.message())
+            .field("module_path", &self.module_path())
+            .finish_non_exhaustive()
+    }
+}
+
+inventory::collect!(Migration);
+
+/// The migrations of one crate, as its `migrations()` returns them, sorted by
+/// revision id (the graph orders them for applying).
+#[derive(Clone, Debug)]
+pub struct Migrations {
+    crate_path: &'static str,
+    list: Vec<&'static Migration>,
+}
+
+impl Migrations {
+    /// The set registered by the crate whose `migrations!()` has this anchor.
+    pub(crate) fn collect(anchor: TypeId, crate_path: &'static str) -> Self {
+        let mut list: Vec<&'static Migration> = inventory::iter::<Migration>
+            .into_iter()
+            .filter(|m| m.anchor() == anchor)
+            .collect();
+        list.sort_by_key(|m| m.revision());
+        Migrations { crate_path, list }
+    }
+
+    /// The crate (its module path) the migrations come from.
+    pub fn crate_path(&self) -> &'static str {
+        self.crate_path
+    }
+
+    /// How many migrations there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// All of them, sorted by revision id.
+    pub fn iter(&self) -> impl Iterator<Item = &'static Migration> + '_ {
+        self.list.iter().copied()
+    }
+
+    /// The migration with exactly this revision id.
+    pub fn get(&self, revision: &str) -> Option<&'static Migration> {
+        self.list
+            .binary_search_by_key(&revision, |m| m.revision())
+            .ok()
+            .map(|i| self.list[i])
+    }
+}

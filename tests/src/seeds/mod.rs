@@ -1,0 +1,1 @@
+//! Seed examples; see lib.rs.
