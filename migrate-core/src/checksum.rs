@@ -146,14 +146,18 @@ impl Encoder {
                 self.opt(a.new_name.as_deref(), Self::str);
                 self.opt(a.ty.as_ref(), Self::ty);
                 self.opt(a.nullable.as_ref(), |e, b| e.bool(*b));
-                self.opt(a.server_default.as_ref(), |e, d| e.opt(d.as_ref(), Self::default));
+                self.opt(a.server_default.as_ref(), |e, d| {
+                    e.opt(d.as_ref(), Self::default)
+                });
                 self.opt(a.comment.as_ref(), |e, c| e.opt(c.as_deref(), Self::str));
                 self.opt(a.existing_type.as_ref(), Self::ty);
                 self.opt(a.existing_nullable.as_ref(), |e, b| e.bool(*b));
                 self.opt(a.existing_server_default.as_ref(), |e, d| {
                     e.opt(d.as_ref(), Self::default)
                 });
-                self.opt(a.existing_comment.as_ref(), |e, c| e.opt(c.as_deref(), Self::str));
+                self.opt(a.existing_comment.as_ref(), |e, c| {
+                    e.opt(c.as_deref(), Self::str)
+                });
                 self.opt(a.using.as_deref(), Self::sql);
             }
             Op::CreateIndex(i) => self.index(i),
@@ -425,9 +429,11 @@ pub fn normalize_sql(sql: &str) -> String {
             '$' => {
                 // A dollar-quote tag: $$ or $name$.
                 let rest = &sql[i + 1..];
-                let tag_len = rest
-                    .find('$')
-                    .filter(|&n| rest[..n].chars().all(|ch| ch.is_alphanumeric() || ch == '_'));
+                let tag_len = rest.find('$').filter(|&n| {
+                    rest[..n]
+                        .chars()
+                        .all(|ch| ch.is_alphanumeric() || ch == '_')
+                });
                 match tag_len {
                     Some(n) => {
                         let tag = &sql[i..i + n + 2];
@@ -508,7 +514,10 @@ mod tests {
             checksum(&sample()).to_hex(),
             "882f7d3a1b2e3d4b6e9db6202219aee8fbd70ea421dfdcc289e45ad467f1ca4c"
         );
-        assert_eq!(checksum(&[]).to_hex(), "5e84c9e8e64bff0366880234b3d995a9ea9702b94076b912381db603214b5ff9");
+        assert_eq!(
+            checksum(&[]).to_hex(),
+            "5e84c9e8e64bff0366880234b3d995a9ea9702b94076b912381db603214b5ff9"
+        );
     }
 
     #[test]

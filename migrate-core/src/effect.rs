@@ -157,7 +157,10 @@ enum State {
     Absent,
     /// Present with these attributes; the others are those of the original
     /// object `rest`, or unknown when `rest` is `None` (created by an op).
-    Present { attrs: Attrs, rest: Option<Key> },
+    Present {
+        attrs: Attrs,
+        rest: Option<Key>,
+    },
 }
 
 type At = (Side, usize);
@@ -239,6 +242,16 @@ impl Sim {
     }
 
     fn cannot_apply(&mut self, object: Option<String>, message: String, help: Option<String>) {
+        self.cannot_apply_at(object, None, message, help)
+    }
+
+    fn cannot_apply_at(
+        &mut self,
+        object: Option<String>,
+        field: Option<&'static str>,
+        message: String,
+        help: Option<String>,
+    ) {
         if self.opaque_seen {
             // An `execute` or `run` earlier may have made it right.
             return;
@@ -249,7 +262,7 @@ impl Sim {
             side,
             op,
             object,
-            field: None,
+            field,
             message,
             help,
         });
@@ -415,6 +428,38 @@ impl Sim {
 
     fn is_original(&mut self, key: &Key) -> bool {
         matches!(self.slot(key).cur, State::Orig(_))
+    }
+
+    /// A column an index or constraint covers: known absent is an error,
+    /// untouched teaches that it existed.
+    fn require_column(
+        &mut self,
+        table: &TableRef,
+        column: &Str,
+        field: &'static str,
+        what: &str,
+    ) -> bool {
+        let key = Key::Column(table.clone(), column.clone());
+        let absent = match self.slot(&key).cur.clone() {
+            State::Absent => true,
+            State::Orig(k) => self.slot(&k).base_exists == Some(false),
+            State::Present { .. } => false,
+        };
+        if absent {
+            self.cannot_apply_at(
+                Some(column.to_string()),
+                Some(field),
+                format!(
+                    "{what} covers column `{table}.{column}`, which does not exist at this point"
+                ),
+                Some(format!(
+                    "check the name, or add the column to `{}` first",
+                    table.name
+                )),
+            );
+            return false;
+        }
+        self.expect(&key, Expect::Present)
     }
 
     fn table_exists(&mut self, table: &TableRef) -> bool {
@@ -607,7 +652,8 @@ impl Sim {
                 Lint::Destructive,
                 None,
                 format!("`drop_table` deletes table `{table}` and every row in it"),
-                "if that is intended, add `allow(destructive)` to this op or to the migration".into(),
+                "if that is intended, add `allow(destructive)` to this op or to the migration"
+                    .into(),
             );
         }
         if let Some(t) = definition {
@@ -704,7 +750,8 @@ impl Sim {
                 Lint::Destructive,
                 Some(column.to_string()),
                 format!("`drop_column` deletes column `{table}.{column}` and its data"),
-                "if that is intended, add `allow(destructive)` to this op or to the migration".into(),
+                "if that is intended, add `allow(destructive)` to this op or to the migration"
+                    .into(),
             );
         }
         if let Some(c) = definition {
@@ -790,8 +837,7 @@ impl Sim {
         }
         for c in i.columns.iter() {
             if let IndexColumn::Column(c) = c {
-                let key = Key::Column(i.table.clone(), c.clone());
-                if !self.expect(&key, Expect::Present) {
+                if !self.require_column(&i.table, c, "columns", "the index") {
                     return;
                 }
             }
@@ -804,8 +850,7 @@ impl Sim {
     fn add_constraint(&mut self, table: &TableRef, c: &Constraint) {
         let cols: Vec<Str> = constraint_columns(&c.kind);
         for col in &cols {
-            let key = Key::Column(table.clone(), col.clone());
-            if !self.expect(&key, Expect::Present) {
+            if !self.require_column(table, col, "columns", "the constraint") {
                 return;
             }
         }
@@ -822,8 +867,38 @@ impl Sim {
     // -- the comparison --------------------------------------------------------
 
     fn finish(mut self) -> Vec<Finding> {
+        if self
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::CannotApply)
+        {
+            // The comparison would only echo the op that could not apply.
+            return self.findings;
+        }
         let slots = std::mem::take(&mut self.slots);
+        let mut reported_tables: Vec<TableRef> = Vec::new();
         for (key, slot) in &slots {
+            if let Key::Table(t) = key {
+                let before = self.findings.len();
+                self.compare(key, slot, &slots);
+                if self.findings[before..]
+                    .iter()
+                    .any(|f| f.kind == FindingKind::Existence)
+                {
+                    reported_tables.push(t.clone());
+                }
+            }
+        }
+        for (key, slot) in &slots {
+            let parent = match key {
+                Key::Table(_) => continue,
+                Key::Index(..) => slot.parent.as_ref(),
+                other => other.table(),
+            };
+            if parent.is_some_and(|t| reported_tables.contains(t)) {
+                // Said once for the table.
+                continue;
+            }
             self.compare(key, slot, &slots);
         }
         self.findings
@@ -852,9 +927,9 @@ impl Sim {
                         Side::Upgrade => format!(
                             "downgrade() does not restore {key}, which upgrade() removes here"
                         ),
-                        Side::Downgrade => format!(
-                            "downgrade() removes {key}, which existed before upgrade()"
-                        ),
+                        Side::Downgrade => {
+                            format!("downgrade() removes {key}, which existed before upgrade()")
+                        }
                     };
                     self.existence(at, key, msg, Some(restore_help(key)));
                 }
@@ -907,8 +982,10 @@ impl Sim {
                             object: key.short_name(),
                             field: Some(name),
                             message: format!(
-                                "downgrade() does not restore {key} as it was: its {} is {value} here, but before upgrade() it was {before}",
-                                describe(name)
+                                "downgrade() does not restore {key} as it was: its {} {} {value} here, but before upgrade() {} {before}",
+                                describe(name),
+                                if plural(name) { "are" } else { "is" },
+                                if plural(name) { "they were" } else { "it was" },
                             ),
                             help: Some(format!("make it {before}, as upgrade() states")),
                         });
@@ -942,6 +1019,10 @@ fn side_fn(side: Side) -> &'static str {
     }
 }
 
+fn plural(attr: &str) -> bool {
+    matches!(attr, "columns" | "referent_columns" | "values")
+}
+
 fn describe(attr: &str) -> &str {
     match attr {
         "server_default" => "server_default",
@@ -955,7 +1036,10 @@ fn describe(attr: &str) -> &str {
 
 fn restore_help(key: &Key) -> String {
     match key {
-        Key::Table(t) => format!("re-create it in downgrade() with `create_table(\"{}\", ...)`", t.name),
+        Key::Table(t) => format!(
+            "re-create it in downgrade() with `create_table(\"{}\", ...)`",
+            t.name
+        ),
         Key::Column(t, c) => format!(
             "re-add it in downgrade(): `add_column(\"{}\", Column(\"{c}\", ...))`",
             t.name
@@ -970,9 +1054,16 @@ fn restore_help(key: &Key) -> String {
 fn remove_help(key: &Key, slot: &Slot) -> String {
     match key {
         Key::Table(t) => format!("add `op!(drop_table(\"{}\"))` to downgrade()", t.name),
-        Key::Column(t, c) => format!("add `op!(drop_column(\"{}\", \"{c}\"))` to downgrade()", t.name),
+        Key::Column(t, c) => format!(
+            "add `op!(drop_column(\"{}\", \"{c}\"))` to downgrade()",
+            t.name
+        ),
         Key::Index(_, n) => {
-            let table = slot.parent.as_ref().map(|t| t.name.to_string()).unwrap_or_default();
+            let table = slot
+                .parent
+                .as_ref()
+                .map(|t| t.name.to_string())
+                .unwrap_or_default();
             format!("add `op!(drop_index(\"{n}\", table_name = \"{table}\"))` to downgrade()")
         }
         Key::Constraint(t, n) => {
@@ -987,7 +1078,9 @@ fn remove_help(key: &Key, slot: &Slot) -> String {
                 t.name
             )
         }
-        Key::Enum(_, n) => format!("add `op!(drop_enum(\"{n}\"))` to downgrade(), after the tables that use it"),
+        Key::Enum(_, n) => {
+            format!("add `op!(drop_enum(\"{n}\"))` to downgrade(), after the tables that use it")
+        }
         Key::Rows(_) => String::new(),
     }
 }
@@ -1088,7 +1181,9 @@ fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, String)> {
             attrs.push(("onupdate", action(fk.on_update)));
             attrs.push((
                 "deferrable",
-                fk.deferrable.map(|b| b.to_string()).unwrap_or("not set".into()),
+                fk.deferrable
+                    .map(|b| b.to_string())
+                    .unwrap_or("not set".into()),
             ));
             attrs.push((
                 "initially",

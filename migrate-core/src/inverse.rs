@@ -25,7 +25,11 @@ pub fn invert(upgrade: &[Op]) -> Result<Vec<Op>, Vec<NotInvertible>> {
     for (i, op) in upgrade.iter().enumerate() {
         match invert_one(op, &created_here) {
             Ok(inv) => inverses.push(inv),
-            Err((reason, help)) => problems.push(NotInvertible { op: i, reason, help }),
+            Err((reason, help)) => problems.push(NotInvertible {
+                op: i,
+                reason,
+                help,
+            }),
         }
         match op {
             Op::CreateTable(t) => {

@@ -408,7 +408,11 @@ impl ReferentialAction {
 
     /// The SQL keywords.
     pub fn sql(self) -> &'static str {
-        Self::ALL.iter().find(|(a, _)| *a == self).map(|(_, s)| *s).unwrap_or("NO ACTION")
+        Self::ALL
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map(|(_, s)| *s)
+            .unwrap_or("NO ACTION")
     }
 }
 

@@ -59,10 +59,16 @@ mod tests {
 
     #[test]
     fn convention() {
-        assert_eq!(index("orders", &["user_id", "status"]), "ix_orders_user_id_status");
+        assert_eq!(
+            index("orders", &["user_id", "status"]),
+            "ix_orders_user_id_status"
+        );
         assert_eq!(unique("users", &["email"]), "uq_users_email");
         assert_eq!(check("orders", "status"), "ck_orders_status");
-        assert_eq!(foreign_key("orders", &["user_id"], "users"), "fk_orders_user_id_users");
+        assert_eq!(
+            foreign_key("orders", &["user_id"], "users"),
+            "fk_orders_user_id_users"
+        );
         assert_eq!(primary_key("user_roles"), "pk_user_roles");
     }
 }

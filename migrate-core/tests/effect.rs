@@ -10,7 +10,10 @@ fn s(x: &str) -> Str {
     Cow::Owned(x.to_string())
 }
 fn t(name: &str) -> TableRef {
-    TableRef { schema: None, name: s(name) }
+    TableRef {
+        schema: None,
+        name: s(name),
+    }
 }
 fn col(name: &str, ty: ColumnType) -> Column {
     Column {
@@ -27,22 +30,44 @@ fn col(name: &str, ty: ColumnType) -> Column {
     }
 }
 fn pk(name: &str) -> Column {
-    Column { primary_key: true, nullable: false, ..col(name, ColumnType::Integer) }
+    Column {
+        primary_key: true,
+        nullable: false,
+        ..col(name, ColumnType::Integer)
+    }
 }
 fn table(name: &str, columns: Vec<Column>) -> Table {
-    let pks: Vec<Str> = columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect();
+    let pks: Vec<Str> = columns
+        .iter()
+        .filter(|c| c.primary_key)
+        .map(|c| c.name.clone())
+        .collect();
     let constraints = if pks.is_empty() {
         vec![]
     } else {
-        vec![Constraint { name: s(&format!("pk_{name}")), kind: ConstraintKind::PrimaryKey { columns: pks.into() } }]
+        vec![Constraint {
+            name: s(&format!("pk_{name}")),
+            kind: ConstraintKind::PrimaryKey {
+                columns: pks.into(),
+            },
+        }]
     };
-    Table { table: t(name), columns: columns.into(), constraints: constraints.into(), comment: None }
+    Table {
+        table: t(name),
+        columns: columns.into(),
+        constraints: constraints.into(),
+        comment: None,
+    }
 }
 fn index(name: &str, tbl: &str, cols: &[&str]) -> Index {
     Index {
         name: s(name),
         table: t(tbl),
-        columns: cols.iter().map(|c| IndexColumn::Column(s(c))).collect::<Vec<_>>().into(),
+        columns: cols
+            .iter()
+            .map(|c| IndexColumn::Column(s(c)))
+            .collect::<Vec<_>>()
+            .into(),
         unique: false,
         predicate: None,
         method: None,
@@ -50,7 +75,11 @@ fn index(name: &str, tbl: &str, cols: &[&str]) -> Index {
     }
 }
 fn drop_index(name: &str, tbl: &str) -> Op {
-    Op::DropIndex { table: t(tbl), name: s(name), definition: None }
+    Op::DropIndex {
+        table: t(tbl),
+        name: s(name),
+        definition: None,
+    }
 }
 fn fk(on_delete: Option<ReferentialAction>) -> Constraint {
     fk_to("users", on_delete)
@@ -95,7 +124,9 @@ fn order_status(create_type: bool) -> EnumType {
 }
 
 fn no_lints(f: Vec<Finding>) -> Vec<Finding> {
-    f.into_iter().filter(|f| !matches!(f.kind, FindingKind::Lint(_))).collect()
+    f.into_iter()
+        .filter(|f| !matches!(f.kind, FindingKind::Lint(_)))
+        .collect()
 }
 
 fn assert_clean(up: &[Op], down: &[Op]) {
@@ -112,14 +143,26 @@ fn one(up: &[Op], down: &[Op]) -> Finding {
 #[test]
 fn drop_table_undoes_create_table_index_and_seed_rows() {
     let up = vec![
-        Op::CreateTable(table("roles", vec![pk("id"), col("name", ColumnType::String(Some(50)))])),
+        Op::CreateTable(table(
+            "roles",
+            vec![pk("id"), col("name", ColumnType::String(Some(50)))],
+        )),
         Op::CreateIndex(index("ix_roles_name", "roles", &["name"])),
         Op::BulkInsert {
             table: t("roles"),
-            rows: vec![Row { values: vec![(s("name"), Value::Text(s("admin")))].into() }].into(),
+            rows: vec![Row {
+                values: vec![(s("name"), Value::Text(s("admin")))].into(),
+            }]
+            .into(),
         },
     ];
-    assert_clean(&up, &[Op::DropTable { table: t("roles"), definition: None }]);
+    assert_clean(
+        &up,
+        &[Op::DropTable {
+            table: t("roles"),
+            definition: None,
+        }],
+    );
     assert_clean(&up, &invert(&up).unwrap());
 }
 
@@ -129,22 +172,41 @@ fn alter_columns_undone_in_another_order() {
     a.nullable = Some(false);
     a.existing_nullable = Some(true);
     let mut b = alter("products", "price");
-    b.ty = Some(ColumnType::Numeric { precision: Some(19), scale: Some(4) });
-    b.existing_type = Some(ColumnType::Numeric { precision: Some(10), scale: Some(2) });
+    b.ty = Some(ColumnType::Numeric {
+        precision: Some(19),
+        scale: Some(4),
+    });
+    b.existing_type = Some(ColumnType::Numeric {
+        precision: Some(10),
+        scale: Some(2),
+    });
     let up = vec![Op::AlterColumn(a.clone()), Op::AlterColumn(b.clone())];
     let mut a2 = alter("users", "email");
     a2.nullable = Some(true);
     let mut b2 = alter("products", "price");
-    b2.ty = Some(ColumnType::Numeric { precision: Some(10), scale: Some(2) });
+    b2.ty = Some(ColumnType::Numeric {
+        precision: Some(10),
+        scale: Some(2),
+    });
     // Same order as the upgrade, not reversed: still the same net effect.
     assert_clean(&up, &[Op::AlterColumn(a2.clone()), Op::AlterColumn(b2)]);
     assert_clean(&up, &invert(&up).unwrap());
 
     let mut wrong = alter("products", "price");
-    wrong.ty = Some(ColumnType::Numeric { precision: Some(10), scale: Some(3) });
+    wrong.ty = Some(ColumnType::Numeric {
+        precision: Some(10),
+        scale: Some(3),
+    });
     let f = one(&up, &[Op::AlterColumn(a2), Op::AlterColumn(wrong)]);
-    assert_eq!((f.kind, f.side, f.op, f.field), (FindingKind::Definition, Side::Downgrade, 1, Some("type")));
-    assert!(f.message.contains("Numeric(10, 3)") && f.message.contains("Numeric(10, 2)"), "{}", f.message);
+    assert_eq!(
+        (f.kind, f.side, f.op, f.field),
+        (FindingKind::Definition, Side::Downgrade, 1, Some("type"))
+    );
+    assert!(
+        f.message.contains("Numeric(10, 3)") && f.message.contains("Numeric(10, 2)"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -160,178 +222,510 @@ fn alter_without_existing_cannot_be_proven_and_is_accepted() {
 #[test]
 fn readding_a_dropped_column_with_another_type_is_named() {
     let legacy = col("legacy_code", ColumnType::String(Some(20)));
-    let up = vec![Op::DropColumn { table: t("products"), column: s("legacy_code"), definition: Some(legacy.clone()) }];
-    assert_clean(&up, &[Op::AddColumn { table: t("products"), column: legacy.clone() }]);
+    let up = vec![Op::DropColumn {
+        table: t("products"),
+        column: s("legacy_code"),
+        definition: Some(legacy.clone()),
+    }];
+    assert_clean(
+        &up,
+        &[Op::AddColumn {
+            table: t("products"),
+            column: legacy.clone(),
+        }],
+    );
     let wrong = col("legacy_code", ColumnType::String(Some(30)));
-    let f = one(&up, &[Op::AddColumn { table: t("products"), column: wrong }]);
-    assert_eq!((f.kind, f.field, f.object.as_deref()), (FindingKind::Definition, Some("type"), Some("legacy_code")));
-    let nn = Column { nullable: false, ..legacy.clone() };
-    assert_eq!(one(&up, &[Op::AddColumn { table: t("products"), column: nn }]).field, Some("nullable"));
+    let f = one(
+        &up,
+        &[Op::AddColumn {
+            table: t("products"),
+            column: wrong,
+        }],
+    );
+    assert_eq!(
+        (f.kind, f.field, f.object.as_deref()),
+        (FindingKind::Definition, Some("type"), Some("legacy_code"))
+    );
+    let nn = Column {
+        nullable: false,
+        ..legacy.clone()
+    };
+    assert_eq!(
+        one(
+            &up,
+            &[Op::AddColumn {
+                table: t("products"),
+                column: nn
+            }]
+        )
+        .field,
+        Some("nullable")
+    );
 }
 
 #[test]
 fn readding_another_column_names_both() {
     let legacy = col("legacy_code", ColumnType::String(Some(20)));
-    let up = vec![Op::DropColumn { table: t("products"), column: s("legacy_code"), definition: Some(legacy) }];
-    let f = no_lints(analyze(&up, &[Op::AddColumn { table: t("products"), column: col("legacy", ColumnType::String(Some(20))) }]));
+    let up = vec![Op::DropColumn {
+        table: t("products"),
+        column: s("legacy_code"),
+        definition: Some(legacy),
+    }];
+    let f = no_lints(analyze(
+        &up,
+        &[Op::AddColumn {
+            table: t("products"),
+            column: col("legacy", ColumnType::String(Some(20))),
+        }],
+    ));
     assert_eq!(f.len(), 2, "{f:#?}");
-    assert!(f.iter().any(|f| f.side == Side::Upgrade && f.message.contains("does not restore column `products.legacy_code`")));
-    assert!(f.iter().any(|f| f.side == Side::Downgrade && f.message.contains("leaves column `products.legacy` behind")));
+    assert!(f.iter().any(|f| f.side == Side::Upgrade
+        && f.message
+            .contains("does not restore column `products.legacy_code`")));
+    assert!(f.iter().any(|f| f.side == Side::Downgrade
+        && f.message.contains("leaves column `products.legacy` behind")));
 }
 
 fn index_swap(new: Index, restored: Index) -> Vec<Finding> {
-    let old = Index { unique: true, predicate: Some(s("status != 'cancelled'")), ..index("ix_orders_user", "orders", &["user_id", "status"]) };
+    let old = Index {
+        unique: true,
+        predicate: Some(s("status != 'cancelled'")),
+        ..index("ix_orders_user", "orders", &["user_id", "status"])
+    };
     let up = vec![
-        Op::DropIndex { table: t("orders"), name: s("ix_orders_user"), definition: Some(old.clone()) },
+        Op::DropIndex {
+            table: t("orders"),
+            name: s("ix_orders_user"),
+            definition: Some(old.clone()),
+        },
         Op::CreateIndex(new),
     ];
-    let down = vec![drop_index("ix_orders_user", "orders"), Op::CreateIndex(restored)];
-    assert_clean(&up, &[drop_index("ix_orders_user", "orders"), Op::CreateIndex(old)]);
+    let down = vec![
+        drop_index("ix_orders_user", "orders"),
+        Op::CreateIndex(restored),
+    ];
+    assert_clean(
+        &up,
+        &[drop_index("ix_orders_user", "orders"), Op::CreateIndex(old)],
+    );
     no_lints(analyze(&up, &down))
 }
 
 #[test]
 fn index_differences_are_each_named() {
-    let old = Index { unique: true, predicate: Some(s("status != 'cancelled'")), ..index("ix_orders_user", "orders", &["user_id", "status"]) };
+    let old = Index {
+        unique: true,
+        predicate: Some(s("status != 'cancelled'")),
+        ..index("ix_orders_user", "orders", &["user_id", "status"])
+    };
     let new = index("ix_orders_user", "orders", &["user_id"]);
     for (restored, field) in [
-        (Index { columns: vec![IndexColumn::Column(s("user_id")), IndexColumn::Column(s("state"))].into(), ..old.clone() }, "columns"),
-        (Index { columns: vec![IndexColumn::Column(s("status")), IndexColumn::Column(s("user_id"))].into(), ..old.clone() }, "columns"),
-        (Index { unique: false, ..old.clone() }, "unique"),
-        (Index { predicate: Some(s("status = 'cancelled'")), ..old.clone() }, "predicate"),
-        (Index { predicate: None, ..old.clone() }, "predicate"),
+        (
+            Index {
+                columns: vec![
+                    IndexColumn::Column(s("user_id")),
+                    IndexColumn::Column(s("state")),
+                ]
+                .into(),
+                ..old.clone()
+            },
+            "columns",
+        ),
+        (
+            Index {
+                columns: vec![
+                    IndexColumn::Column(s("status")),
+                    IndexColumn::Column(s("user_id")),
+                ]
+                .into(),
+                ..old.clone()
+            },
+            "columns",
+        ),
+        (
+            Index {
+                unique: false,
+                ..old.clone()
+            },
+            "unique",
+        ),
+        (
+            Index {
+                predicate: Some(s("status = 'cancelled'")),
+                ..old.clone()
+            },
+            "predicate",
+        ),
+        (
+            Index {
+                predicate: None,
+                ..old.clone()
+            },
+            "predicate",
+        ),
     ] {
         let f = index_swap(new.clone(), restored);
         // A column that does not exist is its own finding; the definition one is there.
-        let d: Vec<_> = f.iter().filter(|f| f.kind == FindingKind::Definition).collect();
+        let d: Vec<_> = f
+            .iter()
+            .filter(|f| f.kind == FindingKind::Definition)
+            .collect();
         assert_eq!(d.len(), 1, "{field}: {f:#?}");
         assert_eq!(d[0].field, Some(field));
         assert_eq!((d[0].side, d[0].op), (Side::Downgrade, 1));
     }
     // Whitespace in a predicate is formatting, not meaning.
-    let f = index_swap(new, Index { predicate: Some(s("status  !=\n 'cancelled'")), ..old });
+    let f = index_swap(
+        new,
+        Index {
+            predicate: Some(s("status  !=\n 'cancelled'")),
+            ..old
+        },
+    );
     assert!(f.is_empty(), "{f:#?}");
 }
 
 #[test]
 fn foreign_key_ondelete_difference_is_named() {
     let up = vec![
-        Op::DropConstraint { table: t("orders"), name: s("fk_orders_user_id"), kind: ConstraintType::ForeignKey, definition: Some(fk(Some(ReferentialAction::Restrict))) },
-        Op::AddConstraint { table: t("orders"), constraint: fk(Some(ReferentialAction::Cascade)) },
+        Op::DropConstraint {
+            table: t("orders"),
+            name: s("fk_orders_user_id"),
+            kind: ConstraintType::ForeignKey,
+            definition: Some(fk(Some(ReferentialAction::Restrict))),
+        },
+        Op::AddConstraint {
+            table: t("orders"),
+            constraint: fk(Some(ReferentialAction::Cascade)),
+        },
     ];
-    let drop = Op::DropConstraint { table: t("orders"), name: s("fk_orders_user_id"), kind: ConstraintType::ForeignKey, definition: None };
-    assert_clean(&up, &[drop.clone(), Op::AddConstraint { table: t("orders"), constraint: fk(Some(ReferentialAction::Restrict)) }]);
-    let f = one(&up, &[drop.clone(), Op::AddConstraint { table: t("orders"), constraint: fk(Some(ReferentialAction::SetNull)) }]);
+    let drop = Op::DropConstraint {
+        table: t("orders"),
+        name: s("fk_orders_user_id"),
+        kind: ConstraintType::ForeignKey,
+        definition: None,
+    };
+    assert_clean(
+        &up,
+        &[
+            drop.clone(),
+            Op::AddConstraint {
+                table: t("orders"),
+                constraint: fk(Some(ReferentialAction::Restrict)),
+            },
+        ],
+    );
+    let f = one(
+        &up,
+        &[
+            drop.clone(),
+            Op::AddConstraint {
+                table: t("orders"),
+                constraint: fk(Some(ReferentialAction::SetNull)),
+            },
+        ],
+    );
     assert_eq!(f.field, Some("ondelete"));
-    assert!(f.message.contains("\"SET NULL\"") && f.message.contains("\"RESTRICT\""), "{}", f.message);
-    let f = one(&up, &[drop, Op::AddConstraint { table: t("orders"), constraint: fk(None) }]);
+    assert!(
+        f.message.contains("\"SET NULL\"") && f.message.contains("\"RESTRICT\""),
+        "{}",
+        f.message
+    );
+    let f = one(
+        &up,
+        &[
+            drop,
+            Op::AddConstraint {
+                table: t("orders"),
+                constraint: fk(None),
+            },
+        ],
+    );
     assert_eq!(f.field, Some("ondelete"));
 }
 
 #[test]
 fn forgotten_index_is_reported_on_the_op_that_creates_it() {
     let up = vec![
-        Op::CreateIndex(index("ix_orders_user_status", "orders", &["user_id", "status"])),
-        Op::CreateIndex(index("ix_orders_tenant_created", "orders", &["tenant_id", "created_at"])),
+        Op::CreateIndex(index(
+            "ix_orders_user_status",
+            "orders",
+            &["user_id", "status"],
+        )),
+        Op::CreateIndex(index(
+            "ix_orders_tenant_created",
+            "orders",
+            &["tenant_id", "created_at"],
+        )),
     ];
     let f = one(&up, &[drop_index("ix_orders_tenant_created", "orders")]);
-    assert_eq!((f.kind, f.side, f.op), (FindingKind::Existence, Side::Upgrade, 0));
-    assert!(f.help.unwrap().contains("drop_index(\"ix_orders_user_status\", table_name = \"orders\")"));
+    assert_eq!(
+        (f.kind, f.side, f.op),
+        (FindingKind::Existence, Side::Upgrade, 0)
+    );
+    assert!(f
+        .help
+        .unwrap()
+        .contains("drop_index(\"ix_orders_user_status\", table_name = \"orders\")"));
 }
 
 #[test]
 fn enum_type_left_behind_by_drop_table() {
     let mut orders = table("orders", vec![pk("id")]);
-    orders.columns = vec![pk("id"), Column { nullable: false, ..col("status", ColumnType::Enum(order_status(true))) }].into();
+    orders.columns = vec![
+        pk("id"),
+        Column {
+            nullable: false,
+            ..col("status", ColumnType::Enum(order_status(true)))
+        },
+    ]
+    .into();
     let up = vec![Op::CreateTable(orders.clone())];
-    let f = one(&up, &[Op::DropTable { table: t("orders"), definition: None }]);
-    assert!(f.message.contains("enum type `order_status`"), "{}", f.message);
+    let f = one(
+        &up,
+        &[Op::DropTable {
+            table: t("orders"),
+            definition: None,
+        }],
+    );
+    assert!(
+        f.message.contains("enum type `order_status`"),
+        "{}",
+        f.message
+    );
     assert_clean(&up, &invert(&up).unwrap());
     // The seeds' form: create_enum first, the column with create_type = false.
     let mut orders2 = orders.clone();
-    orders2.columns = vec![pk("id"), col("status", ColumnType::Enum(order_status(false)))].into();
+    orders2.columns = vec![
+        pk("id"),
+        col("status", ColumnType::Enum(order_status(false))),
+    ]
+    .into();
     let up = vec![Op::CreateEnum(order_status(true)), Op::CreateTable(orders2)];
-    assert_clean(&up, &[Op::DropTable { table: t("orders"), definition: None }, Op::DropEnum { schema: None, name: s("order_status"), definition: None }]);
+    assert_clean(
+        &up,
+        &[
+            Op::DropTable {
+                table: t("orders"),
+                definition: None,
+            },
+            Op::DropEnum {
+                schema: None,
+                name: s("order_status"),
+                definition: None,
+            },
+        ],
+    );
     assert_clean(&up, &invert(&up).unwrap());
 }
 
 #[test]
 fn lints() {
-    let nn = Column { nullable: false, ..col("account_type", ColumnType::String(Some(20))) };
-    let f = analyze(&[Op::AddColumn { table: t("users"), column: nn.clone() }], &[]);
-    assert!(f.iter().any(|f| f.kind == FindingKind::Lint(Lint::NotNullWithoutDefault)));
-    let ok = Column { server_default: Some(ServerDefault::Literal(s("standard"))), ..nn.clone() };
-    let f = analyze(&[Op::AddColumn { table: t("users"), column: ok }], &[]);
+    let nn = Column {
+        nullable: false,
+        ..col("account_type", ColumnType::String(Some(20)))
+    };
+    let f = analyze(
+        &[Op::AddColumn {
+            table: t("users"),
+            column: nn.clone(),
+        }],
+        &[],
+    );
+    assert!(f
+        .iter()
+        .any(|f| f.kind == FindingKind::Lint(Lint::NotNullWithoutDefault)));
+    let ok = Column {
+        server_default: Some(ServerDefault::Literal(s("standard"))),
+        ..nn.clone()
+    };
+    let f = analyze(
+        &[Op::AddColumn {
+            table: t("users"),
+            column: ok,
+        }],
+        &[],
+    );
     assert!(!f.iter().any(|f| matches!(f.kind, FindingKind::Lint(_))));
     // On a table created in the same migration there are no rows yet.
-    let up = vec![Op::CreateTable(table("accounts", vec![pk("id")])), Op::AddColumn { table: t("accounts"), column: nn }];
+    let up = vec![
+        Op::CreateTable(table("accounts", vec![pk("id")])),
+        Op::AddColumn {
+            table: t("accounts"),
+            column: nn,
+        },
+    ];
     assert!(analyze(&up, &invert(&up).unwrap()).is_empty());
 
-    let f = analyze(&[Op::DropColumn { table: t("products"), column: s("legacy_code"), definition: None }], &[]);
-    assert!(f.iter().any(|f| f.kind == FindingKind::Lint(Lint::Destructive)));
-    let f = analyze(&[Op::DropTable { table: t("legacy"), definition: None }], &[]);
-    assert!(f.iter().any(|f| f.kind == FindingKind::Lint(Lint::Destructive)));
+    let f = analyze(
+        &[Op::DropColumn {
+            table: t("products"),
+            column: s("legacy_code"),
+            definition: None,
+        }],
+        &[],
+    );
+    assert!(f
+        .iter()
+        .any(|f| f.kind == FindingKind::Lint(Lint::Destructive)));
+    let f = analyze(
+        &[Op::DropTable {
+            table: t("legacy"),
+            definition: None,
+        }],
+        &[],
+    );
+    assert!(f
+        .iter()
+        .any(|f| f.kind == FindingKind::Lint(Lint::Destructive)));
 }
 
 #[test]
 fn cannot_apply() {
     let up = vec![
-        Op::CreateTable(table("orders", vec![pk("id"), col("user_id", ColumnType::Integer)])),
+        Op::CreateTable(table(
+            "orders",
+            vec![pk("id"), col("user_id", ColumnType::Integer)],
+        )),
         Op::CreateIndex(index("ix_orders_status", "orders", &["status"])),
     ];
     let f = one(&up, &invert(&up[..1]).unwrap());
-    assert_eq!((f.kind, f.side, f.op), (FindingKind::CannotApply, Side::Upgrade, 1));
-    assert!(f.message.contains("column `orders.status` does not exist"), "{}", f.message);
+    assert_eq!(
+        (f.kind, f.side, f.op),
+        (FindingKind::CannotApply, Side::Upgrade, 1)
+    );
+    assert!(
+        f.message
+            .contains("column `orders.status`, which does not exist"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.field, Some("columns"));
 
     let up = vec![Op::CreateIndex(index("ix_a", "orders", &["a"]))];
     let down = vec![drop_index("ix_a", "orders"), drop_index("ix_a", "orders")];
     let f = one(&up, &down);
-    assert_eq!((f.kind, f.side, f.op), (FindingKind::CannotApply, Side::Downgrade, 1));
+    assert_eq!(
+        (f.kind, f.side, f.op),
+        (FindingKind::CannotApply, Side::Downgrade, 1)
+    );
 }
 
 #[test]
 fn opaque_ops_suppress_what_they_might_explain() {
-    let up = vec![Op::Execute(Sql { any: Some(s("CREATE TABLE foo (id int)")), postgresql: None, sqlite: None, mysql: None })];
-    assert_clean(&up, &[Op::DropTable { table: t("foo"), definition: None }]);
+    let up = vec![Op::Execute(Sql {
+        any: Some(s("CREATE TABLE foo (id int)")),
+        postgresql: None,
+        sqlite: None,
+        mysql: None,
+    })];
+    assert_clean(
+        &up,
+        &[Op::DropTable {
+            table: t("foo"),
+            definition: None,
+        }],
+    );
     // But a definition that differs is still a definition that differs.
     let old = index("ix", "orders", &["a", "b"]);
     let up = vec![
-        Op::DropIndex { table: t("orders"), name: s("ix"), definition: Some(old) },
-        Op::Run { function: s("backfill") },
+        Op::DropIndex {
+            table: t("orders"),
+            name: s("ix"),
+            definition: Some(old),
+        },
+        Op::Run {
+            function: s("backfill"),
+        },
     ];
-    let f = one(&up, &[Op::Run { function: s("undo") }, Op::CreateIndex(index("ix", "orders", &["b", "a"]))]);
+    let f = one(
+        &up,
+        &[
+            Op::Run {
+                function: s("undo"),
+            },
+            Op::CreateIndex(index("ix", "orders", &["b", "a"])),
+        ],
+    );
     assert_eq!(f.field, Some("columns"));
 }
 
 #[test]
 fn bulk_insert_into_existing_table_needs_a_delete() {
-    let up = vec![Op::BulkInsert { table: t("roles"), rows: vec![Row { values: vec![(s("name"), Value::Text(s("superadmin")))].into() }].into() }];
+    let up = vec![Op::BulkInsert {
+        table: t("roles"),
+        rows: vec![Row {
+            values: vec![(s("name"), Value::Text(s("superadmin")))].into(),
+        }]
+        .into(),
+    }];
     assert!(invert(&up).is_err());
     let f = one(&up, &[]);
-    assert_eq!((f.kind, f.side, f.op), (FindingKind::Existence, Side::Upgrade, 0));
-    assert_clean(&up, &[Op::Execute(Sql { any: Some(s("DELETE FROM roles WHERE name = 'superadmin'")), postgresql: None, sqlite: None, mysql: None })]);
+    assert_eq!(
+        (f.kind, f.side, f.op),
+        (FindingKind::Existence, Side::Upgrade, 0)
+    );
+    assert_clean(
+        &up,
+        &[Op::Execute(Sql {
+            any: Some(s("DELETE FROM roles WHERE name = 'superadmin'")),
+            postgresql: None,
+            sqlite: None,
+            mysql: None,
+        })],
+    );
 }
 
 #[test]
 fn renames() {
-    let up = vec![Op::RenameTable { schema: None, old: s("users"), new: s("accounts") }];
+    let up = vec![Op::RenameTable {
+        schema: None,
+        old: s("users"),
+        new: s("accounts"),
+    }];
     assert_clean(&up, &invert(&up).unwrap());
-    let f = no_lints(analyze(&up, &[Op::RenameTable { schema: None, old: s("accounts"), new: s("members") }]));
+    let f = no_lints(analyze(
+        &up,
+        &[Op::RenameTable {
+            schema: None,
+            old: s("accounts"),
+            new: s("members"),
+        }],
+    ));
     assert!(!f.is_empty());
 
     let mut a = alter("users", "email");
     a.new_name = Some(s("email_address"));
-    let up = vec![Op::CreateIndex(index("ix_users_email", "users", &["email"])), Op::AlterColumn(a)];
+    let up = vec![
+        Op::CreateIndex(index("ix_users_email", "users", &["email"])),
+        Op::AlterColumn(a),
+    ];
     assert_clean(&up, &invert(&up).unwrap());
 }
 
 #[test]
 fn derived_downgrades_are_clean_for_every_invertible_op() {
-    let users = table("users", vec![
-        pk("id"),
-        Column { unique: Some(s("uq_users_email")), index: Some(s("ix_users_email")), ..col("email", ColumnType::String(Some(255))) },
-        Column { foreign_key: Some(InlineForeignKey { name: s("fk_users_org_id_orgs"), referent: t("orgs"), referent_column: s("id"), on_delete: Some(ReferentialAction::Cascade), on_update: None }), ..col("org_id", ColumnType::Integer) },
-    ]);
+    let users = table(
+        "users",
+        vec![
+            pk("id"),
+            Column {
+                unique: Some(s("uq_users_email")),
+                index: Some(s("ix_users_email")),
+                ..col("email", ColumnType::String(Some(255)))
+            },
+            Column {
+                foreign_key: Some(InlineForeignKey {
+                    name: s("fk_users_org_id_orgs"),
+                    referent: t("orgs"),
+                    referent_column: s("id"),
+                    on_delete: Some(ReferentialAction::Cascade),
+                    on_update: None,
+                }),
+                ..col("org_id", ColumnType::Integer)
+            },
+        ],
+    );
     let mut alter_all = alter("users", "email");
     alter_all.ty = Some(ColumnType::Text);
     alter_all.existing_type = Some(ColumnType::String(Some(255)));
@@ -345,16 +739,55 @@ fn derived_downgrades_are_clean_for_every_invertible_op() {
     let up = vec![
         Op::CreateEnum(order_status(true)),
         Op::CreateTable(users),
-        Op::AddColumn { table: t("users"), column: col("bio", ColumnType::Text) },
+        Op::AddColumn {
+            table: t("users"),
+            column: col("bio", ColumnType::Text),
+        },
         Op::AlterColumn(alter_all),
         Op::CreateIndex(index("ix_users_bio", "users", &["bio"])),
-        Op::AddConstraint { table: t("users"), constraint: Constraint { name: s("ck_users_id"), kind: ConstraintKind::Check { condition: s("id > 0") } } },
-        Op::SetTableComment { table: t("users"), comment: Some(s("people")), existing: Some(None) },
-        Op::RenameTable { schema: None, old: s("users"), new: s("members") },
-        Op::DropIndex { table: t("products"), name: s("ix_products_sku"), definition: Some(index("ix_products_sku", "products", &["sku"])) },
-        Op::DropColumn { table: t("products"), column: s("legacy"), definition: Some(col("legacy", ColumnType::Integer)) },
-        Op::DropConstraint { table: t("orders"), name: s("fk_orders_user_id"), kind: ConstraintType::ForeignKey, definition: Some(fk_to("customers", None)) },
-        Op::DropEnum { schema: None, name: s("old_kind"), definition: Some(EnumType { name: s("old_kind"), ..order_status(true) }) },
+        Op::AddConstraint {
+            table: t("users"),
+            constraint: Constraint {
+                name: s("ck_users_id"),
+                kind: ConstraintKind::Check {
+                    condition: s("id > 0"),
+                },
+            },
+        },
+        Op::SetTableComment {
+            table: t("users"),
+            comment: Some(s("people")),
+            existing: Some(None),
+        },
+        Op::RenameTable {
+            schema: None,
+            old: s("users"),
+            new: s("members"),
+        },
+        Op::DropIndex {
+            table: t("products"),
+            name: s("ix_products_sku"),
+            definition: Some(index("ix_products_sku", "products", &["sku"])),
+        },
+        Op::DropColumn {
+            table: t("products"),
+            column: s("legacy"),
+            definition: Some(col("legacy", ColumnType::Integer)),
+        },
+        Op::DropConstraint {
+            table: t("orders"),
+            name: s("fk_orders_user_id"),
+            kind: ConstraintType::ForeignKey,
+            definition: Some(fk_to("customers", None)),
+        },
+        Op::DropEnum {
+            schema: None,
+            name: s("old_kind"),
+            definition: Some(EnumType {
+                name: s("old_kind"),
+                ..order_status(true)
+            }),
+        },
     ];
     let down = invert(&up).unwrap();
     assert_clean(&up, &down);

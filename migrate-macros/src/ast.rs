@@ -178,7 +178,11 @@ impl Meta {
             }
         }
         if meta.revision.is_none() {
-            cx.error(attr_span, "`#[migration]` needs `revision = \"...\"`", Some("e.g. `#[migration(revision = \"1a2b3c4d5e6f\", down_revision = None)]`"));
+            cx.error(
+                attr_span,
+                "`#[migration]` needs `revision = \"...\"`",
+                Some("e.g. `#[migration(revision = \"1a2b3c4d5e6f\", down_revision = None)]`"),
+            );
         }
         if !meta.down_given {
             cx.error(
@@ -197,8 +201,15 @@ fn parse_lints(cx: &Ctxt, lints: &[Ident]) -> Vec<(Lint, Span)> {
         match Lint::parse(&l.to_string()) {
             Some(lint) => out.push((lint, l.span())),
             None => {
-                let names: Vec<_> = Lint::ALL.iter().map(|l| format!("`{}`", l.name())).collect();
-                cx.error(l.span(), format!("unknown lint `{l}`"), Some(&format!("expected {}", names.join(" or "))));
+                let names: Vec<_> = Lint::ALL
+                    .iter()
+                    .map(|l| format!("`{}`", l.name()))
+                    .collect();
+                cx.error(
+                    l.span(),
+                    format!("unknown lint `{l}`"),
+                    Some(&format!("expected {}", names.join(" or "))),
+                );
             }
         }
     }
@@ -233,14 +244,20 @@ fn bind<'a>(cx: &Ctxt, what: &str, call: Span, args: &'a Args, sig: &Sig) -> Opt
         rest: Vec::new(),
     };
     let mut ok = true;
+    let mut misplaced = false;
     let mut next = 0;
     let mut saw_keyword = false;
     for arg in &args.items {
         match arg {
             Arg::Positional(v) => {
                 if saw_keyword {
-                    cx.error(v.span(), "positional argument after a keyword argument", None);
+                    cx.error(
+                        v.span(),
+                        "positional argument after a keyword argument",
+                        None,
+                    );
                     ok = false;
+                    misplaced = true;
                 } else if next < sig.positional.len() {
                     bound.values.insert(sig.positional[next], v);
                     next += 1;
@@ -249,7 +266,12 @@ fn bind<'a>(cx: &Ctxt, what: &str, call: Span, args: &'a Args, sig: &Sig) -> Opt
                 } else {
                     cx.error(
                         v.span(),
-                        format!("`{what}` takes {} positional argument{} ({}), this is one too many", sig.positional.len(), if sig.positional.len() == 1 { "" } else { "s" }, sig.positional.join(", ")),
+                        format!(
+                            "`{what}` takes {} positional argument{} ({}), this is one too many",
+                            sig.positional.len(),
+                            if sig.positional.len() == 1 { "" } else { "s" },
+                            sig.positional.join(", ")
+                        ),
                         None,
                     );
                     ok = false;
@@ -271,7 +293,12 @@ fn bind<'a>(cx: &Ctxt, what: &str, call: Span, args: &'a Args, sig: &Sig) -> Opt
                         }
                     }
                     None => {
-                        let all: Vec<_> = sig.positional.iter().chain(sig.keywords).map(|p| format!("`{p}`")).collect();
+                        let all: Vec<_> = sig
+                            .positional
+                            .iter()
+                            .chain(sig.keywords)
+                            .map(|p| format!("`{p}`"))
+                            .collect();
                         cx.error(
                             k.span(),
                             format!("`{what}` has no argument `{name}`"),
@@ -284,11 +311,14 @@ fn bind<'a>(cx: &Ctxt, what: &str, call: Span, args: &'a Args, sig: &Sig) -> Opt
         }
     }
     for p in &sig.positional[..sig.required] {
-        if !bound.values.contains_key(p) {
+        if !misplaced && !bound.values.contains_key(p) {
             cx.error(
                 call,
                 format!("`{what}` needs `{p}`"),
-                Some(&format!("`{what}({})`", sig.positional[..sig.required].join(", "))),
+                Some(&format!(
+                    "`{what}({})`",
+                    sig.positional[..sig.required].join(", ")
+                )),
             );
             ok = false;
         }
@@ -303,7 +333,11 @@ fn s(x: impl Into<String>) -> Str {
 }
 
 fn expected(cx: &Ctxt, v: &Value, what: &str) {
-    cx.error(v.span(), format!("expected {what}, found {}", v.describe()), None);
+    cx.error(
+        v.span(),
+        format!("expected {what}, found {}", v.describe()),
+        None,
+    );
 }
 
 fn string(cx: &Ctxt, v: &Value) -> Option<String> {
@@ -338,7 +372,10 @@ fn ident_string(cx: &Ctxt, v: &Value) -> Option<String> {
 fn opt_name(cx: &Ctxt, v: &Value) -> Option<Option<String>> {
     match v {
         Value::None(_) => Some(None),
-        Value::Call { name, args: Some(args) } if name == "f" && args.items.len() == 1 => match &args.items[0] {
+        Value::Call {
+            name,
+            args: Some(args),
+        } if name == "f" && args.items.len() == 1 => match &args.items[0] {
             Arg::Positional(inner) => ident_string(cx, inner).map(Some),
             Arg::Keyword(k, _) => {
                 cx.error(k.span(), "`f(...)` takes the name only", None);
@@ -353,7 +390,14 @@ fn boolean(cx: &Ctxt, v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(b.value),
         Value::Call { name, args: None } if name == "True" || name == "False" => {
-            cx.error(name.span(), format!("write `{}` in Rust", if name == "True" { "true" } else { "false" }), None);
+            cx.error(
+                name.span(),
+                format!(
+                    "write `{}` in Rust",
+                    if name == "True" { "true" } else { "false" }
+                ),
+                None,
+            );
             None
         }
         other => {
@@ -368,7 +412,11 @@ fn u32_value(cx: &Ctxt, v: &Value) -> Option<u32> {
         Value::Number { text, span } => match text.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                cx.error(*span, format!("expected a whole number, found `{text}`"), None);
+                cx.error(
+                    *span,
+                    format!("expected a whole number, found `{text}`"),
+                    None,
+                );
                 None
             }
         },
@@ -401,7 +449,11 @@ fn string_list(cx: &Ctxt, v: &Value, what: &str) -> Option<Vec<String>> {
             ok.then_some(out)
         }
         Value::Str(lit) => {
-            cx.error(lit.span(), format!("expected a list of {what}"), Some(&format!("write `[{:?}]`", lit.value())));
+            cx.error(
+                lit.span(),
+                format!("expected a list of {what}"),
+                Some(&format!("write `[{:?}]`", lit.value())),
+            );
             None
         }
         other => {
@@ -415,7 +467,10 @@ fn string_list(cx: &Ctxt, v: &Value, what: &str) -> Option<Vec<String>> {
 fn sql(cx: &Ctxt, v: &Value) -> Option<String> {
     let text = match v {
         Value::Str(s) => Some(s.value()),
-        Value::Call { name, args: Some(args) } if name == "text" => match args.items.as_slice() {
+        Value::Call {
+            name,
+            args: Some(args),
+        } if name == "text" => match args.items.as_slice() {
             [Arg::Positional(Value::Str(s))] => Some(s.value()),
             _ => {
                 cx.error(args.span, "`text(...)` takes one SQL string", None);
@@ -439,8 +494,15 @@ fn action(cx: &Ctxt, v: &Value) -> Option<ReferentialAction> {
     match ReferentialAction::parse(&text) {
         Some(a) => Some(a),
         None => {
-            let all: Vec<_> = ReferentialAction::ALL.iter().map(|(_, s)| format!("\"{s}\"")).collect();
-            cx.error(v.span(), format!("`{text}` is not a referential action"), Some(&format!("expected one of {}", all.join(", "))));
+            let all: Vec<_> = ReferentialAction::ALL
+                .iter()
+                .map(|(_, s)| format!("\"{s}\""))
+                .collect();
+            cx.error(
+                v.span(),
+                format!("`{text}` is not a referential action"),
+                Some(&format!("expected one of {}", all.join(", "))),
+            );
             None
         }
     }
@@ -452,7 +514,11 @@ fn initially(cx: &Ctxt, v: &Value) -> Option<bool> {
         "DEFERRED" => Some(true),
         "IMMEDIATE" => Some(false),
         _ => {
-            cx.error(v.span(), format!("`{text}` is not a valid `initially`"), Some("expected \"DEFERRED\" or \"IMMEDIATE\""));
+            cx.error(
+                v.span(),
+                format!("`{text}` is not a valid `initially`"),
+                Some("expected \"DEFERRED\" or \"IMMEDIATE\""),
+            );
             None
         }
     }
@@ -482,7 +548,10 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
         }
         Some(t)
     };
-    let empty = Args { span: name.span(), items: Vec::new() };
+    let empty = Args {
+        span: name.span(),
+        items: Vec::new(),
+    };
     let args_or_empty = args.as_ref().unwrap_or(&empty);
     match type_name.as_str() {
         "Integer" => plain(ColumnType::Integer),
@@ -498,7 +567,18 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
         "Jsonb" | "JSONB" => plain(ColumnType::Jsonb),
         "Binary" | "LargeBinary" => plain(ColumnType::Binary),
         "String" => {
-            let b = bind(cx, "String", name.span(), args_or_empty, &Sig { positional: &["length"], required: 0, rest: None, keywords: &[] })?;
+            let b = bind(
+                cx,
+                "String",
+                name.span(),
+                args_or_empty,
+                &Sig {
+                    positional: &["length"],
+                    required: 0,
+                    rest: None,
+                    keywords: &[],
+                },
+            )?;
             let length = match b.get("length") {
                 Some(v) => {
                     let n = u32_value(cx, v)?;
@@ -513,7 +593,18 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
             Some(ColumnType::String(length))
         }
         "Numeric" => {
-            let b = bind(cx, "Numeric", name.span(), args_or_empty, &Sig { positional: &["precision", "scale"], required: 0, rest: None, keywords: &[] })?;
+            let b = bind(
+                cx,
+                "Numeric",
+                name.span(),
+                args_or_empty,
+                &Sig {
+                    positional: &["precision", "scale"],
+                    required: 0,
+                    rest: None,
+                    keywords: &[],
+                },
+            )?;
             let precision = b.get("precision").map(|v| u32_value(cx, v));
             let scale = b.get("scale").map(|v| u32_value(cx, v));
             let precision = match precision {
@@ -528,11 +619,19 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
             };
             match (precision, scale) {
                 (None, Some(_)) => {
-                    cx.error(name.span(), "`Numeric` with a scale needs a precision", None);
+                    cx.error(
+                        name.span(),
+                        "`Numeric` with a scale needs a precision",
+                        None,
+                    );
                     None
                 }
                 (Some(p), Some(sc)) if sc > p => {
-                    cx.error(b.get("scale").map(Value::span).unwrap_or(name.span()), format!("a scale of {sc} does not fit in a precision of {p}"), None);
+                    cx.error(
+                        b.get("scale").map(Value::span).unwrap_or(name.span()),
+                        format!("a scale of {sc} does not fit in a precision of {p}"),
+                        None,
+                    );
                     None
                 }
                 (Some(0), _) => {
@@ -543,7 +642,18 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
             }
         }
         "DateTime" => {
-            let b = bind(cx, "DateTime", name.span(), args_or_empty, &Sig { positional: &["timezone"], required: 0, rest: None, keywords: &[] })?;
+            let b = bind(
+                cx,
+                "DateTime",
+                name.span(),
+                args_or_empty,
+                &Sig {
+                    positional: &["timezone"],
+                    required: 0,
+                    rest: None,
+                    keywords: &[],
+                },
+            )?;
             let timezone = match b.get("timezone") {
                 Some(v) => boolean(cx, v)?,
                 None => false,
@@ -551,16 +661,42 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
             Some(ColumnType::DateTime { timezone })
         }
         "Uuid" | "UUID" => {
-            let b = bind(cx, &type_name, name.span(), args_or_empty, &Sig { positional: &[], required: 0, rest: None, keywords: &["as_uuid"] })?;
+            let b = bind(
+                cx,
+                &type_name,
+                name.span(),
+                args_or_empty,
+                &Sig {
+                    positional: &[],
+                    required: 0,
+                    rest: None,
+                    keywords: &["as_uuid"],
+                },
+            )?;
             if let Some(v) = b.get("as_uuid") {
                 boolean(cx, v)?;
             }
             Some(ColumnType::Uuid)
         }
         "Enum" | "ENUM" => {
-            let b = bind(cx, "Enum", name.span(), args_or_empty, &Sig { positional: &[], required: 0, rest: Some("values"), keywords: &["name", "create_type", "schema"] })?;
+            let b = bind(
+                cx,
+                "Enum",
+                name.span(),
+                args_or_empty,
+                &Sig {
+                    positional: &[],
+                    required: 0,
+                    rest: Some("values"),
+                    keywords: &["name", "create_type", "schema"],
+                },
+            )?;
             let Some(enum_name) = b.get("name") else {
-                cx.error(name.span(), "an `Enum` needs a type name", Some("`Enum(\"pending\", \"shipped\", name = \"order_status\")`"));
+                cx.error(
+                    name.span(),
+                    "an `Enum` needs a type name",
+                    Some("`Enum(\"pending\", \"shipped\", name = \"order_status\")`"),
+                );
                 return None;
             };
             let enum_name = ident_string(cx, enum_name)?;
@@ -573,10 +709,19 @@ fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType>
                 Some(v) => Some(s(ident_string(cx, v)?)),
                 None => schema.clone(),
             };
-            Some(ColumnType::Enum(EnumType { schema, name: s(enum_name), values: values.into(), create_type }))
+            Some(ColumnType::Enum(EnumType {
+                schema,
+                name: s(enum_name),
+                values: values.into(),
+                create_type,
+            }))
         }
         _ => {
-            cx.error(name.span(), format!("unknown column type `{type_name}`"), Some(&format!("expected one of {TYPES}")));
+            cx.error(
+                name.span(),
+                format!("unknown column type `{type_name}`"),
+                Some(&format!("expected one of {TYPES}")),
+            );
             None
         }
     }
@@ -645,11 +790,23 @@ const COLUMN_SIG: Sig = Sig {
     positional: &["name", "type_"],
     required: 2,
     rest: Some("constraints"),
-    keywords: &["primary_key", "nullable", "server_default", "autoincrement", "unique", "index", "comment"],
+    keywords: &[
+        "primary_key",
+        "nullable",
+        "server_default",
+        "autoincrement",
+        "unique",
+        "index",
+        "comment",
+    ],
 };
 
 fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
-    let Value::Call { name, args: Some(args) } = v else {
+    let Value::Call {
+        name,
+        args: Some(args),
+    } = v
+    else {
         expected(cx, v, "`Column(\"name\", Type, ...)`");
         return None;
     };
@@ -661,7 +818,10 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
     let col_name = ident_string(cx, b.get("name")?)?;
     let ty_value = b.get("type_")?;
     let ty = column_type(cx, ty_value, &table.schema);
-    let mut spans = vec![(col_name.clone(), v.span()), ("type".to_string(), ty_value.span())];
+    let mut spans = vec![
+        (col_name.clone(), v.span()),
+        ("type".to_string(), ty_value.span()),
+    ];
     let mut get_bool = |key: &'static str, default: bool| -> Option<bool> {
         match b.get(key) {
             Some(v) => {
@@ -680,7 +840,11 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         None => None,
     };
     if primary_key && nullable {
-        cx.error(b.get("nullable").map(Value::span).unwrap_or(name.span()), "a primary key column cannot be nullable", None);
+        cx.error(
+            b.get("nullable").map(Value::span).unwrap_or(name.span()),
+            "a primary key column cannot be nullable",
+            None,
+        );
         return None;
     }
     let server_default = match b.get("server_default") {
@@ -701,15 +865,45 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
     let mut foreign_key = None;
     for extra in &b.rest {
         match extra {
-            Value::Call { name: fk, args: Some(fk_args) } if fk == "ForeignKey" => {
-                let fb = bind(cx, "ForeignKey", fk.span(), fk_args, &Sig { positional: &["column"], required: 1, rest: None, keywords: &["name", "ondelete", "onupdate"] })?;
+            Value::Call {
+                name: fk,
+                args: Some(fk_args),
+            } if fk == "ForeignKey" => {
+                let fb = bind(
+                    cx,
+                    "ForeignKey",
+                    fk.span(),
+                    fk_args,
+                    &Sig {
+                        positional: &["column"],
+                        required: 1,
+                        rest: None,
+                        keywords: &["name", "ondelete", "onupdate"],
+                    },
+                )?;
                 let target = string(cx, fb.get("column")?)?;
                 let parts: Vec<&str> = target.split('.').collect();
                 let (referent, referent_column) = match parts.as_slice() {
-                    [t, c] if !t.is_empty() && !c.is_empty() => (TableRef { schema: table.schema.clone(), name: s(*t) }, s(*c)),
-                    [sc, t, c] if !sc.is_empty() && !t.is_empty() && !c.is_empty() => (TableRef { schema: Some(s(*sc)), name: s(*t) }, s(*c)),
+                    [t, c] if !t.is_empty() && !c.is_empty() => (
+                        TableRef {
+                            schema: table.schema.clone(),
+                            name: s(*t),
+                        },
+                        s(*c),
+                    ),
+                    [sc, t, c] if !sc.is_empty() && !t.is_empty() && !c.is_empty() => (
+                        TableRef {
+                            schema: Some(s(*sc)),
+                            name: s(*t),
+                        },
+                        s(*c),
+                    ),
                     _ => {
-                        cx.error(fb.get("column")?.span(), format!("`{target}` is not `table.column`"), Some("e.g. `ForeignKey(\"users.id\")`"));
+                        cx.error(
+                            fb.get("column")?.span(),
+                            format!("`{target}` is not `table.column`"),
+                            Some("e.g. `ForeignKey(\"users.id\")`"),
+                        );
                         return None;
                     }
                 };
@@ -734,10 +928,20 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
                     None => None,
                 };
                 if foreign_key.is_some() {
-                    cx.error(fk.span(), "a column takes one inline `ForeignKey`", Some("use `ForeignKeyConstraint` in `create_table` for more"));
+                    cx.error(
+                        fk.span(),
+                        "a column takes one inline `ForeignKey`",
+                        Some("use `ForeignKeyConstraint` in `create_table` for more"),
+                    );
                     return None;
                 }
-                foreign_key = Some(InlineForeignKey { name: s(fk_name), referent, referent_column, on_delete, on_update });
+                foreign_key = Some(InlineForeignKey {
+                    name: s(fk_name),
+                    referent,
+                    referent_column,
+                    on_delete,
+                    on_update,
+                });
             }
             other => {
                 expected(cx, other, "`ForeignKey(\"table.column\")`");
@@ -760,11 +964,33 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         None
     };
     let ty = ty?;
-    if autoincrement == Some(true) && !matches!(ty, ColumnType::Integer | ColumnType::BigInteger | ColumnType::SmallInteger) {
-        cx.error(b.get("autoincrement").map(Value::span).unwrap_or(name.span()), "only integer columns can autoincrement", None);
+    if autoincrement == Some(true)
+        && !matches!(
+            ty,
+            ColumnType::Integer | ColumnType::BigInteger | ColumnType::SmallInteger
+        )
+    {
+        cx.error(
+            b.get("autoincrement")
+                .map(Value::span)
+                .unwrap_or(name.span()),
+            "only integer columns can autoincrement",
+            None,
+        );
         return None;
     }
-    let column = Column { name: s(col_name.clone()), ty, nullable, primary_key, autoincrement, server_default, unique, index, foreign_key, comment };
+    let column = Column {
+        name: s(col_name.clone()),
+        ty,
+        nullable,
+        primary_key,
+        autoincrement,
+        server_default,
+        unique,
+        index,
+        foreign_key,
+        comment,
+    };
     let spans = spans
         .into_iter()
         .flat_map(|(k, sp)| {
@@ -791,8 +1017,17 @@ fn check_generated_name(cx: &Ctxt, name: &str, span: Span) -> Option<()> {
 }
 
 /// A table-level constraint inside `create_table` / `drop_table`.
-fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(String, Span)>) -> Option<Constraint> {
-    let Value::Call { name, args: Some(args) } = v else {
+fn table_constraint(
+    cx: &Ctxt,
+    v: &Value,
+    table: &TableRef,
+    spans: &mut Vec<(String, Span)>,
+) -> Option<Constraint> {
+    let Value::Call {
+        name,
+        args: Some(args),
+    } = v
+    else {
         expected(cx, v, "`Column(...)` or a constraint");
         return None;
     };
@@ -808,7 +1043,11 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
     };
     let varargs_columns = |b: &Bound| -> Option<Vec<String>> {
         if b.rest.is_empty() {
-            cx.error(name.span(), format!("`{kind}` needs at least one column"), None);
+            cx.error(
+                name.span(),
+                format!("`{kind}` needs at least one column"),
+                None,
+            );
             return None;
         }
         let mut out = Vec::new();
@@ -823,21 +1062,64 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
     };
     match kind.as_str() {
         "PrimaryKeyConstraint" => {
-            let b = bind(cx, &kind, name.span(), args, &Sig { positional: &[], required: 0, rest: Some("columns"), keywords: &["name"] })?;
+            let b = bind(
+                cx,
+                &kind,
+                name.span(),
+                args,
+                &Sig {
+                    positional: &[],
+                    required: 0,
+                    rest: Some("columns"),
+                    keywords: &["name"],
+                },
+            )?;
             let cols = varargs_columns(&b)?;
             let n = named(&b, naming::primary_key(&table.name))?;
             spans.push((n.clone(), v.span()));
-            Some(Constraint { name: s(n), kind: ConstraintKind::PrimaryKey { columns: cols.into_iter().map(s).collect::<Vec<_>>().into() } })
+            Some(Constraint {
+                name: s(n),
+                kind: ConstraintKind::PrimaryKey {
+                    columns: cols.into_iter().map(s).collect::<Vec<_>>().into(),
+                },
+            })
         }
         "UniqueConstraint" => {
-            let b = bind(cx, &kind, name.span(), args, &Sig { positional: &[], required: 0, rest: Some("columns"), keywords: &["name"] })?;
+            let b = bind(
+                cx,
+                &kind,
+                name.span(),
+                args,
+                &Sig {
+                    positional: &[],
+                    required: 0,
+                    rest: Some("columns"),
+                    keywords: &["name"],
+                },
+            )?;
             let cols = varargs_columns(&b)?;
             let n = named(&b, naming::unique(&table.name, &cols))?;
             spans.push((n.clone(), v.span()));
-            Some(Constraint { name: s(n), kind: ConstraintKind::Unique { columns: cols.into_iter().map(s).collect::<Vec<_>>().into() } })
+            Some(Constraint {
+                name: s(n),
+                kind: ConstraintKind::Unique {
+                    columns: cols.into_iter().map(s).collect::<Vec<_>>().into(),
+                },
+            })
         }
         "CheckConstraint" => {
-            let b = bind(cx, &kind, name.span(), args, &Sig { positional: &["sqltext"], required: 1, rest: None, keywords: &["name"] })?;
+            let b = bind(
+                cx,
+                &kind,
+                name.span(),
+                args,
+                &Sig {
+                    positional: &["sqltext"],
+                    required: 1,
+                    rest: None,
+                    keywords: &["name"],
+                },
+            )?;
             let condition = sql(cx, b.get("sqltext")?)?;
             let Some(n) = b.get("name") else {
                 cx.error(name.span(), "a table-level `CheckConstraint` needs a `name`", Some("e.g. `CheckConstraint(\"price > 0\", name = \"ck_products_price_positive\")`"));
@@ -846,7 +1128,12 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
             let n = ident_string(cx, n)?;
             spans.push((n.clone(), v.span()));
             spans.push((format!("{n}.condition"), b.get("sqltext")?.span()));
-            Some(Constraint { name: s(n), kind: ConstraintKind::Check { condition: s(condition) } })
+            Some(Constraint {
+                name: s(n),
+                kind: ConstraintKind::Check {
+                    condition: s(condition),
+                },
+            })
         }
         "ForeignKeyConstraint" => {
             let b = bind(
@@ -854,7 +1141,12 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
                 &kind,
                 name.span(),
                 args,
-                &Sig { positional: &["columns", "refcolumns"], required: 2, rest: None, keywords: &["name", "ondelete", "onupdate", "deferrable", "initially"] },
+                &Sig {
+                    positional: &["columns", "refcolumns"],
+                    required: 2,
+                    rest: None,
+                    keywords: &["name", "ondelete", "onupdate", "deferrable", "initially"],
+                },
             )?;
             let cols = string_list(cx, b.get("columns")?, "columns")?;
             let refs_value = b.get("refcolumns")?;
@@ -864,15 +1156,35 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
             for r in &refs {
                 let parts: Vec<&str> = r.split('.').collect();
                 let (t, c) = match parts.as_slice() {
-                    [t, c] => (TableRef { schema: table.schema.clone(), name: s(*t) }, *c),
-                    [sc, t, c] => (TableRef { schema: Some(s(*sc)), name: s(*t) }, *c),
+                    [t, c] => (
+                        TableRef {
+                            schema: table.schema.clone(),
+                            name: s(*t),
+                        },
+                        *c,
+                    ),
+                    [sc, t, c] => (
+                        TableRef {
+                            schema: Some(s(*sc)),
+                            name: s(*t),
+                        },
+                        *c,
+                    ),
                     _ => {
-                        cx.error(refs_value.span(), format!("`{r}` is not `table.column`"), None);
+                        cx.error(
+                            refs_value.span(),
+                            format!("`{r}` is not `table.column`"),
+                            None,
+                        );
                         return None;
                     }
                 };
                 if referent.as_ref().is_some_and(|x| *x != t) {
-                    cx.error(refs_value.span(), "the referenced columns must all be in one table", None);
+                    cx.error(
+                        refs_value.span(),
+                        "the referenced columns must all be in one table",
+                        None,
+                    );
                     return None;
                 }
                 referent = Some(t);
@@ -880,7 +1192,15 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
             }
             let referent = referent?;
             if cols.len() != ref_cols.len() {
-                cx.error(refs_value.span(), format!("{} local column(s) but {} referenced", cols.len(), ref_cols.len()), None);
+                cx.error(
+                    refs_value.span(),
+                    format!(
+                        "{} local column(s) but {} referenced",
+                        cols.len(),
+                        ref_cols.len()
+                    ),
+                    None,
+                );
                 return None;
             }
             let n = named(&b, naming::foreign_key(&table.name, &cols, &referent.name))?;
@@ -908,10 +1228,18 @@ fn table_constraint(cx: &Ctxt, v: &Value, table: &TableRef, spans: &mut Vec<(Str
 }
 
 /// `ondelete`, `onupdate`, `deferrable`, `initially`; the rest left empty.
-fn foreign_key_options(cx: &Ctxt, b: &Bound, object: &str, spans: &mut Vec<(String, Span)>) -> Option<ForeignKey> {
+fn foreign_key_options(
+    cx: &Ctxt,
+    b: &Bound,
+    object: &str,
+    spans: &mut Vec<(String, Span)>,
+) -> Option<ForeignKey> {
     let mut fk = ForeignKey {
         columns: Cow::Borrowed(&[]),
-        referent: TableRef { schema: None, name: Cow::Borrowed("") },
+        referent: TableRef {
+            schema: None,
+            name: Cow::Borrowed(""),
+        },
         referent_columns: Cow::Borrowed(&[]),
         on_delete: None,
         on_update: None,
@@ -940,20 +1268,44 @@ fn foreign_key_options(cx: &Ctxt, b: &Bound, object: &str, spans: &mut Vec<(Stri
 }
 
 /// `create_table(name, items...)` and the invertible `drop_table` form.
-fn table_definition(cx: &Ctxt, table: TableRef, items: &[&Value], comment: Option<Str>, spans: &mut Vec<(String, Span)>, call: Span) -> Option<Table> {
+fn table_definition(
+    cx: &Ctxt,
+    table: TableRef,
+    items: &[&Value],
+    comment: Option<Str>,
+    spans: &mut Vec<(String, Span)>,
+    call: Span,
+) -> Option<Table> {
     let mut columns: Vec<Column> = Vec::new();
     let mut constraints: Vec<Constraint> = Vec::new();
     let mut ok = true;
     for item in items {
-        let is_column = matches!(item, Value::Call { name, .. } if name == "Column" || name == "column");
+        let is_column =
+            matches!(item, Value::Call { name, .. } if name == "Column" || name == "column");
         if is_column {
             match column(cx, item, &table) {
                 Some(c) => {
                     if columns.iter().any(|x| x.name == c.column.name) {
-                        cx.error(item.span(), format!("column `{}` is defined twice", c.column.name), None);
+                        cx.error(
+                            item.span(),
+                            format!("column `{}` is defined twice", c.column.name),
+                            None,
+                        );
                         ok = false;
                     }
-                    spans.extend(c.spans.into_iter().filter(|(k, _)| k.contains('.') || !["type", "nullable", "server_default", "comment", "ondelete", "onupdate", "primary_key"].contains(&k.as_str())));
+                    spans.extend(c.spans.into_iter().filter(|(k, _)| {
+                        k.contains('.')
+                            || ![
+                                "type",
+                                "nullable",
+                                "server_default",
+                                "comment",
+                                "ondelete",
+                                "onupdate",
+                                "primary_key",
+                            ]
+                            .contains(&k.as_str())
+                    }));
                     columns.push(c.column);
                 }
                 None => ok = false,
@@ -969,14 +1321,29 @@ fn table_definition(cx: &Ctxt, table: TableRef, items: &[&Value], comment: Optio
         return None;
     }
     if columns.is_empty() {
-        cx.error(call, format!("table `{table}` needs at least one `Column`"), None);
+        cx.error(
+            call,
+            format!("table `{table}` needs at least one `Column`"),
+            None,
+        );
         return None;
     }
     // Lift `primary_key = true` into the one named primary key.
-    let flagged: Vec<Str> = columns.iter().filter(|c| c.primary_key).map(|c| c.name.clone()).collect();
-    let explicit = constraints.iter().filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. })).count();
+    let flagged: Vec<Str> = columns
+        .iter()
+        .filter(|c| c.primary_key)
+        .map(|c| c.name.clone())
+        .collect();
+    let explicit = constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
+        .count();
     if explicit > 1 {
-        cx.error(call, "a table has one primary key; merge the `PrimaryKeyConstraint`s", None);
+        cx.error(
+            call,
+            "a table has one primary key; merge the `PrimaryKeyConstraint`s",
+            None,
+        );
         return None;
     }
     if explicit == 1 && !flagged.is_empty() {
@@ -984,7 +1351,9 @@ fn table_definition(cx: &Ctxt, table: TableRef, items: &[&Value], comment: Optio
         return None;
     }
     if explicit == 1 {
-        let pk = constraints.iter().position(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))?;
+        let pk = constraints
+            .iter()
+            .position(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))?;
         let c = constraints.remove(pk);
         if let ConstraintKind::PrimaryKey { columns: pk_cols } = &c.kind {
             for col in columns.iter_mut() {
@@ -998,32 +1367,65 @@ fn table_definition(cx: &Ctxt, table: TableRef, items: &[&Value], comment: Optio
     } else if !flagged.is_empty() {
         let n = naming::primary_key(&table.name);
         check_generated_name(cx, &n, call)?;
-        constraints.insert(0, Constraint { name: s(n), kind: ConstraintKind::PrimaryKey { columns: flagged.into() } });
+        constraints.insert(
+            0,
+            Constraint {
+                name: s(n),
+                kind: ConstraintKind::PrimaryKey {
+                    columns: flagged.into(),
+                },
+            },
+        );
     }
     // Every column a constraint names must be in the table.
     for c in &constraints {
         let cols: Vec<&Str> = match &c.kind {
-            ConstraintKind::PrimaryKey { columns: cs } | ConstraintKind::Unique { columns: cs } => cs.iter().collect(),
+            ConstraintKind::PrimaryKey { columns: cs } | ConstraintKind::Unique { columns: cs } => {
+                cs.iter().collect()
+            }
             ConstraintKind::ForeignKey(fk) => fk.columns.iter().collect(),
             ConstraintKind::Check { .. } => Vec::new(),
         };
         for col in cols {
             if !columns.iter().any(|x| x.name == *col) {
-                let span = spans.iter().rev().find(|(k, _)| *k == *c.name).map(|(_, s)| *s).unwrap_or(call);
+                let span = spans
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == *c.name)
+                    .map(|(_, s)| *s)
+                    .unwrap_or(call);
                 cx.error(span, format!("constraint `{}` names column `{col}`, which table `{table}` does not define", c.name), None);
                 ok = false;
             }
         }
     }
     let mut names: Vec<&str> = Vec::new();
-    for n in constraints.iter().map(|c| &*c.name).chain(columns.iter().filter_map(|c| c.unique.as_deref())).chain(columns.iter().filter_map(|c| c.foreign_key.as_ref().map(|f| &*f.name))) {
+    for n in constraints
+        .iter()
+        .map(|c| &*c.name)
+        .chain(columns.iter().filter_map(|c| c.unique.as_deref()))
+        .chain(
+            columns
+                .iter()
+                .filter_map(|c| c.foreign_key.as_ref().map(|f| &*f.name)),
+        )
+    {
         if names.contains(&n) {
-            cx.error(call, format!("two constraints of `{table}` are named `{n}`"), Some("give one of them another `name`"));
+            cx.error(
+                call,
+                format!("two constraints of `{table}` are named `{n}`"),
+                Some("give one of them another `name`"),
+            );
             ok = false;
         }
         names.push(n);
     }
-    ok.then(|| Table { table, columns: columns.into(), constraints: constraints.into(), comment })
+    ok.then(|| Table {
+        table,
+        columns: columns.into(),
+        constraints: constraints.into(),
+        comment,
+    })
 }
 
 // -- ops ---------------------------------------------------------------------------
@@ -1059,7 +1461,15 @@ pub const OPS: &[&str] = &[
 
 impl OpNode {
     pub fn from_invocation(cx: &Ctxt, path: syn::Path, inv: OpInvocation, span: Span) -> OpNode {
-        let mut node = OpNode { op: None, name: inv.name.clone(), path, span, spans: BTreeMap::new(), allow: parse_lints(cx, &inv.allow), function: None };
+        let mut node = OpNode {
+            op: None,
+            name: inv.name.clone(),
+            path,
+            span,
+            spans: BTreeMap::new(),
+            allow: parse_lints(cx, &inv.allow),
+            function: None,
+        };
         node.spans.insert("name".into(), inv.name.span());
         let mut spans: Vec<(String, Span)> = Vec::new();
         node.op = lower_op(cx, &inv, &mut spans, &mut node.function);
@@ -1076,10 +1486,18 @@ fn table_ref(cx: &Ctxt, b: &Bound, key: &str, schema_key: &str) -> Option<TableR
         Some(v) => Some(s(ident_string(cx, v)?)),
         None => None,
     };
-    Some(TableRef { schema, name: s(name) })
+    Some(TableRef {
+        schema,
+        name: s(name),
+    })
 }
 
-fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, function: &mut Option<syn::Path>) -> Option<Op> {
+fn lower_op(
+    cx: &Ctxt,
+    inv: &OpInvocation,
+    spans: &mut Vec<(String, Span)>,
+    function: &mut Option<syn::Path>,
+) -> Option<Op> {
     let op = inv.name.to_string();
     let call = inv.name.span();
     let args = &inv.args;
@@ -1109,13 +1527,19 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 None => None,
             };
             if op == "drop_table" && b.rest.is_empty() {
-                return Some(Op::DropTable { table, definition: None });
+                return Some(Op::DropTable {
+                    table,
+                    definition: None,
+                });
             }
             let def = table_definition(cx, table.clone(), &b.rest, comment, spans, call)?;
             if op == "create_table" {
                 Some(Op::CreateTable(def))
             } else {
-                Some(Op::DropTable { table, definition: Some(def) })
+                Some(Op::DropTable {
+                    table,
+                    definition: Some(def),
+                })
             }
         }
         "rename_table" => {
@@ -1127,10 +1551,18 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             let old = ident_string(cx, b.get("old_table_name")?)?;
             let new = ident_string(cx, b.get("new_table_name")?)?;
             if old == new {
-                cx.error(b.get("new_table_name")?.span(), "the new name is the old one", None);
+                cx.error(
+                    b.get("new_table_name")?.span(),
+                    "the new name is the old one",
+                    None,
+                );
                 return None;
             }
-            Some(Op::RenameTable { schema, old: s(old), new: s(new) })
+            Some(Op::RenameTable {
+                schema,
+                old: s(old),
+                new: s(new),
+            })
         }
         "add_column" => {
             let b = sig!(["table_name", "column"], 2, None, ["schema"]);
@@ -1138,10 +1570,17 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             let c = column(cx, b.get("column")?, &table)?;
             spans.extend(c.spans);
             if c.column.primary_key {
-                cx.error(b.get("column")?.span(), "`add_column` cannot add a primary key column", Some("add the column, then `create_primary_key`"));
+                cx.error(
+                    b.get("column")?.span(),
+                    "`add_column` cannot add a primary key column",
+                    Some("add the column, then `create_primary_key`"),
+                );
                 return None;
             }
-            Some(Op::AddColumn { table, column: c.column })
+            Some(Op::AddColumn {
+                table,
+                column: c.column,
+            })
         }
         "drop_column" => {
             let b = sig!(["table_name", "column_name"], 2, None, ["schema"]);
@@ -1150,12 +1589,20 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             match v {
                 Value::Str(_) => {
                     let name = ident_string(cx, v)?;
-                    Some(Op::DropColumn { table, column: s(name), definition: None })
+                    Some(Op::DropColumn {
+                        table,
+                        column: s(name),
+                        definition: None,
+                    })
                 }
                 _ => {
                     let c = column(cx, v, &table)?;
                     spans.extend(c.spans);
-                    Some(Op::DropColumn { table, column: c.column.name.clone(), definition: Some(c.column) })
+                    Some(Op::DropColumn {
+                        table,
+                        column: c.column.name.clone(),
+                        definition: Some(c.column),
+                    })
                 }
             }
         }
@@ -1164,11 +1611,33 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 ["table_name", "column_name"],
                 2,
                 None,
-                ["nullable", "comment", "server_default", "new_column_name", "type_", "existing_type", "existing_server_default", "existing_nullable", "existing_comment", "schema", "postgresql_using"]
+                [
+                    "nullable",
+                    "comment",
+                    "server_default",
+                    "new_column_name",
+                    "type_",
+                    "existing_type",
+                    "existing_server_default",
+                    "existing_nullable",
+                    "existing_comment",
+                    "schema",
+                    "postgresql_using"
+                ]
             );
             let table = table_ref(cx, &b, "table_name", "schema")?;
             let column = ident_string(cx, b.get("column_name")?)?;
-            record(spans, &b, &[("type_", "type"), ("nullable", "nullable"), ("server_default", "server_default"), ("comment", "comment"), ("new_column_name", "new_column_name")]);
+            record(
+                spans,
+                &b,
+                &[
+                    ("type_", "type"),
+                    ("nullable", "nullable"),
+                    ("server_default", "server_default"),
+                    ("comment", "comment"),
+                    ("new_column_name", "new_column_name"),
+                ],
+            );
             let ty = |key: &str| -> Option<Option<ColumnType>> {
                 match b.get(key) {
                     Some(v) => column_type(cx, v, &table.schema).map(Some),
@@ -1214,12 +1683,21 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                     None => None,
                 },
             };
-            if a.new_name.is_none() && a.ty.is_none() && a.nullable.is_none() && a.server_default.is_none() && a.comment.is_none() {
+            if a.new_name.is_none()
+                && a.ty.is_none()
+                && a.nullable.is_none()
+                && a.server_default.is_none()
+                && a.comment.is_none()
+            {
                 cx.error(call, "`alter_column` changes nothing", Some("give at least one of `nullable`, `server_default`, `type_`, `comment`, `new_column_name`"));
                 return None;
             }
             if a.using.is_some() && a.ty.is_none() {
-                cx.error(b.get("postgresql_using")?.span(), "`postgresql_using` only applies with `type_`", None);
+                cx.error(
+                    b.get("postgresql_using")?.span(),
+                    "`postgresql_using` only applies with `type_`",
+                    None,
+                );
                 return None;
             }
             Some(Op::AlterColumn(a))
@@ -1229,18 +1707,45 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 ["index_name", "table_name", "columns"],
                 if op == "create_index" { 3 } else { 2 },
                 None,
-                ["schema", "unique", "postgresql_where", "sqlite_where", "postgresql_using", "postgresql_concurrently"]
+                [
+                    "schema",
+                    "unique",
+                    "postgresql_where",
+                    "sqlite_where",
+                    "postgresql_using",
+                    "postgresql_concurrently"
+                ]
             );
             let table = table_ref(cx, &b, "table_name", "schema")?;
-            record(spans, &b, &[("columns", "columns"), ("unique", "unique"), ("postgresql_where", "predicate"), ("sqlite_where", "predicate"), ("postgresql_using", "method"), ("postgresql_concurrently", "concurrently")]);
+            record(
+                spans,
+                &b,
+                &[
+                    ("columns", "columns"),
+                    ("unique", "unique"),
+                    ("postgresql_where", "predicate"),
+                    ("sqlite_where", "predicate"),
+                    ("postgresql_using", "method"),
+                    ("postgresql_concurrently", "concurrently"),
+                ],
+            );
             let explicit = opt_name(cx, b.get("index_name")?)?;
             let Some(columns_value) = b.get("columns") else {
                 // Alembic's form: drop_index(name, table_name = ...).
                 let Some(name) = explicit else {
-                    cx.error(b.get("index_name")?.span(), "`drop_index` needs the index's name", None);
+                    cx.error(
+                        b.get("index_name")?.span(),
+                        "`drop_index` needs the index's name",
+                        None,
+                    );
                     return None;
                 };
-                for extra in ["unique", "postgresql_where", "sqlite_where", "postgresql_using"] {
+                for extra in [
+                    "unique",
+                    "postgresql_where",
+                    "sqlite_where",
+                    "postgresql_using",
+                ] {
                     if let Some(v) = b.get(extra) {
                         cx.error(v.span(), format!("`{extra}` describes the index: give its `columns` too, as to `create_index`"), None);
                         return None;
@@ -1250,15 +1755,37 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                     Some(v) => boolean(cx, v)?,
                     None => false,
                 };
-                let definition = concurrently.then(|| Index { name: s(name.clone()), table: table.clone(), columns: Cow::Borrowed(&[]), unique: false, predicate: None, method: None, concurrently });
+                let definition = concurrently.then(|| Index {
+                    name: s(name.clone()),
+                    table: table.clone(),
+                    columns: Cow::Borrowed(&[]),
+                    unique: false,
+                    predicate: None,
+                    method: None,
+                    concurrently,
+                });
                 if definition.is_some() {
-                    cx.error(call, "`postgresql_concurrently` on `drop_index` needs the index's `columns`", Some("give them as to `create_index`"));
+                    cx.error(
+                        call,
+                        "`postgresql_concurrently` on `drop_index` needs the index's `columns`",
+                        Some("give them as to `create_index`"),
+                    );
                     return None;
                 }
-                return Some(Op::DropIndex { table, name: s(name), definition: None });
+                return Some(Op::DropIndex {
+                    table,
+                    name: s(name),
+                    definition: None,
+                });
             };
             let columns = index_columns(cx, columns_value)?;
-            let plain: Vec<&str> = columns.iter().filter_map(|c| match c { IndexColumn::Column(c) => Some(&**c), _ => None }).collect();
+            let plain: Vec<&str> = columns
+                .iter()
+                .filter_map(|c| match c {
+                    IndexColumn::Column(c) => Some(&**c),
+                    _ => None,
+                })
+                .collect();
             let name = match explicit {
                 Some(n) => n,
                 None => {
@@ -1272,7 +1799,9 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             let predicate = match (pg_where, lite_where) {
                 (Some(None), _) | (_, Some(None)) => return None,
                 (Some(Some(p)), Some(Some(l))) => {
-                    if migrate_core::checksum::normalize_sql(&p) != migrate_core::checksum::normalize_sql(&l) {
+                    if migrate_core::checksum::normalize_sql(&p)
+                        != migrate_core::checksum::normalize_sql(&l)
+                    {
                         cx.error(b.get("sqlite_where")?.span(), "`postgresql_where` and `sqlite_where` differ", Some("a partial index must cover the same rows on every database; give one predicate"));
                         return None;
                     }
@@ -1302,24 +1831,56 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             if op == "create_index" {
                 Some(Op::CreateIndex(index))
             } else {
-                Some(Op::DropIndex { table, name: index.name.clone(), definition: Some(index) })
+                Some(Op::DropIndex {
+                    table,
+                    name: index.name.clone(),
+                    definition: Some(index),
+                })
             }
         }
-        "create_unique_constraint" | "drop_unique_constraint" | "create_primary_key" | "drop_primary_key" => {
-            let b = sig!(["constraint_name", "table_name", "columns"], 3, None, ["schema"]);
+        "create_unique_constraint"
+        | "drop_unique_constraint"
+        | "create_primary_key"
+        | "drop_primary_key" => {
+            let b = sig!(
+                ["constraint_name", "table_name", "columns"],
+                3,
+                None,
+                ["schema"]
+            );
             let table = table_ref(cx, &b, "table_name", "schema")?;
             record(spans, &b, &[("columns", "columns")]);
             let cols = string_list(cx, b.get("columns")?, "columns")?;
             let unique = op.contains("unique");
-            let default_name = if unique { naming::unique(&table.name, &cols) } else { naming::primary_key(&table.name) };
+            let default_name = if unique {
+                naming::unique(&table.name, &cols)
+            } else {
+                naming::primary_key(&table.name)
+            };
             let name = opt_name(cx, b.get("constraint_name")?)?.unwrap_or(default_name);
             check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
             let columns: List<Str> = cols.into_iter().map(s).collect::<Vec<_>>().into();
-            let kind = if unique { ConstraintKind::Unique { columns } } else { ConstraintKind::PrimaryKey { columns } };
-            Some(constraint_op(&op, table, Constraint { name: s(name), kind }))
+            let kind = if unique {
+                ConstraintKind::Unique { columns }
+            } else {
+                ConstraintKind::PrimaryKey { columns }
+            };
+            Some(constraint_op(
+                &op,
+                table,
+                Constraint {
+                    name: s(name),
+                    kind,
+                },
+            ))
         }
         "create_check_constraint" | "drop_check_constraint" => {
-            let b = sig!(["constraint_name", "table_name", "condition"], 3, None, ["schema"]);
+            let b = sig!(
+                ["constraint_name", "table_name", "condition"],
+                3,
+                None,
+                ["schema"]
+            );
             let table = table_ref(cx, &b, "table_name", "schema")?;
             record(spans, &b, &[("condition", "condition")]);
             let Some(name) = opt_name(cx, b.get("constraint_name")?)? else {
@@ -1327,25 +1888,64 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 return None;
             };
             let condition = sql(cx, b.get("condition")?)?;
-            Some(constraint_op(&op, table, Constraint { name: s(name), kind: ConstraintKind::Check { condition: s(condition) } }))
+            Some(constraint_op(
+                &op,
+                table,
+                Constraint {
+                    name: s(name),
+                    kind: ConstraintKind::Check {
+                        condition: s(condition),
+                    },
+                },
+            ))
         }
         "create_foreign_key" | "drop_foreign_key" => {
             let b = sig!(
-                ["constraint_name", "source_table", "referent_table", "local_cols", "remote_cols"],
+                [
+                    "constraint_name",
+                    "source_table",
+                    "referent_table",
+                    "local_cols",
+                    "remote_cols"
+                ],
                 5,
                 None,
-                ["onupdate", "ondelete", "deferrable", "initially", "source_schema", "referent_schema"]
+                [
+                    "onupdate",
+                    "ondelete",
+                    "deferrable",
+                    "initially",
+                    "source_schema",
+                    "referent_schema"
+                ]
             );
             let table = table_ref(cx, &b, "source_table", "source_schema")?;
             let referent = table_ref(cx, &b, "referent_table", "referent_schema")?;
-            record(spans, &b, &[("local_cols", "columns"), ("referent_table", "referent"), ("remote_cols", "referent_columns")]);
+            record(
+                spans,
+                &b,
+                &[
+                    ("local_cols", "columns"),
+                    ("referent_table", "referent"),
+                    ("remote_cols", "referent_columns"),
+                ],
+            );
             let local = string_list(cx, b.get("local_cols")?, "columns")?;
             let remote = string_list(cx, b.get("remote_cols")?, "referenced columns")?;
             if local.len() != remote.len() {
-                cx.error(b.get("remote_cols")?.span(), format!("{} local column(s) but {} referenced", local.len(), remote.len()), None);
+                cx.error(
+                    b.get("remote_cols")?.span(),
+                    format!(
+                        "{} local column(s) but {} referenced",
+                        local.len(),
+                        remote.len()
+                    ),
+                    None,
+                );
                 return None;
             }
-            let name = opt_name(cx, b.get("constraint_name")?)?.unwrap_or_else(|| naming::foreign_key(&table.name, &local, &referent.name));
+            let name = opt_name(cx, b.get("constraint_name")?)?
+                .unwrap_or_else(|| naming::foreign_key(&table.name, &local, &referent.name));
             check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
             let fk = foreign_key_options(cx, &b, &name, spans)?;
             let kind = ConstraintKind::ForeignKey(ForeignKey {
@@ -1354,10 +1954,22 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 referent_columns: remote.into_iter().map(s).collect::<Vec<_>>().into(),
                 ..fk
             });
-            Some(constraint_op(&op, table, Constraint { name: s(name), kind }))
+            Some(constraint_op(
+                &op,
+                table,
+                Constraint {
+                    name: s(name),
+                    kind,
+                },
+            ))
         }
         "drop_constraint" => {
-            let b = sig!(["constraint_name", "table_name"], 2, None, ["type_", "schema"]);
+            let b = sig!(
+                ["constraint_name", "table_name"],
+                2,
+                None,
+                ["type_", "schema"]
+            );
             let table = table_ref(cx, &b, "table_name", "schema")?;
             let name = ident_string(cx, b.get("constraint_name")?)?;
             let Some(tv) = b.get("type_") else {
@@ -1372,14 +1984,28 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 "check" => ConstraintType::Check,
                 "primary" => ConstraintType::PrimaryKey,
                 other => {
-                    cx.error(tv.span(), format!("`{other}` is not a constraint type"), Some("expected \"foreignkey\", \"unique\", \"check\" or \"primary\""));
+                    cx.error(
+                        tv.span(),
+                        format!("`{other}` is not a constraint type"),
+                        Some("expected \"foreignkey\", \"unique\", \"check\" or \"primary\""),
+                    );
                     return None;
                 }
             };
-            Some(Op::DropConstraint { table, name: s(name), kind, definition: None })
+            Some(Op::DropConstraint {
+                table,
+                name: s(name),
+                kind,
+                definition: None,
+            })
         }
         "create_enum" | "drop_enum" => {
-            let b = sig!(["name", "values"], if op == "create_enum" { 2 } else { 1 }, None, ["schema"]);
+            let b = sig!(
+                ["name", "values"],
+                if op == "create_enum" { 2 } else { 1 },
+                None,
+                ["schema"]
+            );
             let name = ident_string(cx, b.get("name")?)?;
             let schema = match b.get("schema") {
                 Some(v) => Some(s(ident_string(cx, v)?)),
@@ -1387,7 +2013,9 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             };
             record(spans, &b, &[("values", "values")]);
             let values = match b.get("values") {
-                Some(Value::List { items, span }) => Some(enum_values(cx, &items.iter().collect::<Vec<_>>(), *span)?),
+                Some(Value::List { items, span }) => {
+                    Some(enum_values(cx, &items.iter().collect::<Vec<_>>(), *span)?)
+                }
                 Some(other) => {
                     expected(cx, other, "a list of values");
                     return None;
@@ -1395,10 +2023,24 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 None => None,
             };
             match (op.as_str(), values) {
-                ("create_enum", Some(values)) => Some(Op::CreateEnum(EnumType { schema, name: s(name), values: values.into(), create_type: true })),
+                ("create_enum", Some(values)) => Some(Op::CreateEnum(EnumType {
+                    schema,
+                    name: s(name),
+                    values: values.into(),
+                    create_type: true,
+                })),
                 (_, values) => {
-                    let definition = values.map(|values| EnumType { schema: schema.clone(), name: s(name.clone()), values: values.into(), create_type: true });
-                    Some(Op::DropEnum { schema, name: s(name), definition })
+                    let definition = values.map(|values| EnumType {
+                        schema: schema.clone(),
+                        name: s(name.clone()),
+                        values: values.into(),
+                        create_type: true,
+                    });
+                    Some(Op::DropEnum {
+                        schema,
+                        name: s(name),
+                        definition,
+                    })
                 }
             }
         }
@@ -1419,10 +2061,20 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 (None, Some(v)) => Some(EnumPlacement::After(s(string(cx, v)?))),
                 (None, None) => None,
             };
-            Some(Op::AddEnumValue { schema, name: s(name), value: s(value), placement })
+            Some(Op::AddEnumValue {
+                schema,
+                name: s(name),
+                value: s(value),
+                placement,
+            })
         }
         "create_table_comment" => {
-            let b = sig!(["table_name", "comment"], 2, None, ["existing_comment", "schema"]);
+            let b = sig!(
+                ["table_name", "comment"],
+                2,
+                None,
+                ["existing_comment", "schema"]
+            );
             let table = table_ref(cx, &b, "table_name", "schema")?;
             record(spans, &b, &[("comment", "comment")]);
             let comment = string(cx, b.get("comment")?)?;
@@ -1430,7 +2082,11 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 Some(v) => Some(opt_comment(cx, v)?),
                 None => None,
             };
-            Some(Op::SetTableComment { table, comment: Some(s(comment)), existing })
+            Some(Op::SetTableComment {
+                table,
+                comment: Some(s(comment)),
+                existing,
+            })
         }
         "drop_table_comment" => {
             let b = sig!(["table_name"], 1, None, ["existing_comment", "schema"]);
@@ -1439,14 +2095,22 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 Some(v) => Some(opt_comment(cx, v)?),
                 None => None,
             };
-            Some(Op::SetTableComment { table, comment: None, existing })
+            Some(Op::SetTableComment {
+                table,
+                comment: None,
+                existing,
+            })
         }
         "bulk_insert" => {
             let b = sig!(["table", "rows"], 2, None, ["schema"]);
             let table = table_ref(cx, &b, "table", "schema")?;
             let rows_value = b.get("rows")?;
             let Value::List { items, span } = rows_value else {
-                expected(cx, rows_value, "a list of rows `[{\"column\": value, ...}, ...]`");
+                expected(
+                    cx,
+                    rows_value,
+                    "a list of rows `[{\"column\": value, ...}, ...]`",
+                );
                 return None;
             };
             if items.is_empty() {
@@ -1471,7 +2135,9 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                     }
                     let value = match v {
                         Value::Str(lit) => migrate_core::model::Value::Text(s(lit.value())),
-                        Value::Number { text, .. } => migrate_core::model::Value::Number(s(text.clone())),
+                        Value::Number { text, .. } => {
+                            migrate_core::model::Value::Number(s(text.clone()))
+                        }
                         Value::Bool(b) => migrate_core::model::Value::Bool(b.value),
                         Value::None(_) => migrate_core::model::Value::Null,
                         other => {
@@ -1481,9 +2147,14 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                     };
                     values.push((s(k.clone()), value));
                 }
-                rows.push(Row { values: values.into() });
+                rows.push(Row {
+                    values: values.into(),
+                });
             }
-            Some(Op::BulkInsert { table, rows: rows.into() })
+            Some(Op::BulkInsert {
+                table,
+                rows: rows.into(),
+            })
         }
         "execute" => {
             let b = sig!(["sqltext"], 0, None, ["postgresql", "sqlite", "mysql"]);
@@ -1493,8 +2164,17 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                     None => Some(None),
                 }
             };
-            let sql = Sql { any: get("sqltext")?, postgresql: get("postgresql")?, sqlite: get("sqlite")?, mysql: get("mysql")? };
-            if sql.any.is_none() && sql.postgresql.is_none() && sql.sqlite.is_none() && sql.mysql.is_none() {
+            let sql = Sql {
+                any: get("sqltext")?,
+                postgresql: get("postgresql")?,
+                sqlite: get("sqlite")?,
+                mysql: get("mysql")?,
+            };
+            if sql.any.is_none()
+                && sql.postgresql.is_none()
+                && sql.sqlite.is_none()
+                && sql.mysql.is_none()
+            {
                 cx.error(call, "`execute` needs SQL", Some("`execute(\"...\")`, or one text per database: `execute(postgresql = \"...\", sqlite = \"...\")`"));
                 return None;
             }
@@ -1502,7 +2182,11 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
         }
         "run" => {
             if args.items.len() != 1 {
-                cx.error(args.span, "`run` takes one function: `run(my_function)`", None);
+                cx.error(
+                    args.span,
+                    "`run` takes one function: `run(my_function)`",
+                    None,
+                );
                 return None;
             }
             let Arg::Positional(Value::Call { name, args: None }) = &args.items[0] else {
@@ -1511,7 +2195,9 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
             };
             *function = Some(syn::Path::from(name.clone()));
             spans.push(("function".into(), name.span()));
-            Some(Op::Run { function: s(name.to_string()) })
+            Some(Op::Run {
+                function: s(name.to_string()),
+            })
         }
         other => {
             let suggestion = OPS
@@ -1519,8 +2205,20 @@ fn lower_op(cx: &Ctxt, inv: &OpInvocation, spans: &mut Vec<(String, Span)>, func
                 .min_by_key(|o| edit_distance(o, other))
                 .filter(|o| edit_distance(o, other) <= 3)
                 .map(|o| format!("did you mean `{o}`?"))
-                .unwrap_or_else(|| format!("expected one of {}", OPS.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")));
-            cx.error(call, format!("unknown operation `{other}`"), Some(&suggestion));
+                .unwrap_or_else(|| {
+                    format!(
+                        "expected one of {}",
+                        OPS.iter()
+                            .map(|o| format!("`{o}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            cx.error(
+                call,
+                format!("unknown operation `{other}`"),
+                Some(&suggestion),
+            );
             None
         }
     }
@@ -1530,14 +2228,23 @@ fn constraint_op(op: &str, table: TableRef, constraint: Constraint) -> Op {
     if op.starts_with("create") {
         Op::AddConstraint { table, constraint }
     } else {
-        Op::DropConstraint { table, name: constraint.name.clone(), kind: constraint.kind.constraint_type(), definition: Some(constraint) }
+        Op::DropConstraint {
+            table,
+            name: constraint.name.clone(),
+            kind: constraint.kind.constraint_type(),
+            definition: Some(constraint),
+        }
     }
 }
 
 fn index_columns(cx: &Ctxt, v: &Value) -> Option<Vec<IndexColumn>> {
     let Value::List { items, span } = v else {
         if let Value::Str(lit) = v {
-            cx.error(lit.span(), "expected a list of columns", Some(&format!("write `[{:?}]`", lit.value())));
+            cx.error(
+                lit.span(),
+                "expected a list of columns",
+                Some(&format!("write `[{:?}]`", lit.value())),
+            );
         } else {
             expected(cx, v, "a list of columns");
         }
@@ -1550,7 +2257,9 @@ fn index_columns(cx: &Ctxt, v: &Value) -> Option<Vec<IndexColumn>> {
     let mut out = Vec::new();
     for item in items {
         let c = match item {
-            Value::Call { name, .. } if name == "text" => IndexColumn::Expression(s(sql(cx, item)?)),
+            Value::Call { name, .. } if name == "text" => {
+                IndexColumn::Expression(s(sql(cx, item)?))
+            }
             other => IndexColumn::Column(s(ident_string(cx, other)?)),
         };
         if out.contains(&c) {
@@ -1594,6 +2303,7 @@ impl Migration {
             return None;
         };
         let mut upgrade = None;
+        let mut upgrade_seen = false;
         let mut downgrade = None;
         let mut downgrade_span = None;
         let mut items = Vec::new();
@@ -1601,8 +2311,19 @@ impl Migration {
             match item {
                 syn::Item::Fn(f) if f.sig.ident == "upgrade" || f.sig.ident == "downgrade" => {
                     let which = f.sig.ident.to_string();
-                    if !f.sig.inputs.is_empty() || !matches!(f.sig.output, syn::ReturnType::Default) || f.sig.asyncness.is_some() || !f.sig.generics.params.is_empty() {
-                        cx.error(f.sig.span(), format!("write `fn {which}()`: it lists ops, it takes and returns nothing"), None);
+                    upgrade_seen |= which == "upgrade";
+                    if !f.sig.inputs.is_empty()
+                        || !matches!(f.sig.output, syn::ReturnType::Default)
+                        || f.sig.asyncness.is_some()
+                        || !f.sig.generics.params.is_empty()
+                    {
+                        cx.error(
+                            f.sig.span(),
+                            format!(
+                                "write `fn {which}()`: it lists ops, it takes and returns nothing"
+                            ),
+                            None,
+                        );
                         continue;
                     }
                     let ops = lower_body(cx, &f.block);
@@ -1619,11 +2340,24 @@ impl Migration {
         let upgrade = match upgrade {
             Some(u) => u,
             None => {
-                cx.error(module.ident.span(), format!("migration `{}` has no `fn upgrade()`", module.ident), None);
+                if !upgrade_seen {
+                    cx.error(
+                        module.ident.span(),
+                        format!("migration `{}` has no `fn upgrade()`", module.ident),
+                        None,
+                    );
+                }
                 Vec::new()
             }
         };
-        Some(Migration { module, meta, upgrade, downgrade, downgrade_span, items })
+        Some(Migration {
+            module,
+            meta,
+            upgrade,
+            downgrade,
+            downgrade_span,
+            items,
+        })
     }
 
     /// The message: `message = ...`, else the doc comment's first paragraph,
@@ -1638,7 +2372,11 @@ impl Migration {
                 continue;
             }
             if let syn::Meta::NameValue(nv) = &attr.meta {
-                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &nv.value
+                {
                     let line = s.value();
                     let line = line.trim();
                     if line.is_empty() && !lines.is_empty() {
@@ -1659,22 +2397,35 @@ impl Migration {
 }
 
 fn lower_body(cx: &Ctxt, block: &syn::Block) -> Vec<OpNode> {
-    let statements = match crate::parse::op_statements(block) {
-        Ok(s) => s,
-        Err(e) => {
-            cx.push(e);
-            return Vec::new();
-        }
-    };
+    let (statements, errors) = crate::parse::op_statements(block);
+    if let Some(e) = errors {
+        cx.push(e);
+    }
     let mut out = Vec::new();
     for st in statements {
-        match syn::parse2::<OpInvocation>(st.tokens.clone()) {
+        let parsed = if st.tokens.is_empty() {
+            Err(syn::Error::new(
+                st.span,
+                "`op!()` is empty: expected an operation, e.g. `op!(create_table(\"users\", ...))`",
+            ))
+        } else {
+            syn::parse2::<OpInvocation>(st.tokens.clone())
+        };
+        match parsed {
             Ok(inv) => out.push(OpNode::from_invocation(cx, st.path, inv, st.span)),
             Err(e) => {
                 cx.push(e);
                 // Keep the path used so an import of `op` is not reported unused.
                 let name = Ident::new("__invalid", st.span);
-                out.push(OpNode { op: None, name, path: st.path, span: st.span, spans: BTreeMap::new(), allow: Vec::new(), function: None });
+                out.push(OpNode {
+                    op: None,
+                    name,
+                    path: st.path,
+                    span: st.span,
+                    spans: BTreeMap::new(),
+                    allow: Vec::new(),
+                    function: None,
+                });
             }
         }
     }

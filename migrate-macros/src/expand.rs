@@ -59,7 +59,11 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     // `use migrate_runtime::{migration, op};` usually sits beside the module,
     // and an inline module does not see its parent's imports: the uses of `op`
     // go where the import is.
-    let (docs_inside, docs_outside) = if imports_op(items) { (docs, TokenStream::new()) } else { (TokenStream::new(), docs) };
+    let (docs_inside, docs_outside) = if imports_op(items) {
+        (docs, TokenStream::new())
+    } else {
+        (TokenStream::new(), docs)
+    };
     quote! {
         #(#attrs)*
         #vis #unsafety mod #ident {
@@ -75,7 +79,9 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 
 pub fn anchor(args: TokenStream) -> TokenStream {
     let krate = match syn::parse2::<AnchorArgs>(args) {
-        Ok(a) => a.krate.unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
+        Ok(a) => a
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
         Err(e) => return e.to_compile_error(),
     };
     quote! {
@@ -117,7 +123,9 @@ fn imports_op(items: &[syn::Item]) -> bool {
             syn::UseTree::Group(g) => g.items.iter().any(tree),
         }
     }
-    items.iter().any(|i| matches!(i, syn::Item::Use(u) if tree(&u.tree)))
+    items
+        .iter()
+        .any(|i| matches!(i, syn::Item::Use(u) if tree(&u.tree)))
 }
 
 /// `op!{@__doc create_table}` per op, through the path the user wrote.
@@ -142,13 +150,19 @@ fn doc_uses(m: &Migration) -> TokenStream {
 
 /// `(crate::__Ch<'a'>, crate::__Ch<'1'>,)`, spanned on the literal.
 fn key(lit: &LitStr) -> TokenStream {
-    let chars = lit.value().chars().map(|c| quote_spanned!(lit.span()=> crate::__Ch<#c>)).collect::<Vec<_>>();
+    let chars = lit
+        .value()
+        .chars()
+        .map(|c| quote_spanned!(lit.span()=> crate::__Ch<#c>))
+        .collect::<Vec<_>>();
     quote_spanned!(lit.span()=> (#(#chars,)*))
 }
 
 fn valid_id(lit: &LitStr) -> bool {
     let v = lit.value();
-    !v.is_empty() && v.len() <= valid::MAX_REVISION_LEN && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    !v.is_empty()
+        && v.len() <= valid::MAX_REVISION_LEN
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn graph_checks(meta: &Meta) -> TokenStream {
@@ -161,7 +175,11 @@ fn graph_checks(meta: &Meta) -> TokenStream {
         Some(l) if valid_id_label(l) => key(l),
         _ => quote!(()),
     };
-    let parents: Vec<&LitStr> = meta.down_revisions.iter().filter(|p| valid_id(p) && p.value() != rev.value()).collect();
+    let parents: Vec<&LitStr> = meta
+        .down_revisions
+        .iter()
+        .filter(|p| valid_id(p) && p.value() != rev.value())
+        .collect();
     let depth = if parents.is_empty() {
         quote_spanned!(meta.down_span=> 0)
     } else {
@@ -219,7 +237,10 @@ fn graph_checks(meta: &Meta) -> TokenStream {
 
 fn valid_id_label(lit: &LitStr) -> bool {
     let v = lit.value();
-    !v.is_empty() && v.len() <= valid::MAX_REVISION_LEN && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !v.is_empty()
+        && v.len() <= valid::MAX_REVISION_LEN
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn private(krate: &syn::Path) -> TokenStream {
@@ -265,14 +286,24 @@ fn registration(m: &Migration, downgrade: &Downgrade) -> TokenStream {
     for n in all_ops {
         if let Some(f) = &n.function {
             let name = f.to_token_stream().to_string();
-            if !functions.iter().any(|(x, _): &(String, TokenStream)| *x == name) {
-                functions.push((name.clone(), quote_spanned!(f.span()=> #p::RunFunction::new(#name, #f))));
+            if !functions
+                .iter()
+                .any(|(x, _): &(String, TokenStream)| *x == name)
+            {
+                functions.push((
+                    name.clone(),
+                    quote_spanned!(f.span()=> #p::RunFunction::new(#name, {
+                        const __F: #p::RunFn = #f;
+                        __F
+                    })),
+                ));
             }
         }
     }
     let function_count = functions.len();
     let function_tokens = functions.into_iter().map(|(_, t)| t);
-    let needs_no_tx = up.iter().any(Op::needs_no_transaction) || matches!(downgrade, Downgrade::Written(d) | Downgrade::Derived(d) if d.iter().any(Op::needs_no_transaction));
+    let needs_no_tx = up.iter().any(Op::needs_no_transaction)
+        || matches!(downgrade, Downgrade::Written(d) | Downgrade::Derived(d) if d.iter().any(Op::needs_no_transaction));
     let transactional = match m.meta.transactional {
         Some((t, _)) => t && !needs_no_tx,
         None => !needs_no_tx,
@@ -334,7 +365,12 @@ fn opt_st(v: Option<&str>, p: &TokenStream) -> TokenStream {
 }
 
 /// A `Cow<'static, [T]>` from items: a borrowed `const` slice.
-fn list<T>(items: &[T], ty: TokenStream, p: &TokenStream, f: impl Fn(&T) -> TokenStream) -> TokenStream {
+fn list<T>(
+    items: &[T],
+    ty: TokenStream,
+    p: &TokenStream,
+    f: impl Fn(&T) -> TokenStream,
+) -> TokenStream {
     let items = items.iter().map(f);
     quote!({
         const __L: &[#ty] = &[#(#items),*];
@@ -362,7 +398,10 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
             let t = table(t, p);
             quote!(#p::Op::CreateTable(#t))
         }
-        Op::DropTable { table: t, definition } => {
+        Op::DropTable {
+            table: t,
+            definition,
+        } => {
             let tr = table_ref(t, p);
             let d = opt(definition.as_ref(), |d| table(d, p));
             quote!(#p::Op::DropTable { table: #tr, definition: #d })
@@ -373,12 +412,19 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
             let new = st(new, p);
             quote!(#p::Op::RenameTable { schema: #schema, old: #old, new: #new })
         }
-        Op::AddColumn { table: t, column: c } => {
+        Op::AddColumn {
+            table: t,
+            column: c,
+        } => {
             let t = table_ref(t, p);
             let c = column(c, p);
             quote!(#p::Op::AddColumn { table: #t, column: #c })
         }
-        Op::DropColumn { table: t, column: c, definition } => {
+        Op::DropColumn {
+            table: t,
+            column: c,
+            definition,
+        } => {
             let t = table_ref(t, p);
             let c = st(c, p);
             let d = opt(definition.as_ref(), |d| column(d, p));
@@ -390,11 +436,15 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
             let new_name = opt_st(a.new_name.as_deref(), p);
             let ty = opt(a.ty.as_ref(), |t| column_type(t, p));
             let nullable = bool_opt(a.nullable);
-            let sd = opt(a.server_default.as_ref(), |d| opt(d.as_ref(), |d| default(d, p)));
+            let sd = opt(a.server_default.as_ref(), |d| {
+                opt(d.as_ref(), |d| default(d, p))
+            });
             let comment = opt(a.comment.as_ref(), |c| opt_st(c.as_deref(), p));
             let ety = opt(a.existing_type.as_ref(), |t| column_type(t, p));
             let en = bool_opt(a.existing_nullable);
-            let esd = opt(a.existing_server_default.as_ref(), |d| opt(d.as_ref(), |d| default(d, p)));
+            let esd = opt(a.existing_server_default.as_ref(), |d| {
+                opt(d.as_ref(), |d| default(d, p))
+            });
             let ec = opt(a.existing_comment.as_ref(), |c| opt_st(c.as_deref(), p));
             let using = opt_st(a.using.as_deref(), p);
             quote!(#p::Op::AlterColumn(#p::AlterColumn {
@@ -408,18 +458,30 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
             let i = index(i, p);
             quote!(#p::Op::CreateIndex(#i))
         }
-        Op::DropIndex { table: t, name, definition } => {
+        Op::DropIndex {
+            table: t,
+            name,
+            definition,
+        } => {
             let t = table_ref(t, p);
             let name = st(name, p);
             let d = opt(definition.as_ref(), |i| index(i, p));
             quote!(#p::Op::DropIndex { table: #t, name: #name, definition: #d })
         }
-        Op::AddConstraint { table: t, constraint: c } => {
+        Op::AddConstraint {
+            table: t,
+            constraint: c,
+        } => {
             let t = table_ref(t, p);
             let c = constraint(c, p);
             quote!(#p::Op::AddConstraint { table: #t, constraint: #c })
         }
-        Op::DropConstraint { table: t, name, kind, definition } => {
+        Op::DropConstraint {
+            table: t,
+            name,
+            kind,
+            definition,
+        } => {
             let t = table_ref(t, p);
             let name = st(name, p);
             let kind = constraint_type(*kind, p);
@@ -430,13 +492,22 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
             let e = enum_type(e, p);
             quote!(#p::Op::CreateEnum(#e))
         }
-        Op::DropEnum { schema, name, definition } => {
+        Op::DropEnum {
+            schema,
+            name,
+            definition,
+        } => {
             let schema = opt_st(schema.as_deref(), p);
             let name = st(name, p);
             let d = opt(definition.as_ref(), |e| enum_type(e, p));
             quote!(#p::Op::DropEnum { schema: #schema, name: #name, definition: #d })
         }
-        Op::AddEnumValue { schema, name, value, placement } => {
+        Op::AddEnumValue {
+            schema,
+            name,
+            value,
+            placement,
+        } => {
             let schema = opt_st(schema.as_deref(), p);
             let name = st(name, p);
             let value = st(value, p);
@@ -452,7 +523,11 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
             });
             quote!(#p::Op::AddEnumValue { schema: #schema, name: #name, value: #value, placement: #placement })
         }
-        Op::SetTableComment { table: t, comment, existing } => {
+        Op::SetTableComment {
+            table: t,
+            comment,
+            existing,
+        } => {
             let t = table_ref(t, p);
             let c = opt_st(comment.as_deref(), p);
             let e = opt(existing.as_ref(), |e| opt_st(e.as_deref(), p));
@@ -461,11 +536,16 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
         Op::BulkInsert { table: t, rows } => {
             let t = table_ref(t, p);
             let rows = list(rows, quote!(#p::Row), p, |r| {
-                let values = list(&r.values, quote!((#p::Cow<'static, str>, #p::Value)), p, |(k, v)| {
-                    let k = st(k, p);
-                    let v = value(v, p);
-                    quote!((#k, #v))
-                });
+                let values = list(
+                    &r.values,
+                    quote!((#p::Cow<'static, str>, #p::Value)),
+                    p,
+                    |(k, v)| {
+                        let k = st(k, p);
+                        let v = value(v, p);
+                        quote!((#k, #v))
+                    },
+                );
                 quote!(#p::Row { values: #values })
             });
             quote!(#p::Op::BulkInsert { table: #t, rows: #rows })
@@ -487,7 +567,9 @@ fn op(o: &Op, p: &TokenStream) -> TokenStream {
 fn table(t: &Table, p: &TokenStream) -> TokenStream {
     let tr = table_ref(&t.table, p);
     let columns = list(&t.columns, quote!(#p::Column), p, |c| column(c, p));
-    let constraints = list(&t.constraints, quote!(#p::Constraint), p, |c| constraint(c, p));
+    let constraints = list(&t.constraints, quote!(#p::Constraint), p, |c| {
+        constraint(c, p)
+    });
     let comment = opt_st(t.comment.as_deref(), p);
     quote!(#p::Table { table: #tr, columns: #columns, constraints: #constraints, comment: #comment })
 }
@@ -537,7 +619,9 @@ fn column_type(t: &ColumnType, p: &TokenStream) -> TokenStream {
         ColumnType::Double => quote!(#p::ColumnType::Double),
         ColumnType::Date => quote!(#p::ColumnType::Date),
         ColumnType::Time => quote!(#p::ColumnType::Time),
-        ColumnType::DateTime { timezone } => quote!(#p::ColumnType::DateTime { timezone: #timezone }),
+        ColumnType::DateTime { timezone } => {
+            quote!(#p::ColumnType::DateTime { timezone: #timezone })
+        }
         ColumnType::Uuid => quote!(#p::ColumnType::Uuid),
         ColumnType::Json => quote!(#p::ColumnType::Json),
         ColumnType::Jsonb => quote!(#p::ColumnType::Jsonb),

@@ -15,15 +15,27 @@ use syn::{braced, bracketed, parenthesized, token, Ident, LitBool, LitStr, Token
 pub enum Value {
     Str(LitStr),
     /// An integer or decimal literal, with its sign, as written.
-    Number { text: String, span: Span },
+    Number {
+        text: String,
+        span: Span,
+    },
     Bool(LitBool),
     /// `None`
     None(Ident),
-    List { span: Span, items: Vec<Value> },
+    List {
+        span: Span,
+        items: Vec<Value>,
+    },
     /// `{"column": value, ...}`
-    Dict { span: Span, entries: Vec<(String, Span, Value)> },
+    Dict {
+        span: Span,
+        entries: Vec<(String, Span, Value)>,
+    },
     /// `Integer`, `String(50)`, `Column("id", Integer)`, `text("...")`.
-    Call { name: Ident, args: Option<Args> },
+    Call {
+        name: Ident,
+        args: Option<Args>,
+    },
 }
 
 impl Value {
@@ -75,9 +87,19 @@ impl Parse for Value {
             return Ok(Value::Str(input.parse()?));
         }
         if lookahead.peek(LitBool) {
-            return Ok(Value::Bool(input.parse()?));
+            let b: LitBool = input.parse()?;
+            // `true()` / `false()`: SQLAlchemy's `sa.true()`.
+            if input.peek(token::Paren) {
+                let content;
+                parenthesized!(content in input);
+                if !content.is_empty() {
+                    return Err(content.error("`true()` takes no arguments"));
+                }
+            }
+            return Ok(Value::Bool(b));
         }
-        if lookahead.peek(syn::LitInt) || lookahead.peek(syn::LitFloat) || lookahead.peek(Token![-]) {
+        if lookahead.peek(syn::LitInt) || lookahead.peek(syn::LitFloat) || lookahead.peek(Token![-])
+        {
             return parse_number(input);
         }
         if lookahead.peek(token::Bracket) {
@@ -137,13 +159,19 @@ fn parse_number(input: ParseStream) -> syn::Result<Value> {
     let (digits, span) = if input.peek(syn::LitInt) {
         let lit: syn::LitInt = input.parse()?;
         if !lit.suffix().is_empty() {
-            return Err(syn::Error::new(lit.span(), "write the number without a type suffix"));
+            return Err(syn::Error::new(
+                lit.span(),
+                "write the number without a type suffix",
+            ));
         }
         (lit.base10_digits().to_string(), lit.span())
     } else {
         let lit: syn::LitFloat = input.parse()?;
         if !lit.suffix().is_empty() {
-            return Err(syn::Error::new(lit.span(), "write the number without a type suffix"));
+            return Err(syn::Error::new(
+                lit.span(),
+                "write the number without a type suffix",
+            ));
         }
         (lit.base10_digits().to_string(), lit.span())
     };
@@ -151,7 +179,11 @@ fn parse_number(input: ParseStream) -> syn::Result<Value> {
         Some(m) => m.span.join(span).unwrap_or(span),
         None => span,
     };
-    let text = if minus.is_some() { format!("-{digits}") } else { digits };
+    let text = if minus.is_some() {
+        format!("-{digits}")
+    } else {
+        digits
+    };
     Ok(Value::Number { text, span })
 }
 
@@ -161,7 +193,10 @@ impl Parse for Args {
         let paren = parenthesized!(content in input);
         let mut items = Vec::new();
         while !content.is_empty() {
-            if content.peek(Ident::peek_any) && content.peek2(Token![=]) && !content.peek2(Token![==]) {
+            if content.peek(Ident::peek_any)
+                && content.peek2(Token![=])
+                && !content.peek2(Token![==])
+            {
                 let key = content.call(Ident::parse_any)?;
                 content.parse::<Token![=]>()?;
                 items.push(Arg::Keyword(key, content.parse()?));
@@ -190,7 +225,9 @@ pub struct OpInvocation {
 impl Parse for OpInvocation {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         if input.is_empty() {
-            return Err(input.error("expected an operation, e.g. `op!(create_table(\"users\", ...))`"));
+            return Err(
+                input.error("expected an operation, e.g. `op!(create_table(\"users\", ...))`")
+            );
         }
         let name = input.call(Ident::parse_any)?;
         if !input.peek(token::Paren) {
@@ -219,7 +256,9 @@ impl Parse for OpInvocation {
             }
         }
         if !input.is_empty() {
-            return Err(input.error("unexpected tokens after the operation; write one operation per `op!`"));
+            return Err(
+                input.error("unexpected tokens after the operation; write one operation per `op!`")
+            );
         }
         Ok(OpInvocation { name, args, allow })
     }
@@ -252,7 +291,10 @@ impl Parse for MigrationArgs {
             if input.peek(Token![=]) {
                 input.parse::<Token![=]>()?;
                 if key == "crate" {
-                    items.push(MetaItem::KeyValue(key, MetaValue::Path(input.call(syn::Path::parse_mod_style)?)));
+                    items.push(MetaItem::KeyValue(
+                        key,
+                        MetaValue::Path(input.call(syn::Path::parse_mod_style)?),
+                    ));
                 } else {
                     items.push(MetaItem::KeyValue(key, MetaValue::Value(input.parse()?)));
                 }
@@ -289,7 +331,8 @@ impl Parse for AnchorArgs {
         let path = input.call(syn::Path::parse_mod_style)?;
         let _: Option<Token![,]> = input.parse()?;
         if !input.is_empty() {
-            return Err(input.error("`migrations!` takes nothing, or `crate = path` for a renamed dependency"));
+            return Err(input
+                .error("`migrations!` takes nothing, or `crate = path` for a renamed dependency"));
         }
         Ok(AnchorArgs { krate: Some(path) })
     }
@@ -303,8 +346,9 @@ pub struct OpStatement {
     pub span: Span,
 }
 
-/// Splits a function body into `op!` statements.
-pub fn op_statements(block: &syn::Block) -> Result<Vec<OpStatement>, syn::Error> {
+/// Splits a function body into `op!` statements, and an error for every
+/// statement that is not one.
+pub fn op_statements(block: &syn::Block) -> (Vec<OpStatement>, Option<syn::Error>) {
     let mut out = Vec::new();
     let mut errors: Option<syn::Error> = None;
     for stmt in &block.stmts {
@@ -334,8 +378,5 @@ pub fn op_statements(block: &syn::Block) -> Result<Vec<OpStatement>, syn::Error>
             }
         }
     }
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
+    (out, errors)
 }

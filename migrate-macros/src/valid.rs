@@ -34,7 +34,11 @@ pub fn check(cx: &Ctxt, m: &Migration) -> Option<Downgrade> {
     check_transactional(cx, m);
     let up: Option<Vec<Op>> = m.upgrade.iter().map(|n| n.op.clone()).collect();
     let down: Option<Option<Vec<Op>>> = match &m.downgrade {
-        Some(d) => d.iter().map(|n| n.op.clone()).collect::<Option<Vec<_>>>().map(Some),
+        Some(d) => d
+            .iter()
+            .map(|n| n.op.clone())
+            .collect::<Option<Vec<_>>>()
+            .map(Some),
         None => Some(None),
     };
     // Ops that did not lower are already reported; analysing the rest would
@@ -42,7 +46,11 @@ pub fn check(cx: &Ctxt, m: &Migration) -> Option<Downgrade> {
     let (up, down) = (up?, down?);
     let downgrade = match (down, m.meta.irreversible) {
         (Some(_), Some(span)) => {
-            cx.error(span, "an `irreversible` migration cannot have a `downgrade()`", Some("remove one of them"));
+            cx.error(
+                span,
+                "an `irreversible` migration cannot have a `downgrade()`",
+                Some("remove one of them"),
+            );
             return None;
         }
         (Some(down), None) => Downgrade::Written(down),
@@ -56,7 +64,10 @@ pub fn check(cx: &Ctxt, m: &Migration) -> Option<Downgrade> {
                     let node = &m.upgrade[p.op];
                     cx.error(
                         node.name.span(),
-                        format!("{}, and this migration has no `downgrade()` to undo it", p.reason),
+                        format!(
+                            "{}, and this migration has no `downgrade()` to undo it",
+                            p.reason
+                        ),
                         Some(&p.help),
                     );
                 }
@@ -80,17 +91,32 @@ pub fn check_revision_id(cx: &Ctxt, lit: &LitStr, what: &str) -> bool {
     let problem = if id.is_empty() {
         Some(format!("the {what} id is empty"))
     } else if id.len() > MAX_REVISION_LEN {
-        Some(format!("the {what} id is {} characters long; the limit is {MAX_REVISION_LEN}", id.len()))
-    } else if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
-        Some(format!("`{id}` is not a valid {what} id: `{}` is not allowed", c.escape_default()))
+        Some(format!(
+            "the {what} id is {} characters long; the limit is {MAX_REVISION_LEN}",
+            id.len()
+        ))
+    } else if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        Some(format!(
+            "`{id}` is not a valid {what} id: `{}` is not allowed",
+            c.escape_default()
+        ))
     } else if RESERVED.contains(&id.to_ascii_lowercase().as_str()) {
-        Some(format!("`{id}` is not a valid {what} id: it is a target name of the CLI"))
+        Some(format!(
+            "`{id}` is not a valid {what} id: it is a target name of the CLI"
+        ))
     } else {
         None
     };
     match problem {
         Some(p) => {
-            cx.error(lit.span(), p, Some("use letters, digits and `_`, e.g. the 12 hex digits `revision -m` generates"));
+            cx.error(
+                lit.span(),
+                p,
+                Some("use letters, digits and `_`, e.g. the 12 hex digits `revision -m` generates"),
+            );
             false
         }
         None => true,
@@ -106,10 +132,18 @@ fn check_parents(cx: &Ctxt, m: &Migration) {
         }
         let p = parent.value();
         if m.meta.revision.as_ref().is_some_and(|r| r.value() == p) {
-            cx.error(parent.span(), format!("migration `{p}` names itself as its parent"), Some("`down_revision` is the revision this one follows"));
+            cx.error(
+                parent.span(),
+                format!("migration `{p}` names itself as its parent"),
+                Some("`down_revision` is the revision this one follows"),
+            );
         }
         if seen.contains(&p) {
-            cx.error(parent.span(), format!("`{p}` is listed twice in `down_revision`"), None);
+            cx.error(
+                parent.span(),
+                format!("`{p}` is listed twice in `down_revision`"),
+                None,
+            );
         }
         seen.push(p);
     }
@@ -118,20 +152,39 @@ fn check_parents(cx: &Ctxt, m: &Migration) {
 /// Rule: labels are target names (`label@head`).
 fn check_branch_label(cx: &Ctxt, label: &LitStr) {
     let l = label.value();
-    if l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') || l.len() > MAX_REVISION_LEN {
-        cx.error(label.span(), format!("`{l}` is not a valid branch label"), Some("use letters, digits, `_` and `-`"));
+    if l.is_empty()
+        || !l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        || l.len() > MAX_REVISION_LEN
+    {
+        cx.error(
+            label.span(),
+            format!("`{l}` is not a valid branch label"),
+            Some("use letters, digits, `_` and `-`"),
+        );
     }
     if RESERVED.contains(&l.as_str()) {
-        cx.error(label.span(), format!("`{l}` is a target name of the CLI and cannot be a branch label"), None);
+        cx.error(
+            label.span(),
+            format!("`{l}` is a target name of the CLI and cannot be a branch label"),
+            None,
+        );
     }
 }
 
 /// Rule: an op PostgreSQL refuses in a transaction (`CREATE INDEX
 /// CONCURRENTLY`) runs alone, so a failure leaves nothing half done.
 fn check_transactional(cx: &Ctxt, m: &Migration) {
-    for (list, fn_name) in [(Some(&m.upgrade), "upgrade()"), (m.downgrade.as_ref(), "downgrade()")] {
+    for (list, fn_name) in [
+        (Some(&m.upgrade), "upgrade()"),
+        (m.downgrade.as_ref(), "downgrade()"),
+    ] {
         let Some(list) = list else { continue };
-        let concurrent: Vec<&OpNode> = list.iter().filter(|n| n.op.as_ref().is_some_and(Op::needs_no_transaction)).collect();
+        let concurrent: Vec<&OpNode> = list
+            .iter()
+            .filter(|n| n.op.as_ref().is_some_and(Op::needs_no_transaction))
+            .collect();
         if concurrent.is_empty() {
             continue;
         }
@@ -154,6 +207,13 @@ fn check_transactional(cx: &Ctxt, m: &Migration) {
 /// apply in the order given, and the safety lints.
 fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec<Finding>) {
     for f in findings {
+        if matches!(downgrade, Downgrade::Irreversible)
+            && matches!(f.kind, FindingKind::Existence | FindingKind::Definition)
+        {
+            // Nothing undoes an irreversible migration; only what cannot apply
+            // and the lints are left to say.
+            continue;
+        }
         if let FindingKind::Lint(lint) = f.kind {
             if f.side == Side::Downgrade || allowed(m, &m.upgrade[f.op], lint) {
                 continue;
@@ -161,7 +221,9 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
         }
         let (node, derived) = match (f.side, downgrade) {
             (Side::Upgrade, _) => (Some(&m.upgrade[f.op]), false),
-            (Side::Downgrade, Downgrade::Written(_)) => (m.downgrade.as_ref().and_then(|d| d.get(f.op)), false),
+            (Side::Downgrade, Downgrade::Written(_)) => {
+                (m.downgrade.as_ref().and_then(|d| d.get(f.op)), false)
+            }
             (Side::Downgrade, _) => (None, true),
         };
         let span = match node {
@@ -179,5 +241,9 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
 }
 
 fn allowed(m: &Migration, node: &OpNode, lint: Lint) -> bool {
-    m.meta.allow.iter().chain(&node.allow).any(|(l, _)| *l == lint)
+    m.meta
+        .allow
+        .iter()
+        .chain(&node.allow)
+        .any(|(l, _)| *l == lint)
 }

@@ -28,7 +28,9 @@
 #![warn(missing_docs)]
 
 #[cfg(not(any(feature = "postgres", feature = "sqlite")))]
-compile_error!("enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime");
+compile_error!(
+    "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
+);
 
 pub mod dsl;
 mod migration;
@@ -91,7 +93,7 @@ macro_rules! op {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::migration::{Migration, MigrationParts, RunFunction};
+    pub use crate::migration::{Migration, MigrationParts, RunFn, RunFunction};
     pub use inventory;
     pub use migrate_core::model::*;
     pub use std::borrow::Cow;

@@ -49,7 +49,9 @@ impl RunFunction {
 
 impl fmt::Debug for RunFunction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RunFunction").field("name", &self.name).finish()
+        f.debug_struct("RunFunction")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -152,7 +154,11 @@ impl Migration {
 
     /// The function a `run` op names.
     pub fn function(&self, name: &str) -> Option<RunFn> {
-        self.parts.functions.iter().find(|f| f.name == name).map(|f| f.function)
+        self.parts
+            .functions
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.function)
     }
 
     fn anchor(&self) -> TypeId {

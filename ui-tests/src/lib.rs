@@ -1,1 +1,1 @@
-
+//! The trybuild suite lives in `tests/`.
