@@ -550,6 +550,14 @@ impl Sim {
                 definition,
             } => {
                 let key = Key::Enum(schema.clone(), name.clone());
+                if let Some(user) = self.enum_user(name) {
+                    self.cannot_apply(
+                        Some(name.to_string()),
+                        format!("enum type `{name}` is still used by {user} at this point"),
+                        Some("drop the table or column that uses it first".into()),
+                    );
+                    return;
+                }
                 let stated = definition.as_ref().map(enum_attrs).unwrap_or_default();
                 self.remove(&key, &stated);
             }
@@ -613,6 +621,17 @@ impl Sim {
         }
     }
 
+    /// A column created by this migration that still has the enum type `name`.
+    fn enum_user(&self, name: &str) -> Option<Key> {
+        let marker = format!("Enum(name = {name:?})");
+        self.slots.iter().find_map(|(k, s)| match (k, &s.cur) {
+            (Key::Column(..), State::Present { attrs, .. }) => {
+                (attrs.get("type") == Some(&Some(marker.clone()))).then(|| k.clone())
+            }
+            _ => None,
+        })
+    }
+
     fn create_table(&mut self, t: &Table) {
         let key = Key::Table(t.table.clone());
         if !self.expect(&key, Expect::Absent) {
@@ -627,6 +646,9 @@ impl Sim {
         }
         for e in t.owned_enums() {
             self.create(&enum_key(e), enum_attrs(e), Vec::new());
+        }
+        for c in t.columns.iter() {
+            self.use_enum(&t.table, c);
         }
         let rows = Key::Rows(t.table.clone());
         self.slot(&rows);
@@ -719,7 +741,45 @@ impl Sim {
         o.removed_by = Some(at);
     }
 
+    /// A column of an enum type made elsewhere (`create_type = false`): the type
+    /// must exist, with the values the column lists.
+    fn use_enum(&mut self, table: &TableRef, column: &Column) {
+        let ColumnType::Enum(e) = &column.ty else {
+            return;
+        };
+        if e.create_type {
+            return;
+        }
+        let key = enum_key(e);
+        let listed = list(&e.values);
+        match self.slot(&key).cur.clone() {
+            State::Absent => self.cannot_apply_at(
+                Some(column.name.to_string()),
+                Some("type"),
+                format!("column `{table}.{}` uses enum type `{}` with `create_type = false`, but the type does not exist at this point", column.name, e.name),
+                Some(format!("create it first with `create_enum(\"{}\", [...])`, or drop `create_type = false`", e.name)),
+            ),
+            State::Present { attrs, .. } => {
+                if let Some(Some(values)) = attrs.get("values") {
+                    if *values != listed {
+                        self.cannot_apply_at(
+                            Some(column.name.to_string()),
+                            Some("type"),
+                            format!("column `{table}.{}` lists the values {listed} for enum type `{}`, which has {values}", column.name, e.name),
+                            Some("list the same values: on SQLite they become the column's CHECK constraint".into()),
+                        );
+                    }
+                }
+            }
+            State::Orig(_) => {
+                self.expect(&key, Expect::Present);
+                self.learn(&key, "values", listed);
+            }
+        }
+    }
+
     fn add_column(&mut self, table: &TableRef, column: &Column) {
+        self.use_enum(table, column);
         let key = Key::Column(table.clone(), column.name.clone());
         self.create(&key, column_attrs(column), Vec::new());
         for child in column_children(table, column) {

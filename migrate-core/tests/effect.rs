@@ -794,3 +794,76 @@ fn derived_downgrades_are_clean_for_every_invertible_op() {
     // And the inverse of the inverse is the upgrade again.
     assert_eq!(invert(&down).unwrap(), up);
 }
+
+#[test]
+fn an_enum_type_cannot_go_while_a_column_uses_it() {
+    let mut orders = table("orders", vec![pk("id")]);
+    orders.columns = vec![
+        pk("id"),
+        col("status", ColumnType::Enum(order_status(false))),
+    ]
+    .into();
+    let up = vec![Op::CreateEnum(order_status(true)), Op::CreateTable(orders)];
+    let f = one(
+        &up,
+        &[
+            Op::DropEnum {
+                schema: None,
+                name: s("order_status"),
+                definition: None,
+            },
+            Op::DropTable {
+                table: t("orders"),
+                definition: None,
+            },
+        ],
+    );
+    assert_eq!(
+        (f.kind, f.side, f.op),
+        (FindingKind::CannotApply, Side::Downgrade, 0)
+    );
+    assert!(
+        f.message.contains("still used by column `orders.status`"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn an_enum_column_lists_the_values_of_its_type() {
+    let other = EnumType {
+        values: vec![s("pending"), s("cancelled")].into(),
+        ..order_status(false)
+    };
+    let mut orders = table("orders", vec![pk("id")]);
+    orders.columns = vec![pk("id"), col("status", ColumnType::Enum(other))].into();
+    let up = vec![
+        Op::CreateEnum(order_status(true)),
+        Op::CreateTable(orders.clone()),
+    ];
+    let f = one(&up, &invert(&up).unwrap());
+    assert_eq!(
+        (f.kind, f.side, f.op, f.field),
+        (FindingKind::CannotApply, Side::Upgrade, 1, Some("type"))
+    );
+    assert!(
+        f.message.contains("which has [\"pending\", \"shipped\"]"),
+        "{}",
+        f.message
+    );
+    // And a type that does not exist at all.
+    let up = vec![
+        Op::DropEnum {
+            schema: None,
+            name: s("order_status"),
+            definition: None,
+        },
+        Op::CreateTable(orders),
+    ];
+    let f = no_lints(analyze(&up, &[]));
+    assert!(
+        f.iter()
+            .any(|f| f.message.contains("does not exist at this point")),
+        "{f:#?}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod ast;
 mod ctxt;
+mod data;
 mod expand;
 mod parse;
 mod valid;

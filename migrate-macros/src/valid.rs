@@ -206,6 +206,10 @@ fn check_transactional(cx: &Ctxt, m: &Migration) {
 /// Rules 6 and 9: the downgrade undoes the upgrade object by object, ops can
 /// apply in the order given, and the safety lints.
 fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec<Finding>) {
+    // A derived downgrade inherits the upgrade's mistakes; report those only.
+    let upgrade_is_wrong = findings
+        .iter()
+        .any(|f| f.side == Side::Upgrade && !matches!(f.kind, FindingKind::Lint(_)));
     for f in findings {
         if matches!(downgrade, Downgrade::Irreversible)
             && matches!(f.kind, FindingKind::Existence | FindingKind::Definition)
@@ -230,6 +234,9 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
             Some(n) => n.span_of(f.object.as_deref(), f.field),
             None => m.downgrade_span.unwrap_or(m.meta.attr_span),
         };
+        if derived && upgrade_is_wrong {
+            continue;
+        }
         if derived {
             // Derived downgrades are correct by construction; reaching this is a
             // bug here, said so rather than blamed on the user.

@@ -80,8 +80,8 @@ pub use migrate_macros::migrations;
 /// error.
 #[macro_export]
 macro_rules! op {
-    (@__doc $name:ident) => {
-        let _ = $crate::dsl::$name;
+    (@__doc $($name:ident)*) => {
+        $(let _ = $crate::dsl::$name;)*
     };
     (@__used) => {};
     ($($tokens:tt)*) => {
@@ -98,6 +98,20 @@ pub mod __private {
     pub use migrate_core::model::*;
     pub use std::borrow::Cow;
 
+    /// The names generated op data uses, glob-imported in its own block: only
+    /// CamelCase names, so a user's function named in `run(...)` never
+    /// resolves to one of these.
+    pub mod model_names {
+        pub use crate::migration::{Migration, MigrationParts, RunFn, RunFunction};
+        pub use core::option::Option::{None, Some};
+        pub use migrate_core::model::{
+            AlterColumn, Column, ColumnType, Constraint, ConstraintKind, ConstraintType,
+            EnumPlacement, EnumType, ForeignKey, Index, IndexColumn, InlineForeignKey, Op,
+            ReferentialAction, Row, ServerDefault, Sql, Table, TableRef, Value,
+        };
+        pub use std::borrow::Cow;
+    }
+
     /// Collects the migrations of the crate with this anchor.
     pub fn collect(anchor: std::any::TypeId, crate_path: &'static str) -> crate::Migrations {
         crate::Migrations::collect(anchor, crate_path)
@@ -111,29 +125,4 @@ pub mod __private {
             b
         }
     }
-
-    /// One `impl` per migration, for its revision id's type key: a second
-    /// migration with the same id is E0119; a `down_revision` no migration has
-    /// is E0277 with the message below; a cycle is E0391 when `DEPTH` is
-    /// evaluated.
-    #[diagnostic::on_unimplemented(
-        message = "`down_revision` names no migration in this crate",
-        label = "no `#[migration]` in this crate has this revision id",
-        note = "check the id for a typo; if the parent's file exists, declare it with `mod ...;` in your migrations module"
-    )]
-    pub trait RevisionIdsMustBeUnique {
-        /// Distance from the root; evaluating it detects cycles.
-        const DEPTH: u32;
-    }
-
-    /// Claimed by each migration for each parent (and branch label): two
-    /// unlabelled children of one revision are E0119.
-    pub trait OnlyOneMigrationMayFollowEachRevision {}
-
-    /// Claimed by each migration without a parent (per branch label): two
-    /// unlabelled roots are E0119.
-    pub trait OnlyOneMigrationMayBeTheRoot {}
-
-    /// Claimed by each branch label: a label used twice is E0119.
-    pub trait BranchLabelsMustBeUnique {}
 }

@@ -1,1 +1,41 @@
-//! Seed examples; see lib.rs.
+//! The seed's Alembic examples, one file per migration: `exNN_<rev>_<slug>.rs`.
+//! Each example is its own chain, rooted in a migration labelled `exNN`; see
+//! lib.rs.
+
+mod ex05_abc123de_create_users_table;
+mod ex06_a1_create_products;
+mod ex07_a1_pre_products;
+mod ex07_b2_add_sku;
+mod ex08_a1_pre_products;
+mod ex08_b2_drop_legacy_code;
+mod ex09_a1_pre_products;
+mod ex09_b2_index_sku;
+mod ex10_a1_pre_users_orders;
+mod ex10_b2_fk_orders_users;
+mod ex15_a0_pre_orders;
+mod ex15_abc123de_create_users_table;
+mod ex15_abc789xy_add_status_to_orders;
+mod ex17_abc123de_create_users_table;
+mod ex17_def456gh_add_email_index;
+mod ex17_xyz789ab_add_products_table;
+mod ex18_a1_pre_users_products;
+mod ex18_b2_alter_columns;
+mod ex19_a1_pre_users;
+mod ex19_b2_unique_constraints;
+mod ex20_a1_pre_products;
+mod ex20_b2_check_constraints;
+mod ex21_a1_pre_users;
+mod ex21_b2_add_account_type;
+mod ex21_c2_add_account_type_no_default;
+mod ex22_a1_create_sessions;
+mod ex23_a1_pre_products;
+mod ex23_b2_audit_timestamps;
+mod ex24_a1_create_orders_enum;
+mod ex25_a1_pre_orders;
+mod ex25_b2_composite_indexes;
+mod ex26_a1_pre_users_roles;
+mod ex26_b2_user_roles;
+mod ex27_a1_create_roles_seed;
+mod ex27_b2_superadmin_role;
+mod ex28_abc999zz_add_audit_system;
+mod ex28_xyz789ab_pre_users;

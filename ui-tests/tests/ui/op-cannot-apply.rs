@@ -1,29 +1,17 @@
-// Example 17 of the seeds as written: autogenerate indexed `sku`, which the
-// table it creates does not have. And an index dropped twice.
+// Ops that cannot apply where they stand: an index dropped twice, a constraint
+// on a column the table does not have, an enum type dropped while in use.
 use migrate_runtime::{migration, op};
 
 migrate_runtime::migrations!();
 
-#[migration(revision = "xyz789ab", down_revision = None)]
-mod add_products_table {
+#[migration(revision = "a1", down_revision = None)]
+mod products {
     fn upgrade() {
-        op!(create_table(
-            "products",
-            Column("id", Integer(), autoincrement = true, nullable = false),
-            Column("name", String(length = 200), nullable = false),
-            Column("price", Numeric(precision = 10, scale = 2), nullable = false),
-            PrimaryKeyConstraint("id"),
-        ));
-        op!(create_index(f("ix_products_sku"), "products", ["sku"], unique = false));
-    }
-
-    fn downgrade() {
-        op!(drop_index(f("ix_products_sku"), table_name = "products"));
-        op!(drop_table("products"));
+        op!(create_table("products", Column("id", Integer, primary_key = true), Column("name", Text)));
     }
 }
 
-#[migration(revision = "c9", down_revision = "xyz789ab")]
+#[migration(revision = "b2", down_revision = "a1")]
 mod twice {
     fn upgrade() {
         op!(create_index("ix_products_name", "products", ["name"]));
@@ -32,6 +20,31 @@ mod twice {
     fn downgrade() {
         op!(drop_index("ix_products_name", table_name = "products"));
         op!(drop_index("ix_products_name", table_name = "products"));
+    }
+}
+
+#[migration(revision = "c3", down_revision = "b2")]
+mod missing_column {
+    fn upgrade() {
+        op!(create_table("items", Column("id", Integer, primary_key = true)));
+        op!(create_unique_constraint(None, "items", ["sku"]));
+    }
+}
+
+#[migration(revision = "d4", down_revision = "c3")]
+mod enum_in_use {
+    fn upgrade() {
+        op!(create_enum("order_status", ["pending", "shipped"]));
+        op!(create_table(
+            "orders",
+            Column("id", Integer, primary_key = true),
+            Column("status", Enum("pending", "shipped", name = "order_status", create_type = false)),
+        ));
+    }
+
+    fn downgrade() {
+        op!(drop_enum("order_status"));
+        op!(drop_table("orders"));
     }
 }
 
