@@ -181,11 +181,11 @@ fn imports_op(items: &[syn::Item]) -> bool {
         .any(|i| matches!(i, syn::Item::Use(u) if tree(&u.tree)))
 }
 
-/// One `op!{@__doc create_table add_column ...}` through the path the user
-/// wrote (so their import is used), each name spanned on the user's op name
-/// (so hovering it shows the op's rustdoc). `use migrate_runtime::{migration,
-/// op};` usually sits beside the module, whose items do not see it: a bare
-/// `op` is then reached as `super::op`.
+/// A use of the user's `op` import (so it is not reported unused) and of each
+/// op's documentation item, its name spanned on the user's op name (so hovering
+/// it shows the op's rustdoc). `use migrate_runtime::{migration, op};` usually
+/// sits beside the module, whose items do not see it: a bare `op` is then
+/// reached as `super::op`. No macro is expanded for this.
 fn doc_uses(m: &Migration, imported_inside: bool) -> TokenStream {
     let reach = |path: &syn::Path| -> TokenStream {
         if !imported_inside && path.leading_colon.is_none() && path.segments.len() == 1 {
@@ -195,29 +195,28 @@ fn doc_uses(m: &Migration, imported_inside: bool) -> TokenStream {
             path.to_token_stream()
         }
     };
-    let nodes: Vec<&OpNode> = m
-        .upgrade
-        .iter()
-        .chain(m.downgrade.iter().flatten())
-        .collect();
-    let Some(first) = nodes.first() else {
-        return TokenStream::new();
-    };
-    let path = reach(&first.path);
-    let names = nodes
-        .iter()
-        .filter(|n| crate::ast::OPS.contains(&n.name.to_string().as_str()))
-        .map(|n| &n.name);
-    let mut other_paths = Vec::new();
-    for n in &nodes[1..] {
-        if n.path.to_token_stream().to_string() != first.path.to_token_stream().to_string() {
+    let nodes: Vec<&OpNode> = m.upgrade.iter().chain(m.downgrade.iter().flatten()).collect();
+    let mut paths: Vec<String> = Vec::new();
+    let mut uses = Vec::new();
+    for n in &nodes {
+        let text = n.path.to_token_stream().to_string();
+        if !paths.contains(&text) {
             let p = reach(&n.path);
-            other_paths.push(quote_spanned!(n.span=> #p!{@__used}));
+            uses.push(quote_spanned!(n.span=> #[allow(unused_imports)] use #p as _;));
+            paths.push(text);
         }
     }
+    let krate = &m.meta.krate;
+    let docs = nodes
+        .iter()
+        .filter(|n| crate::ast::OPS.contains(&n.name.to_string().as_str()))
+        .map(|n| {
+            let name = &n.name;
+            quote!(let _ = #krate::dsl::#name;)
+        });
     quote! {
-        #path!{@__doc #(#names)*}
-        #(#other_paths)*
+        #(#uses)*
+        #(#docs)*
     }
 }
 

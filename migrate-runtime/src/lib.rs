@@ -80,10 +80,6 @@ pub use migrate_macros::migrations;
 /// error.
 #[macro_export]
 macro_rules! op {
-    (@__doc $($name:ident)*) => {
-        $(let _ = $crate::dsl::$name;)*
-    };
-    (@__used) => {};
     ($($tokens:tt)*) => {
         ::core::compile_error!(
             "`op!` only works inside `fn upgrade()` or `fn downgrade()` of a `#[migration]` module"
