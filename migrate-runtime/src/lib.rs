@@ -32,11 +32,26 @@ compile_error!(
     "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
 );
 
+#[cfg(feature = "cli")]
+pub mod cli;
+mod connection;
+pub mod dialect;
 pub mod dsl;
+mod error;
+pub mod graph;
 mod migration;
+mod migrator;
 pub mod ops;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod version;
 
+pub use connection::{Database, DatabaseUrl, MigrationConnection};
+pub use dialect::Dialect;
+pub use error::{BoxError, ChecksumMismatch, Error};
 pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
+pub use migrator::{Event, Migrator};
+pub use version::{AppliedRevision, VersionTable};
 
 /// Declares one migration on an inline module.
 ///

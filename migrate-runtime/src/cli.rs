@@ -1,0 +1,375 @@
+//! The command line, in Alembic's words: a binary calls
+//! `migrate_runtime::cli::run(app::migrations())` and gets `upgrade`,
+//! `downgrade`, `current`, `history`, `heads`, `branches`, `show`, `stamp`,
+//! `repair` and `--sql`. Progress goes to stderr (as Alembic logs it), results
+//! and SQL to stdout; errors to stderr with a non-zero exit.
+
+use crate::dialect::Dialect;
+use crate::{Database, DatabaseUrl, Error, Event, Migration, Migrations, Migrator};
+use clap::{Parser, Subcommand};
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Settings of the application embedding the CLI.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The database URL when neither `--database-url` nor `DATABASE_URL` gives
+    /// one (the example app uses a SQLite file).
+    pub default_database_url: Option<String>,
+}
+
+#[derive(Parser, Debug)]
+#[command(about = "Database migrations, checked by the compiler", disable_version_flag = true)]
+struct Cli {
+    /// The database: postgres://user:pass@host/db, sqlite://file.db, or a file
+    /// path. Default: the DATABASE_URL environment variable.
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// The version table (default migrate_revisions).
+    #[arg(long, global = true, value_name = "NAME")]
+    version_table: Option<String>,
+    /// The version table's schema (PostgreSQL).
+    #[arg(long, global = true, value_name = "SCHEMA")]
+    version_schema: Option<String>,
+    /// Seconds to wait for another process's migration lock.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
+    lock_timeout: u64,
+    /// Only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Upgrade to a later revision (head, heads, +N, an id, label@head).
+    Upgrade {
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: String,
+        /// Print the SQL instead of running it (no connection is made).
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the revision the database is at (default: base).
+        #[arg(long, value_name = "REV", requires = "sql")]
+        from: Option<String>,
+        /// With --sql: the database to write SQL for (postgresql or sqlite;
+        /// default: the one the URL names).
+        #[arg(long, value_name = "DIALECT", requires = "sql")]
+        dialect: Option<String>,
+        /// Run even if the database has revisions this build does not know (an
+        /// older build during a rolling deploy).
+        #[arg(long)]
+        allow_unknown_applied: bool,
+    },
+    /// Revert to an earlier revision (-N, an id, base).
+    Downgrade {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Print the SQL instead of running it; needs --from.
+        #[arg(long, requires = "from")]
+        sql: bool,
+        /// With --sql: the revision the database is at.
+        #[arg(long, value_name = "REV")]
+        from: Option<String>,
+        /// With --sql: postgresql or sqlite.
+        #[arg(long, value_name = "DIALECT", requires = "sql")]
+        dialect: Option<String>,
+        /// Run even if the database has revisions this build does not know.
+        #[arg(long)]
+        allow_unknown_applied: bool,
+    },
+    /// Show the revisions the database is at.
+    Current {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// List revisions, newest first.
+    History {
+        /// A range: a:b, a:, :b.
+        #[arg(short = 'r', long = "rev-range")]
+        rev_range: Option<String>,
+        /// Mark the revisions the database is at (connects).
+        #[arg(short, long)]
+        indicate_current: bool,
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show the heads.
+    Heads {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show the revisions where history branches.
+    Branches {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show one revision in full.
+    Show { revision: String },
+    /// Record a revision as applied without running anything.
+    Stamp {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Forget every recorded revision first.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Re-record the checksum of an applied revision whose upgrade was
+    /// deliberately edited.
+    Repair { revision: String },
+}
+
+/// Runs the command line of an application over its migrations.
+pub fn run(migrations: Migrations) -> ExitCode {
+    run_with(migrations, Options::default())
+}
+
+/// [`run`], with the application's settings.
+pub fn run_with(migrations: Migrations, options: Options) -> ExitCode {
+    run_args(migrations, options, std::env::args_os())
+}
+
+/// [`run_with`] on explicit arguments (the first is the program name).
+pub fn run_args<I, T>(migrations: Migrations, options: Options, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match execute(migrations, options, cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Error> {
+    let quiet = cli.quiet;
+    let mut migrator = Migrator::new(migrations)?.lock_timeout(Duration::from_secs(cli.lock_timeout));
+    if cli.version_table.is_some() || cli.version_schema.is_some() {
+        migrator = migrator.version_table(cli.version_table.clone().unwrap_or_else(|| "migrate_revisions".into()), cli.version_schema.clone());
+    }
+    if !quiet {
+        migrator = migrator.on_event(|e| match e {
+            Event::Running { .. } => {
+                if let Some(line) = e.describe() {
+                    eprint!("{line} ... ");
+                }
+            }
+            Event::Done { duration, .. } => eprintln!("done in {}", human(*duration)),
+        });
+    }
+    let url = || -> Result<String, Error> {
+        cli.database_url
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()))
+            .or(options.default_database_url.clone())
+            .ok_or_else(|| Error::Url {
+                url: String::new(),
+                reason: "no database given: pass --database-url or set DATABASE_URL".into(),
+            })
+    };
+    let connect = || -> Result<Database, Error> { Database::connect(&url()?) };
+    let dialect_of = |name: &Option<String>| -> Result<Dialect, Error> {
+        match name.as_deref() {
+            Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
+            Some("sqlite") => Ok(Dialect::Sqlite),
+            Some(other) => Err(Error::Url { url: other.into(), reason: "unknown dialect; expected postgresql or sqlite".into() }),
+            None => match DatabaseUrl::parse(&url()?)? {
+                DatabaseUrl::Postgres(_) => Ok(Dialect::Postgres),
+                DatabaseUrl::Sqlite(_) => Ok(Dialect::Sqlite),
+            },
+        }
+    };
+    match cli.command {
+        Command::Upgrade { target, sql: true, from, dialect, .. } => {
+            print!("{}", migrator.upgrade_sql(dialect_of(&dialect)?, from.as_deref(), &target)?);
+        }
+        Command::Downgrade { target, sql: true, from, dialect, .. } => {
+            let from = from.unwrap_or_default();
+            print!("{}", migrator.downgrade_sql(dialect_of(&dialect)?, &from, &target)?);
+        }
+        Command::Upgrade { target, allow_unknown_applied, .. } => {
+            let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
+            let done = migrator.upgrade(&mut connect()?, &target)?;
+            if done.is_empty() && !quiet {
+                eprintln!("Already at {target}: nothing to do.");
+            }
+        }
+        Command::Downgrade { target, allow_unknown_applied, .. } => {
+            let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
+            let done = migrator.downgrade(&mut connect()?, &target)?;
+            if done.is_empty() && !quiet {
+                eprintln!("Already at {target}: nothing to do.");
+            }
+        }
+        Command::Current { verbose } => {
+            let current = migrator.current(&mut connect()?)?;
+            if current.is_empty() {
+                if !quiet {
+                    eprintln!("No current version.");
+                }
+            }
+            let heads: BTreeSet<&str> = migrator.graph().heads().into_iter().collect();
+            for row in current {
+                let head = if heads.contains(row.revision.as_str()) { " (head)" } else { "" };
+                match migrator.migrations().get(&row.revision) {
+                    Some(m) if verbose => {
+                        println!("{}{head}", row.revision);
+                        print_verbose(m, &migrator, Some(&row.applied_at));
+                    }
+                    Some(_) => println!("{}{head}", row.revision),
+                    None => println!("{} (unknown to this build)", row.revision),
+                }
+            }
+        }
+        Command::History { rev_range, indicate_current, verbose } => {
+            let list = match &rev_range {
+                Some(r) => migrator.history_range(r)?,
+                None => migrator.history(),
+            };
+            let current: BTreeSet<String> = if indicate_current {
+                migrator.current(&mut connect()?)?.into_iter().map(|r| r.revision).collect()
+            } else {
+                BTreeSet::new()
+            };
+            for m in list {
+                if verbose {
+                    println!("Rev: {}{}", m.revision(), tags(m, &migrator, &current));
+                    print_verbose(m, &migrator, None);
+                    println!();
+                } else {
+                    println!("{}", history_line(m, &migrator, &current));
+                }
+            }
+        }
+        Command::Heads { verbose } => {
+            for m in migrator.heads() {
+                if verbose {
+                    println!("Rev: {} (head)", m.revision());
+                    print_verbose(m, &migrator, None);
+                } else {
+                    let label = m.branch().map(|b| format!(" ({b})")).unwrap_or_default();
+                    println!("{}{label} (head)", m.revision());
+                }
+            }
+        }
+        Command::Branches { verbose } => {
+            for m in migrator.history() {
+                let children = migrator.graph().children(m.revision());
+                if children.len() > 1 {
+                    println!("{} (branchpoint)", m.revision());
+                    for c in children {
+                        let child = migrator.migrations().get(c).expect("graph revisions are known");
+                        println!("    -> {}, {}", c, child.message());
+                    }
+                    if verbose {
+                        print_verbose(m, &migrator, None);
+                    }
+                }
+            }
+        }
+        Command::Show { revision } => {
+            let resolved = migrator.graph().resolve(&revision)?;
+            let m = migrator.migrations().get(resolved.revision()).expect("graph revisions are known");
+            println!("Rev: {}{}", m.revision(), tags(m, &migrator, &BTreeSet::new()));
+            print_verbose(m, &migrator, None);
+            println!("Checksum: {}", m.checksum());
+            println!("Transactional: {}", m.transactional());
+            println!(
+                "Downgrade: {}",
+                match (m.downgrade(), m.downgrade_is_derived()) {
+                    (None, _) => "irreversible",
+                    (Some(_), true) => "derived from the upgrade",
+                    (Some(_), false) => "written",
+                }
+            );
+            println!("\nUpgrade:");
+            for op in m.upgrade() {
+                println!("    {}", op.name());
+            }
+            if let Some(down) = m.downgrade() {
+                println!("Downgrade:");
+                for op in down {
+                    println!("    {}", op.name());
+                }
+            }
+        }
+        Command::Stamp { target, purge } => {
+            let stamped = migrator.stamp(&mut connect()?, &target, purge)?;
+            if !quiet {
+                eprintln!("Stamped {} revision{} up to {target}.", stamped.len(), if stamped.len() == 1 { "" } else { "s" });
+            }
+        }
+        Command::Repair { revision } => {
+            let repaired = migrator.repair(&mut connect()?, &revision)?;
+            if !quiet {
+                for r in repaired {
+                    eprintln!("Recorded the current checksum of {r}.");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn human(d: Duration) -> String {
+    if d.as_millis() >= 1000 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+fn tags(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> String {
+    let mut t = String::new();
+    if migrator.graph().heads().contains(&m.revision()) {
+        t.push_str(" (head)");
+    }
+    if m.down_revisions().is_empty() {
+        t.push_str(" (base)");
+    }
+    if m.down_revisions().len() > 1 {
+        t.push_str(" (mergepoint)");
+    }
+    if migrator.graph().children(m.revision()).len() > 1 {
+        t.push_str(" (branchpoint)");
+    }
+    if current.contains(m.revision()) {
+        t.push_str(" (current)");
+    }
+    t
+}
+
+/// `parent -> rev (head), message`, as `alembic history` prints it.
+fn history_line(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> String {
+    let parents = if m.down_revisions().is_empty() { "<base>".to_string() } else { m.down_revisions().join(", ") };
+    format!("{parents} -> {}{}, {}", m.revision(), tags(m, migrator, current), m.message())
+}
+
+fn print_verbose(m: &Migration, migrator: &Migrator, applied_at: Option<&str>) {
+    let parents = if m.down_revisions().is_empty() { "<base>".to_string() } else { m.down_revisions().join(", ") };
+    println!("Parent: {parents}");
+    let children = migrator.graph().children(m.revision());
+    if !children.is_empty() {
+        println!("Children: {}", children.join(", "));
+    }
+    if let Some(b) = m.branch() {
+        println!("Branch: {b}");
+    }
+    println!("Path: {}:{}", m.file(), m.line());
+    if let Some(at) = applied_at {
+        println!("Applied: {at}");
+    }
+    println!("\n    {}", m.message());
+}

@@ -1,0 +1,228 @@
+//! SQL rendering per database. Every op is matched exhaustively for every
+//! dialect: it renders to statements, or to an [`Unsupported`] that says why and
+//! what to do instead — never to SQL that is silently wrong. Identifiers are
+//! always quoted; values in `bulk_insert` are escaped literals (numbers were
+//! validated by the macro), so the same text serves online and offline runs.
+
+mod postgres;
+mod sqlite;
+
+use crate::ops::*;
+use std::fmt;
+
+/// A database flavour of SQL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// PostgreSQL 12 and later.
+    Postgres,
+    /// SQLite 3.35 and later.
+    Sqlite,
+}
+
+impl Dialect {
+    /// The name used in messages and in `execute(postgresql = ..., sqlite = ...)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgresql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// Whether DDL is transactional, so that a migration and its version row
+    /// commit together.
+    pub fn transactional_ddl(self) -> bool {
+        match self {
+            Dialect::Postgres | Dialect::Sqlite => true,
+        }
+    }
+
+    /// The statements for one op.
+    pub fn render(self, op: &Op) -> Result<Vec<String>, Unsupported> {
+        match self {
+            Dialect::Postgres => postgres::render(op),
+            Dialect::Sqlite => sqlite::render(op),
+        }
+    }
+
+    /// A quoted identifier: `"name"`, with `"` doubled.
+    pub fn ident(self, name: &str) -> String {
+        quote_ident(name)
+    }
+
+    /// A quoted, schema-qualified table name.
+    pub fn table(self, t: &TableRef) -> Result<String, Unsupported> {
+        match (self, &t.schema) {
+            (_, None) => Ok(quote_ident(&t.name)),
+            (Dialect::Postgres, Some(s)) => Ok(format!("{}.{}", quote_ident(s), quote_ident(&t.name))),
+            (Dialect::Sqlite, Some(s)) => Err(Unsupported::new(
+                "schema",
+                self,
+                format!("SQLite has no schemas, and `{s}.{}` would silently become `main.{}`", t.name, t.name),
+                "drop `schema = ...` from migrations that must run on SQLite",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Sqlite => "SQLite",
+        })
+    }
+}
+
+/// An op, or one of its arguments, that a database cannot do as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The op or argument (`alter_column`, `schema`, ...).
+    pub what: String,
+    /// The database.
+    pub dialect: Dialect,
+    /// Why.
+    pub reason: String,
+    /// What to do instead.
+    pub help: String,
+}
+
+impl Unsupported {
+    pub(crate) fn new(what: impl Into<String>, dialect: Dialect, reason: impl Into<String>, help: impl Into<String>) -> Self {
+        Unsupported {
+            what: what.into(),
+            dialect,
+            reason: reason.into(),
+            help: help.into(),
+        }
+    }
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not supported on {}: {}\nhelp: {}", self.what, self.dialect, self.reason, self.help)
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+/// `"name"` with embedded quotes doubled.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `'text'` with embedded quotes doubled: the standard SQL escape, which both
+/// databases read literally (PostgreSQL with `standard_conforming_strings`,
+/// the default since 9.1 and set by the migrator for its session).
+pub(crate) fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+pub(crate) fn ident_list(names: &[Str]) -> String {
+    names.iter().map(|n| quote_ident(n)).collect::<Vec<_>>().join(", ")
+}
+
+/// A value of `bulk_insert` as a literal.
+pub(crate) fn value_literal(dialect: Dialect, v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Bool(b) => match dialect {
+            Dialect::Postgres => if *b { "TRUE" } else { "FALSE" }.into(),
+            Dialect::Sqlite => if *b { "1" } else { "0" }.into(),
+        },
+        Value::Number(n) => n.to_string(),
+        Value::Text(t) => quote_literal(t),
+    }
+}
+
+/// `INSERT INTO t (a, b) VALUES (...), (...)`, one statement per run of rows
+/// that set the same columns.
+pub(crate) fn bulk_insert(dialect: Dialect, table: &str, rows: &[Row]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let columns: Vec<&str> = rows[i].values.iter().map(|(c, _)| &**c).collect();
+        let mut values = Vec::new();
+        while i < rows.len() && rows[i].values.iter().map(|(c, _)| &**c).eq(columns.iter().copied()) {
+            let row = rows[i].values.iter().map(|(_, v)| value_literal(dialect, v)).collect::<Vec<_>>().join(", ");
+            values.push(format!("({row})"));
+            i += 1;
+        }
+        let cols = columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ");
+        out.push(format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", ")));
+    }
+    out
+}
+
+/// The index elements: quoted columns, parenthesised expressions.
+pub(crate) fn index_elements(columns: &[IndexColumn]) -> String {
+    columns
+        .iter()
+        .map(|c| match c {
+            IndexColumn::Column(c) => quote_ident(c),
+            IndexColumn::Expression(e) => format!("({e})"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `ON DELETE ... ON UPDATE ... DEFERRABLE INITIALLY ...`
+pub(crate) fn fk_actions(on_delete: Option<ReferentialAction>, on_update: Option<ReferentialAction>, deferrable: Option<bool>, initially_deferred: Option<bool>) -> String {
+    let mut s = String::new();
+    if let Some(a) = on_delete {
+        s.push_str(&format!(" ON DELETE {}", a.sql()));
+    }
+    if let Some(a) = on_update {
+        s.push_str(&format!(" ON UPDATE {}", a.sql()));
+    }
+    match deferrable {
+        Some(true) => s.push_str(" DEFERRABLE"),
+        Some(false) => s.push_str(" NOT DEFERRABLE"),
+        None => {}
+    }
+    match initially_deferred {
+        Some(true) => s.push_str(" INITIALLY DEFERRED"),
+        Some(false) => s.push_str(" INITIALLY IMMEDIATE"),
+        None => {}
+    }
+    s
+}
+
+/// Whether a column is the sole integer primary key that auto-increments
+/// (SQLAlchemy's rule: `autoincrement` unset means yes for such a column).
+pub(crate) fn auto_increments(table: Option<&Table>, c: &Column) -> bool {
+    let integer = matches!(c.ty, ColumnType::SmallInteger | ColumnType::Integer | ColumnType::BigInteger);
+    let sole_pk = match table.and_then(|t| t.primary_key()) {
+        Some((_, cols)) => cols.len() == 1 && cols[0] == c.name,
+        None => c.primary_key,
+    };
+    integer && sole_pk && c.autoincrement != Some(false)
+}
+
+/// The SQL text of `execute` for a dialect.
+pub(crate) fn execute_sql(dialect: Dialect, sql: &Sql) -> Result<Vec<String>, Unsupported> {
+    let text = match dialect {
+        Dialect::Postgres => sql.postgresql.as_ref(),
+        Dialect::Sqlite => sql.sqlite.as_ref(),
+    }
+    .or(sql.any.as_ref());
+    match text {
+        Some(t) => Ok(vec![t.to_string()]),
+        None => Err(Unsupported::new(
+            "execute",
+            dialect,
+            "this `execute` has no SQL for this database",
+            format!("add `{} = \"...\"` (or a text for every database) to the `execute`", dialect.name()),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(quote_literal("it's \\ fine"), "'it''s \\ fine'");
+    }
+}

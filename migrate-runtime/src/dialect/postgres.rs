@@ -1,0 +1,292 @@
+//! PostgreSQL: every op has a native form.
+
+use super::*;
+
+const D: Dialect = Dialect::Postgres;
+
+pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
+    match op {
+        Op::CreateTable(t) => create_table(t),
+        Op::DropTable { table, definition } => {
+            let mut out = vec![format!("DROP TABLE {}", D.table(table)?)];
+            if let Some(t) = definition {
+                for e in t.owned_enums() {
+                    out.push(format!("DROP TYPE {}", enum_name(e)?));
+                }
+            }
+            Ok(out)
+        }
+        Op::RenameTable { schema, old, new } => {
+            let t = TableRef { schema: schema.clone(), name: old.clone() };
+            Ok(vec![format!("ALTER TABLE {} RENAME TO {}", D.table(&t)?, quote_ident(new))])
+        }
+        Op::AddColumn { table, column } => {
+            let t = D.table(table)?;
+            let mut out = Vec::new();
+            if let ColumnType::Enum(e) = &column.ty {
+                if e.create_type {
+                    out.push(create_type(e)?);
+                }
+            }
+            out.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(None, &table.name, column)?));
+            if let Some(ix) = &column.index {
+                out.push(format!("CREATE INDEX {} ON {t} ({})", quote_ident(ix), quote_ident(&column.name)));
+            }
+            if let Some(c) = &column.comment {
+                out.push(format!("COMMENT ON COLUMN {t}.{} IS {}", quote_ident(&column.name), quote_literal(c)));
+            }
+            Ok(out)
+        }
+        Op::DropColumn { table, column, definition } => {
+            let mut out = vec![format!("ALTER TABLE {} DROP COLUMN {}", D.table(table)?, quote_ident(column))];
+            if let Some(Column { ty: ColumnType::Enum(e), .. }) = definition {
+                if e.create_type {
+                    out.push(format!("DROP TYPE {}", enum_name(e)?));
+                }
+            }
+            Ok(out)
+        }
+        Op::AlterColumn(a) => alter_column(a),
+        Op::CreateIndex(i) => Ok(vec![create_index(i)?]),
+        Op::DropIndex { table, name, definition } => {
+            let concurrently = if definition.as_ref().is_some_and(|d| d.concurrently) { "CONCURRENTLY " } else { "" };
+            let qualified = TableRef { schema: table.schema.clone(), name: name.clone() };
+            Ok(vec![format!("DROP INDEX {concurrently}{}", D.table(&qualified)?)])
+        }
+        Op::AddConstraint { table, constraint } => Ok(vec![format!(
+            "ALTER TABLE {} ADD {}",
+            D.table(table)?,
+            constraint_def(table, constraint)?
+        )]),
+        Op::DropConstraint { table, name, .. } => Ok(vec![format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            D.table(table)?,
+            quote_ident(name)
+        )]),
+        Op::CreateEnum(e) => Ok(vec![create_type(e)?]),
+        Op::DropEnum { schema, name, .. } => {
+            let q = TableRef { schema: schema.clone(), name: name.clone() };
+            Ok(vec![format!("DROP TYPE {}", D.table(&q)?)])
+        }
+        Op::AddEnumValue { schema, name, value, placement } => {
+            let q = TableRef { schema: schema.clone(), name: name.clone() };
+            let place = match placement {
+                Some(EnumPlacement::Before(v)) => format!(" BEFORE {}", quote_literal(v)),
+                Some(EnumPlacement::After(v)) => format!(" AFTER {}", quote_literal(v)),
+                None => String::new(),
+            };
+            Ok(vec![format!("ALTER TYPE {} ADD VALUE {}{place}", D.table(&q)?, quote_literal(value))])
+        }
+        Op::SetTableComment { table, comment, .. } => Ok(vec![format!(
+            "COMMENT ON TABLE {} IS {}",
+            D.table(table)?,
+            comment.as_deref().map(quote_literal).unwrap_or_else(|| "NULL".into())
+        )]),
+        Op::BulkInsert { table, rows } => {
+            let t = D.table(table)?;
+            let mut out = bulk_insert(D, &t, rows);
+            // Rows inserted with explicit ids leave an identity's sequence behind
+            // them; move it past, so the next insert without an id works.
+            let mut numeric: Vec<&str> = Vec::new();
+            for row in rows.iter() {
+                for (c, v) in row.values.iter() {
+                    if matches!(v, Value::Number(_)) && !numeric.contains(&&**c) {
+                        numeric.push(c);
+                    }
+                }
+            }
+            for c in numeric {
+                out.push(format!(
+                    "SELECT setval(pg_get_serial_sequence({}, {}), (SELECT MAX({}) FROM {t})) WHERE pg_get_serial_sequence({}, {}) IS NOT NULL",
+                    quote_literal(&t),
+                    quote_literal(c),
+                    quote_ident(c),
+                    quote_literal(&t),
+                    quote_literal(c),
+                ));
+            }
+            Ok(out)
+        }
+        Op::Execute(sql) => execute_sql(D, sql),
+        Op::Run { function } => Err(Unsupported::new(
+            "run",
+            D,
+            format!("`run({function})` is Rust code, not SQL"),
+            "run the migration online; offline SQL cannot contain it",
+        )),
+    }
+}
+
+fn enum_name(e: &EnumType) -> Result<String, Unsupported> {
+    D.table(&TableRef { schema: e.schema.clone(), name: e.name.clone() })
+}
+
+fn create_type(e: &EnumType) -> Result<String, Unsupported> {
+    let values = e.values.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ");
+    Ok(format!("CREATE TYPE {} AS ENUM ({values})", enum_name(e)?))
+}
+
+pub(super) fn type_sql(ty: &ColumnType) -> Result<String, Unsupported> {
+    Ok(match ty {
+        ColumnType::SmallInteger => "SMALLINT".into(),
+        ColumnType::Integer => "INTEGER".into(),
+        ColumnType::BigInteger => "BIGINT".into(),
+        ColumnType::String(Some(n)) => format!("VARCHAR({n})"),
+        ColumnType::String(None) => "VARCHAR".into(),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Boolean => "BOOLEAN".into(),
+        ColumnType::Numeric { precision: Some(p), scale: Some(s) } => format!("NUMERIC({p}, {s})"),
+        ColumnType::Numeric { precision: Some(p), scale: None } => format!("NUMERIC({p})"),
+        ColumnType::Numeric { precision: None, .. } => "NUMERIC".into(),
+        ColumnType::Float => "REAL".into(),
+        ColumnType::Double => "DOUBLE PRECISION".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Time => "TIME".into(),
+        ColumnType::DateTime { timezone: false } => "TIMESTAMP WITHOUT TIME ZONE".into(),
+        ColumnType::DateTime { timezone: true } => "TIMESTAMP WITH TIME ZONE".into(),
+        ColumnType::Uuid => "UUID".into(),
+        ColumnType::Json => "JSON".into(),
+        ColumnType::Jsonb => "JSONB".into(),
+        ColumnType::Binary => "BYTEA".into(),
+        ColumnType::Enum(e) => enum_name(e)?,
+    })
+}
+
+pub(super) fn default_sql(d: &ServerDefault) -> String {
+    match d {
+        ServerDefault::Literal(s) => quote_literal(s),
+        ServerDefault::Number(n) => n.to_string(),
+        ServerDefault::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        ServerDefault::Sql(s) => s.to_string(),
+        ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
+        ServerDefault::Uuid => "gen_random_uuid()".into(),
+    }
+}
+
+/// A column definition; `table` is given inside `CREATE TABLE`.
+fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<String, Unsupported> {
+    let mut s = format!("{} {}", quote_ident(&c.name), type_sql(&c.ty)?);
+    if auto_increments(table, c) {
+        s.push_str(" GENERATED BY DEFAULT AS IDENTITY");
+    }
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.server_default {
+        s.push_str(&format!(" DEFAULT {}", default_sql(d)));
+    }
+    if let Some(u) = &c.unique {
+        s.push_str(&format!(" CONSTRAINT {} UNIQUE", quote_ident(u)));
+    }
+    if let Some(fk) = &c.foreign_key {
+        s.push_str(&format!(
+            " CONSTRAINT {} REFERENCES {} ({}){}",
+            quote_ident(&fk.name),
+            D.table(&fk.referent)?,
+            quote_ident(&fk.referent_column),
+            fk_actions(fk.on_delete, fk.on_update, None, None)
+        ));
+    }
+    let _ = table_name;
+    Ok(s)
+}
+
+fn constraint_def(table: &TableRef, c: &Constraint) -> Result<String, Unsupported> {
+    let name = quote_ident(&c.name);
+    Ok(match &c.kind {
+        ConstraintKind::PrimaryKey { columns } => format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns)),
+        ConstraintKind::Unique { columns } => format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns)),
+        ConstraintKind::Check { condition } => format!("CONSTRAINT {name} CHECK ({condition})"),
+        ConstraintKind::ForeignKey(fk) => {
+            let _ = table;
+            format!(
+                "CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+                ident_list(&fk.columns),
+                D.table(&fk.referent)?,
+                ident_list(&fk.referent_columns),
+                fk_actions(fk.on_delete, fk.on_update, fk.deferrable, fk.initially_deferred)
+            )
+        }
+    })
+}
+
+fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
+    let name = D.table(&t.table)?;
+    let mut out = Vec::new();
+    for e in t.owned_enums() {
+        out.push(create_type(e)?);
+    }
+    let mut parts = Vec::new();
+    for c in t.columns.iter() {
+        parts.push(column_def(Some(t), &t.table.name, c)?);
+    }
+    for c in t.constraints.iter() {
+        parts.push(constraint_def(&t.table, c)?);
+    }
+    out.push(format!("CREATE TABLE {name} (\n    {}\n)", parts.join(",\n    ")));
+    for c in t.columns.iter() {
+        if let Some(ix) = &c.index {
+            out.push(format!("CREATE INDEX {} ON {name} ({})", quote_ident(ix), quote_ident(&c.name)));
+        }
+    }
+    if let Some(comment) = &t.comment {
+        out.push(format!("COMMENT ON TABLE {name} IS {}", quote_literal(comment)));
+    }
+    for c in t.columns.iter() {
+        if let Some(comment) = &c.comment {
+            out.push(format!("COMMENT ON COLUMN {name}.{} IS {}", quote_ident(&c.name), quote_literal(comment)));
+        }
+    }
+    Ok(out)
+}
+
+fn create_index(i: &Index) -> Result<String, Unsupported> {
+    let unique = if i.unique { "UNIQUE " } else { "" };
+    let concurrently = if i.concurrently { "CONCURRENTLY " } else { "" };
+    let using = match &i.method {
+        Some(m) => format!(" USING {}", quote_ident(m)),
+        None => String::new(),
+    };
+    let predicate = match &i.predicate {
+        Some(p) => format!(" WHERE {p}"),
+        None => String::new(),
+    };
+    Ok(format!(
+        "CREATE {unique}INDEX {concurrently}{} ON {}{using} ({}){predicate}",
+        quote_ident(&i.name),
+        D.table(&i.table)?,
+        index_elements(&i.columns)
+    ))
+}
+
+fn alter_column(a: &AlterColumn) -> Result<Vec<String>, Unsupported> {
+    let t = D.table(&a.table)?;
+    let c = quote_ident(&a.column);
+    let mut out = Vec::new();
+    if let Some(ty) = &a.ty {
+        let using = match &a.using {
+            Some(u) => format!(" USING {u}"),
+            None => String::new(),
+        };
+        out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} TYPE {}{using}", type_sql(ty)?));
+    }
+    if let Some(nullable) = a.nullable {
+        let verb = if nullable { "DROP" } else { "SET" };
+        out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} {verb} NOT NULL"));
+    }
+    match &a.server_default {
+        Some(Some(d)) => out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {}", default_sql(d))),
+        Some(None) => out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT")),
+        None => {}
+    }
+    if let Some(comment) = &a.comment {
+        out.push(format!(
+            "COMMENT ON COLUMN {t}.{c} IS {}",
+            comment.as_deref().map(quote_literal).unwrap_or_else(|| "NULL".into())
+        ));
+    }
+    if let Some(new) = &a.new_name {
+        out.push(format!("ALTER TABLE {t} RENAME COLUMN {c} TO {}", quote_ident(new)));
+    }
+    Ok(out)
+}

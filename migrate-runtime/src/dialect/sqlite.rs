@@ -1,0 +1,242 @@
+//! SQLite: the ops its `ALTER TABLE` can express natively. The ALTER forms it
+//! lacks (changing a column, adding or dropping a constraint) need a table
+//! rebuild (move and copy), which is not implemented yet: they are refused up
+//! front, before anything runs, with that said.
+
+use super::*;
+
+const D: Dialect = Dialect::Sqlite;
+
+pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
+    match op {
+        Op::CreateTable(t) => create_table(t),
+        Op::DropTable { table, .. } => Ok(vec![format!("DROP TABLE {}", D.table(table)?)]),
+        Op::RenameTable { schema, old, new } => {
+            let t = TableRef { schema: schema.clone(), name: old.clone() };
+            Ok(vec![format!("ALTER TABLE {} RENAME TO {}", D.table(&t)?, quote_ident(new))])
+        }
+        Op::AddColumn { table, column } => add_column(table, column),
+        Op::DropColumn { table, column, .. } => Ok(vec![format!("ALTER TABLE {} DROP COLUMN {}", D.table(table)?, quote_ident(column))]),
+        Op::AlterColumn(a) => {
+            if a.ty.is_some() || a.nullable.is_some() || a.server_default.is_some() {
+                return Err(rebuild("alter_column", "changing a column's type, nullability or default"));
+            }
+            let t = D.table(&a.table)?;
+            let mut out = Vec::new();
+            // Column comments do not exist in SQLite: nothing to do.
+            if let Some(new) = &a.new_name {
+                out.push(format!("ALTER TABLE {t} RENAME COLUMN {} TO {}", quote_ident(&a.column), quote_ident(new)));
+            }
+            Ok(out)
+        }
+        Op::CreateIndex(i) => Ok(vec![create_index(i)?]),
+        Op::DropIndex { table, name, .. } => {
+            D.table(table)?;
+            Ok(vec![format!("DROP INDEX {}", quote_ident(name))])
+        }
+        Op::AddConstraint { .. } => Err(rebuild("create_*_constraint", "adding a constraint to an existing table")),
+        Op::DropConstraint { .. } => Err(rebuild("drop_constraint", "dropping a constraint")),
+        // Enum types are CHECK constraints on their columns in SQLite.
+        Op::CreateEnum(_) | Op::DropEnum { .. } => Ok(Vec::new()),
+        Op::AddEnumValue { .. } => Err(rebuild("add_enum_value", "widening the CHECK constraint of an enum column")),
+        // SQLite has no comments.
+        Op::SetTableComment { table, .. } => {
+            D.table(table)?;
+            Ok(Vec::new())
+        }
+        Op::BulkInsert { table, rows } => Ok(bulk_insert(D, &D.table(table)?, rows)),
+        Op::Execute(sql) => execute_sql(D, sql),
+        Op::Run { function } => Err(Unsupported::new(
+            "run",
+            D,
+            format!("`run({function})` is Rust code, not SQL"),
+            "run the migration online; offline SQL cannot contain it",
+        )),
+    }
+}
+
+fn rebuild(what: &str, doing: &str) -> Unsupported {
+    Unsupported::new(
+        what,
+        D,
+        format!("SQLite's ALTER TABLE cannot do {doing}; it needs a table rebuild (move and copy), which this version does not do yet"),
+        "on SQLite, recreate the table in a migration of its own (create the new table, copy with `execute`, drop the old one, rename), or run this migration on PostgreSQL",
+    )
+}
+
+pub(super) fn type_sql(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::SmallInteger => "SMALLINT".into(),
+        ColumnType::Integer => "INTEGER".into(),
+        ColumnType::BigInteger => "BIGINT".into(),
+        ColumnType::String(Some(n)) => format!("VARCHAR({n})"),
+        ColumnType::String(None) => "VARCHAR".into(),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Boolean => "BOOLEAN".into(),
+        ColumnType::Numeric { precision: Some(p), scale: Some(s) } => format!("NUMERIC({p}, {s})"),
+        ColumnType::Numeric { precision: Some(p), scale: None } => format!("NUMERIC({p})"),
+        ColumnType::Numeric { precision: None, .. } => "NUMERIC".into(),
+        ColumnType::Float => "REAL".into(),
+        ColumnType::Double => "DOUBLE".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Time => "TIME".into(),
+        ColumnType::DateTime { .. } => "DATETIME".into(),
+        ColumnType::Uuid => "CHAR(36)".into(),
+        ColumnType::Json | ColumnType::Jsonb => "JSON".into(),
+        ColumnType::Binary => "BLOB".into(),
+        ColumnType::Enum(e) => {
+            let longest = e.values.iter().map(|v| v.chars().count()).max().unwrap_or(1);
+            format!("VARCHAR({longest})")
+        }
+    }
+}
+
+/// A random version 4 UUID as text, built from SQLite's own functions.
+const UUID_V4: &str = "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))";
+
+pub(super) fn default_sql(d: &ServerDefault) -> String {
+    match d {
+        ServerDefault::Literal(s) => quote_literal(s),
+        ServerDefault::Number(n) => n.to_string(),
+        ServerDefault::Boolean(b) => if *b { "1" } else { "0" }.into(),
+        // SQLite takes expressions as defaults only in parentheses.
+        ServerDefault::Sql(s) => format!("({s})"),
+        ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
+        ServerDefault::Uuid => UUID_V4.into(),
+    }
+}
+
+/// Whether ADD COLUMN can take this default: SQLite refuses expressions and
+/// the CURRENT_* keywords there.
+fn constant_default(d: &ServerDefault) -> bool {
+    match d {
+        ServerDefault::Literal(_) | ServerDefault::Number(_) | ServerDefault::Boolean(_) => true,
+        ServerDefault::Sql(_) | ServerDefault::Now | ServerDefault::Uuid => false,
+    }
+}
+
+fn enum_check(table: &str, c: &Column) -> Option<String> {
+    let ColumnType::Enum(e) = &c.ty else { return None };
+    let values = e.values.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ");
+    Some(format!(
+        "CONSTRAINT {} CHECK ({} IN ({values}))",
+        quote_ident(&naming::check(table, &c.name)),
+        quote_ident(&c.name)
+    ))
+}
+
+/// A column definition. Inside `CREATE TABLE` (`table` given), a sole integer
+/// primary key is declared inline as `INTEGER PRIMARY KEY`, SQLite's rowid alias.
+fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<String, Unsupported> {
+    let rowid = table.is_some() && auto_increments(table, c);
+    let mut s = if rowid {
+        let pk_name = table.and_then(|t| t.primary_key()).map(|(n, _)| n.to_string()).unwrap_or_default();
+        let auto = if c.autoincrement == Some(true) { " AUTOINCREMENT" } else { "" };
+        format!("{} INTEGER CONSTRAINT {} PRIMARY KEY{auto}", quote_ident(&c.name), quote_ident(&pk_name))
+    } else {
+        format!("{} {}", quote_ident(&c.name), type_sql(&c.ty))
+    };
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.server_default {
+        s.push_str(&format!(" DEFAULT {}", default_sql(d)));
+    }
+    if let Some(u) = &c.unique {
+        s.push_str(&format!(" CONSTRAINT {} UNIQUE", quote_ident(u)));
+    }
+    if let Some(fk) = &c.foreign_key {
+        s.push_str(&format!(
+            " CONSTRAINT {} REFERENCES {} ({}){}",
+            quote_ident(&fk.name),
+            D.table(&fk.referent)?,
+            quote_ident(&fk.referent_column),
+            fk_actions(fk.on_delete, fk.on_update, None, None)
+        ));
+    }
+    if let Some(check) = enum_check(table_name, c) {
+        s.push(' ');
+        s.push_str(&check);
+    }
+    Ok(s)
+}
+
+fn constraint_def(c: &Constraint) -> Result<String, Unsupported> {
+    let name = quote_ident(&c.name);
+    Ok(match &c.kind {
+        ConstraintKind::PrimaryKey { columns } => format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns)),
+        ConstraintKind::Unique { columns } => format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns)),
+        ConstraintKind::Check { condition } => format!("CONSTRAINT {name} CHECK ({condition})"),
+        ConstraintKind::ForeignKey(fk) => format!(
+            "CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+            ident_list(&fk.columns),
+            D.table(&fk.referent)?,
+            ident_list(&fk.referent_columns),
+            fk_actions(fk.on_delete, fk.on_update, fk.deferrable, fk.initially_deferred)
+        ),
+    })
+}
+
+fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
+    let name = D.table(&t.table)?;
+    let mut parts = Vec::new();
+    let mut inline_pk = false;
+    for c in t.columns.iter() {
+        inline_pk |= auto_increments(Some(t), c);
+        parts.push(column_def(Some(t), &t.table.name, c)?);
+    }
+    for c in t.constraints.iter() {
+        if inline_pk && matches!(c.kind, ConstraintKind::PrimaryKey { .. }) {
+            continue;
+        }
+        parts.push(constraint_def(c)?);
+    }
+    let mut out = vec![format!("CREATE TABLE {name} (\n    {}\n)", parts.join(",\n    "))];
+    for c in t.columns.iter() {
+        if let Some(ix) = &c.index {
+            out.push(format!("CREATE INDEX {} ON {name} ({})", quote_ident(ix), quote_ident(&c.name)));
+        }
+    }
+    Ok(out)
+}
+
+fn add_column(table: &TableRef, c: &Column) -> Result<Vec<String>, Unsupported> {
+    let t = D.table(table)?;
+    if c.unique.is_some() {
+        return Err(rebuild("add_column", "adding a UNIQUE column"));
+    }
+    if let Some(d) = &c.server_default {
+        if !constant_default(d) {
+            return Err(rebuild("add_column", "adding a column whose default is an expression (`now()`, `uuid()`, `text(...)`)"));
+        }
+    }
+    if !c.nullable && c.server_default.is_none() {
+        return Err(Unsupported::new(
+            "add_column",
+            D,
+            "SQLite cannot add a NOT NULL column without a default",
+            "give the column a `server_default`",
+        ));
+    }
+    let mut out = vec![format!("ALTER TABLE {t} ADD COLUMN {}", column_def(None, &table.name, c)?)];
+    if let Some(ix) = &c.index {
+        out.push(format!("CREATE INDEX {} ON {t} ({})", quote_ident(ix), quote_ident(&c.name)));
+    }
+    Ok(out)
+}
+
+fn create_index(i: &Index) -> Result<String, Unsupported> {
+    let unique = if i.unique { "UNIQUE " } else { "" };
+    // `postgresql_using` (the index method) is a performance hint with no
+    // SQLite counterpart; `postgresql_concurrently` has no meaning here.
+    let predicate = match &i.predicate {
+        Some(p) => format!(" WHERE {p}"),
+        None => String::new(),
+    };
+    Ok(format!(
+        "CREATE {unique}INDEX {} ON {} ({}){predicate}",
+        quote_ident(&i.name),
+        D.table(&i.table)?,
+        index_elements(&i.columns)
+    ))
+}

@@ -1,0 +1,249 @@
+//! The one error type of the runtime. Every variant says what failed, where
+//! (revision, op, SQL) and what to do; none of them leaves the database between
+//! two revisions.
+
+use crate::dialect::Unsupported;
+use crate::graph::{GraphError, TargetError};
+use std::fmt;
+
+/// A boxed error from user code (`run` functions).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong while migrating.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The migrations do not form a valid graph.
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+
+    /// A target (`head`, `-1`, `1a2b`, ...) does not name what it should.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+
+    /// The database URL cannot be used.
+    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname`, `sqlite://path/to/file.db` or a path to a SQLite file")]
+    Url {
+        /// The URL, with any password hidden.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The database cannot be reached.
+    #[error("cannot connect to {url}: {message}\nhelp: check that the server is running and the URL (host, port, database, user) is right")]
+    Connect {
+        /// The URL, with any password hidden.
+        url: String,
+        /// The driver's message.
+        message: String,
+    },
+
+    /// A statement of a migration failed; the migration was rolled back.
+    #[error("{direction} {revision} ({message}) failed at op {op_index} `{op}`: {source}\n  SQL: {sql}\nthe migration was rolled back: the database is still at {at}")]
+    Statement {
+        /// `upgrade` or `downgrade`.
+        direction: &'static str,
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// 1-based index of the op in its list.
+        op_index: usize,
+        /// The op's name.
+        op: &'static str,
+        /// The statement that failed.
+        sql: String,
+        /// Where the database stays.
+        at: String,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
+
+    /// A `run` function of a migration returned an error; the migration was
+    /// rolled back.
+    #[error("{direction} {revision} ({message}) failed in `run({function})`: {source}\nthe migration was rolled back: the database is still at {at}")]
+    Run {
+        /// `upgrade` or `downgrade`.
+        direction: &'static str,
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The function's name.
+        function: String,
+        /// Where the database stays.
+        at: String,
+        /// What the function returned.
+        source: BoxError,
+    },
+
+    /// A migration left rows that break a foreign key (SQLite checks this
+    /// before committing each migration, since its foreign keys are off while
+    /// migrating).
+    #[error("{direction} {revision} ({message}) leaves rows that violate a foreign key in {tables}\nthe migration was rolled back: the database is still at {at}")]
+    ForeignKeyViolation {
+        /// `upgrade` or `downgrade`.
+        direction: &'static str,
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The tables with violations.
+        tables: String,
+        /// Where the database stays.
+        at: String,
+    },
+
+    /// An op cannot run on this database.
+    #[error("revision {revision} ({message}), op {op_index}: {source}")]
+    Unsupported {
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// 1-based index of the op.
+        op_index: usize,
+        /// Why.
+        source: Unsupported,
+    },
+
+    /// Applied migrations whose upgrade has changed since they were applied.
+    #[error("{}", checksum_message(.0))]
+    ChecksumMismatch(Vec<ChecksumMismatch>),
+
+    /// The database has applied revisions this build does not know.
+    #[error("the database has applied revision{} this build does not know: {}\nhelp: a newer build has migrated this database; deploy that build, or, for a rolling deploy where this older build must keep running, allow it with `allow_unknown_applied` (CLI: `--allow-unknown-applied`); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "))]
+    UnknownApplied {
+        /// The unknown revisions.
+        revisions: Vec<String>,
+    },
+
+    /// A downgrade would pass through a migration marked `irreversible`.
+    #[error("cannot downgrade through revision {revision} ({message}): it is marked `irreversible`\nhelp: restore from a backup, or downgrade to a revision after it; nothing was changed")]
+    Irreversible {
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+    },
+
+    /// Another process holds the migration lock.
+    #[error("timed out after {waited_ms} ms waiting for the migration lock, held by {holder}\nhelp: another deploy is migrating this database; wait for it, or raise the lock timeout (`--lock-timeout`); nothing was changed")]
+    LockTimeout {
+        /// How long this process waited.
+        waited_ms: u64,
+        /// Who holds it, as far as the database tells.
+        holder: String,
+    },
+
+    /// The version table holds something this runtime did not write.
+    #[error("the version table `{table}` is not as this tool writes it: {problem}\nhelp: {help}; nothing was changed")]
+    VersionTable {
+        /// The table.
+        table: String,
+        /// What is wrong.
+        problem: String,
+        /// What to do.
+        help: String,
+    },
+
+    /// `repair` was asked for a revision that is not applied.
+    #[error("revision {revision} is not applied, so there is no checksum to repair\nhelp: `current` lists what is applied")]
+    NotApplied {
+        /// The revision.
+        revision: String,
+    },
+
+    /// Offline SQL cannot express a migration.
+    #[error("revision {revision} ({message}) cannot be written as SQL: {reason}")]
+    Offline {
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// Any other database error, with what was being done.
+    #[error("{doing}: {source}")]
+    Database {
+        /// What the migrator was doing.
+        doing: String,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
+}
+
+/// One applied migration whose upgrade changed since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecksumMismatch {
+    /// The revision.
+    pub revision: String,
+    /// Its message.
+    pub message: String,
+    /// The checksum the database recorded.
+    pub recorded: String,
+    /// The checksum of the upgrade as compiled now.
+    pub compiled: String,
+    /// Where the migration is declared.
+    pub location: String,
+}
+
+fn checksum_message(list: &[ChecksumMismatch]) -> String {
+    let mut s = format!(
+        "{} applied migration{} changed since {} applied:",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        if list.len() == 1 { "it was" } else { "they were" }
+    );
+    for m in list {
+        s.push_str(&format!(
+            "\n  {} ({}) at {}: recorded {}, compiled {}",
+            m.revision,
+            m.message,
+            m.location,
+            short(&m.recorded),
+            short(&m.compiled)
+        ));
+    }
+    s.push_str("\nhelp: an applied migration must not change: put the change in a new migration and restore this one; if the edit was deliberate and the database already matches it, record the new checksum with `repair <revision>`; nothing was changed");
+    s
+}
+
+fn short(checksum: &str) -> &str {
+    checksum.get(..12).unwrap_or(checksum)
+}
+
+/// A database error with what was being done.
+pub(crate) fn db(doing: impl fmt::Display) -> impl FnOnce(diesel::result::Error) -> Error {
+    let doing = doing.to_string();
+    move |source| Error::Database { doing, source }
+}
+
+/// A URL with its password replaced by `***`.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("shop.db"), "shop.db");
+    }
+}

@@ -1,0 +1,1557 @@
+//! The revision graph and Alembic's target grammar, as pure logic: no
+//! database, the applied revisions are given as a set.
+//!
+//! A [`RevisionGraph`] knows each revision's parents (`down_revision`),
+//! children, branch label, the heads and bases, and a deterministic
+//! topological order. It turns a target such as `head`, `heads`, `base`, a
+//! full or partial (≥ 4 characters) id, `+2`, `-1`, `1a2b+1`, `label@head`,
+//! `label@base`, `label@+1` or `label@-1` into the exact list of [`Step`]s to
+//! run, and a range such as `base:head` or `1a2b:` into the revisions it
+//! covers, newest first like `alembic history`.
+//!
+//! Semantics (Alembic's where Alembic is clear):
+//! - **upgrade** to a target applies every revision that is an ancestor of the
+//!   target, or the target, and is not applied; parents before children.
+//! - **downgrade** to a revision un-applies every applied revision that
+//!   descends from it (Alembic's rule): revisions on another branch, which do
+//!   not descend from the target, stay applied. The target must be applied.
+//!   `base` un-applies everything; `label@base` un-applies the branch `label`
+//!   (its first revision and everything that descends from it).
+//! - `+N` walks N revisions up from the current head(s); `-N` un-applies the
+//!   current head and the N - 1 revisions below it along its line. A walk
+//!   through a fork (several children going up, a merge going down) is an
+//!   error that names the choices.
+//! - A branch label applies to the revision that carries it and to the
+//!   revisions that follow it on that line; a merge of different lines has no
+//!   label. `label@head` is the head that descends from the labelled revision.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Longest revision id or branch label (the version table's column is wider).
+const MAX_ID_LEN: usize = 64;
+
+/// Shortest partial revision id accepted as a target.
+const MIN_PREFIX_LEN: usize = 4;
+
+/// Target words, which neither an id nor a label may shadow.
+const RESERVED: &[&str] = &["head", "heads", "base", "current"];
+
+/// One revision as the graph needs it: id, parents and branch label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// The revision id: ASCII letters, digits and `_`, at most 64 characters.
+    pub revision: String,
+    /// The parents (`down_revision`): none for a root, several for a merge.
+    pub parents: Vec<String>,
+    /// The branch label this revision starts, if any.
+    pub branch: Option<String>,
+}
+
+impl Node {
+    /// A node with these parents and no branch label.
+    pub fn new(revision: impl Into<String>, parents: &[&str]) -> Self {
+        Node {
+            revision: revision.into(),
+            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            branch: None,
+        }
+    }
+
+    /// The same node with a branch label.
+    pub fn with_branch(mut self, label: impl Into<String>) -> Self {
+        self.branch = Some(label.into());
+        self
+    }
+}
+
+/// Which way a [`Step`] goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// Apply the revision (`upgrade()`).
+    Up,
+    /// Un-apply the revision (`downgrade()`).
+    Down,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        })
+    }
+}
+
+/// One migration to run: a revision, which way, and its parents (for
+/// `Running upgrade a -> b` / `Running downgrade b -> a`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The revision to apply or un-apply.
+    pub revision: String,
+    /// Apply or un-apply.
+    pub direction: Direction,
+    /// The revision's parents, as declared (empty for a root).
+    pub parents: Vec<String>,
+}
+
+impl fmt::Display for Step {
+    /// Alembic's form: `upgrade a -> b`, `upgrade  -> a` for a root,
+    /// `upgrade b, c -> m` for a merge, `downgrade b -> a`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parents = self.parents.join(", ");
+        match self.direction {
+            Direction::Up => write!(f, "upgrade {} -> {}", parents, self.revision),
+            Direction::Down => write!(f, "downgrade {} -> {}", self.revision, parents),
+        }
+    }
+}
+
+/// The one revision a target names (see [`RevisionGraph::resolve`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    revision: String,
+}
+
+impl Resolved {
+    /// The full revision id.
+    pub fn revision(&self) -> &str {
+        &self.revision
+    }
+}
+
+/// Why a set of revisions does not form a valid graph.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GraphError {
+    /// A revision id is empty, too long, has a character other than ASCII
+    /// letters, digits and `_`, or is a target word.
+    #[error("invalid revision id `{revision}`: {reason}; use letters, digits and `_` (at most 64 characters), e.g. 12 hex digits")]
+    InvalidRevision {
+        /// The id.
+        revision: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two revisions have the same id.
+    #[error("revision `{revision}` is declared twice; give one of them a new id")]
+    DuplicateRevision {
+        /// The id.
+        revision: String,
+    },
+    /// A parent is not a known revision.
+    #[error("revision `{revision}` has down_revision `{parent}`, which is not a known revision; fix the id, or add (declare) the missing migration")]
+    UnknownParent {
+        /// The revision that names the parent.
+        revision: String,
+        /// The unknown parent.
+        parent: String,
+    },
+    /// A revision lists the same parent twice.
+    #[error("revision `{revision}` lists parent `{parent}` twice in down_revision; list each parent once")]
+    DuplicateParent {
+        /// The revision.
+        revision: String,
+        /// The repeated parent.
+        parent: String,
+    },
+    /// Revisions follow each other in a circle.
+    #[error("the revisions form a cycle: {} (each is the down_revision of the next); change one down_revision to break it", cycle_text(.revisions))]
+    Cycle {
+        /// The revisions on the cycle, each the parent of the next and the
+        /// last the parent of the first; starts with the smallest id.
+        revisions: Vec<String>,
+    },
+    /// A branch label is empty, too long, has a character other than ASCII
+    /// letters, digits, `_` and `-`, or is a target word.
+    #[error("invalid branch label `{label}` on revision `{revision}`: {reason}; use letters, digits, `_` and `-`")]
+    InvalidLabel {
+        /// The label.
+        label: String,
+        /// The revision that carries it.
+        revision: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two revisions carry the same branch label.
+    #[error("branch label `{label}` is on both `{first}` and `{second}`; rename one of them")]
+    DuplicateLabel {
+        /// The label.
+        label: String,
+        /// The first revision (by id) that carries it.
+        first: String,
+        /// The second one.
+        second: String,
+    },
+    /// A branch label is also a revision id, which would make `x@head`
+    /// ambiguous.
+    #[error("branch label `{label}` of revision `{revision}` is also a revision id, so `{label}@head` would be ambiguous; rename the label")]
+    LabelIsRevision {
+        /// The label.
+        label: String,
+        /// The revision that carries it.
+        revision: String,
+    },
+}
+
+/// Why a target (`head`, `-1`, `1a2b`, `a:b`, ...) cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// The target is empty.
+    #[error("empty target; give a revision id (or a unique prefix of at least 4 characters), `head`, `heads`, `base`, `+N`, `-N` or `<branch>@head`")]
+    Empty,
+    /// The target does not follow the grammar.
+    #[error("invalid target `{spec}`: {reason}")]
+    Malformed {
+        /// The target as given.
+        spec: String,
+        /// What is wrong with it, and what to write instead.
+        reason: String,
+    },
+    /// A range was given where one target is expected.
+    #[error("`{spec}` is a range, but a single target is expected here; ranges (`a:b`) are for history and offline SQL")]
+    RangeNotAllowed {
+        /// The target as given.
+        spec: String,
+    },
+    /// One target was given where a range is expected.
+    #[error("`{spec}` is not a range; write `<lower>:<upper>`, e.g. `base:head`, `1a2b:` or `:9f8e`")]
+    NotARange {
+        /// The range as given.
+        spec: String,
+    },
+    /// A partial id shorter than 4 characters.
+    #[error("`{prefix}` is too short for a partial revision id: give at least 4 characters{}", candidates_text(.candidates))]
+    TooShort {
+        /// The partial id.
+        prefix: String,
+        /// The revisions that start with it.
+        candidates: Vec<String>,
+    },
+    /// A partial id that several revisions start with.
+    #[error("`{prefix}` matches several revisions: {}; give more characters", ticks(.candidates))]
+    Ambiguous {
+        /// The partial id.
+        prefix: String,
+        /// Every revision that starts with it.
+        candidates: Vec<String>,
+    },
+    /// No revision has this id or starts with it.
+    #[error("unknown revision `{revision}`{}; known heads: {}", did_you_mean(.suggestions), ticks(.heads))]
+    UnknownRevision {
+        /// The id or partial id.
+        revision: String,
+        /// The closest known ids.
+        suggestions: Vec<String>,
+        /// The heads of the graph.
+        heads: Vec<String>,
+    },
+    /// The part before `@` is neither a branch label nor a revision.
+    #[error("`{name}` in `{spec}` is neither a branch label nor a revision; known labels: {}", ticks(.labels))]
+    UnknownLabel {
+        /// The target as given.
+        spec: String,
+        /// The part before `@`.
+        name: String,
+        /// Every branch label.
+        labels: Vec<String>,
+    },
+    /// A bare branch label, which names no single revision.
+    #[error("`{label}` is a branch label, not a revision; write `{label}@head` or `{label}@base`")]
+    LabelWithoutTarget {
+        /// The label.
+        label: String,
+    },
+    /// `head` (or `x@head`) when several heads match: Alembic's message.
+    #[error("Multiple head revisions are present for given argument '{spec}'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads (heads: {})", ticks(.heads))]
+    MultipleHeads {
+        /// The target as given.
+        spec: String,
+        /// The heads that match.
+        heads: Vec<String>,
+    },
+    /// A walk (`+N`, `-N`, `<rev>+N`, ...) reaches a fork.
+    #[error("cannot resolve `{spec}`: `{at}` has several {} ({}), so the way {} is ambiguous; name the target revision, or use `<branch>@{}N`", kin(.direction), ticks(.options), way(.direction), sign(.direction))]
+    AmbiguousStep {
+        /// The target as given.
+        spec: String,
+        /// Where the walk stopped (`<base>` before the roots).
+        at: String,
+        /// Up (children) or down (parents).
+        direction: Direction,
+        /// The revisions it could go to.
+        options: Vec<String>,
+    },
+    /// A walk goes past a head, a root or the first revision of a branch.
+    #[error("`{spec}` moves {steps} step(s) {} from `{from}`, but only {available} are possible; name the target revision, or use `head` / `base`", way(.direction))]
+    NotEnoughSteps {
+        /// The target as given.
+        spec: String,
+        /// Where the walk started (`<base>` before the roots).
+        from: String,
+        /// Up or down.
+        direction: Direction,
+        /// The steps asked for.
+        steps: u32,
+        /// The steps possible.
+        available: u32,
+    },
+    /// A relative target (`+N`, `-N`, `x@-N`) with several current heads and
+    /// no single way to go.
+    #[error("`{spec}` is relative to the current revision, but several revisions are current heads ({}); use `<branch>@{}N`, or name the target revision", ticks(.heads), sign(.direction))]
+    MultipleCurrentHeads {
+        /// The target as given.
+        spec: String,
+        /// Up or down.
+        direction: Direction,
+        /// The current heads concerned.
+        heads: Vec<String>,
+    },
+    /// A relative downgrade with nothing (of that branch) applied.
+    #[error("`{spec}` steps down from the current revision, but nothing is applied there; there is nothing to downgrade")]
+    NothingApplied {
+        /// The target as given.
+        spec: String,
+    },
+    /// A downgrade target that is not applied.
+    #[error("cannot downgrade to `{revision}`: it is not applied (current heads: {}); to apply it, upgrade to `{spec}`", ticks(.current))]
+    NotApplied {
+        /// The target as given.
+        spec: String,
+        /// The revision it names.
+        revision: String,
+        /// The current heads.
+        current: Vec<String>,
+    },
+    /// A downgrade-only target given to upgrade.
+    #[error("`{spec}` moves down; use it with downgrade, not upgrade")]
+    NotForUpgrade {
+        /// The target as given.
+        spec: String,
+    },
+    /// An upgrade-only target given to downgrade.
+    #[error("`{spec}` is an upgrade target; use it with upgrade, or give downgrade a revision, `base` or `-N`")]
+    NotForDowngrade {
+        /// The target as given.
+        spec: String,
+    },
+    /// A target that names no single revision where one is needed.
+    #[error("`{spec}` names no single revision; give a revision id (or a unique prefix of at least 4 characters), `head` or `<branch>@head`")]
+    NotARevision {
+        /// The target as given.
+        spec: String,
+    },
+    /// A relative target where the applied revisions are not known.
+    #[error("`{spec}` is relative to the current revisions, which are not known here; use it with upgrade or downgrade, or name a revision")]
+    NeedsCurrent {
+        /// The target as given.
+        spec: String,
+    },
+    /// Applied revisions that the graph does not know.
+    #[error("applied revision(s) {} are not among the known migrations: the database was migrated by a newer or different build; deploy that build, or allow unknown applied revisions", ticks(.revisions))]
+    UnknownApplied {
+        /// The unknown revisions, sorted.
+        revisions: Vec<String>,
+    },
+    /// A range whose lower end is not an ancestor of its upper end.
+    #[error("invalid range `{spec}`: `{lower}` is not an ancestor of `{upper}`; put the older revision first")]
+    NotAncestor {
+        /// The range as given.
+        spec: String,
+        /// The lower end's revision.
+        lower: String,
+        /// The upper end's revision.
+        upper: String,
+    },
+}
+
+fn ticks(list: &[String]) -> String {
+    if list.is_empty() {
+        return "(none)".to_owned();
+    }
+    list.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn cycle_text(revisions: &[String]) -> String {
+    let mut text = revisions.join(" -> ");
+    if let Some(first) = revisions.first() {
+        text.push_str(" -> ");
+        text.push_str(first);
+    }
+    text
+}
+
+fn candidates_text(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        String::new()
+    } else {
+        format!(" (revisions starting with it: {})", ticks(candidates))
+    }
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", ticks(suggestions).replace(", ", " or "))
+    }
+}
+
+fn kin(direction: &Direction) -> &'static str {
+    match direction {
+        Direction::Up => "children",
+        Direction::Down => "parents",
+    }
+}
+
+fn way(direction: &Direction) -> &'static str {
+    match direction {
+        Direction::Up => "up",
+        Direction::Down => "down",
+    }
+}
+
+fn sign(direction: &Direction) -> &'static str {
+    match direction {
+        Direction::Up => "+",
+        Direction::Down => "-",
+    }
+}
+
+/// One revision inside the graph; entries are stored in topological order.
+#[derive(Clone, Debug)]
+struct Entry {
+    revision: String,
+    parents: Vec<String>,
+    parent_idx: Vec<usize>,
+    /// Sorted by id.
+    children: Vec<usize>,
+    label: Option<String>,
+    branch: Option<String>,
+}
+
+/// A validated revision graph.
+#[derive(Clone, Debug)]
+pub struct RevisionGraph {
+    /// In topological order: parents before children, ties broken by id.
+    entries: Vec<Entry>,
+    index: BTreeMap<String, usize>,
+    /// Label → the revision that carries it.
+    labels: BTreeMap<String, usize>,
+}
+
+/// A place in the graph: before every root, or at a revision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Pos {
+    Base,
+    Rev(usize),
+}
+
+/// A parsed target.
+#[derive(Clone, Copy, Debug)]
+enum Spec<'s> {
+    Base,
+    Head,
+    Heads,
+    Rev(&'s str),
+    Relative(Direction, u32),
+    RevRelative(&'s str, Direction, u32),
+    AtHead(&'s str),
+    AtBase(&'s str),
+    AtRelative(&'s str, Direction, u32),
+}
+
+/// A target that does not depend on the applied revisions.
+enum Abs {
+    Base,
+    Rev(usize),
+    Heads(Vec<usize>),
+    BranchBase(usize),
+}
+
+fn id_problem(id: &str, allow_dash: bool) -> Option<String> {
+    if id.is_empty() {
+        Some("it is empty".to_owned())
+    } else if id.len() > MAX_ID_LEN {
+        Some(format!(
+            "it is {} characters long; the limit is {MAX_ID_LEN}",
+            id.len()
+        ))
+    } else if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || (allow_dash && *c == '-')))
+    {
+        Some(format!("`{}` is not allowed", c.escape_default()))
+    } else if RESERVED.contains(&id.to_ascii_lowercase().as_str()) {
+        Some("it is a target word (`head`, `heads`, `base`, `current`)".to_owned())
+    } else {
+        None
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+impl RevisionGraph {
+    /// Builds and validates a graph. Errors: an invalid id or label, a
+    /// duplicate id, an unknown or repeated parent, a cycle (naming the
+    /// revisions on it), a label used twice or equal to a revision id. Several
+    /// roots or heads are allowed (they make `head` ambiguous, as in Alembic).
+    pub fn new(nodes: impl IntoIterator<Item = Node>) -> Result<Self, GraphError> {
+        let mut nodes: Vec<Node> = nodes.into_iter().collect();
+        nodes.sort_by(|a, b| a.revision.cmp(&b.revision));
+        for node in &nodes {
+            if let Some(reason) = id_problem(&node.revision, false) {
+                return Err(GraphError::InvalidRevision {
+                    revision: node.revision.clone(),
+                    reason,
+                });
+            }
+        }
+        for pair in nodes.windows(2) {
+            if pair[0].revision == pair[1].revision {
+                return Err(GraphError::DuplicateRevision {
+                    revision: pair[0].revision.clone(),
+                });
+            }
+        }
+        // Sorted position of each id.
+        let sorted: BTreeMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.revision.as_str(), i))
+            .collect();
+        let mut label_owner: BTreeMap<&str, &str> = BTreeMap::new();
+        for node in &nodes {
+            let Some(label) = &node.branch else { continue };
+            if let Some(reason) = id_problem(label, true) {
+                return Err(GraphError::InvalidLabel {
+                    label: label.clone(),
+                    revision: node.revision.clone(),
+                    reason,
+                });
+            }
+            if let Some(first) = label_owner.get(label.as_str()) {
+                return Err(GraphError::DuplicateLabel {
+                    label: label.clone(),
+                    first: (*first).to_owned(),
+                    second: node.revision.clone(),
+                });
+            }
+            if sorted.contains_key(label.as_str()) {
+                return Err(GraphError::LabelIsRevision {
+                    label: label.clone(),
+                    revision: node.revision.clone(),
+                });
+            }
+            label_owner.insert(label, &node.revision);
+        }
+        let mut parent_pos: Vec<Vec<usize>> = Vec::with_capacity(nodes.len());
+        for node in &nodes {
+            let mut list = Vec::with_capacity(node.parents.len());
+            for (i, parent) in node.parents.iter().enumerate() {
+                let Some(&p) = sorted.get(parent.as_str()) else {
+                    return Err(GraphError::UnknownParent {
+                        revision: node.revision.clone(),
+                        parent: parent.clone(),
+                    });
+                };
+                if node.parents[..i].contains(parent) {
+                    return Err(GraphError::DuplicateParent {
+                        revision: node.revision.clone(),
+                        parent: parent.clone(),
+                    });
+                }
+                list.push(p);
+            }
+            parent_pos.push(list);
+        }
+        // Kahn's algorithm, smallest id first among the ready ones.
+        let mut children_pos: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+        for (child, parents) in parent_pos.iter().enumerate() {
+            for &p in parents {
+                children_pos[p].push(child);
+            }
+        }
+        let mut waiting: Vec<usize> = parent_pos.iter().map(Vec::len).collect();
+        let mut ready: BTreeSet<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+        let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
+        while let Some(i) = ready.pop_first() {
+            order.push(i);
+            for &c in &children_pos[i] {
+                waiting[c] -= 1;
+                if waiting[c] == 0 {
+                    ready.insert(c);
+                }
+            }
+        }
+        if order.len() < nodes.len() {
+            return Err(Self::cycle(&nodes, &parent_pos, &order));
+        }
+        let mut new_index = vec![0; nodes.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
+        for &old in &order {
+            let node = &nodes[old];
+            let mut children: Vec<usize> = children_pos[old].iter().map(|&c| new_index[c]).collect();
+            // Old positions are in id order, so this keeps children sorted by id.
+            children.sort_by_key(|&c| order[c]);
+            entries.push(Entry {
+                revision: node.revision.clone(),
+                parents: node.parents.clone(),
+                parent_idx: parent_pos[old].iter().map(|&p| new_index[p]).collect(),
+                children,
+                label: node.branch.clone(),
+                branch: None,
+            });
+        }
+        // The label of a revision: its own, else its single parent's, else
+        // (a merge) the label all its parents share.
+        for i in 0..entries.len() {
+            let branch = match &entries[i].label {
+                Some(label) => Some(label.clone()),
+                None => {
+                    let mut labels = entries[i]
+                        .parent_idx
+                        .iter()
+                        .map(|&p| entries[p].branch.clone());
+                    match labels.next() {
+                        None => None,
+                        Some(first) => {
+                            if labels.all(|l| l == first) {
+                                first
+                            } else {
+                                None
+                            }
+                        }
+                    }
+                }
+            };
+            entries[i].branch = branch;
+        }
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.revision.clone(), i))
+            .collect();
+        let labels = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.label.clone().map(|l| (l, i)))
+            .collect();
+        Ok(RevisionGraph {
+            entries,
+            index,
+            labels,
+        })
+    }
+
+    /// Finds one cycle among the revisions Kahn's algorithm could not order:
+    /// each of them has a parent among them, so following parents repeats.
+    fn cycle(nodes: &[Node], parent_pos: &[Vec<usize>], ordered: &[usize]) -> GraphError {
+        let ordered: BTreeSet<usize> = ordered.iter().copied().collect();
+        let left: BTreeSet<usize> = (0..nodes.len()).filter(|i| !ordered.contains(i)).collect();
+        let mut path: Vec<usize> = Vec::new();
+        let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut current = *left.first().expect("some revision is left");
+        let start = loop {
+            if let Some(&at) = seen.get(&current) {
+                break at;
+            }
+            seen.insert(current, path.len());
+            path.push(current);
+            current = parent_pos[current]
+                .iter()
+                .copied()
+                .filter(|p| left.contains(p))
+                .min()
+                .expect("a revision left over has a parent left over");
+        };
+        // `path` goes from child to parent; show parents first.
+        let mut cycle: Vec<usize> = path[start..].to_vec();
+        cycle.reverse();
+        let smallest = (0..cycle.len())
+            .min_by_key(|&i| cycle[i])
+            .expect("a cycle is not empty");
+        cycle.rotate_left(smallest);
+        GraphError::Cycle {
+            revisions: cycle.iter().map(|&i| nodes[i].revision.clone()).collect(),
+        }
+    }
+
+    /// The graph of one crate's migrations.
+    pub fn from_migrations(migrations: &crate::Migrations) -> Result<Self, GraphError> {
+        Self::new(migrations.iter().map(|m| Node {
+            revision: m.revision().to_owned(),
+            parents: m.down_revisions().iter().map(|p| (*p).to_owned()).collect(),
+            branch: m.branch().map(str::to_owned),
+        }))
+    }
+
+    /// How many revisions there are.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether a revision has exactly this id.
+    pub fn contains(&self, rev: &str) -> bool {
+        self.index.contains_key(rev)
+    }
+
+    /// The parents of a revision, as declared (empty for a root or an unknown
+    /// id).
+    pub fn parents(&self, rev: &str) -> &[String] {
+        match self.index.get(rev) {
+            Some(&i) => &self.entries[i].parents,
+            None => &[],
+        }
+    }
+
+    /// The children of a revision, sorted by id (empty for an unknown id).
+    pub fn children(&self, rev: &str) -> Vec<&str> {
+        match self.index.get(rev) {
+            Some(&i) => self.names(&self.entries[i].children),
+            None => Vec::new(),
+        }
+    }
+
+    /// The revisions without children, sorted by id.
+    pub fn heads(&self) -> Vec<&str> {
+        let heads = self.head_idx();
+        self.names(&heads)
+    }
+
+    /// The revisions without parents, sorted by id.
+    pub fn bases(&self) -> Vec<&str> {
+        let bases = self.base_idx();
+        self.names(&bases)
+    }
+
+    /// The branch label that applies to a revision: its own label, else the
+    /// label of its single parent, else (a merge) the label all its parents
+    /// share; `None` for an unlabelled line, a merge of different lines, or an
+    /// unknown id.
+    pub fn branch_of(&self, rev: &str) -> Option<&str> {
+        let &i = self.index.get(rev)?;
+        self.entries[i].branch.as_deref()
+    }
+
+    /// The label a revision carries itself (`branch = "..."`), if any.
+    pub fn label(&self, rev: &str) -> Option<&str> {
+        let &i = self.index.get(rev)?;
+        self.entries[i].label.as_deref()
+    }
+
+    /// Every branch label with the revision that carries it, sorted by label.
+    pub fn labels(&self) -> Vec<(&str, &str)> {
+        self.labels
+            .iter()
+            .map(|(l, &i)| (l.as_str(), self.entries[i].revision.as_str()))
+            .collect()
+    }
+
+    /// Every revision, parents before children; among revisions whose
+    /// parents are all listed, the smallest id comes first.
+    pub fn topological_order(&self) -> Vec<&str> {
+        self.entries.iter().map(|e| e.revision.as_str()).collect()
+    }
+
+    /// The revisions a revision follows, directly or not (itself excluded;
+    /// empty for an unknown id).
+    pub fn ancestors(&self, rev: &str) -> BTreeSet<&str> {
+        match self.index.get(rev) {
+            Some(&i) => self.set_names(&self.ancestor_idx(i)),
+            None => BTreeSet::new(),
+        }
+    }
+
+    /// The revisions that follow a revision, directly or not (itself
+    /// excluded; empty for an unknown id).
+    pub fn descendants(&self, rev: &str) -> BTreeSet<&str> {
+        match self.index.get(rev) {
+            Some(&i) => self.set_names(&self.descendant_idx(i)),
+            None => BTreeSet::new(),
+        }
+    }
+
+    /// The current heads: the applied revisions none of whose children is
+    /// applied, sorted by id. Ids the graph does not know are ignored.
+    pub fn current_heads(&self, applied: &BTreeSet<String>) -> Vec<&str> {
+        let applied = self.applied_idx(applied);
+        let heads = self.current_head_idx(&applied);
+        self.names(&heads)
+    }
+
+    /// Resolves a target to the one revision it names, independently of
+    /// what is applied: a full id, a unique prefix of at least 4 characters,
+    /// `head` (when there is one head), `<rev>+N`, `<rev>-N`,
+    /// `<label or rev>@head`. `base`, `heads`, `label@base` and `<rev>-N`
+    /// below the root name no revision ([`TargetError::NotARevision`]);
+    /// relative targets (`+N`, `-N`, `x@+N`) need the applied revisions
+    /// ([`TargetError::NeedsCurrent`]).
+    pub fn resolve(&self, spec: &str) -> Result<Resolved, TargetError> {
+        let parsed = self.parse(spec)?;
+        match self.absolute(spec, parsed)? {
+            Abs::Rev(i) => Ok(Resolved {
+                revision: self.entries[i].revision.clone(),
+            }),
+            Abs::Base | Abs::Heads(_) | Abs::BranchBase(_) => Err(TargetError::NotARevision {
+                spec: spec.to_owned(),
+            }),
+        }
+    }
+
+    /// The revisions to apply to reach `target` from the `applied` set: every
+    /// ancestor of the target, and the target, that is not applied, parents
+    /// before children. `heads` reaches every head, `base` is a no-op, a
+    /// target already applied gives an empty plan. `+N` walks up from the
+    /// current heads (with several, only if every walk that can go N steps
+    /// reaches the same revision), `x@+N` from the current head of branch
+    /// `x`.
+    pub fn upgrade_plan(
+        &self,
+        applied: &BTreeSet<String>,
+        target: &str,
+    ) -> Result<Vec<Step>, TargetError> {
+        self.check_applied(applied)?;
+        let applied = self.applied_idx(applied);
+        let parsed = self.parse(target)?;
+        let targets: Vec<usize> = match parsed {
+            Spec::Relative(Direction::Down, _) | Spec::AtRelative(_, Direction::Down, _) => {
+                return Err(TargetError::NotForUpgrade {
+                    spec: target.to_owned(),
+                })
+            }
+            Spec::Relative(Direction::Up, steps) => {
+                self.pos_vec(self.relative_up(target, &applied, steps)?)
+            }
+            Spec::AtRelative(name, Direction::Up, steps) => {
+                let first = self.lineage_root(target, name)?;
+                let heads = self.lineage_heads(first, &applied);
+                let pos = match heads.as_slice() {
+                    [] if steps == 1 => Pos::Rev(first),
+                    [] => self
+                        .walk(target, Pos::Rev(first), Direction::Up, steps - 1)
+                        .map_err(|e| match e {
+                            TargetError::NotEnoughSteps {
+                                spec,
+                                direction,
+                                steps,
+                                available,
+                                ..
+                            } => TargetError::NotEnoughSteps {
+                                spec,
+                                from: self.pos_name(self.below(first)),
+                                direction,
+                                steps: steps + 1,
+                                available: available + 1,
+                            },
+                            other => other,
+                        })?,
+                    [head] => self.walk(target, Pos::Rev(*head), Direction::Up, steps)?,
+                    _ => {
+                        return Err(TargetError::MultipleCurrentHeads {
+                            spec: target.to_owned(),
+                            direction: Direction::Up,
+                            heads: self.owned_names(&heads),
+                        })
+                    }
+                };
+                self.pos_vec(pos)
+            }
+            other => match self.absolute(target, other)? {
+                Abs::Base => Vec::new(),
+                Abs::Rev(i) => vec![i],
+                Abs::Heads(heads) => heads,
+                Abs::BranchBase(first) => self.entries[first].parent_idx.clone(),
+            },
+        };
+        let mut needed: BTreeSet<usize> = BTreeSet::new();
+        for t in targets {
+            needed.insert(t);
+            needed.extend(self.ancestor_idx(t));
+        }
+        Ok(needed
+            .into_iter()
+            .filter(|i| !applied.contains(i))
+            .map(|i| self.step(i, Direction::Up))
+            .collect())
+    }
+
+    /// The revisions to un-apply to reach `target` from the `applied` set,
+    /// children before parents. To a revision (which must be applied): every
+    /// applied revision that descends from it; other branches stay. `base`:
+    /// everything. `label@base`: the branch's first revision and what descends
+    /// from it. `-N`: the current head and the N - 1 revisions below it on its
+    /// line (one current head needed); `x@-N` the same on branch `x`, never
+    /// below its first revision.
+    pub fn downgrade_plan(
+        &self,
+        applied: &BTreeSet<String>,
+        target: &str,
+    ) -> Result<Vec<Step>, TargetError> {
+        self.check_applied(applied)?;
+        let applied = self.applied_idx(applied);
+        let parsed = self.parse(target)?;
+        let remove: BTreeSet<usize> = match parsed {
+            Spec::Heads
+            | Spec::Relative(Direction::Up, _)
+            | Spec::AtRelative(_, Direction::Up, _) => {
+                return Err(TargetError::NotForDowngrade {
+                    spec: target.to_owned(),
+                })
+            }
+            Spec::Relative(Direction::Down, steps) => {
+                let heads = self.current_head_idx(&applied);
+                let head = match heads.as_slice() {
+                    [] => {
+                        return Err(TargetError::NothingApplied {
+                            spec: target.to_owned(),
+                        })
+                    }
+                    [head] => *head,
+                    _ => {
+                        return Err(TargetError::MultipleCurrentHeads {
+                            spec: target.to_owned(),
+                            direction: Direction::Down,
+                            heads: self.owned_names(&heads),
+                        })
+                    }
+                };
+                let last = self.walk_down_from_head(target, head, steps, None)?;
+                self.descendant_or_self_idx(last)
+            }
+            Spec::AtRelative(name, Direction::Down, steps) => {
+                let first = self.lineage_root(target, name)?;
+                let heads = self.lineage_heads(first, &applied);
+                let head = match heads.as_slice() {
+                    [] => {
+                        return Err(TargetError::NothingApplied {
+                            spec: target.to_owned(),
+                        })
+                    }
+                    [head] => *head,
+                    _ => {
+                        return Err(TargetError::MultipleCurrentHeads {
+                            spec: target.to_owned(),
+                            direction: Direction::Down,
+                            heads: self.owned_names(&heads),
+                        })
+                    }
+                };
+                let last = self.walk_down_from_head(target, head, steps, Some(first))?;
+                self.descendant_or_self_idx(last)
+            }
+            other => match self.absolute(target, other)? {
+                Abs::Base => applied.clone(),
+                Abs::Rev(t) => {
+                    if !applied.contains(&t) {
+                        let current = self.current_head_idx(&applied);
+                        return Err(TargetError::NotApplied {
+                            spec: target.to_owned(),
+                            revision: self.entries[t].revision.clone(),
+                            current: self.owned_names(&current),
+                        });
+                    }
+                    self.descendant_idx(t)
+                }
+                Abs::BranchBase(first) => self.descendant_or_self_idx(first),
+                Abs::Heads(_) => {
+                    return Err(TargetError::NotForDowngrade {
+                        spec: target.to_owned(),
+                    })
+                }
+            },
+        };
+        Ok(remove
+            .into_iter()
+            .rev()
+            .filter(|i| applied.contains(i))
+            .map(|i| self.step(i, Direction::Down))
+            .collect())
+    }
+
+    /// The revisions of a range, newest first like `alembic history`:
+    /// `lower:upper` is every revision that descends from `lower` (or is it)
+    /// and is an ancestor of `upper` (or is it). An empty or `base` lower end
+    /// has no bound, as has an empty or `heads` upper end: `a:`, `:b`,
+    /// `base:head`, `x@base:`. Each end is a single target (see
+    /// [`resolve`](Self::resolve)).
+    pub fn range(&self, spec: &str) -> Result<Vec<&str>, TargetError> {
+        let Some((lower, upper)) = spec.split_once(':') else {
+            return Err(TargetError::NotARange {
+                spec: spec.to_owned(),
+            });
+        };
+        if upper.contains(':') {
+            return Err(TargetError::Malformed {
+                spec: spec.to_owned(),
+                reason: "a range has one `:`, as in `base:head`".to_owned(),
+            });
+        }
+        let (lower_set, lower_rev) = match lower {
+            "" | "base" => (None, None),
+            end => match self.absolute(end, self.parse_single(end)?)? {
+                Abs::Base => (None, None),
+                Abs::Rev(l) => (Some(self.descendant_or_self_idx(l)), Some(l)),
+                Abs::Heads(heads) => (Some(heads.into_iter().collect()), None),
+                Abs::BranchBase(first) => (Some(self.descendant_or_self_idx(first)), None),
+            },
+        };
+        let (upper_set, upper_rev) = match upper {
+            "" | "heads" => (None, None),
+            end => match self.absolute(end, self.parse_single(end)?)? {
+                Abs::Base => (Some(BTreeSet::new()), None),
+                Abs::Rev(u) => {
+                    let mut set = self.ancestor_idx(u);
+                    set.insert(u);
+                    (Some(set), Some(u))
+                }
+                Abs::Heads(_) => (None, None),
+                Abs::BranchBase(first) => (Some(self.ancestor_idx(first)), None),
+            },
+        };
+        if let (Some(l), Some(u), Some(upper_set)) = (lower_rev, upper_rev, &upper_set) {
+            if !upper_set.contains(&l) {
+                return Err(TargetError::NotAncestor {
+                    spec: spec.to_owned(),
+                    lower: self.entries[l].revision.clone(),
+                    upper: self.entries[u].revision.clone(),
+                });
+            }
+        }
+        Ok((0..self.entries.len())
+            .rev()
+            .filter(|i| lower_set.as_ref().is_none_or(|s| s.contains(i)))
+            .filter(|i| upper_set.as_ref().is_none_or(|s| s.contains(i)))
+            .map(|i| self.entries[i].revision.as_str())
+            .collect())
+    }
+
+    // ----- parsing ---------------------------------------------------------
+
+    fn parse<'s>(&self, spec: &'s str) -> Result<Spec<'s>, TargetError> {
+        if spec.is_empty() {
+            return Err(TargetError::Empty);
+        }
+        if spec.contains(':') {
+            return Err(TargetError::RangeNotAllowed {
+                spec: spec.to_owned(),
+            });
+        }
+        self.parse_single(spec)
+    }
+
+    fn parse_single<'s>(&self, spec: &'s str) -> Result<Spec<'s>, TargetError> {
+        let malformed = |reason: String| TargetError::Malformed {
+            spec: spec.to_owned(),
+            reason,
+        };
+        if spec.is_empty() {
+            return Err(TargetError::Empty);
+        }
+        if let Some((name, rest)) = spec.split_once('@') {
+            if name.is_empty() {
+                return Err(malformed(
+                    "nothing before `@`; write `<branch>@head`, `<branch>@base`, `<branch>@+N` or `<branch>@-N`".to_owned(),
+                ));
+            }
+            if let Some(c) = name
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+            {
+                return Err(malformed(format!(
+                    "`{}` cannot appear in a branch label or revision id",
+                    c.escape_default()
+                )));
+            }
+            return match rest {
+                "head" => Ok(Spec::AtHead(name)),
+                "base" => Ok(Spec::AtBase(name)),
+                "" => Err(malformed(format!(
+                    "nothing after `@`; write `{name}@head`, `{name}@base`, `{name}@+N` or `{name}@-N`"
+                ))),
+                _ => match Self::parse_signed(spec, rest)? {
+                    Some((direction, steps)) => Ok(Spec::AtRelative(name, direction, steps)),
+                    None => Err(malformed(format!(
+                        "`{rest}` after `@` is not `head`, `base`, `+N` or `-N`"
+                    ))),
+                },
+            };
+        }
+        match spec {
+            "base" => return Ok(Spec::Base),
+            "head" => return Ok(Spec::Head),
+            "heads" => return Ok(Spec::Heads),
+            _ => {}
+        }
+        if self.labels.contains_key(spec) {
+            return Err(TargetError::LabelWithoutTarget {
+                label: spec.to_owned(),
+            });
+        }
+        if let Some((direction, steps)) = Self::parse_signed(spec, spec)? {
+            return Ok(Spec::Relative(direction, steps));
+        }
+        let (rev, tail) = match spec.find(['+', '-']) {
+            Some(at) => (&spec[..at], Some(&spec[at..])),
+            None => (spec, None),
+        };
+        if let Some(c) = rev
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+        {
+            return Err(malformed(format!(
+                "`{}` cannot appear in a revision id",
+                c.escape_default()
+            )));
+        }
+        match tail {
+            None => Ok(Spec::Rev(rev)),
+            Some(tail) => {
+                let (direction, steps) =
+                    Self::parse_signed(spec, tail)?.expect("the tail starts with a sign");
+                Ok(Spec::RevRelative(rev, direction, steps))
+            }
+        }
+    }
+
+    /// `+N` / `-N` → `Some`, text without a leading sign → `None`, a sign
+    /// without a valid count → an error.
+    fn parse_signed(spec: &str, text: &str) -> Result<Option<(Direction, u32)>, TargetError> {
+        let (direction, digits) = if let Some(d) = text.strip_prefix('+') {
+            (Direction::Up, d)
+        } else if let Some(d) = text.strip_prefix('-') {
+            (Direction::Down, d)
+        } else {
+            return Ok(None);
+        };
+        let sign = sign(&direction);
+        let reason = if digits.is_empty() {
+            format!("expected a number of steps after `{sign}`, as in `{sign}1`")
+        } else if !digits.chars().all(|c| c.is_ascii_digit()) {
+            format!("`{digits}` after `{sign}` is not a number of steps; write e.g. `{sign}1`")
+        } else {
+            match digits.parse::<u32>() {
+                Ok(0) => format!("`{sign}0` moves nowhere; the number of steps must be at least 1"),
+                Ok(steps) => return Ok(Some((direction, steps))),
+                Err(_) => format!("`{digits}` is too many steps"),
+            }
+        };
+        Err(TargetError::Malformed {
+            spec: spec.to_owned(),
+            reason,
+        })
+    }
+
+    // ----- resolution -------------------------------------------------------
+
+    /// A target that does not depend on the applied revisions.
+    fn absolute(&self, spec: &str, parsed: Spec<'_>) -> Result<Abs, TargetError> {
+        match parsed {
+            Spec::Base => Ok(Abs::Base),
+            Spec::Head => {
+                let heads = self.head_idx();
+                match heads.as_slice() {
+                    [] => Ok(Abs::Base),
+                    [head] => Ok(Abs::Rev(*head)),
+                    _ => Err(TargetError::MultipleHeads {
+                        spec: spec.to_owned(),
+                        heads: self.owned_names(&heads),
+                    }),
+                }
+            }
+            Spec::Heads => Ok(Abs::Heads(self.head_idx())),
+            Spec::Rev(rev) => Ok(Abs::Rev(self.find_rev(rev)?)),
+            Spec::RevRelative(rev, direction, steps) => {
+                let from = self.find_rev(rev)?;
+                match self.walk(spec, Pos::Rev(from), direction, steps)? {
+                    Pos::Base => Ok(Abs::Base),
+                    Pos::Rev(i) => Ok(Abs::Rev(i)),
+                }
+            }
+            Spec::AtHead(name) => {
+                let first = self.lineage_root(spec, name)?;
+                let mut heads: Vec<usize> = self
+                    .descendant_or_self_idx(first)
+                    .into_iter()
+                    .filter(|&i| self.entries[i].children.is_empty())
+                    .collect();
+                heads.sort_by(|&a, &b| self.entries[a].revision.cmp(&self.entries[b].revision));
+                match heads.as_slice() {
+                    [head] => Ok(Abs::Rev(*head)),
+                    _ => Err(TargetError::MultipleHeads {
+                        spec: spec.to_owned(),
+                        heads: self.owned_names(&heads),
+                    }),
+                }
+            }
+            Spec::AtBase(name) => match self.labels.get(name) {
+                Some(&first) => Ok(Abs::BranchBase(first)),
+                None if self.index.contains_key(name) => Err(TargetError::Malformed {
+                    spec: spec.to_owned(),
+                    reason: format!(
+                        "`@base` takes a branch label, and `{name}` is a revision; write `base`, or `{name}-1` for its parent"
+                    ),
+                }),
+                None => Err(TargetError::UnknownLabel {
+                    spec: spec.to_owned(),
+                    name: name.to_owned(),
+                    labels: self.labels.keys().cloned().collect(),
+                }),
+            },
+            Spec::Relative(..) | Spec::AtRelative(..) => Err(TargetError::NeedsCurrent {
+                spec: spec.to_owned(),
+            }),
+        }
+    }
+
+    /// A full id, or a unique prefix of at least 4 characters.
+    fn find_rev(&self, rev: &str) -> Result<usize, TargetError> {
+        if let Some(&i) = self.index.get(rev) {
+            return Ok(i);
+        }
+        if self.labels.contains_key(rev) {
+            return Err(TargetError::LabelWithoutTarget {
+                label: rev.to_owned(),
+            });
+        }
+        let matches = self.prefix_matches(rev);
+        if rev.len() < MIN_PREFIX_LEN {
+            return Err(TargetError::TooShort {
+                prefix: rev.to_owned(),
+                candidates: self.owned_names(&matches),
+            });
+        }
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(TargetError::UnknownRevision {
+                revision: rev.to_owned(),
+                suggestions: self.suggest(rev),
+                heads: self.heads().into_iter().map(str::to_owned).collect(),
+            }),
+            _ => Err(TargetError::Ambiguous {
+                prefix: rev.to_owned(),
+                candidates: self.owned_names(&matches),
+            }),
+        }
+    }
+
+    /// Revisions whose id starts with `prefix`, sorted by id.
+    fn prefix_matches(&self, prefix: &str) -> Vec<usize> {
+        self.index
+            .range(prefix.to_owned()..)
+            .take_while(|(id, _)| id.starts_with(prefix))
+            .map(|(_, &i)| i)
+            .collect()
+    }
+
+    /// Up to three ids closest to `rev` (as a whole, or as a prefix).
+    fn suggest(&self, rev: &str) -> Vec<String> {
+        let limit = (rev.chars().count() / 3).max(1);
+        let mut scored: Vec<(usize, &str)> = self
+            .index
+            .keys()
+            .map(|id| {
+                let head: String = id.chars().take(rev.chars().count()).collect();
+                let distance = levenshtein(rev, id).min(levenshtein(rev, &head));
+                (distance, id.as_str())
+            })
+            .filter(|(d, _)| *d <= limit)
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, id)| id.to_owned()).collect()
+    }
+
+    /// The revision `x@...` starts from: the one labelled `x`, else the
+    /// revision `x` names (full id or unique prefix).
+    fn lineage_root(&self, spec: &str, name: &str) -> Result<usize, TargetError> {
+        if let Some(&first) = self.labels.get(name) {
+            return Ok(first);
+        }
+        if let Some(&i) = self.index.get(name) {
+            return Ok(i);
+        }
+        let matches = if name.len() >= MIN_PREFIX_LEN {
+            self.prefix_matches(name)
+        } else {
+            Vec::new()
+        };
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(TargetError::UnknownLabel {
+                spec: spec.to_owned(),
+                name: name.to_owned(),
+                labels: self.labels.keys().cloned().collect(),
+            }),
+            _ => Err(TargetError::Ambiguous {
+                prefix: name.to_owned(),
+                candidates: self.owned_names(&matches),
+            }),
+        }
+    }
+
+    /// The current heads that descend from `first` (or are it).
+    fn lineage_heads(&self, first: usize, applied: &BTreeSet<usize>) -> Vec<usize> {
+        let lineage = self.descendant_or_self_idx(first);
+        self.current_head_idx(applied)
+            .into_iter()
+            .filter(|h| lineage.contains(h))
+            .collect()
+    }
+
+    /// `+N` from the current heads, or from base when nothing is applied.
+    fn relative_up(
+        &self,
+        spec: &str,
+        applied: &BTreeSet<usize>,
+        steps: u32,
+    ) -> Result<Pos, TargetError> {
+        let heads = self.current_head_idx(applied);
+        match heads.as_slice() {
+            [] => self.walk(spec, Pos::Base, Direction::Up, steps),
+            [head] => self.walk(spec, Pos::Rev(*head), Direction::Up, steps),
+            _ => {
+                let mut reached: BTreeSet<Pos> = BTreeSet::new();
+                for &head in &heads {
+                    match self.walk(spec, Pos::Rev(head), Direction::Up, steps) {
+                        Ok(pos) => {
+                            reached.insert(pos);
+                        }
+                        Err(TargetError::NotEnoughSteps { .. }) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+                match reached.len() {
+                    1 => Ok(*reached.first().expect("one")),
+                    _ => Err(TargetError::MultipleCurrentHeads {
+                        spec: spec.to_owned(),
+                        direction: Direction::Up,
+                        heads: self.owned_names(&heads),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Walks `steps` revisions up (the single child) or down (the single
+    /// parent; below a root is base).
+    fn walk(&self, spec: &str, from: Pos, direction: Direction, steps: u32) -> Result<Pos, TargetError> {
+        let mut at = from;
+        for taken in 0..steps {
+            let next: Vec<usize> = match (direction, at) {
+                (Direction::Up, Pos::Base) => self.base_idx(),
+                (Direction::Up, Pos::Rev(i)) => self.entries[i].children.clone(),
+                (Direction::Down, Pos::Base) => Vec::new(),
+                (Direction::Down, Pos::Rev(i)) => {
+                    if self.entries[i].parent_idx.is_empty() {
+                        at = Pos::Base;
+                        continue;
+                    }
+                    self.entries[i].parent_idx.clone()
+                }
+            };
+            match next.as_slice() {
+                [] => {
+                    return Err(TargetError::NotEnoughSteps {
+                        spec: spec.to_owned(),
+                        from: self.pos_name(from),
+                        direction,
+                        steps,
+                        available: taken,
+                    })
+                }
+                [one] => at = Pos::Rev(*one),
+                _ => {
+                    let mut options = self.owned_names(&next);
+                    options.sort();
+                    return Err(TargetError::AmbiguousStep {
+                        spec: spec.to_owned(),
+                        at: self.pos_name(at),
+                        direction,
+                        options,
+                    });
+                }
+            }
+        }
+        Ok(at)
+    }
+
+    /// The lowest of the `steps` revisions un-applied by `-N` from `head`:
+    /// `head` itself, then its single parent, and so on, never below `floor`.
+    fn walk_down_from_head(
+        &self,
+        spec: &str,
+        head: usize,
+        steps: u32,
+        floor: Option<usize>,
+    ) -> Result<usize, TargetError> {
+        let mut at = head;
+        for taken in 1..steps {
+            let parents = &self.entries[at].parent_idx;
+            if Some(at) == floor || parents.is_empty() {
+                return Err(TargetError::NotEnoughSteps {
+                    spec: spec.to_owned(),
+                    from: self.entries[head].revision.clone(),
+                    direction: Direction::Down,
+                    steps,
+                    available: taken,
+                });
+            }
+            match parents.as_slice() {
+                [one] => at = *one,
+                _ => {
+                    return Err(TargetError::AmbiguousStep {
+                        spec: spec.to_owned(),
+                        at: self.entries[at].revision.clone(),
+                        direction: Direction::Down,
+                        options: self.entries[at].parents.clone(),
+                    })
+                }
+            }
+        }
+        Ok(at)
+    }
+
+    // ----- helpers ------------------------------------------------------------
+
+    fn check_applied(&self, applied: &BTreeSet<String>) -> Result<(), TargetError> {
+        let unknown: Vec<String> = applied
+            .iter()
+            .filter(|r| !self.index.contains_key(r.as_str()))
+            .cloned()
+            .collect();
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(TargetError::UnknownApplied { revisions: unknown })
+        }
+    }
+
+    fn applied_idx(&self, applied: &BTreeSet<String>) -> BTreeSet<usize> {
+        applied
+            .iter()
+            .filter_map(|r| self.index.get(r.as_str()).copied())
+            .collect()
+    }
+
+    /// Applied revisions without an applied child, sorted by id.
+    fn current_head_idx(&self, applied: &BTreeSet<usize>) -> Vec<usize> {
+        let mut heads: Vec<usize> = applied
+            .iter()
+            .copied()
+            .filter(|&i| !self.entries[i].children.iter().any(|c| applied.contains(c)))
+            .collect();
+        heads.sort_by(|&a, &b| self.entries[a].revision.cmp(&self.entries[b].revision));
+        heads
+    }
+
+    fn head_idx(&self) -> Vec<usize> {
+        self.index
+            .values()
+            .copied()
+            .filter(|&i| self.entries[i].children.is_empty())
+            .collect()
+    }
+
+    fn base_idx(&self) -> Vec<usize> {
+        self.index
+            .values()
+            .copied()
+            .filter(|&i| self.entries[i].parent_idx.is_empty())
+            .collect()
+    }
+
+    fn ancestor_idx(&self, i: usize) -> BTreeSet<usize> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<usize> = self.entries[i].parent_idx.clone();
+        while let Some(p) = stack.pop() {
+            if seen.insert(p) {
+                stack.extend(self.entries[p].parent_idx.iter().copied());
+            }
+        }
+        seen
+    }
+
+    fn descendant_idx(&self, i: usize) -> BTreeSet<usize> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<usize> = self.entries[i].children.clone();
+        while let Some(c) = stack.pop() {
+            if seen.insert(c) {
+                stack.extend(self.entries[c].children.iter().copied());
+            }
+        }
+        seen
+    }
+
+    fn descendant_or_self_idx(&self, i: usize) -> BTreeSet<usize> {
+        let mut set = self.descendant_idx(i);
+        set.insert(i);
+        set
+    }
+
+    /// Where `first` is reached from, for messages.
+    fn below(&self, first: usize) -> Pos {
+        match self.entries[first].parent_idx.as_slice() {
+            [one] => Pos::Rev(*one),
+            _ => Pos::Base,
+        }
+    }
+
+    fn pos_vec(&self, pos: Pos) -> Vec<usize> {
+        match pos {
+            Pos::Base => Vec::new(),
+            Pos::Rev(i) => vec![i],
+        }
+    }
+
+    fn pos_name(&self, pos: Pos) -> String {
+        match pos {
+            Pos::Base => "<base>".to_owned(),
+            Pos::Rev(i) => self.entries[i].revision.clone(),
+        }
+    }
+
+    fn step(&self, i: usize, direction: Direction) -> Step {
+        Step {
+            revision: self.entries[i].revision.clone(),
+            direction,
+            parents: self.entries[i].parents.clone(),
+        }
+    }
+
+    fn names(&self, idx: &[usize]) -> Vec<&str> {
+        idx.iter().map(|&i| self.entries[i].revision.as_str()).collect()
+    }
+
+    fn owned_names(&self, idx: &[usize]) -> Vec<String> {
+        idx.iter().map(|&i| self.entries[i].revision.clone()).collect()
+    }
+
+    fn set_names(&self, idx: &BTreeSet<usize>) -> BTreeSet<&str> {
+        idx.iter().map(|&i| self.entries[i].revision.as_str()).collect()
+    }
+}

@@ -1,0 +1,647 @@
+//! The migrator: plans from the revision graph and the version table, and
+//! applies the plan under a lock, one transaction per migration with its
+//! version row in the same commit.
+//!
+//! Order of work, so that bad input changes nothing: take the lock; read and
+//! check the version table (tampering, edited migrations, revisions this build
+//! does not know); resolve the target and plan; render every statement of the
+//! plan (an op the database cannot do refuses the whole run); only then create
+//! the version table if needed and apply.
+
+use crate::connection::MigrationConnection;
+use crate::dialect::Dialect;
+use crate::error::{db, ChecksumMismatch, Error};
+use crate::graph::{Direction, RevisionGraph, Step};
+use crate::migration::{Connection, Migration, Migrations};
+use crate::ops::Op;
+use crate::version::{AppliedRevision, VersionTable};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// What the migrator reports as it goes, for a CLI or a log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A migration starts: `Running upgrade a -> b, message`.
+    Running {
+        /// Up or down.
+        direction: Direction,
+        /// The revision.
+        revision: String,
+        /// Its parents (upgrade) or what remains (downgrade): the left side.
+        from: Vec<String>,
+        /// Its message.
+        message: String,
+    },
+    /// That migration committed.
+    Done {
+        /// The revision.
+        revision: String,
+        /// How long it took.
+        duration: Duration,
+    },
+}
+
+impl Event {
+    /// Alembic's wording: `Running upgrade 1a2b -> 9f8e, add role to users`.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Event::Running { direction, revision, from, message } => {
+                let from = from.join(", ");
+                Some(match direction {
+                    Direction::Up => format!("Running upgrade {from} -> {revision}, {message}"),
+                    Direction::Down => format!("Running downgrade {revision} -> {from}, {message}"),
+                })
+            }
+            Event::Done { .. } => None,
+        }
+    }
+}
+
+type Listener = Box<dyn Fn(&Event) + Send + Sync>;
+
+/// Applies one crate's migrations to a database.
+///
+/// ```no_run
+/// # fn demo(migrations: migrate_runtime::Migrations, conn: &mut diesel::SqliteConnection) -> Result<(), migrate_runtime::Error> {
+/// use migrate_runtime::Migrator;
+/// let migrator = Migrator::new(migrations)?;
+/// migrator.upgrade(conn, "head")?;
+/// migrator.downgrade(conn, "-1")?;
+/// # Ok(()) }
+/// ```
+pub struct Migrator {
+    migrations: Migrations,
+    graph: RevisionGraph,
+    version_table: VersionTable,
+    lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
+    pg_lock_timeout: Option<Duration>,
+    allow_unknown_applied: bool,
+    listener: Option<Listener>,
+}
+
+impl Migrator {
+    /// A migrator for a set of migrations (a crate's `migrations()`).
+    pub fn new(migrations: Migrations) -> Result<Self, Error> {
+        let graph = RevisionGraph::from_migrations(&migrations)?;
+        Ok(Migrator {
+            migrations,
+            graph,
+            version_table: VersionTable::default(),
+            lock_timeout: Duration::from_secs(60),
+            statement_timeout: None,
+            pg_lock_timeout: None,
+            allow_unknown_applied: false,
+            listener: None,
+        })
+    }
+
+    /// Uses another version table (default `migrate_revisions`).
+    pub fn version_table(mut self, name: impl Into<String>, schema: Option<String>) -> Self {
+        self.version_table = VersionTable { schema, name: name.into() };
+        self
+    }
+
+    /// How long to wait for another process's migration lock (default 60 s).
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// PostgreSQL `lock_timeout` for the migrations' statements: a DDL statement
+    /// waiting longer than this for a table lock fails instead of queueing
+    /// every query behind it.
+    pub fn postgres_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.pg_lock_timeout = Some(timeout);
+        self
+    }
+
+    /// PostgreSQL `statement_timeout` for the migrations' statements.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// Lets this build run against a database that a newer build already
+    /// migrated further (rolling deploys): revisions it does not know are left
+    /// alone instead of refused.
+    pub fn allow_unknown_applied(mut self, allow: bool) -> Self {
+        self.allow_unknown_applied = allow;
+        self
+    }
+
+    /// Calls `f` for every [`Event`].
+    pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.listener = Some(Box::new(f));
+        self
+    }
+
+    /// The revision graph.
+    pub fn graph(&self) -> &RevisionGraph {
+        &self.graph
+    }
+
+    /// The migrations.
+    pub fn migrations(&self) -> &Migrations {
+        &self.migrations
+    }
+
+    fn migration(&self, revision: &str) -> &'static Migration {
+        self.migrations.get(revision).expect("the graph only holds known revisions")
+    }
+
+    fn emit(&self, e: Event) {
+        if let Some(l) = &self.listener {
+            l(&e);
+        }
+    }
+
+    /// The heads, newest first.
+    pub fn heads(&self) -> Vec<&'static Migration> {
+        self.graph.heads().into_iter().map(|r| self.migration(r)).collect()
+    }
+
+    /// Every migration, newest first (a parent after all its children).
+    pub fn history(&self) -> Vec<&'static Migration> {
+        let mut order: Vec<&'static Migration> = self.graph.topological_order().into_iter().map(|r| self.migration(r)).collect();
+        order.reverse();
+        order
+    }
+
+    /// The migrations of a range (`a:b`, `base:head`, ...), newest first.
+    pub fn history_range(&self, range: &str) -> Result<Vec<&'static Migration>, Error> {
+        Ok(self.graph.range(range)?.into_iter().map(|r| self.migration(r)).collect())
+    }
+
+    /// Every row of the version table (empty when it does not exist yet).
+    pub fn applied(&self, conn: &mut impl MigrationConnection) -> Result<Vec<AppliedRevision>, Error> {
+        self.version_table.read(&mut conn.connection())
+    }
+
+    /// The applied revisions no applied revision follows: where the database
+    /// is, as `alembic current` says it. Unknown revisions are included.
+    pub fn current(&self, conn: &mut impl MigrationConnection) -> Result<Vec<AppliedRevision>, Error> {
+        let rows = self.applied(conn)?;
+        let applied: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
+        Ok(rows
+            .iter()
+            .filter(|r| {
+                !self.graph.contains(&r.revision)
+                    || !self.graph.children(&r.revision).iter().any(|c| applied.contains(c))
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// Applies migrations up to `target` (`head`, `heads`, `+2`, an id, ...).
+    pub fn upgrade(&self, conn: &mut impl MigrationConnection, target: &str) -> Result<Vec<String>, Error> {
+        self.run(&mut conn.connection(), Mode::Upgrade(target))
+    }
+
+    /// Reverts migrations down to `target` (`-1`, `base`, an id, ...).
+    pub fn downgrade(&self, conn: &mut impl MigrationConnection, target: &str) -> Result<Vec<String>, Error> {
+        self.run(&mut conn.connection(), Mode::Downgrade(target))
+    }
+
+    /// Records the database as being at `target` without running anything
+    /// (`purge`: forget every recorded revision first, unknown ones too).
+    pub fn stamp(&self, conn: &mut impl MigrationConnection, target: &str, purge: bool) -> Result<Vec<String>, Error> {
+        self.run(&mut conn.connection(), Mode::Stamp { target, purge })
+    }
+
+    /// Re-records the checksum of an applied revision whose upgrade was
+    /// deliberately edited.
+    pub fn repair(&self, conn: &mut impl MigrationConnection, revision: &str) -> Result<Vec<String>, Error> {
+        self.run(&mut conn.connection(), Mode::Repair(revision))
+    }
+
+    /// The SQL of an upgrade from `from` (default: base) to `to`, version table
+    /// statements included, without a connection.
+    pub fn upgrade_sql(&self, dialect: Dialect, from: Option<&str>, to: &str) -> Result<String, Error> {
+        let applied = self.closure(from)?;
+        let plan = self.graph.upgrade_plan(&applied, to)?;
+        self.offline(dialect, &plan, applied.is_empty())
+    }
+
+    /// The SQL of a downgrade from `from` to `to`, without a connection.
+    pub fn downgrade_sql(&self, dialect: Dialect, from: &str, to: &str) -> Result<String, Error> {
+        let applied = self.closure(Some(from))?;
+        let plan = self.graph.downgrade_plan(&applied, to)?;
+        self.offline(dialect, &plan, false)
+    }
+
+    /// The revisions a database at `at` has applied: `at` and its ancestors.
+    fn closure(&self, at: Option<&str>) -> Result<BTreeSet<String>, Error> {
+        match at {
+            None => Ok(BTreeSet::new()),
+            Some(at) => Ok(self
+                .graph
+                .upgrade_plan(&BTreeSet::new(), at)?
+                .into_iter()
+                .map(|s| s.revision)
+                .collect()),
+        }
+    }
+
+    fn offline(&self, dialect: Dialect, plan: &[Step], create_table: bool) -> Result<String, Error> {
+        let vt = &self.version_table;
+        let mut out = String::new();
+        out.push_str(&format!("-- generated by migrate-runtime for {dialect}\n"));
+        if dialect == Dialect::Sqlite {
+            out.push_str("PRAGMA foreign_keys = OFF;\n");
+        }
+        if create_table {
+            out.push_str(&format!("\n{};\n", vt.create_sql(dialect).map_err(|u| self.unsupported("version table", 0, u))?));
+        }
+        for step in plan {
+            let m = self.migration(&step.revision);
+            let statements = self.render(dialect, m, step.direction)?;
+            let (what, arrow) = match step.direction {
+                Direction::Up => ("upgrade", format!("{} -> {}", show(&step.parents), m.revision())),
+                Direction::Down => ("downgrade", format!("{} -> {}", m.revision(), show(&step.parents))),
+            };
+            out.push_str(&format!("\n-- Running {what} {arrow}, {}\n", m.message()));
+            let transactional = m.transactional();
+            if transactional {
+                out.push_str("BEGIN;\n");
+            }
+            for (_, sql) in statements {
+                out.push_str(&sql);
+                out.push_str(";\n");
+            }
+            let version = match step.direction {
+                Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().to_hex(), 0),
+                Direction::Down => vt.delete_sql(dialect, m.revision()),
+            }
+            .map_err(|u| self.unsupported(m.revision(), 0, u))?;
+            out.push_str(&version);
+            out.push_str(";\n");
+            if transactional {
+                out.push_str("COMMIT;\n");
+            }
+        }
+        if dialect == Dialect::Sqlite {
+            out.push_str("\nPRAGMA foreign_keys = ON;\n");
+        }
+        Ok(out)
+    }
+
+    fn unsupported(&self, revision: &str, op_index: usize, source: crate::dialect::Unsupported) -> Error {
+        let message = self.migrations.get(revision).map(|m| m.message().to_string()).unwrap_or_default();
+        Error::Unsupported { revision: revision.to_string(), message, op_index, source }
+    }
+
+    /// Every statement of one migration in one direction, with the index of the
+    /// op it comes from; `run` ops have no statement (index, empty text).
+    fn render(&self, dialect: Dialect, m: &'static Migration, direction: Direction) -> Result<Vec<(usize, String)>, Error> {
+        let ops = self.ops(m, direction)?;
+        let mut out = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
+            if let Op::Run { function } = op {
+                out.push((i, format!("-- run({function})")));
+                continue;
+            }
+            for sql in dialect.render(op).map_err(|u| self.unsupported(m.revision(), i + 1, u))? {
+                out.push((i, sql));
+            }
+        }
+        Ok(out)
+    }
+
+    fn ops(&self, m: &'static Migration, direction: Direction) -> Result<&'static [Op], Error> {
+        match direction {
+            Direction::Up => Ok(m.upgrade()),
+            Direction::Down => m.downgrade().ok_or_else(|| Error::Irreversible {
+                revision: m.revision().to_string(),
+                message: m.message().to_string(),
+            }),
+        }
+    }
+
+    // -- online -------------------------------------------------------------
+
+    fn run(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
+        match conn.dialect() {
+            Dialect::Postgres => {
+                self.postgres_session(conn)?;
+                let lock = PgLock::acquire(conn, &self.version_table, self.lock_timeout)?;
+                let result = self.locked(conn, mode);
+                let released = lock.release(conn);
+                let _ = conn.execute("RESET lock_timeout; RESET statement_timeout");
+                let done = result?;
+                released?;
+                Ok(done)
+            }
+            Dialect::Sqlite => self.sqlite(conn, mode),
+        }
+    }
+
+    fn postgres_session(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
+        let mut sql = String::from("SET standard_conforming_strings = on;");
+        if let Some(t) = self.pg_lock_timeout {
+            sql.push_str(&format!(" SET lock_timeout = {};", t.as_millis().max(1)));
+        }
+        if let Some(t) = self.statement_timeout {
+            sql.push_str(&format!(" SET statement_timeout = {};", t.as_millis().max(1)));
+        }
+        conn.execute(&sql).map_err(db("preparing the session"))
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn sqlite(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
+        // Foreign keys are switched off outside the transaction (inside one the
+        // pragma does nothing): a table rebuild with them on would delete the
+        // ON DELETE CASCADE children. Each migration checks them instead.
+        let fk_on = conn.texts("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys").map_err(db("reading PRAGMA foreign_keys"))?;
+        let was_on = fk_on.first().cloned().flatten().as_deref() == Some("1");
+        conn.execute(&format!("PRAGMA busy_timeout = {}; PRAGMA foreign_keys = OFF", self.lock_timeout.as_millis()))
+            .map_err(db("preparing the connection"))?;
+        let started = Instant::now();
+        let outcome = conn.exclusive(|c| Ok(self.locked_inner(c, mode)));
+        let restore = conn.execute(if was_on { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" });
+        let outcome = match outcome {
+            Err(Error::Database { source, .. }) if is_busy(&source) => {
+                return Err(Error::LockTimeout {
+                    waited_ms: started.elapsed().as_millis() as u64,
+                    holder: "another connection writing to this SQLite file".into(),
+                })
+            }
+            other => other?,
+        };
+        restore.map_err(db("restoring PRAGMA foreign_keys"))?;
+        outcome
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    fn sqlite(&self, _conn: &mut Connection<'_>, _mode: Mode<'_>) -> Result<Vec<String>, Error> {
+        unreachable!("no SQLite connection exists without the sqlite feature")
+    }
+
+    fn locked(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
+        self.locked_inner(conn, mode)
+    }
+
+    /// With the lock held: check, plan, render, apply.
+    fn locked_inner(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
+        let dialect = conn.dialect();
+        let rows = self.version_table.read(conn)?;
+        let unknown: Vec<String> = rows.iter().filter(|r| !self.graph.contains(&r.revision)).map(|r| r.revision.clone()).collect();
+        let purge = matches!(mode, Mode::Stamp { purge: true, .. });
+        if !unknown.is_empty() && !self.allow_unknown_applied && !purge {
+            return Err(Error::UnknownApplied { revisions: unknown });
+        }
+        if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
+            self.verify_checksums(&rows)?;
+        }
+        let applied: BTreeSet<String> = rows.iter().filter(|r| self.graph.contains(&r.revision)).map(|r| r.revision.clone()).collect();
+        match mode {
+            Mode::Upgrade(target) => {
+                let plan = self.graph.upgrade_plan(&applied, target)?;
+                self.apply(conn, dialect, &plan, applied)
+            }
+            Mode::Downgrade(target) => {
+                let plan = self.graph.downgrade_plan(&applied, target)?;
+                self.apply(conn, dialect, &plan, applied)
+            }
+            Mode::Stamp { target, purge } => {
+                let wanted = self.closure(Some(target).filter(|t| *t != "base"))?;
+                let recorded: BTreeMap<&str, &AppliedRevision> = rows.iter().map(|r| (r.revision.as_str(), r)).collect();
+                let vt = &self.version_table;
+                let mut sql = Vec::new();
+                for r in &rows {
+                    let known = self.graph.contains(&r.revision);
+                    if (known && !wanted.contains(&r.revision)) || (!known && purge) || purge {
+                        sql.push(vt.delete_sql(dialect, &r.revision).map_err(|u| self.unsupported(&r.revision, 0, u))?);
+                    }
+                }
+                let mut stamped = Vec::new();
+                for rev in self.graph.topological_order() {
+                    if wanted.contains(rev) && (purge || !recorded.contains_key(rev)) {
+                        let m = self.migration(rev);
+                        sql.push(vt.insert_sql(dialect, rev, &m.checksum().to_hex(), 0).map_err(|u| self.unsupported(rev, 0, u))?);
+                        stamped.push(rev.to_string());
+                    }
+                }
+                let create = vt.create_sql(dialect).map_err(|u| self.unsupported("version table", 0, u))?;
+                conn.transaction(|c| {
+                    c.execute(&create).map_err(db("creating the version table"))?;
+                    for s in &sql {
+                        c.execute(s).map_err(db(format!("stamping: {s}")))?;
+                    }
+                    Ok(())
+                })?;
+                Ok(stamped)
+            }
+            Mode::Repair(revision) => {
+                let rev = match self.graph.resolve(revision) {
+                    Ok(r) => r.revision().to_string(),
+                    Err(e) => return Err(e.into()),
+                };
+                if !applied.contains(&rev) {
+                    return Err(Error::NotApplied { revision: rev });
+                }
+                let m = self.migration(&rev);
+                let sql = self.version_table.repair_sql(dialect, &rev, &m.checksum().to_hex()).map_err(|u| self.unsupported(&rev, 0, u))?;
+                conn.execute(&sql).map_err(db(format!("repairing the checksum of {rev}")))?;
+                Ok(vec![rev])
+            }
+        }
+    }
+
+    fn verify_checksums(&self, rows: &[AppliedRevision]) -> Result<(), Error> {
+        let mut mismatches = Vec::new();
+        for r in rows {
+            if let Some(m) = self.migrations.get(&r.revision) {
+                let compiled = m.checksum().to_hex();
+                if compiled != r.checksum {
+                    mismatches.push(ChecksumMismatch {
+                        revision: r.revision.clone(),
+                        message: m.message().to_string(),
+                        recorded: r.checksum.clone(),
+                        compiled,
+                        location: format!("{}:{}", m.file(), m.line()),
+                    });
+                }
+            }
+        }
+        if mismatches.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::ChecksumMismatch(mismatches))
+        }
+    }
+
+    fn apply(&self, conn: &mut Connection<'_>, dialect: Dialect, plan: &[Step], mut applied: BTreeSet<String>) -> Result<Vec<String>, Error> {
+        // Everything is rendered before anything runs: an op this database
+        // cannot do, or an irreversible step, refuses the whole plan.
+        let mut rendered = Vec::with_capacity(plan.len());
+        for step in plan {
+            let m = self.migration(&step.revision);
+            rendered.push(self.render(dialect, m, step.direction)?);
+        }
+        if !plan.is_empty() {
+            let create = self.version_table.create_sql(dialect).map_err(|u| self.unsupported("version table", 0, u))?;
+            conn.execute(&create).map_err(db("creating the version table"))?;
+        }
+        let mut done = Vec::new();
+        for (step, statements) in plan.iter().zip(rendered) {
+            let m = self.migration(&step.revision);
+            self.emit(Event::Running {
+                direction: step.direction,
+                revision: m.revision().to_string(),
+                from: step.parents.clone(),
+                message: m.message().to_string(),
+            });
+            let started = Instant::now();
+            let at = position(&applied);
+            // SQLite: always a savepoint of the run's exclusive transaction.
+            let result = if dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl()) {
+                conn.transaction(|c| self.apply_one(c, dialect, m, step.direction, &statements, started, &at))
+            } else {
+                self.apply_one(conn, dialect, m, step.direction, &statements, started, &at)
+            };
+            result?;
+            match step.direction {
+                Direction::Up => applied.insert(m.revision().to_string()),
+                Direction::Down => applied.remove(m.revision()),
+            };
+            self.emit(Event::Done { revision: m.revision().to_string(), duration: started.elapsed() });
+            done.push(m.revision().to_string());
+        }
+        Ok(done)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_one(&self, conn: &mut Connection<'_>, dialect: Dialect, m: &'static Migration, direction: Direction, statements: &[(usize, String)], started: Instant, at: &str) -> Result<(), Error> {
+        let ops = self.ops(m, direction)?;
+        let verb = match direction {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        };
+        for (i, sql) in statements {
+            if let Op::Run { function } = &ops[*i] {
+                let f = m.function(function).ok_or_else(|| Error::Offline {
+                    revision: m.revision().to_string(),
+                    message: m.message().to_string(),
+                    reason: format!("`run({function})` names no registered function"),
+                })?;
+                f(conn).map_err(|source| Error::Run {
+                    direction: verb,
+                    revision: m.revision().to_string(),
+                    message: m.message().to_string(),
+                    function: function.to_string(),
+                    at: at.to_string(),
+                    source,
+                })?;
+                continue;
+            }
+            conn.execute(sql).map_err(|source| Error::Statement {
+                direction: verb,
+                revision: m.revision().to_string(),
+                message: m.message().to_string(),
+                op_index: i + 1,
+                op: ops[*i].name(),
+                sql: sql.clone(),
+                at: at.to_string(),
+                source,
+            })?;
+        }
+        if dialect == Dialect::Sqlite {
+            let violations = conn.texts("SELECT DISTINCT \"table\" AS value FROM pragma_foreign_key_check").map_err(db("checking foreign keys"))?;
+            if !violations.is_empty() {
+                return Err(Error::ForeignKeyViolation {
+                    direction: verb,
+                    revision: m.revision().to_string(),
+                    message: m.message().to_string(),
+                    tables: violations.into_iter().flatten().collect::<Vec<_>>().join(", "),
+                    at: at.to_string(),
+                });
+            }
+        }
+        let vt = &self.version_table;
+        let version = match direction {
+            Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().to_hex(), started.elapsed().as_millis() as u64),
+            Direction::Down => vt.delete_sql(dialect, m.revision()),
+        }
+        .map_err(|u| self.unsupported(m.revision(), 0, u))?;
+        conn.execute(&version).map_err(db(format!("recording {verb} of {} in the version table", m.revision())))?;
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Mode<'a> {
+    Upgrade(&'a str),
+    Downgrade(&'a str),
+    Stamp { target: &'a str, purge: bool },
+    Repair(&'a str),
+}
+
+fn show(revisions: &[String]) -> String {
+    if revisions.is_empty() {
+        "<base>".into()
+    } else {
+        revisions.join(", ")
+    }
+}
+
+/// Where the database is, for error messages: its applied heads.
+fn position(applied: &BTreeSet<String>) -> String {
+    if applied.is_empty() {
+        "base (no revision applied)".into()
+    } else {
+        format!("the revisions applied before ({} in all)", applied.len())
+    }
+}
+
+#[cfg(feature = "sqlite")]
+fn is_busy(e: &diesel::result::Error) -> bool {
+    let text = e.to_string();
+    text.contains("database is locked") || text.contains("database is busy")
+}
+
+/// PostgreSQL's session advisory lock, keyed by the version table's name so
+/// that two applications with two version tables do not wait for each other.
+struct PgLock {
+    key: i64,
+}
+
+impl PgLock {
+    fn acquire(conn: &mut Connection<'_>, table: &VersionTable, timeout: Duration) -> Result<PgLock, Error> {
+        use sha2::{Digest, Sha256};
+        let name = format!("migrate-runtime:{}.{}", table.schema.as_deref().unwrap_or(""), table.name);
+        let digest = Sha256::digest(name.as_bytes());
+        let key = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let got = conn
+                .texts(&format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT) AS value"))
+                .map_err(db("taking the migration lock"))?;
+            if got.first().cloned().flatten().as_deref() == Some("true") {
+                return Ok(PgLock { key });
+            }
+            if started.elapsed() >= timeout {
+                let holder = conn
+                    .texts(&format!(
+                        "SELECT 'pid ' || a.pid || COALESCE(' (' || NULLIF(a.application_name, '') || ')', '') || COALESCE(' from ' || a.client_addr, '') || ', since ' || a.backend_start AS value \
+                         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1",
+                        (key >> 32) as u32,
+                        key as u32
+                    ))
+                    .ok()
+                    .and_then(|rows| rows.into_iter().flatten().next())
+                    .unwrap_or_else(|| "another session (it could not be identified)".into());
+                return Err(Error::LockTimeout { waited_ms: started.elapsed().as_millis() as u64, holder });
+            }
+            std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
+            pause = (pause * 2).min(Duration::from_millis(250));
+        }
+    }
+
+    fn release(self, conn: &mut Connection<'_>) -> Result<(), Error> {
+        conn.execute(&format!("SELECT pg_advisory_unlock({})", self.key))
+            .map_err(db("releasing the migration lock"))
+    }
+}

@@ -1,0 +1,165 @@
+//! The version table: one row per applied revision, with the checksum of its
+//! upgrade, when it was applied and how long it took. Unlike Alembic's
+//! `alembic_version` (one row per head, VARCHAR(32)), it records every applied
+//! revision, so branches, merges and partial downgrades are exact, and ids up
+//! to 128 characters fit.
+
+use crate::dialect::{quote_ident, quote_literal, Dialect, Unsupported};
+use crate::error::{db, Error};
+use crate::migration::Connection;
+use diesel::RunQueryDsl;
+
+/// Where the version table lives. Default: `migrate_revisions`, in the
+/// connection's default schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionTable {
+    /// The schema (PostgreSQL only).
+    pub schema: Option<String>,
+    /// The table name.
+    pub name: String,
+}
+
+impl Default for VersionTable {
+    fn default() -> Self {
+        VersionTable { schema: None, name: "migrate_revisions".into() }
+    }
+}
+
+/// One row of the version table.
+#[derive(Clone, Debug, PartialEq, Eq, diesel::QueryableByName)]
+pub struct AppliedRevision {
+    /// The revision id.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub revision: String,
+    /// The checksum of its upgrade when it was applied (or stamped).
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub checksum: String,
+    /// When, as the database's text for the timestamp.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub applied_at: String,
+    /// How long its upgrade took; 0 when stamped.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub duration_ms: i64,
+}
+
+impl VersionTable {
+    /// The quoted, qualified name.
+    pub fn qualified(&self, dialect: Dialect) -> Result<String, Unsupported> {
+        let t = crate::ops::TableRef {
+            schema: self.schema.clone().map(Into::into),
+            name: self.name.clone().into(),
+        };
+        dialect.table(&t)
+    }
+
+    fn display(&self) -> String {
+        match &self.schema {
+            Some(s) => format!("{s}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS ...`
+    pub fn create_sql(&self, dialect: Dialect) -> Result<String, Unsupported> {
+        let t = self.qualified(dialect)?;
+        let (applied_at, schema) = match dialect {
+            Dialect::Postgres => (
+                "TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP",
+                self.schema.as_deref().map(|s| format!("CREATE SCHEMA IF NOT EXISTS {};\n", quote_ident(s))),
+            ),
+            Dialect::Sqlite => ("TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP", None),
+        };
+        Ok(format!(
+            "{}CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    checksum CHAR(64) NOT NULL,\n    applied_at {applied_at},\n    duration_ms BIGINT NOT NULL DEFAULT 0\n)",
+            schema.unwrap_or_default()
+        ))
+    }
+
+    /// Records a revision.
+    pub fn insert_sql(&self, dialect: Dialect, revision: &str, checksum: &str, duration_ms: u64) -> Result<String, Unsupported> {
+        Ok(format!(
+            "INSERT INTO {} (revision, checksum, duration_ms) VALUES ({}, {}, {duration_ms})",
+            self.qualified(dialect)?,
+            quote_literal(revision),
+            quote_literal(checksum)
+        ))
+    }
+
+    /// Forgets a revision.
+    pub fn delete_sql(&self, dialect: Dialect, revision: &str) -> Result<String, Unsupported> {
+        Ok(format!("DELETE FROM {} WHERE revision = {}", self.qualified(dialect)?, quote_literal(revision)))
+    }
+
+    /// Re-records a revision's checksum.
+    pub fn repair_sql(&self, dialect: Dialect, revision: &str, checksum: &str) -> Result<String, Unsupported> {
+        Ok(format!(
+            "UPDATE {} SET checksum = {} WHERE revision = {}",
+            self.qualified(dialect)?,
+            quote_literal(checksum),
+            quote_literal(revision)
+        ))
+    }
+
+    /// Whether the table exists.
+    pub(crate) fn exists(&self, conn: &mut Connection<'_>) -> Result<bool, Error> {
+        let dialect = conn.dialect();
+        let sql = match dialect {
+            Dialect::Postgres => format!(
+                "SELECT CAST(to_regclass({}) AS TEXT) AS value",
+                quote_literal(&self.qualified(dialect).map_err(unsupported)?)
+            ),
+            Dialect::Sqlite => format!(
+                "SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name = {}",
+                quote_literal(&self.name)
+            ),
+        };
+        let rows = conn.texts(&sql).map_err(db(format!("checking for the version table `{}`", self.display())))?;
+        Ok(rows.into_iter().any(|r| r.is_some()))
+    }
+
+    /// Every row, or an error saying how the table is not what this tool wrote.
+    pub(crate) fn read(&self, conn: &mut Connection<'_>) -> Result<Vec<AppliedRevision>, Error> {
+        if !self.exists(conn)? {
+            return Ok(Vec::new());
+        }
+        let dialect = conn.dialect();
+        let sql = format!(
+            "SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, CAST(applied_at AS TEXT) AS applied_at, CAST(duration_ms AS BIGINT) AS duration_ms FROM {} ORDER BY applied_at, revision",
+            self.qualified(dialect).map_err(unsupported)?
+        );
+        let rows: Result<Vec<AppliedRevision>, _> = match conn {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => diesel::sql_query(&sql).load(*c),
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(c) => diesel::sql_query(&sql).load(*c),
+        };
+        let rows = rows.map_err(|e| Error::VersionTable {
+            table: self.display(),
+            problem: format!("reading it failed ({e})"),
+            help: "it must have the columns revision, checksum, applied_at, duration_ms; if another tool owns a table of this name, choose another version table name".into(),
+        })?;
+        for r in &rows {
+            let problem = if r.revision.trim().is_empty() {
+                Some("a row has an empty revision".to_string())
+            } else if r.revision.trim() != r.revision {
+                Some(format!("revision `{}` has surrounding whitespace", r.revision))
+            } else if crate::ops::Checksum::from_hex(&r.checksum).is_none() {
+                Some(format!("revision `{}` has checksum `{}`, which is not 64 hex digits", r.revision, r.checksum))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(Error::VersionTable {
+                    table: self.display(),
+                    problem,
+                    help: "restore the table from a backup, or fix the row by hand (`stamp` rewrites the rows of known revisions)".into(),
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
+
+fn unsupported(u: Unsupported) -> Error {
+    Error::VersionTable { table: String::new(), problem: u.reason, help: u.help }
+}
