@@ -195,7 +195,11 @@ fn doc_uses(m: &Migration, imported_inside: bool) -> TokenStream {
             path.to_token_stream()
         }
     };
-    let nodes: Vec<&OpNode> = m.upgrade.iter().chain(m.downgrade.iter().flatten()).collect();
+    let nodes: Vec<&OpNode> = m
+        .upgrade
+        .iter()
+        .chain(m.downgrade.iter().flatten())
+        .collect();
     let mut paths: Vec<String> = Vec::new();
     let mut uses = Vec::new();
     for n in &nodes {

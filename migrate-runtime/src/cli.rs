@@ -20,7 +20,10 @@ pub struct Options {
 }
 
 #[derive(Parser, Debug)]
-#[command(about = "Database migrations, checked by the compiler", disable_version_flag = true)]
+#[command(
+    about = "Database migrations, checked by the compiler",
+    disable_version_flag = true
+)]
 struct Cli {
     /// The database: postgres://user:pass@host/db, sqlite://file.db, or a file
     /// path. Default: the DATABASE_URL environment variable.
@@ -141,7 +144,11 @@ where
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match execute(migrations, options, cli) {
@@ -155,9 +162,15 @@ where
 
 fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Error> {
     let quiet = cli.quiet;
-    let mut migrator = Migrator::new(migrations)?.lock_timeout(Duration::from_secs(cli.lock_timeout));
+    let mut migrator =
+        Migrator::new(migrations)?.lock_timeout(Duration::from_secs(cli.lock_timeout));
     if cli.version_table.is_some() || cli.version_schema.is_some() {
-        migrator = migrator.version_table(cli.version_table.clone().unwrap_or_else(|| "migrate_revisions".into()), cli.version_schema.clone());
+        migrator = migrator.version_table(
+            cli.version_table
+                .clone()
+                .unwrap_or_else(|| "migrate_revisions".into()),
+            cli.version_schema.clone(),
+        );
     }
     if !quiet {
         migrator = migrator.on_event(|e| match e {
@@ -172,7 +185,11 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
     let url = || -> Result<String, Error> {
         cli.database_url
             .clone()
-            .or_else(|| std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()))
+            .or_else(|| {
+                std::env::var("DATABASE_URL")
+                    .ok()
+                    .filter(|u| !u.trim().is_empty())
+            })
             .or(options.default_database_url.clone())
             .ok_or_else(|| Error::Url {
                 url: String::new(),
@@ -184,7 +201,10 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         match name.as_deref() {
             Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
             Some("sqlite") => Ok(Dialect::Sqlite),
-            Some(other) => Err(Error::Url { url: other.into(), reason: "unknown dialect; expected postgresql or sqlite".into() }),
+            Some(other) => Err(Error::Url {
+                url: other.into(),
+                reason: "unknown dialect; expected postgresql or sqlite".into(),
+            }),
             None => match DatabaseUrl::parse(&url()?)? {
                 DatabaseUrl::Postgres(_) => Ok(Dialect::Postgres),
                 DatabaseUrl::Sqlite(_) => Ok(Dialect::Sqlite),
@@ -192,21 +212,47 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         }
     };
     match cli.command {
-        Command::Upgrade { target, sql: true, from, dialect, .. } => {
-            print!("{}", migrator.upgrade_sql(dialect_of(&dialect)?, from.as_deref(), &target)?);
+        Command::Upgrade {
+            target,
+            sql: true,
+            from,
+            dialect,
+            ..
+        } => {
+            print!(
+                "{}",
+                migrator.upgrade_sql(dialect_of(&dialect)?, from.as_deref(), &target)?
+            );
         }
-        Command::Downgrade { target, sql: true, from, dialect, .. } => {
+        Command::Downgrade {
+            target,
+            sql: true,
+            from,
+            dialect,
+            ..
+        } => {
             let from = from.unwrap_or_default();
-            print!("{}", migrator.downgrade_sql(dialect_of(&dialect)?, &from, &target)?);
+            print!(
+                "{}",
+                migrator.downgrade_sql(dialect_of(&dialect)?, &from, &target)?
+            );
         }
-        Command::Upgrade { target, allow_unknown_applied, .. } => {
+        Command::Upgrade {
+            target,
+            allow_unknown_applied,
+            ..
+        } => {
             let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
             let done = migrator.upgrade(&mut connect()?, &target)?;
             if done.is_empty() && !quiet {
                 eprintln!("Already at {target}: nothing to do.");
             }
         }
-        Command::Downgrade { target, allow_unknown_applied, .. } => {
+        Command::Downgrade {
+            target,
+            allow_unknown_applied,
+            ..
+        } => {
             let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
             let done = migrator.downgrade(&mut connect()?, &target)?;
             if done.is_empty() && !quiet {
@@ -222,7 +268,11 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             }
             let heads: BTreeSet<&str> = migrator.graph().heads().into_iter().collect();
             for row in current {
-                let head = if heads.contains(row.revision.as_str()) { " (head)" } else { "" };
+                let head = if heads.contains(row.revision.as_str()) {
+                    " (head)"
+                } else {
+                    ""
+                };
                 match migrator.migrations().get(&row.revision) {
                     Some(m) if verbose => {
                         println!("{}{head}", row.revision);
@@ -233,13 +283,21 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 }
             }
         }
-        Command::History { rev_range, indicate_current, verbose } => {
+        Command::History {
+            rev_range,
+            indicate_current,
+            verbose,
+        } => {
             let list = match &rev_range {
                 Some(r) => migrator.history_range(r)?,
                 None => migrator.history(),
             };
             let current: BTreeSet<String> = if indicate_current {
-                migrator.current(&mut connect()?)?.into_iter().map(|r| r.revision).collect()
+                migrator
+                    .current(&mut connect()?)?
+                    .into_iter()
+                    .map(|r| r.revision)
+                    .collect()
             } else {
                 BTreeSet::new()
             };
@@ -270,7 +328,10 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 if children.len() > 1 {
                     println!("{} (branchpoint)", m.revision());
                     for c in children {
-                        let child = migrator.migrations().get(c).expect("graph revisions are known");
+                        let child = migrator
+                            .migrations()
+                            .get(c)
+                            .expect("graph revisions are known");
                         println!("    -> {}, {}", c, child.message());
                     }
                     if verbose {
@@ -281,8 +342,15 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         }
         Command::Show { revision } => {
             let resolved = migrator.graph().resolve(&revision)?;
-            let m = migrator.migrations().get(resolved.revision()).expect("graph revisions are known");
-            println!("Rev: {}{}", m.revision(), tags(m, &migrator, &BTreeSet::new()));
+            let m = migrator
+                .migrations()
+                .get(resolved.revision())
+                .expect("graph revisions are known");
+            println!(
+                "Rev: {}{}",
+                m.revision(),
+                tags(m, &migrator, &BTreeSet::new())
+            );
             print_verbose(m, &migrator, None);
             println!("Checksum: {}", m.checksum());
             println!("Transactional: {}", m.transactional());
@@ -308,7 +376,11 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         Command::Stamp { target, purge } => {
             let stamped = migrator.stamp(&mut connect()?, &target, purge)?;
             if !quiet {
-                eprintln!("Stamped {} revision{} up to {target}.", stamped.len(), if stamped.len() == 1 { "" } else { "s" });
+                eprintln!(
+                    "Stamped {} revision{} up to {target}.",
+                    stamped.len(),
+                    if stamped.len() == 1 { "" } else { "s" }
+                );
             }
         }
         Command::Repair { revision } => {
@@ -353,12 +425,25 @@ fn tags(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> Strin
 
 /// `parent -> rev (head), message`, as `alembic history` prints it.
 fn history_line(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> String {
-    let parents = if m.down_revisions().is_empty() { "<base>".to_string() } else { m.down_revisions().join(", ") };
-    format!("{parents} -> {}{}, {}", m.revision(), tags(m, migrator, current), m.message())
+    let parents = if m.down_revisions().is_empty() {
+        "<base>".to_string()
+    } else {
+        m.down_revisions().join(", ")
+    };
+    format!(
+        "{parents} -> {}{}, {}",
+        m.revision(),
+        tags(m, migrator, current),
+        m.message()
+    )
 }
 
 fn print_verbose(m: &Migration, migrator: &Migrator, applied_at: Option<&str>) {
-    let parents = if m.down_revisions().is_empty() { "<base>".to_string() } else { m.down_revisions().join(", ") };
+    let parents = if m.down_revisions().is_empty() {
+        "<base>".to_string()
+    } else {
+        m.down_revisions().join(", ")
+    };
     println!("Parent: {parents}");
     let children = migrator.graph().children(m.revision());
     if !children.is_empty() {

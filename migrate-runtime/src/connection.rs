@@ -74,7 +74,10 @@ impl DatabaseUrl {
     /// Reads a URL: `postgres://`, `postgresql://`, `sqlite://path`,
     /// `sqlite:path`, `file:path`, or a plain file path.
     pub fn parse(url: &str) -> Result<DatabaseUrl, Error> {
-        let bad = |reason: &str| Error::Url { url: redact(url), reason: reason.into() };
+        let bad = |reason: &str| Error::Url {
+            url: redact(url),
+            reason: reason.into(),
+        };
         let url = url.trim();
         if url.is_empty() {
             return Err(bad("it is empty"));
@@ -105,7 +108,10 @@ impl Database {
     /// Connects to the database a URL names.
     pub fn connect(url: &str) -> Result<Database, Error> {
         let parsed = DatabaseUrl::parse(url)?;
-        let fail = |message: String| Error::Connect { url: redact(url), message };
+        let fail = |message: String| Error::Connect {
+            url: redact(url),
+            message,
+        };
         match parsed {
             DatabaseUrl::Postgres(u) => {
                 #[cfg(feature = "postgres")]
@@ -117,7 +123,11 @@ impl Database {
                 #[cfg(not(feature = "postgres"))]
                 {
                     let _ = u;
-                    Err(Error::Url { url: redact(url), reason: "this build has no PostgreSQL support (the `postgres` feature)".into() })
+                    Err(Error::Url {
+                        url: redact(url),
+                        reason: "this build has no PostgreSQL support (the `postgres` feature)"
+                            .into(),
+                    })
                 }
             }
             DatabaseUrl::Sqlite(path) => {
@@ -127,7 +137,10 @@ impl Database {
                         let p = std::path::Path::new(&path);
                         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
                             if !dir.is_dir() {
-                                return Err(fail(format!("the directory `{}` does not exist", dir.display())));
+                                return Err(fail(format!(
+                                    "the directory `{}` does not exist",
+                                    dir.display()
+                                )));
                             }
                         }
                     }
@@ -138,7 +151,10 @@ impl Database {
                 #[cfg(not(feature = "sqlite"))]
                 {
                     let _ = path;
-                    Err(Error::Url { url: redact(url), reason: "this build has no SQLite support (the `sqlite` feature)".into() })
+                    Err(Error::Url {
+                        url: redact(url),
+                        reason: "this build has no SQLite support (the `sqlite` feature)".into(),
+                    })
                 }
             }
         }
@@ -178,7 +194,10 @@ impl Connection<'_> {
     }
 
     /// The first column of every row, as text.
-    pub(crate) fn texts(&mut self, sql: &str) -> Result<Vec<Option<String>>, diesel::result::Error> {
+    pub(crate) fn texts(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Option<String>>, diesel::result::Error> {
         let rows: Vec<TextRow> = match self {
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => diesel::sql_query(sql).load(*c)?,
@@ -189,7 +208,10 @@ impl Connection<'_> {
     }
 
     /// Runs `f` in a transaction (a savepoint when one is open).
-    pub(crate) fn transaction<T>(&mut self, f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>) -> Result<T, Error> {
+    pub(crate) fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         match self {
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => c.transaction(|c| f(&mut Connection::Postgres(c))),
@@ -201,7 +223,10 @@ impl Connection<'_> {
     /// Runs `f` holding SQLite's exclusive lock on the database file (the
     /// whole run is one transaction; each migration is a savepoint in it).
     #[cfg(feature = "sqlite")]
-    pub(crate) fn exclusive<T>(&mut self, f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>) -> Result<T, Error> {
+    pub(crate) fn exclusive<T>(
+        &mut self,
+        f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         match self {
             Connection::Sqlite(c) => c.exclusive_transaction(|c| f(&mut Connection::Sqlite(c))),
             #[cfg(feature = "postgres")]
@@ -222,14 +247,31 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(DatabaseUrl::parse("sqlite://shop.db").unwrap(), DatabaseUrl::Sqlite("shop.db".into()));
-        assert_eq!(DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
-        assert_eq!(DatabaseUrl::parse("shop.db").unwrap(), DatabaseUrl::Sqlite("shop.db".into()));
-        assert_eq!(DatabaseUrl::parse("postgres://u@h/db").unwrap(), DatabaseUrl::Postgres("postgres://u@h/db".into()));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://shop.db").unwrap(),
+            DatabaseUrl::Sqlite("shop.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("shop.db").unwrap(),
+            DatabaseUrl::Sqlite("shop.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap(),
+            DatabaseUrl::Postgres("postgres://u@h/db".into())
+        );
         for bad in ["", "mysql://u@h/db", "postgres://", "sqlite://"] {
-            assert!(matches!(DatabaseUrl::parse(bad), Err(Error::Url { .. })), "{bad}");
+            assert!(
+                matches!(DatabaseUrl::parse(bad), Err(Error::Url { .. })),
+                "{bad}"
+            );
         }
-        let e = DatabaseUrl::parse("oracle://scott:tiger@h/db").unwrap_err().to_string();
+        let e = DatabaseUrl::parse("oracle://scott:tiger@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("scott:***@h") && !e.contains("tiger"), "{e}");
     }
 }

@@ -196,7 +196,11 @@ fn checksum_message(list: &[ChecksumMismatch]) -> String {
         "{} applied migration{} changed since {} applied:",
         list.len(),
         if list.len() == 1 { "" } else { "s" },
-        if list.len() == 1 { "it was" } else { "they were" }
+        if list.len() == 1 {
+            "it was"
+        } else {
+            "they were"
+        }
     );
     for m in list {
         s.push_str(&format!(
@@ -228,7 +232,12 @@ pub(crate) fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -242,7 +251,10 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("shop.db"), "shop.db");
     }

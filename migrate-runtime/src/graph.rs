@@ -214,7 +214,9 @@ pub enum TargetError {
         spec: String,
     },
     /// One target was given where a range is expected.
-    #[error("`{spec}` is not a range; write `<lower>:<upper>`, e.g. `base:head`, `1a2b:` or `:9f8e`")]
+    #[error(
+        "`{spec}` is not a range; write `<lower>:<upper>`, e.g. `base:head`, `1a2b:` or `:9f8e`"
+    )]
     NotARange {
         /// The range as given.
         spec: String,
@@ -395,7 +397,10 @@ fn did_you_mean(suggestions: &[String]) -> String {
     if suggestions.is_empty() {
         String::new()
     } else {
-        format!("; did you mean {}?", ticks(suggestions).replace(", ", " or "))
+        format!(
+            "; did you mean {}?",
+            ticks(suggestions).replace(", ", " or ")
+        )
     }
 }
 
@@ -611,7 +616,8 @@ impl RevisionGraph {
         let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
         for &old in &order {
             let node = &nodes[old];
-            let mut children: Vec<usize> = children_pos[old].iter().map(|&c| new_index[c]).collect();
+            let mut children: Vec<usize> =
+                children_pos[old].iter().map(|&c| new_index[c]).collect();
             // Old positions are in id order, so this keeps children sorted by id.
             children.sort_by_key(|&c| order[c]);
             entries.push(Entry {
@@ -1283,7 +1289,11 @@ impl RevisionGraph {
             .filter(|(d, _)| *d <= limit)
             .collect();
         scored.sort();
-        scored.into_iter().take(3).map(|(_, id)| id.to_owned()).collect()
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, id)| id.to_owned())
+            .collect()
     }
 
     /// The revision `x@...` starts from: the one labelled `x`, else the
@@ -1359,7 +1369,13 @@ impl RevisionGraph {
 
     /// Walks `steps` revisions up (the single child) or down (the single
     /// parent; below a root is base).
-    fn walk(&self, spec: &str, from: Pos, direction: Direction, steps: u32) -> Result<Pos, TargetError> {
+    fn walk(
+        &self,
+        spec: &str,
+        from: Pos,
+        direction: Direction,
+        steps: u32,
+    ) -> Result<Pos, TargetError> {
         let mut at = from;
         for taken in 0..steps {
             let next: Vec<usize> = match (direction, at) {
@@ -1544,14 +1560,1130 @@ impl RevisionGraph {
     }
 
     fn names(&self, idx: &[usize]) -> Vec<&str> {
-        idx.iter().map(|&i| self.entries[i].revision.as_str()).collect()
+        idx.iter()
+            .map(|&i| self.entries[i].revision.as_str())
+            .collect()
     }
 
     fn owned_names(&self, idx: &[usize]) -> Vec<String> {
-        idx.iter().map(|&i| self.entries[i].revision.clone()).collect()
+        idx.iter()
+            .map(|&i| self.entries[i].revision.clone())
+            .collect()
     }
 
     fn set_names(&self, idx: &BTreeSet<usize>) -> BTreeSet<&str> {
-        idx.iter().map(|&i| self.entries[i].revision.as_str()).collect()
+        idx.iter()
+            .map(|&i| self.entries[i].revision.as_str())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(nodes: Vec<Node>) -> RevisionGraph {
+        RevisionGraph::new(nodes).expect("a valid graph")
+    }
+
+    /// aaaa1111 -> aaaa2222 -> bbbb3333 -> cccc4444
+    fn linear() -> RevisionGraph {
+        graph(vec![
+            Node::new("aaaa1111", &[]),
+            Node::new("aaaa2222", &["aaaa1111"]),
+            Node::new("bbbb3333", &["aaaa2222"]),
+            Node::new("cccc4444", &["bbbb3333"]),
+        ])
+    }
+
+    /// a -> b, a -> c [x], (b, c) -> m
+    fn merge() -> RevisionGraph {
+        graph(vec![
+            Node::new("a", &[]),
+            Node::new("b", &["a"]),
+            Node::new("c", &["a"]).with_branch("x"),
+            Node::new("m", &["b", "c"]),
+        ])
+    }
+
+    /// r1 [alpha] -> r2 -> r3; s1 [beta] -> s2
+    fn two_roots() -> RevisionGraph {
+        graph(vec![
+            Node::new("r1", &[]).with_branch("alpha"),
+            Node::new("r2", &["r1"]),
+            Node::new("r3", &["r2"]),
+            Node::new("s1", &[]).with_branch("beta"),
+            Node::new("s2", &["s1"]),
+        ])
+    }
+
+    fn set(revisions: &[&str]) -> BTreeSet<String> {
+        revisions.iter().map(|r| (*r).to_owned()).collect()
+    }
+
+    fn up(g: &RevisionGraph, applied: &[&str], target: &str) -> Result<Vec<String>, TargetError> {
+        let plan = g.upgrade_plan(&set(applied), target)?;
+        assert!(
+            plan.iter().all(|s| s.direction == Direction::Up),
+            "{plan:?}"
+        );
+        Ok(plan.into_iter().map(|s| s.revision).collect())
+    }
+
+    fn down(g: &RevisionGraph, applied: &[&str], target: &str) -> Result<Vec<String>, TargetError> {
+        let plan = g.downgrade_plan(&set(applied), target)?;
+        assert!(
+            plan.iter().all(|s| s.direction == Direction::Down),
+            "{plan:?}"
+        );
+        Ok(plan.into_iter().map(|s| s.revision).collect())
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn resolved(g: &RevisionGraph, spec: &str) -> Result<String, TargetError> {
+        g.resolve(spec).map(|r| r.revision().to_owned())
+    }
+
+    fn malformed_reason(g: &RevisionGraph, spec: &str) -> String {
+        match g.resolve(spec) {
+            Err(TargetError::Malformed { spec: s, reason }) => {
+                assert_eq!(s, spec);
+                reason
+            }
+            other => panic!("`{spec}`: expected Malformed, got {other:?}"),
+        }
+    }
+
+    const ALL_LINEAR: &[&str] = &["aaaa1111", "aaaa2222", "bbbb3333", "cccc4444"];
+
+    // ----- structure ---------------------------------------------------------
+
+    #[test]
+    fn linear_structure() {
+        let g = linear();
+        assert_eq!(g.len(), 4);
+        assert!(!g.is_empty());
+        assert_eq!(g.topological_order(), ALL_LINEAR.to_vec());
+        assert_eq!(g.heads(), vec!["cccc4444"]);
+        assert_eq!(g.bases(), vec!["aaaa1111"]);
+        assert_eq!(g.parents("bbbb3333"), &["aaaa2222".to_owned()]);
+        assert!(g.parents("aaaa1111").is_empty());
+        assert!(g.parents("nope").is_empty());
+        assert_eq!(g.children("aaaa2222"), vec!["bbbb3333"]);
+        assert!(g.children("cccc4444").is_empty());
+        assert!(g.contains("bbbb3333"));
+        assert!(!g.contains("bbbb"));
+        assert_eq!(g.branch_of("bbbb3333"), None);
+        assert_eq!(
+            g.ancestors("bbbb3333"),
+            BTreeSet::from(["aaaa1111", "aaaa2222"])
+        );
+        assert_eq!(
+            g.descendants("aaaa2222"),
+            BTreeSet::from(["bbbb3333", "cccc4444"])
+        );
+        assert!(g.descendants("unknown").is_empty());
+        assert!(g.ancestors("aaaa1111").is_empty());
+    }
+
+    #[test]
+    fn merge_structure_and_labels() {
+        let g = merge();
+        assert_eq!(g.topological_order(), vec!["a", "b", "c", "m"]);
+        assert_eq!(g.heads(), vec!["m"]);
+        assert_eq!(g.bases(), vec!["a"]);
+        assert_eq!(g.children("a"), vec!["b", "c"]);
+        assert_eq!(g.parents("m"), &["b".to_owned(), "c".to_owned()]);
+        assert_eq!(g.ancestors("m"), BTreeSet::from(["a", "b", "c"]));
+        assert_eq!(g.descendants("c"), BTreeSet::from(["m"]));
+        assert_eq!(g.labels(), vec![("x", "c")]);
+        assert_eq!(g.label("c"), Some("x"));
+        assert_eq!(g.label("m"), None);
+        assert_eq!(g.branch_of("a"), None);
+        assert_eq!(g.branch_of("b"), None);
+        assert_eq!(g.branch_of("c"), Some("x"));
+        // A merge of the unlabelled line and branch x belongs to neither.
+        assert_eq!(g.branch_of("m"), None);
+        assert_eq!(g.current_heads(&set(&["a", "b", "c"])), vec!["b", "c"]);
+        assert_eq!(g.current_heads(&set(&["a", "c", "zzzz"])), vec!["c"]);
+        assert!(g.current_heads(&BTreeSet::new()).is_empty());
+    }
+
+    #[test]
+    fn labels_follow_their_line() {
+        let g = two_roots();
+        assert_eq!(g.bases(), vec!["r1", "s1"]);
+        assert_eq!(g.heads(), vec!["r3", "s2"]);
+        assert_eq!(g.branch_of("r3"), Some("alpha"));
+        assert_eq!(g.branch_of("s2"), Some("beta"));
+        assert_eq!(g.labels(), vec![("alpha", "r1"), ("beta", "s1")]);
+        // A labelled sub-branch takes over; its continuation keeps the new
+        // label; a merge of two revisions of the same branch keeps it.
+        let g = graph(vec![
+            Node::new("p", &[]).with_branch("main"),
+            Node::new("q", &["p"]),
+            Node::new("f", &["p"]).with_branch("feature"),
+            Node::new("f2", &["f"]),
+            Node::new("q2", &["q"]).with_branch("side"),
+            Node::new("j", &["q", "q2"]),
+        ]);
+        assert_eq!(g.branch_of("q"), Some("main"));
+        assert_eq!(g.branch_of("f2"), Some("feature"));
+        assert_eq!(g.branch_of("q2"), Some("side"));
+        assert_eq!(g.branch_of("j"), None);
+        assert_eq!(g.branch_of("unknown"), None);
+    }
+
+    #[test]
+    fn topological_order_is_deterministic() {
+        let nodes = vec![
+            Node::new("zz01", &[]),
+            Node::new("aa01", &["zz01"]),
+            Node::new("mm01", &["zz01"]).with_branch("side"),
+            Node::new("bb01", &["aa01", "mm01"]),
+            Node::new("cc01", &["mm01"]).with_branch("other"),
+        ];
+        // Parents first even when their id sorts later; ties by id.
+        let expected = vec!["zz01", "aa01", "mm01", "bb01", "cc01"];
+        for rotation in 0..nodes.len() {
+            let mut input = nodes.clone();
+            input.rotate_left(rotation);
+            assert_eq!(graph(input.clone()).topological_order(), expected);
+            input.reverse();
+            assert_eq!(graph(input).topological_order(), expected);
+        }
+    }
+
+    // ----- construction errors -------------------------------------------------
+
+    #[test]
+    fn duplicate_revision() {
+        let err = RevisionGraph::new(vec![
+            Node::new("a", &[]),
+            Node::new("b", &["a"]),
+            Node::new("a", &[]),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::DuplicateRevision {
+                revision: "a".into()
+            }
+        );
+        assert!(err.to_string().contains("`a` is declared twice"), "{err}");
+    }
+
+    #[test]
+    fn unknown_and_repeated_parent() {
+        let err =
+            RevisionGraph::new(vec![Node::new("a", &[]), Node::new("b", &["q"])]).unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::UnknownParent {
+                revision: "b".into(),
+                parent: "q".into()
+            }
+        );
+        assert!(err.to_string().contains("down_revision `q`"), "{err}");
+        let err =
+            RevisionGraph::new(vec![Node::new("a", &[]), Node::new("m", &["a", "a"])]).unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::DuplicateParent {
+                revision: "m".into(),
+                parent: "a".into()
+            }
+        );
+    }
+
+    #[test]
+    fn cycle_names_its_revisions() {
+        let err = RevisionGraph::new(vec![
+            Node::new("r", &[]),
+            Node::new("t", &["r"]),
+            Node::new("a", &["c"]),
+            Node::new("b", &["a"]),
+            Node::new("c", &["b"]),
+            Node::new("d", &["c"]),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::Cycle {
+                revisions: strings(&["a", "b", "c"])
+            }
+        );
+        assert!(err.to_string().contains("a -> b -> c -> a"), "{err}");
+
+        let err = RevisionGraph::new(vec![Node::new("a", &["a"])]).unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::Cycle {
+                revisions: strings(&["a"])
+            }
+        );
+        assert!(err.to_string().contains("a -> a"), "{err}");
+    }
+
+    #[test]
+    fn label_errors() {
+        let err = RevisionGraph::new(vec![
+            Node::new("a", &[]),
+            Node::new("b", &["a"]).with_branch("x"),
+            Node::new("c", &["a"]).with_branch("x"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::DuplicateLabel {
+                label: "x".into(),
+                first: "b".into(),
+                second: "c".into()
+            }
+        );
+        assert!(
+            err.to_string().contains("`x` is on both `b` and `c`"),
+            "{err}"
+        );
+
+        let err = RevisionGraph::new(vec![
+            Node::new("a", &[]),
+            Node::new("b", &["a"]).with_branch("a"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err,
+            GraphError::LabelIsRevision {
+                label: "a".into(),
+                revision: "b".into()
+            }
+        );
+
+        for bad in ["heads", "x y", "", "x@y"] {
+            let err = RevisionGraph::new(vec![Node::new("a", &[]).with_branch(bad)]).unwrap_err();
+            assert!(
+                matches!(&err, GraphError::InvalidLabel { label, revision, .. } if label == bad && revision == "a"),
+                "{bad}: {err:?}"
+            );
+        }
+        // Dashes are fine in labels.
+        assert!(RevisionGraph::new(vec![Node::new("a", &[]).with_branch("my-branch")]).is_ok());
+    }
+
+    #[test]
+    fn invalid_revision_ids() {
+        let long = "a".repeat(65);
+        for (bad, reason) in [
+            ("head", "target word"),
+            ("Base", "target word"),
+            ("a.b", "`.` is not allowed"),
+            ("a-b", "`-` is not allowed"),
+            ("", "empty"),
+            (long.as_str(), "65 characters"),
+        ] {
+            let err = RevisionGraph::new(vec![Node::new(bad, &[])]).unwrap_err();
+            match &err {
+                GraphError::InvalidRevision {
+                    revision,
+                    reason: r,
+                } => {
+                    assert_eq!(revision, bad);
+                    assert!(r.contains(reason), "{bad}: {r}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        assert!(RevisionGraph::new(vec![Node::new("a".repeat(64), &[])]).is_ok());
+        assert!(RevisionGraph::new(Vec::new())
+            .expect("empty graph")
+            .is_empty());
+    }
+
+    // ----- resolve ---------------------------------------------------------------
+
+    #[test]
+    fn resolve_ids_prefixes_and_head() {
+        let g = linear();
+        assert_eq!(resolved(&g, "head").unwrap(), "cccc4444");
+        assert_eq!(resolved(&g, "aaaa1111").unwrap(), "aaaa1111");
+        assert_eq!(resolved(&g, "bbbb").unwrap(), "bbbb3333");
+        assert_eq!(resolved(&g, "aaaa2").unwrap(), "aaaa2222");
+        assert_eq!(
+            g.resolve("aaaa"),
+            Err(TargetError::Ambiguous {
+                prefix: "aaaa".into(),
+                candidates: strings(&["aaaa1111", "aaaa2222"])
+            })
+        );
+        let err = g.resolve("aa").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::TooShort {
+                prefix: "aa".into(),
+                candidates: strings(&["aaaa1111", "aaaa2222"])
+            }
+        );
+        assert!(err.to_string().contains("at least 4 characters"), "{err}");
+        let err = g.resolve("cccd").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::UnknownRevision {
+                revision: "cccd".into(),
+                suggestions: strings(&["cccc4444"]),
+                heads: strings(&["cccc4444"])
+            }
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("unknown revision `cccd`; did you mean `cccc4444`?"),
+            "{text}"
+        );
+        assert!(text.contains("known heads: `cccc4444`"), "{text}");
+        assert_eq!(
+            g.resolve("zzzz9999"),
+            Err(TargetError::UnknownRevision {
+                revision: "zzzz9999".into(),
+                suggestions: vec![],
+                heads: strings(&["cccc4444"])
+            })
+        );
+        // Exact short ids need no 4 characters.
+        assert_eq!(resolved(&merge(), "m").unwrap(), "m");
+        // Ids are case-sensitive, and `HEAD` is not a keyword.
+        assert!(matches!(
+            g.resolve("HEAD"),
+            Err(TargetError::UnknownRevision { .. })
+        ));
+    }
+
+    #[test]
+    fn resolve_relative_to_a_revision() {
+        let g = linear();
+        assert_eq!(resolved(&g, "aaaa1111+2").unwrap(), "bbbb3333");
+        assert_eq!(resolved(&g, "cccc4444-3").unwrap(), "aaaa1111");
+        assert_eq!(resolved(&g, "cccc-1").unwrap(), "bbbb3333");
+        assert_eq!(
+            g.resolve("aaaa1111-1"),
+            Err(TargetError::NotARevision {
+                spec: "aaaa1111-1".into()
+            })
+        );
+        let err = g.resolve("bbbb+5").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::NotEnoughSteps {
+                spec: "bbbb+5".into(),
+                from: "bbbb3333".into(),
+                direction: Direction::Up,
+                steps: 5,
+                available: 1
+            }
+        );
+        assert!(err.to_string().contains("only 1 are possible"), "{err}");
+        assert!(
+            matches!(g.resolve("cccd+1"), Err(TargetError::UnknownRevision { revision, .. }) if revision == "cccd")
+        );
+
+        let g = merge();
+        assert_eq!(resolved(&g, "b+1").unwrap(), "m");
+        let err = g.resolve("a+1").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::AmbiguousStep {
+                spec: "a+1".into(),
+                at: "a".into(),
+                direction: Direction::Up,
+                options: strings(&["b", "c"])
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("`a` has several children (`b`, `c`)"),
+            "{err}"
+        );
+        assert_eq!(
+            g.resolve("m-1"),
+            Err(TargetError::AmbiguousStep {
+                spec: "m-1".into(),
+                at: "m".into(),
+                direction: Direction::Down,
+                options: strings(&["b", "c"])
+            })
+        );
+    }
+
+    #[test]
+    fn resolve_multiple_heads_and_labels() {
+        let g = two_roots();
+        let err = g.resolve("head").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::MultipleHeads {
+                spec: "head".into(),
+                heads: strings(&["r3", "s2"])
+            }
+        );
+        let text = err.to_string();
+        assert!(
+            text.starts_with("Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads"),
+            "{text}"
+        );
+        assert!(text.contains("`r3`, `s2`"), "{text}");
+        assert_eq!(resolved(&g, "alpha@head").unwrap(), "r3");
+        assert_eq!(resolved(&g, "beta@head").unwrap(), "s2");
+        assert_eq!(resolved(&g, "r2@head").unwrap(), "r3");
+        assert_eq!(
+            g.resolve("beta"),
+            Err(TargetError::LabelWithoutTarget {
+                label: "beta".into()
+            })
+        );
+        assert!(g
+            .resolve("beta")
+            .unwrap_err()
+            .to_string()
+            .contains("write `beta@head`"));
+        let err = g.resolve("gamma@head").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::UnknownLabel {
+                spec: "gamma@head".into(),
+                name: "gamma".into(),
+                labels: strings(&["alpha", "beta"])
+            }
+        );
+        for spec in ["base", "heads", "alpha@base"] {
+            assert_eq!(
+                g.resolve(spec),
+                Err(TargetError::NotARevision { spec: spec.into() })
+            );
+        }
+        for spec in ["+1", "-1", "alpha@+1", "beta@-1"] {
+            assert_eq!(
+                g.resolve(spec),
+                Err(TargetError::NeedsCurrent { spec: spec.into() })
+            );
+        }
+
+        let g = merge();
+        assert_eq!(resolved(&g, "head").unwrap(), "m");
+        assert_eq!(resolved(&g, "x@head").unwrap(), "m");
+        assert!(malformed_reason(&g, "a@base").contains("`@base` takes a branch label"));
+
+        // A branch whose lineage has two heads.
+        let g = graph(vec![
+            Node::new("a", &[]).with_branch("x"),
+            Node::new("b", &["a"]),
+            Node::new("c", &["a"]).with_branch("y"),
+        ]);
+        assert_eq!(
+            g.resolve("x@head"),
+            Err(TargetError::MultipleHeads {
+                spec: "x@head".into(),
+                heads: strings(&["b", "c"])
+            })
+        );
+        assert_eq!(resolved(&g, "y@head").unwrap(), "c");
+        assert!(RevisionGraph::new(Vec::new())
+            .unwrap()
+            .resolve("head")
+            .is_err());
+    }
+
+    #[test]
+    fn malformed_targets() {
+        let g = merge();
+        assert_eq!(g.resolve(""), Err(TargetError::Empty));
+        assert!(malformed_reason(&g, "+").contains("expected a number of steps after `+`"));
+        assert!(malformed_reason(&g, "-").contains("expected a number of steps after `-`"));
+        assert!(malformed_reason(&g, "-x").contains("`x` after `-` is not a number of steps"));
+        assert!(malformed_reason(&g, "+0").contains("at least 1"));
+        assert!(malformed_reason(&g, "+99999999999").contains("too many steps"));
+        assert!(malformed_reason(&g, "b+").contains("expected a number of steps after `+`"));
+        assert!(malformed_reason(&g, "b+1+2").contains("`1+2` after `+` is not a number"));
+        assert!(malformed_reason(&g, "@head").contains("nothing before `@`"));
+        assert!(malformed_reason(&g, "x@").contains("nothing after `@`"));
+        assert!(malformed_reason(&g, "x@heads").contains("is not `head`, `base`, `+N` or `-N`"));
+        assert!(malformed_reason(&g, "x@-y").contains("`y` after `-` is not a number"));
+        assert!(malformed_reason(&g, "a b").contains("` ` cannot appear in a revision id"));
+        assert!(malformed_reason(&g, "a.b@head").contains("`.` cannot appear"));
+        assert_eq!(
+            g.resolve("a:b"),
+            Err(TargetError::RangeNotAllowed { spec: "a:b".into() })
+        );
+        assert_eq!(
+            g.upgrade_plan(&BTreeSet::new(), "base:head"),
+            Err(TargetError::RangeNotAllowed {
+                spec: "base:head".into()
+            })
+        );
+        assert_eq!(
+            g.downgrade_plan(&BTreeSet::new(), ""),
+            Err(TargetError::Empty)
+        );
+    }
+
+    // ----- upgrade -----------------------------------------------------------------
+
+    #[test]
+    fn upgrade_linear() {
+        let g = linear();
+        assert_eq!(
+            g.upgrade_plan(&BTreeSet::new(), "head").unwrap(),
+            vec![
+                Step {
+                    revision: "aaaa1111".into(),
+                    direction: Direction::Up,
+                    parents: vec![]
+                },
+                Step {
+                    revision: "aaaa2222".into(),
+                    direction: Direction::Up,
+                    parents: strings(&["aaaa1111"])
+                },
+                Step {
+                    revision: "bbbb3333".into(),
+                    direction: Direction::Up,
+                    parents: strings(&["aaaa2222"])
+                },
+                Step {
+                    revision: "cccc4444".into(),
+                    direction: Direction::Up,
+                    parents: strings(&["bbbb3333"])
+                },
+            ]
+        );
+        assert_eq!(
+            up(&g, &["aaaa1111", "aaaa2222"], "head").unwrap(),
+            strings(&["bbbb3333", "cccc4444"])
+        );
+        assert_eq!(
+            up(&g, &[], "bbbb").unwrap(),
+            strings(&["aaaa1111", "aaaa2222", "bbbb3333"])
+        );
+        assert_eq!(
+            up(&g, &["aaaa1111"], "+2").unwrap(),
+            strings(&["aaaa2222", "bbbb3333"])
+        );
+        assert_eq!(up(&g, &[], "+1").unwrap(), strings(&["aaaa1111"]));
+        assert_eq!(
+            up(&g, &["aaaa1111"], "aaaa1111+1").unwrap(),
+            strings(&["aaaa2222"])
+        );
+        assert_eq!(up(&g, ALL_LINEAR, "head").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            up(&g, ALL_LINEAR, "aaaa1111").unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(up(&g, &[], "base").unwrap(), Vec::<String>::new());
+        assert_eq!(up(&g, &[], "heads").unwrap(), strings(ALL_LINEAR));
+        // A gap in the applied set is filled.
+        assert_eq!(
+            up(&g, &["aaaa1111", "bbbb3333"], "head").unwrap(),
+            strings(&["aaaa2222", "cccc4444"])
+        );
+        assert_eq!(
+            up(&g, &["aaaa1111"], "+4"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "+4".into(),
+                from: "aaaa1111".into(),
+                direction: Direction::Up,
+                steps: 4,
+                available: 3
+            })
+        );
+        assert_eq!(
+            up(&g, &[], "-1"),
+            Err(TargetError::NotForUpgrade { spec: "-1".into() })
+        );
+        let err = up(&g, &["aaaa1111", "zzzz", "yyyy"], "head").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::UnknownApplied {
+                revisions: strings(&["yyyy", "zzzz"])
+            }
+        );
+        assert!(err.to_string().contains("`yyyy`, `zzzz`"), "{err}");
+    }
+
+    #[test]
+    fn upgrade_merge() {
+        let g = merge();
+        let plan = g.upgrade_plan(&BTreeSet::new(), "head").unwrap();
+        assert_eq!(
+            plan.iter().map(|s| s.revision.as_str()).collect::<Vec<_>>(),
+            vec!["a", "b", "c", "m"]
+        );
+        assert_eq!(plan[3].parents, strings(&["b", "c"]));
+        // Partial branch: c applied, b not.
+        assert_eq!(up(&g, &["a", "c"], "head").unwrap(), strings(&["b", "m"]));
+        assert_eq!(up(&g, &["a", "b"], "x@head").unwrap(), strings(&["c", "m"]));
+        assert_eq!(up(&g, &["a"], "c").unwrap(), strings(&["c"]));
+        assert_eq!(up(&g, &[], "x@+1").unwrap(), strings(&["a", "c"]));
+        assert_eq!(up(&g, &["a", "b"], "x@+1").unwrap(), strings(&["c"]));
+        assert_eq!(up(&g, &["a", "c"], "x@+1").unwrap(), strings(&["b", "m"]));
+        // Two current heads that lead to the same merge.
+        assert_eq!(up(&g, &["a", "b", "c"], "+1").unwrap(), strings(&["m"]));
+        assert_eq!(
+            up(&g, &["a"], "+1"),
+            Err(TargetError::AmbiguousStep {
+                spec: "+1".into(),
+                at: "a".into(),
+                direction: Direction::Up,
+                options: strings(&["b", "c"])
+            })
+        );
+        assert_eq!(
+            up(&g, &["a", "b", "c", "m"], "+1"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "+1".into(),
+                from: "m".into(),
+                direction: Direction::Up,
+                steps: 1,
+                available: 0
+            })
+        );
+        assert_eq!(
+            up(&g, &[], "heads").unwrap(),
+            strings(&["a", "b", "c", "m"])
+        );
+        assert_eq!(up(&g, &[], "x@base").unwrap(), strings(&["a"]));
+        assert_eq!(up(&g, &["a"], "x@base").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            up(&g, &[], "x@-1"),
+            Err(TargetError::NotForUpgrade {
+                spec: "x@-1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn upgrade_two_roots() {
+        let g = two_roots();
+        assert_eq!(
+            up(&g, &[], "alpha@head").unwrap(),
+            strings(&["r1", "r2", "r3"])
+        );
+        assert_eq!(
+            up(&g, &["r1", "r2"], "beta@head").unwrap(),
+            strings(&["s1", "s2"])
+        );
+        assert_eq!(up(&g, &[], "beta@+1").unwrap(), strings(&["s1"]));
+        assert_eq!(up(&g, &["r1"], "alpha@+2").unwrap(), strings(&["r2", "r3"]));
+        assert_eq!(
+            up(&g, &[], "heads").unwrap(),
+            strings(&["r1", "r2", "r3", "s1", "s2"])
+        );
+        assert!(matches!(
+            up(&g, &[], "head"),
+            Err(TargetError::MultipleHeads { .. })
+        ));
+        assert_eq!(
+            up(&g, &[], "+1"),
+            Err(TargetError::AmbiguousStep {
+                spec: "+1".into(),
+                at: "<base>".into(),
+                direction: Direction::Up,
+                options: strings(&["r1", "s1"])
+            })
+        );
+        let err = up(&g, &["r1", "s1"], "+1").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::MultipleCurrentHeads {
+                spec: "+1".into(),
+                direction: Direction::Up,
+                heads: strings(&["r1", "s1"])
+            }
+        );
+        assert!(err.to_string().contains("use `<branch>@+N`"), "{err}");
+        // Only one current head can move: unambiguous.
+        assert_eq!(
+            up(&g, &["r1", "r2", "r3", "s1"], "+1").unwrap(),
+            strings(&["s2"])
+        );
+        // None can move two steps.
+        assert!(matches!(
+            up(&g, &["r1", "r2", "s1"], "+2"),
+            Err(TargetError::MultipleCurrentHeads { .. })
+        ));
+        assert_eq!(
+            up(&g, &["r1"], "alpha@+5"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "alpha@+5".into(),
+                from: "r1".into(),
+                direction: Direction::Up,
+                steps: 5,
+                available: 2
+            })
+        );
+        assert_eq!(
+            up(&g, &[], "alpha@+4"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "alpha@+4".into(),
+                from: "<base>".into(),
+                direction: Direction::Up,
+                steps: 4,
+                available: 3
+            })
+        );
+    }
+
+    // ----- downgrade -----------------------------------------------------------------
+
+    #[test]
+    fn downgrade_linear() {
+        let g = linear();
+        assert_eq!(
+            g.downgrade_plan(&set(ALL_LINEAR), "-1").unwrap(),
+            vec![Step {
+                revision: "cccc4444".into(),
+                direction: Direction::Down,
+                parents: strings(&["bbbb3333"])
+            }]
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "-2").unwrap(),
+            strings(&["cccc4444", "bbbb3333"])
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "-4").unwrap(),
+            strings(&["cccc4444", "bbbb3333", "aaaa2222", "aaaa1111"])
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "base").unwrap(),
+            strings(&["cccc4444", "bbbb3333", "aaaa2222", "aaaa1111"])
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "aaaa2").unwrap(),
+            strings(&["cccc4444", "bbbb3333"])
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "aaaa1111+1").unwrap(),
+            strings(&["cccc4444", "bbbb3333"])
+        );
+        assert_eq!(down(&g, ALL_LINEAR, "head").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            down(&g, &["aaaa1111", "aaaa2222"], "-1").unwrap(),
+            strings(&["aaaa2222"])
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "-5"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "-5".into(),
+                from: "cccc4444".into(),
+                direction: Direction::Down,
+                steps: 5,
+                available: 4
+            })
+        );
+        let err = down(&g, &["aaaa1111"], "bbbb").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::NotApplied {
+                spec: "bbbb".into(),
+                revision: "bbbb3333".into(),
+                current: strings(&["aaaa1111"])
+            }
+        );
+        assert!(err.to_string().contains("upgrade to `bbbb`"), "{err}");
+        assert_eq!(
+            down(&g, ALL_LINEAR, "+1"),
+            Err(TargetError::NotForDowngrade { spec: "+1".into() })
+        );
+        assert_eq!(
+            down(&g, ALL_LINEAR, "heads"),
+            Err(TargetError::NotForDowngrade {
+                spec: "heads".into()
+            })
+        );
+        assert_eq!(
+            down(&g, &[], "-1"),
+            Err(TargetError::NothingApplied { spec: "-1".into() })
+        );
+        assert_eq!(down(&g, &[], "base").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            down(&g, &["nope"], "base"),
+            Err(TargetError::UnknownApplied {
+                revisions: strings(&["nope"])
+            })
+        );
+    }
+
+    #[test]
+    fn downgrade_merge_fully_applied() {
+        let g = merge();
+        let all = &["a", "b", "c", "m"];
+        let plan = g.downgrade_plan(&set(all), "-1").unwrap();
+        assert_eq!(
+            plan,
+            vec![Step {
+                revision: "m".into(),
+                direction: Direction::Down,
+                parents: strings(&["b", "c"])
+            }]
+        );
+        assert_eq!(
+            down(&g, all, "-2"),
+            Err(TargetError::AmbiguousStep {
+                spec: "-2".into(),
+                at: "m".into(),
+                direction: Direction::Down,
+                options: strings(&["b", "c"])
+            })
+        );
+        assert_eq!(down(&g, all, "a").unwrap(), strings(&["m", "c", "b"]));
+        assert_eq!(
+            down(&g, all, "base").unwrap(),
+            strings(&["m", "c", "b", "a"])
+        );
+        // Downgrading branch x leaves the other line applied.
+        assert_eq!(down(&g, all, "x@base").unwrap(), strings(&["m", "c"]));
+        // Only what descends from b goes; c, on the other line, stays.
+        assert_eq!(down(&g, all, "b").unwrap(), strings(&["m"]));
+        assert_eq!(down(&g, all, "x@-1").unwrap(), strings(&["m"]));
+    }
+
+    #[test]
+    fn downgrade_merge_partially_applied() {
+        let g = merge();
+        let two_heads = &["a", "b", "c"];
+        let err = down(&g, two_heads, "-1").unwrap_err();
+        assert_eq!(
+            err,
+            TargetError::MultipleCurrentHeads {
+                spec: "-1".into(),
+                direction: Direction::Down,
+                heads: strings(&["b", "c"])
+            }
+        );
+        assert!(err.to_string().contains("use `<branch>@-N`"), "{err}");
+        assert_eq!(down(&g, two_heads, "x@-1").unwrap(), strings(&["c"]));
+        assert_eq!(down(&g, two_heads, "x@base").unwrap(), strings(&["c"]));
+        assert_eq!(
+            down(&g, two_heads, "x@-2"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "x@-2".into(),
+                from: "c".into(),
+                direction: Direction::Down,
+                steps: 2,
+                available: 1
+            })
+        );
+        assert_eq!(down(&g, two_heads, "b").unwrap(), Vec::<String>::new());
+        // `c-1` is `a`: everything above `a` goes, both lines.
+        assert_eq!(down(&g, two_heads, "c-1").unwrap(), strings(&["c", "b"]));
+        assert_eq!(
+            down(&g, &["a", "b"], "x@-1"),
+            Err(TargetError::NothingApplied {
+                spec: "x@-1".into()
+            })
+        );
+        assert_eq!(
+            down(&g, &["a", "b"], "x@base").unwrap(),
+            Vec::<String>::new()
+        );
+        assert!(matches!(
+            down(&g, &["a", "b"], "c"),
+            Err(TargetError::NotApplied { .. })
+        ));
+    }
+
+    #[test]
+    fn downgrade_two_roots() {
+        let g = two_roots();
+        let all = &["r1", "r2", "r3", "s1", "s2"];
+        assert_eq!(down(&g, all, "alpha@-2").unwrap(), strings(&["r3", "r2"]));
+        assert_eq!(down(&g, all, "beta@base").unwrap(), strings(&["s2", "s1"]));
+        assert_eq!(down(&g, all, "r1").unwrap(), strings(&["r3", "r2"]));
+        assert_eq!(
+            down(&g, all, "base").unwrap(),
+            strings(&["s2", "s1", "r3", "r2", "r1"])
+        );
+        assert_eq!(
+            down(&g, all, "alpha@-4"),
+            Err(TargetError::NotEnoughSteps {
+                spec: "alpha@-4".into(),
+                from: "r3".into(),
+                direction: Direction::Down,
+                steps: 4,
+                available: 3
+            })
+        );
+        assert_eq!(
+            down(&g, all, "-1"),
+            Err(TargetError::MultipleCurrentHeads {
+                spec: "-1".into(),
+                direction: Direction::Down,
+                heads: strings(&["r3", "s2"])
+            })
+        );
+        assert_eq!(
+            down(&g, all, "beta@+1"),
+            Err(TargetError::NotForDowngrade {
+                spec: "beta@+1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn step_display_is_alembic_form() {
+        let g = merge();
+        let plan = g.upgrade_plan(&BTreeSet::new(), "head").unwrap();
+        let text: Vec<String> = plan.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            vec![
+                "upgrade  -> a",
+                "upgrade a -> b",
+                "upgrade a -> c",
+                "upgrade b, c -> m"
+            ]
+        );
+        let plan = g
+            .downgrade_plan(&set(&["a", "b", "c", "m"]), "base")
+            .unwrap();
+        let text: Vec<String> = plan.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            vec![
+                "downgrade m -> b, c",
+                "downgrade c -> a",
+                "downgrade b -> a",
+                "downgrade a -> "
+            ]
+        );
+    }
+
+    // ----- range ---------------------------------------------------------------------
+
+    #[test]
+    fn range_linear() {
+        let g = linear();
+        let newest_first = vec!["cccc4444", "bbbb3333", "aaaa2222", "aaaa1111"];
+        assert_eq!(g.range("base:head").unwrap(), newest_first);
+        assert_eq!(g.range(":").unwrap(), newest_first);
+        assert_eq!(g.range("bbbb:").unwrap(), vec!["cccc4444", "bbbb3333"]);
+        assert_eq!(g.range(":aaaa2").unwrap(), vec!["aaaa2222", "aaaa1111"]);
+        assert_eq!(g.range("aaaa2:bbbb").unwrap(), vec!["bbbb3333", "aaaa2222"]);
+        assert_eq!(
+            g.range("aaaa1111+1:head").unwrap(),
+            vec!["cccc4444", "bbbb3333", "aaaa2222"]
+        );
+        assert_eq!(g.range("base:base").unwrap(), Vec::<&str>::new());
+        assert_eq!(
+            g.range("cccc:aaaa1"),
+            Err(TargetError::NotAncestor {
+                spec: "cccc:aaaa1".into(),
+                lower: "cccc4444".into(),
+                upper: "aaaa1111".into()
+            })
+        );
+        assert_eq!(
+            g.range("head"),
+            Err(TargetError::NotARange {
+                spec: "head".into()
+            })
+        );
+        assert!(matches!(
+            g.range("a:b:c"),
+            Err(TargetError::Malformed { .. })
+        ));
+        assert_eq!(
+            g.range("+1:"),
+            Err(TargetError::NeedsCurrent { spec: "+1".into() })
+        );
+        assert!(matches!(
+            g.range("zzzz:"),
+            Err(TargetError::UnknownRevision { .. })
+        ));
+        assert!(matches!(
+            g.range("@head:"),
+            Err(TargetError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn range_branches() {
+        let g = merge();
+        assert_eq!(g.range("base:head").unwrap(), vec!["m", "c", "b", "a"]);
+        assert_eq!(g.range("x@base:").unwrap(), vec!["m", "c"]);
+        assert_eq!(g.range(":x@base").unwrap(), vec!["a"]);
+        assert_eq!(g.range("b:m").unwrap(), vec!["m", "b"]);
+        assert!(matches!(
+            g.range("b:c"),
+            Err(TargetError::NotAncestor { .. })
+        ));
+
+        let g = two_roots();
+        assert!(matches!(
+            g.range("base:head"),
+            Err(TargetError::MultipleHeads { .. })
+        ));
+        assert_eq!(
+            g.range("base:heads").unwrap(),
+            vec!["s2", "s1", "r3", "r2", "r1"]
+        );
+        assert_eq!(g.range("alpha@base:").unwrap(), vec!["r3", "r2", "r1"]);
+        assert_eq!(g.range(":beta@head").unwrap(), vec!["s2", "s1"]);
+    }
+
+    // ----- from_migrations ---------------------------------------------------------
+
+    struct TestAnchor;
+
+    fn test_anchor() -> std::any::TypeId {
+        std::any::TypeId::of::<TestAnchor>()
+    }
+
+    const CHECKSUM: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    macro_rules! test_migration {
+        ($rev:literal, [$($parent:literal),*], $branch:expr) => {
+            inventory::submit! {
+                crate::migration::Migration::__new(crate::migration::MigrationParts {
+                    revision: $rev,
+                    down_revisions: &[$($parent),*],
+                    branch: $branch,
+                    message: "test",
+                    upgrade: &[],
+                    downgrade: Some(&[]),
+                    downgrade_is_derived: true,
+                    checksum: CHECKSUM,
+                    transactional: true,
+                    module_path: module_path!(),
+                    file: file!(),
+                    line: line!(),
+                    functions: &[],
+                    anchor: test_anchor,
+                    depth: 0,
+                })
+            }
+        };
+    }
+
+    test_migration!("graphtest1", [], None);
+    test_migration!("graphtest2", ["graphtest1"], None);
+    test_migration!("graphtest3", ["graphtest1"], Some("side"));
+    test_migration!("graphtest4", ["graphtest2", "graphtest3"], None);
+
+    #[test]
+    fn from_migrations() {
+        let migrations = crate::Migrations::collect(test_anchor(), "graph_tests");
+        assert_eq!(migrations.len(), 4);
+        let g = RevisionGraph::from_migrations(&migrations).unwrap();
+        assert_eq!(
+            g.topological_order(),
+            vec!["graphtest1", "graphtest2", "graphtest3", "graphtest4"]
+        );
+        assert_eq!(
+            g.parents("graphtest4"),
+            &strings(&["graphtest2", "graphtest3"])[..]
+        );
+        assert_eq!(g.branch_of("graphtest3"), Some("side"));
+        assert_eq!(resolved(&g, "side@head").unwrap(), "graphtest4");
     }
 }

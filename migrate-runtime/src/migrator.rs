@@ -45,7 +45,12 @@ impl Event {
     /// Alembic's wording: `Running upgrade 1a2b -> 9f8e, add role to users`.
     pub fn describe(&self) -> Option<String> {
         match self {
-            Event::Running { direction, revision, from, message } => {
+            Event::Running {
+                direction,
+                revision,
+                from,
+                message,
+            } => {
                 let from = from.join(", ");
                 Some(match direction {
                     Direction::Up => format!("Running upgrade {from} -> {revision}, {message}"),
@@ -98,7 +103,10 @@ impl Migrator {
 
     /// Uses another version table (default `migrate_revisions`).
     pub fn version_table(mut self, name: impl Into<String>, schema: Option<String>) -> Self {
-        self.version_table = VersionTable { schema, name: name.into() };
+        self.version_table = VersionTable {
+            schema,
+            name: name.into(),
+        };
         self
     }
 
@@ -147,7 +155,9 @@ impl Migrator {
     }
 
     fn migration(&self, revision: &str) -> &'static Migration {
-        self.migrations.get(revision).expect("the graph only holds known revisions")
+        self.migrations
+            .get(revision)
+            .expect("the graph only holds known revisions")
     }
 
     fn emit(&self, e: Event) {
@@ -158,66 +168,112 @@ impl Migrator {
 
     /// The heads, newest first.
     pub fn heads(&self) -> Vec<&'static Migration> {
-        self.graph.heads().into_iter().map(|r| self.migration(r)).collect()
+        self.graph
+            .heads()
+            .into_iter()
+            .map(|r| self.migration(r))
+            .collect()
     }
 
     /// Every migration, newest first (a parent after all its children).
     pub fn history(&self) -> Vec<&'static Migration> {
-        let mut order: Vec<&'static Migration> = self.graph.topological_order().into_iter().map(|r| self.migration(r)).collect();
+        let mut order: Vec<&'static Migration> = self
+            .graph
+            .topological_order()
+            .into_iter()
+            .map(|r| self.migration(r))
+            .collect();
         order.reverse();
         order
     }
 
     /// The migrations of a range (`a:b`, `base:head`, ...), newest first.
     pub fn history_range(&self, range: &str) -> Result<Vec<&'static Migration>, Error> {
-        Ok(self.graph.range(range)?.into_iter().map(|r| self.migration(r)).collect())
+        Ok(self
+            .graph
+            .range(range)?
+            .into_iter()
+            .map(|r| self.migration(r))
+            .collect())
     }
 
     /// Every row of the version table (empty when it does not exist yet).
-    pub fn applied(&self, conn: &mut impl MigrationConnection) -> Result<Vec<AppliedRevision>, Error> {
+    pub fn applied(
+        &self,
+        conn: &mut impl MigrationConnection,
+    ) -> Result<Vec<AppliedRevision>, Error> {
         self.version_table.read(&mut conn.connection())
     }
 
     /// The applied revisions no applied revision follows: where the database
     /// is, as `alembic current` says it. Unknown revisions are included.
-    pub fn current(&self, conn: &mut impl MigrationConnection) -> Result<Vec<AppliedRevision>, Error> {
+    pub fn current(
+        &self,
+        conn: &mut impl MigrationConnection,
+    ) -> Result<Vec<AppliedRevision>, Error> {
         let rows = self.applied(conn)?;
         let applied: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
         Ok(rows
             .iter()
             .filter(|r| {
                 !self.graph.contains(&r.revision)
-                    || !self.graph.children(&r.revision).iter().any(|c| applied.contains(c))
+                    || !self
+                        .graph
+                        .children(&r.revision)
+                        .iter()
+                        .any(|c| applied.contains(c))
             })
             .cloned()
             .collect())
     }
 
     /// Applies migrations up to `target` (`head`, `heads`, `+2`, an id, ...).
-    pub fn upgrade(&self, conn: &mut impl MigrationConnection, target: &str) -> Result<Vec<String>, Error> {
+    pub fn upgrade(
+        &self,
+        conn: &mut impl MigrationConnection,
+        target: &str,
+    ) -> Result<Vec<String>, Error> {
         self.run(&mut conn.connection(), Mode::Upgrade(target))
     }
 
     /// Reverts migrations down to `target` (`-1`, `base`, an id, ...).
-    pub fn downgrade(&self, conn: &mut impl MigrationConnection, target: &str) -> Result<Vec<String>, Error> {
+    pub fn downgrade(
+        &self,
+        conn: &mut impl MigrationConnection,
+        target: &str,
+    ) -> Result<Vec<String>, Error> {
         self.run(&mut conn.connection(), Mode::Downgrade(target))
     }
 
     /// Records the database as being at `target` without running anything
     /// (`purge`: forget every recorded revision first, unknown ones too).
-    pub fn stamp(&self, conn: &mut impl MigrationConnection, target: &str, purge: bool) -> Result<Vec<String>, Error> {
+    pub fn stamp(
+        &self,
+        conn: &mut impl MigrationConnection,
+        target: &str,
+        purge: bool,
+    ) -> Result<Vec<String>, Error> {
         self.run(&mut conn.connection(), Mode::Stamp { target, purge })
     }
 
     /// Re-records the checksum of an applied revision whose upgrade was
     /// deliberately edited.
-    pub fn repair(&self, conn: &mut impl MigrationConnection, revision: &str) -> Result<Vec<String>, Error> {
+    pub fn repair(
+        &self,
+        conn: &mut impl MigrationConnection,
+        revision: &str,
+    ) -> Result<Vec<String>, Error> {
         self.run(&mut conn.connection(), Mode::Repair(revision))
     }
 
     /// The SQL of an upgrade from `from` (default: base) to `to`, version table
     /// statements included, without a connection.
-    pub fn upgrade_sql(&self, dialect: Dialect, from: Option<&str>, to: &str) -> Result<String, Error> {
+    pub fn upgrade_sql(
+        &self,
+        dialect: Dialect,
+        from: Option<&str>,
+        to: &str,
+    ) -> Result<String, Error> {
         let applied = self.closure(from)?;
         let plan = self.graph.upgrade_plan(&applied, to)?;
         self.offline(dialect, &plan, applied.is_empty())
@@ -243,7 +299,12 @@ impl Migrator {
         }
     }
 
-    fn offline(&self, dialect: Dialect, plan: &[Step], create_table: bool) -> Result<String, Error> {
+    fn offline(
+        &self,
+        dialect: Dialect,
+        plan: &[Step],
+        create_table: bool,
+    ) -> Result<String, Error> {
         let vt = &self.version_table;
         let mut out = String::new();
         out.push_str(&format!("-- generated by migrate-runtime for {dialect}\n"));
@@ -251,14 +312,24 @@ impl Migrator {
             out.push_str("PRAGMA foreign_keys = OFF;\n");
         }
         if create_table {
-            out.push_str(&format!("\n{};\n", vt.create_sql(dialect).map_err(|u| self.unsupported("version table", 0, u))?));
+            out.push_str(&format!(
+                "\n{};\n",
+                vt.create_sql(dialect)
+                    .map_err(|u| self.unsupported("version table", 0, u))?
+            ));
         }
         for step in plan {
             let m = self.migration(&step.revision);
             let statements = self.render(dialect, m, step.direction)?;
             let (what, arrow) = match step.direction {
-                Direction::Up => ("upgrade", format!("{} -> {}", show(&step.parents), m.revision())),
-                Direction::Down => ("downgrade", format!("{} -> {}", m.revision(), show(&step.parents))),
+                Direction::Up => (
+                    "upgrade",
+                    format!("{} -> {}", show(&step.parents), m.revision()),
+                ),
+                Direction::Down => (
+                    "downgrade",
+                    format!("{} -> {}", m.revision(), show(&step.parents)),
+                ),
             };
             out.push_str(&format!("\n-- Running {what} {arrow}, {}\n", m.message()));
             let transactional = m.transactional();
@@ -286,14 +357,33 @@ impl Migrator {
         Ok(out)
     }
 
-    fn unsupported(&self, revision: &str, op_index: usize, source: crate::dialect::Unsupported) -> Error {
-        let message = self.migrations.get(revision).map(|m| m.message().to_string()).unwrap_or_default();
-        Error::Unsupported { revision: revision.to_string(), message, op_index, source }
+    fn unsupported(
+        &self,
+        revision: &str,
+        op_index: usize,
+        source: crate::dialect::Unsupported,
+    ) -> Error {
+        let message = self
+            .migrations
+            .get(revision)
+            .map(|m| m.message().to_string())
+            .unwrap_or_default();
+        Error::Unsupported {
+            revision: revision.to_string(),
+            message,
+            op_index,
+            source,
+        }
     }
 
     /// Every statement of one migration in one direction, with the index of the
     /// op it comes from; `run` ops have no statement (index, empty text).
-    fn render(&self, dialect: Dialect, m: &'static Migration, direction: Direction) -> Result<Vec<(usize, String)>, Error> {
+    fn render(
+        &self,
+        dialect: Dialect,
+        m: &'static Migration,
+        direction: Direction,
+    ) -> Result<Vec<(usize, String)>, Error> {
         let ops = self.ops(m, direction)?;
         let mut out = Vec::new();
         for (i, op) in ops.iter().enumerate() {
@@ -301,7 +391,10 @@ impl Migrator {
                 out.push((i, format!("-- run({function})")));
                 continue;
             }
-            for sql in dialect.render(op).map_err(|u| self.unsupported(m.revision(), i + 1, u))? {
+            for sql in dialect
+                .render(op)
+                .map_err(|u| self.unsupported(m.revision(), i + 1, u))?
+            {
                 out.push((i, sql));
             }
         }
@@ -342,7 +435,10 @@ impl Migrator {
             sql.push_str(&format!(" SET lock_timeout = {};", t.as_millis().max(1)));
         }
         if let Some(t) = self.statement_timeout {
-            sql.push_str(&format!(" SET statement_timeout = {};", t.as_millis().max(1)));
+            sql.push_str(&format!(
+                " SET statement_timeout = {};",
+                t.as_millis().max(1)
+            ));
         }
         conn.execute(&sql).map_err(db("preparing the session"))
     }
@@ -352,13 +448,22 @@ impl Migrator {
         // Foreign keys are switched off outside the transaction (inside one the
         // pragma does nothing): a table rebuild with them on would delete the
         // ON DELETE CASCADE children. Each migration checks them instead.
-        let fk_on = conn.texts("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys").map_err(db("reading PRAGMA foreign_keys"))?;
+        let fk_on = conn
+            .texts("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")
+            .map_err(db("reading PRAGMA foreign_keys"))?;
         let was_on = fk_on.first().cloned().flatten().as_deref() == Some("1");
-        conn.execute(&format!("PRAGMA busy_timeout = {}; PRAGMA foreign_keys = OFF", self.lock_timeout.as_millis()))
-            .map_err(db("preparing the connection"))?;
+        conn.execute(&format!(
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = OFF",
+            self.lock_timeout.as_millis()
+        ))
+        .map_err(db("preparing the connection"))?;
         let started = Instant::now();
         let outcome = conn.exclusive(|c| Ok(self.locked_inner(c, mode)));
-        let restore = conn.execute(if was_on { "PRAGMA foreign_keys = ON" } else { "PRAGMA foreign_keys = OFF" });
+        let restore = conn.execute(if was_on {
+            "PRAGMA foreign_keys = ON"
+        } else {
+            "PRAGMA foreign_keys = OFF"
+        });
         let outcome = match outcome {
             Err(Error::Database { source, .. }) if is_busy(&source) => {
                 return Err(Error::LockTimeout {
@@ -382,10 +487,18 @@ impl Migrator {
     }
 
     /// With the lock held: check, plan, render, apply.
-    fn locked_inner(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
+    fn locked_inner(
+        &self,
+        conn: &mut Connection<'_>,
+        mode: Mode<'_>,
+    ) -> Result<Vec<String>, Error> {
         let dialect = conn.dialect();
         let rows = self.version_table.read(conn)?;
-        let unknown: Vec<String> = rows.iter().filter(|r| !self.graph.contains(&r.revision)).map(|r| r.revision.clone()).collect();
+        let unknown: Vec<String> = rows
+            .iter()
+            .filter(|r| !self.graph.contains(&r.revision))
+            .map(|r| r.revision.clone())
+            .collect();
         let purge = matches!(mode, Mode::Stamp { purge: true, .. });
         if !unknown.is_empty() && !self.allow_unknown_applied && !purge {
             return Err(Error::UnknownApplied { revisions: unknown });
@@ -393,7 +506,11 @@ impl Migrator {
         if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
             self.verify_checksums(&rows)?;
         }
-        let applied: BTreeSet<String> = rows.iter().filter(|r| self.graph.contains(&r.revision)).map(|r| r.revision.clone()).collect();
+        let applied: BTreeSet<String> = rows
+            .iter()
+            .filter(|r| self.graph.contains(&r.revision))
+            .map(|r| r.revision.clone())
+            .collect();
         match mode {
             Mode::Upgrade(target) => {
                 let plan = self.graph.upgrade_plan(&applied, target)?;
@@ -405,26 +522,36 @@ impl Migrator {
             }
             Mode::Stamp { target, purge } => {
                 let wanted = self.closure(Some(target).filter(|t| *t != "base"))?;
-                let recorded: BTreeMap<&str, &AppliedRevision> = rows.iter().map(|r| (r.revision.as_str(), r)).collect();
+                let recorded: BTreeMap<&str, &AppliedRevision> =
+                    rows.iter().map(|r| (r.revision.as_str(), r)).collect();
                 let vt = &self.version_table;
                 let mut sql = Vec::new();
                 for r in &rows {
                     let known = self.graph.contains(&r.revision);
                     if (known && !wanted.contains(&r.revision)) || (!known && purge) || purge {
-                        sql.push(vt.delete_sql(dialect, &r.revision).map_err(|u| self.unsupported(&r.revision, 0, u))?);
+                        sql.push(
+                            vt.delete_sql(dialect, &r.revision)
+                                .map_err(|u| self.unsupported(&r.revision, 0, u))?,
+                        );
                     }
                 }
                 let mut stamped = Vec::new();
                 for rev in self.graph.topological_order() {
                     if wanted.contains(rev) && (purge || !recorded.contains_key(rev)) {
                         let m = self.migration(rev);
-                        sql.push(vt.insert_sql(dialect, rev, &m.checksum().to_hex(), 0).map_err(|u| self.unsupported(rev, 0, u))?);
+                        sql.push(
+                            vt.insert_sql(dialect, rev, &m.checksum().to_hex(), 0)
+                                .map_err(|u| self.unsupported(rev, 0, u))?,
+                        );
                         stamped.push(rev.to_string());
                     }
                 }
-                let create = vt.create_sql(dialect).map_err(|u| self.unsupported("version table", 0, u))?;
+                let create = vt
+                    .create_sql(dialect)
+                    .map_err(|u| self.unsupported("version table", 0, u))?;
                 conn.transaction(|c| {
-                    c.execute(&create).map_err(db("creating the version table"))?;
+                    c.execute(&create)
+                        .map_err(db("creating the version table"))?;
                     for s in &sql {
                         c.execute(s).map_err(db(format!("stamping: {s}")))?;
                     }
@@ -441,8 +568,12 @@ impl Migrator {
                     return Err(Error::NotApplied { revision: rev });
                 }
                 let m = self.migration(&rev);
-                let sql = self.version_table.repair_sql(dialect, &rev, &m.checksum().to_hex()).map_err(|u| self.unsupported(&rev, 0, u))?;
-                conn.execute(&sql).map_err(db(format!("repairing the checksum of {rev}")))?;
+                let sql = self
+                    .version_table
+                    .repair_sql(dialect, &rev, &m.checksum().to_hex())
+                    .map_err(|u| self.unsupported(&rev, 0, u))?;
+                conn.execute(&sql)
+                    .map_err(db(format!("repairing the checksum of {rev}")))?;
                 Ok(vec![rev])
             }
         }
@@ -471,7 +602,13 @@ impl Migrator {
         }
     }
 
-    fn apply(&self, conn: &mut Connection<'_>, dialect: Dialect, plan: &[Step], mut applied: BTreeSet<String>) -> Result<Vec<String>, Error> {
+    fn apply(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        plan: &[Step],
+        mut applied: BTreeSet<String>,
+    ) -> Result<Vec<String>, Error> {
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan.
         let mut rendered = Vec::with_capacity(plan.len());
@@ -480,8 +617,12 @@ impl Migrator {
             rendered.push(self.render(dialect, m, step.direction)?);
         }
         if !plan.is_empty() {
-            let create = self.version_table.create_sql(dialect).map_err(|u| self.unsupported("version table", 0, u))?;
-            conn.execute(&create).map_err(db("creating the version table"))?;
+            let create = self
+                .version_table
+                .create_sql(dialect)
+                .map_err(|u| self.unsupported("version table", 0, u))?;
+            conn.execute(&create)
+                .map_err(db("creating the version table"))?;
         }
         let mut done = Vec::new();
         for (step, statements) in plan.iter().zip(rendered) {
@@ -495,8 +636,12 @@ impl Migrator {
             let started = Instant::now();
             let at = position(&applied);
             // SQLite: always a savepoint of the run's exclusive transaction.
-            let result = if dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl()) {
-                conn.transaction(|c| self.apply_one(c, dialect, m, step.direction, &statements, started, &at))
+            let result = if dialect == Dialect::Sqlite
+                || (m.transactional() && dialect.transactional_ddl())
+            {
+                conn.transaction(|c| {
+                    self.apply_one(c, dialect, m, step.direction, &statements, started, &at)
+                })
             } else {
                 self.apply_one(conn, dialect, m, step.direction, &statements, started, &at)
             };
@@ -505,14 +650,26 @@ impl Migrator {
                 Direction::Up => applied.insert(m.revision().to_string()),
                 Direction::Down => applied.remove(m.revision()),
             };
-            self.emit(Event::Done { revision: m.revision().to_string(), duration: started.elapsed() });
+            self.emit(Event::Done {
+                revision: m.revision().to_string(),
+                duration: started.elapsed(),
+            });
             done.push(m.revision().to_string());
         }
         Ok(done)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn apply_one(&self, conn: &mut Connection<'_>, dialect: Dialect, m: &'static Migration, direction: Direction, statements: &[(usize, String)], started: Instant, at: &str) -> Result<(), Error> {
+    fn apply_one(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        m: &'static Migration,
+        direction: Direction,
+        statements: &[(usize, String)],
+        started: Instant,
+        at: &str,
+    ) -> Result<(), Error> {
         let ops = self.ops(m, direction)?;
         let verb = match direction {
             Direction::Up => "upgrade",
@@ -547,24 +704,38 @@ impl Migrator {
             })?;
         }
         if dialect == Dialect::Sqlite {
-            let violations = conn.texts("SELECT DISTINCT \"table\" AS value FROM pragma_foreign_key_check").map_err(db("checking foreign keys"))?;
+            let violations = conn
+                .texts("SELECT DISTINCT \"table\" AS value FROM pragma_foreign_key_check")
+                .map_err(db("checking foreign keys"))?;
             if !violations.is_empty() {
                 return Err(Error::ForeignKeyViolation {
                     direction: verb,
                     revision: m.revision().to_string(),
                     message: m.message().to_string(),
-                    tables: violations.into_iter().flatten().collect::<Vec<_>>().join(", "),
+                    tables: violations
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     at: at.to_string(),
                 });
             }
         }
         let vt = &self.version_table;
         let version = match direction {
-            Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().to_hex(), started.elapsed().as_millis() as u64),
+            Direction::Up => vt.insert_sql(
+                dialect,
+                m.revision(),
+                &m.checksum().to_hex(),
+                started.elapsed().as_millis() as u64,
+            ),
             Direction::Down => vt.delete_sql(dialect, m.revision()),
         }
         .map_err(|u| self.unsupported(m.revision(), 0, u))?;
-        conn.execute(&version).map_err(db(format!("recording {verb} of {} in the version table", m.revision())))?;
+        conn.execute(&version).map_err(db(format!(
+            "recording {verb} of {} in the version table",
+            m.revision()
+        )))?;
         Ok(())
     }
 }
@@ -607,16 +778,26 @@ struct PgLock {
 }
 
 impl PgLock {
-    fn acquire(conn: &mut Connection<'_>, table: &VersionTable, timeout: Duration) -> Result<PgLock, Error> {
+    fn acquire(
+        conn: &mut Connection<'_>,
+        table: &VersionTable,
+        timeout: Duration,
+    ) -> Result<PgLock, Error> {
         use sha2::{Digest, Sha256};
-        let name = format!("migrate-runtime:{}.{}", table.schema.as_deref().unwrap_or(""), table.name);
+        let name = format!(
+            "migrate-runtime:{}.{}",
+            table.schema.as_deref().unwrap_or(""),
+            table.name
+        );
         let digest = Sha256::digest(name.as_bytes());
         let key = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
         let started = Instant::now();
         let mut pause = Duration::from_millis(5);
         loop {
             let got = conn
-                .texts(&format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT) AS value"))
+                .texts(&format!(
+                    "SELECT CAST(pg_try_advisory_lock({key}) AS TEXT) AS value"
+                ))
                 .map_err(db("taking the migration lock"))?;
             if got.first().cloned().flatten().as_deref() == Some("true") {
                 return Ok(PgLock { key });
@@ -633,7 +814,10 @@ impl PgLock {
                     .ok()
                     .and_then(|rows| rows.into_iter().flatten().next())
                     .unwrap_or_else(|| "another session (it could not be identified)".into());
-                return Err(Error::LockTimeout { waited_ms: started.elapsed().as_millis() as u64, holder });
+                return Err(Error::LockTimeout {
+                    waited_ms: started.elapsed().as_millis() as u64,
+                    holder,
+                });
             }
             std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
             pause = (pause * 2).min(Duration::from_millis(250));

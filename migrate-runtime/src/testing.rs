@@ -37,7 +37,11 @@ enum Cleanup {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn unique_name(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl TestDatabase {
@@ -74,7 +78,10 @@ impl TestDatabase {
         }
         TestDatabase {
             url: replace_database(&admin, &name),
-            cleanup: Cleanup::Database { admin_url: admin, name },
+            cleanup: Cleanup::Database {
+                admin_url: admin,
+                name,
+            },
         }
     }
 
@@ -85,7 +92,8 @@ impl TestDatabase {
 
     /// A new connection to it.
     pub fn connect(&self) -> Database {
-        Database::connect(&self.url).unwrap_or_else(|e| panic!("cannot connect to the test database: {e}"))
+        Database::connect(&self.url)
+            .unwrap_or_else(|e| panic!("cannot connect to the test database: {e}"))
     }
 }
 
@@ -99,7 +107,8 @@ impl Drop for TestDatabase {
             }
             Cleanup::Database { admin_url, name } => {
                 if let Ok(mut conn) = Database::connect(admin_url) {
-                    let _ = crate::MigrationConnection::connection(&mut conn).execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                    let _ = crate::MigrationConnection::connection(&mut conn)
+                        .execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
                 }
             }
         }
@@ -135,7 +144,10 @@ const DIR_PREFIX: &str = "migrate-test-pg-";
 impl TempCluster {
     fn shared() -> Result<&'static TempCluster, String> {
         static CLUSTER: OnceLock<Result<TempCluster, String>> = OnceLock::new();
-        CLUSTER.get_or_init(TempCluster::start).as_ref().map_err(Clone::clone)
+        CLUSTER
+            .get_or_init(TempCluster::start)
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     fn start() -> Result<TempCluster, String> {
@@ -144,11 +156,17 @@ impl TempCluster {
         let root = is_root();
         let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        std::fs::write(dir.join("owner.pid"), std::process::id().to_string()).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::write(dir.join("owner.pid"), std::process::id().to_string())
+            .map_err(|e| e.to_string())?;
         let data = dir.join("data");
         if root {
-            let status = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().map_err(|e| format!("chown: {e}"))?;
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir)
+                .status()
+                .map_err(|e| format!("chown: {e}"))?;
             if !status.success() {
                 return Err("cannot give the cluster directory to the `postgres` user".into());
             }
@@ -159,13 +177,24 @@ impl TempCluster {
         let initdb = as_postgres(root, &bin.join("initdb"))
             .args(["-D"])
             .arg(&data)
-            .args(["-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .output()
             .map_err(|e| format!("cannot run initdb: {e}"))?;
         if !initdb.status.success() {
-            return Err(format!("initdb failed: {}", String::from_utf8_lossy(&initdb.stderr)));
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&initdb.stderr)
+            ));
         }
         let port = free_port()?;
         let options = format!(
@@ -184,7 +213,10 @@ impl TempCluster {
             .map_err(|e| format!("cannot run pg_ctl: {e}"))?;
         if !start.status.success() {
             let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
-            return Err(format!("pg_ctl start failed: {}{log}", String::from_utf8_lossy(&start.stderr)));
+            return Err(format!(
+                "pg_ctl start failed: {}{log}",
+                String::from_utf8_lossy(&start.stderr)
+            ));
         }
         let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
         // Sanity: the URL parses as PostgreSQL.
@@ -194,7 +226,11 @@ impl TempCluster {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// `cmd` run as the `postgres` user when we are root (initdb and pg_ctl
@@ -223,12 +259,18 @@ fn bindir() -> Result<PathBuf, String> {
     candidates
         .into_iter()
         .find(|d| d.join("initdb").is_file() && d.join("pg_ctl").is_file())
-        .ok_or_else(|| "no `initdb` and `pg_ctl` found (looked in `pg_config --bindir` and PATH)".into())
+        .ok_or_else(|| {
+            "no `initdb` and `pg_ctl` found (looked in `pg_config --bindir` and PATH)".into()
+        })
 }
 
 fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 /// A detached process that waits for this one to end, then stops the cluster
@@ -250,14 +292,24 @@ fn spawn_watchdog(bin: &Path, dir: &Path, root: bool) -> Result<(), String> {
 }
 
 fn stop_command(bin: &Path, dir: &Path, root: bool) -> String {
-    let pg_ctl = format!("{} -D {} -m immediate stop", bin.join("pg_ctl").display(), dir.join("data").display());
-    let pg_ctl = if root { format!("runuser -u postgres -- {pg_ctl}") } else { pg_ctl };
+    let pg_ctl = format!(
+        "{} -D {} -m immediate stop",
+        bin.join("pg_ctl").display(),
+        dir.join("data").display()
+    );
+    let pg_ctl = if root {
+        format!("runuser -u postgres -- {pg_ctl}")
+    } else {
+        pg_ctl
+    };
     format!("{pg_ctl} >/dev/null 2>&1; rm -rf {}", dir.display())
 }
 
 /// Stops and removes clusters whose owning process is gone.
 fn reap_stale() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
     let Ok(bin) = bindir() else { return };
     let root = is_root();
     for entry in entries.flatten() {
@@ -266,10 +318,14 @@ fn reap_stale() {
             continue;
         }
         let dir = entry.path();
-        let owner = std::fs::read_to_string(dir.join("owner.pid")).ok().and_then(|p| p.trim().parse::<u32>().ok());
+        let owner = std::fs::read_to_string(dir.join("owner.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok());
         let alive = owner.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
-            let _ = Command::new("sh").args(["-c", &stop_command(&bin, &dir, root)]).status();
+            let _ = Command::new("sh")
+                .args(["-c", &stop_command(&bin, &dir, root)])
+                .status();
         }
     }
 }
@@ -280,8 +336,17 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced() {
-        assert_eq!(replace_database("postgres://u@h:5/postgres", "t1"), "postgres://u@h:5/t1");
-        assert_eq!(replace_database("postgres://u@h:5", "t1"), "postgres://u@h:5/t1");
-        assert_eq!(replace_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+        assert_eq!(
+            replace_database("postgres://u@h:5/postgres", "t1"),
+            "postgres://u@h:5/t1"
+        );
+        assert_eq!(
+            replace_database("postgres://u@h:5", "t1"),
+            "postgres://u@h:5/t1"
+        );
+        assert_eq!(
+            replace_database("postgres://u@h/db?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
     }
 }

@@ -21,7 +21,10 @@ pub struct VersionTable {
 
 impl Default for VersionTable {
     fn default() -> Self {
-        VersionTable { schema: None, name: "migrate_revisions".into() }
+        VersionTable {
+            schema: None,
+            name: "migrate_revisions".into(),
+        }
     }
 }
 
@@ -65,7 +68,9 @@ impl VersionTable {
         let (applied_at, schema) = match dialect {
             Dialect::Postgres => (
                 "TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP",
-                self.schema.as_deref().map(|s| format!("CREATE SCHEMA IF NOT EXISTS {};\n", quote_ident(s))),
+                self.schema
+                    .as_deref()
+                    .map(|s| format!("CREATE SCHEMA IF NOT EXISTS {};\n", quote_ident(s))),
             ),
             Dialect::Sqlite => ("TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP", None),
         };
@@ -76,7 +81,13 @@ impl VersionTable {
     }
 
     /// Records a revision.
-    pub fn insert_sql(&self, dialect: Dialect, revision: &str, checksum: &str, duration_ms: u64) -> Result<String, Unsupported> {
+    pub fn insert_sql(
+        &self,
+        dialect: Dialect,
+        revision: &str,
+        checksum: &str,
+        duration_ms: u64,
+    ) -> Result<String, Unsupported> {
         Ok(format!(
             "INSERT INTO {} (revision, checksum, duration_ms) VALUES ({}, {}, {duration_ms})",
             self.qualified(dialect)?,
@@ -87,11 +98,20 @@ impl VersionTable {
 
     /// Forgets a revision.
     pub fn delete_sql(&self, dialect: Dialect, revision: &str) -> Result<String, Unsupported> {
-        Ok(format!("DELETE FROM {} WHERE revision = {}", self.qualified(dialect)?, quote_literal(revision)))
+        Ok(format!(
+            "DELETE FROM {} WHERE revision = {}",
+            self.qualified(dialect)?,
+            quote_literal(revision)
+        ))
     }
 
     /// Re-records a revision's checksum.
-    pub fn repair_sql(&self, dialect: Dialect, revision: &str, checksum: &str) -> Result<String, Unsupported> {
+    pub fn repair_sql(
+        &self,
+        dialect: Dialect,
+        revision: &str,
+        checksum: &str,
+    ) -> Result<String, Unsupported> {
         Ok(format!(
             "UPDATE {} SET checksum = {} WHERE revision = {}",
             self.qualified(dialect)?,
@@ -113,7 +133,10 @@ impl VersionTable {
                 quote_literal(&self.name)
             ),
         };
-        let rows = conn.texts(&sql).map_err(db(format!("checking for the version table `{}`", self.display())))?;
+        let rows = conn.texts(&sql).map_err(db(format!(
+            "checking for the version table `{}`",
+            self.display()
+        )))?;
         Ok(rows.into_iter().any(|r| r.is_some()))
     }
 
@@ -142,9 +165,15 @@ impl VersionTable {
             let problem = if r.revision.trim().is_empty() {
                 Some("a row has an empty revision".to_string())
             } else if r.revision.trim() != r.revision {
-                Some(format!("revision `{}` has surrounding whitespace", r.revision))
+                Some(format!(
+                    "revision `{}` has surrounding whitespace",
+                    r.revision
+                ))
             } else if crate::ops::Checksum::from_hex(&r.checksum).is_none() {
-                Some(format!("revision `{}` has checksum `{}`, which is not 64 hex digits", r.revision, r.checksum))
+                Some(format!(
+                    "revision `{}` has checksum `{}`, which is not 64 hex digits",
+                    r.revision, r.checksum
+                ))
             } else {
                 None
             };
@@ -161,5 +190,9 @@ impl VersionTable {
 }
 
 fn unsupported(u: Unsupported) -> Error {
-    Error::VersionTable { table: String::new(), problem: u.reason, help: u.help }
+    Error::VersionTable {
+        table: String::new(),
+        problem: u.reason,
+        help: u.help,
+    }
 }

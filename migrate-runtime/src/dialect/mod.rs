@@ -53,11 +53,16 @@ impl Dialect {
     pub fn table(self, t: &TableRef) -> Result<String, Unsupported> {
         match (self, &t.schema) {
             (_, None) => Ok(quote_ident(&t.name)),
-            (Dialect::Postgres, Some(s)) => Ok(format!("{}.{}", quote_ident(s), quote_ident(&t.name))),
+            (Dialect::Postgres, Some(s)) => {
+                Ok(format!("{}.{}", quote_ident(s), quote_ident(&t.name)))
+            }
             (Dialect::Sqlite, Some(s)) => Err(Unsupported::new(
                 "schema",
                 self,
-                format!("SQLite has no schemas, and `{s}.{}` would silently become `main.{}`", t.name, t.name),
+                format!(
+                    "SQLite has no schemas, and `{s}.{}` would silently become `main.{}`",
+                    t.name, t.name
+                ),
                 "drop `schema = ...` from migrations that must run on SQLite",
             )),
         }
@@ -87,7 +92,12 @@ pub struct Unsupported {
 }
 
 impl Unsupported {
-    pub(crate) fn new(what: impl Into<String>, dialect: Dialect, reason: impl Into<String>, help: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        what: impl Into<String>,
+        dialect: Dialect,
+        reason: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         Unsupported {
             what: what.into(),
             dialect,
@@ -99,7 +109,11 @@ impl Unsupported {
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not supported on {}: {}\nhelp: {}", self.what, self.dialect, self.reason, self.help)
+        write!(
+            f,
+            "`{}` is not supported on {}: {}\nhelp: {}",
+            self.what, self.dialect, self.reason, self.help
+        )
     }
 }
 
@@ -118,7 +132,11 @@ pub(crate) fn quote_literal(text: &str) -> String {
 }
 
 pub(crate) fn ident_list(names: &[Str]) -> String {
-    names.iter().map(|n| quote_ident(n)).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| quote_ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A value of `bulk_insert` as a literal.
@@ -142,13 +160,31 @@ pub(crate) fn bulk_insert(dialect: Dialect, table: &str, rows: &[Row]) -> Vec<St
     while i < rows.len() {
         let columns: Vec<&str> = rows[i].values.iter().map(|(c, _)| &**c).collect();
         let mut values = Vec::new();
-        while i < rows.len() && rows[i].values.iter().map(|(c, _)| &**c).eq(columns.iter().copied()) {
-            let row = rows[i].values.iter().map(|(_, v)| value_literal(dialect, v)).collect::<Vec<_>>().join(", ");
+        while i < rows.len()
+            && rows[i]
+                .values
+                .iter()
+                .map(|(c, _)| &**c)
+                .eq(columns.iter().copied())
+        {
+            let row = rows[i]
+                .values
+                .iter()
+                .map(|(_, v)| value_literal(dialect, v))
+                .collect::<Vec<_>>()
+                .join(", ");
             values.push(format!("({row})"));
             i += 1;
         }
-        let cols = columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ");
-        out.push(format!("INSERT INTO {table} ({cols}) VALUES {}", values.join(", ")));
+        let cols = columns
+            .iter()
+            .map(|c| quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(format!(
+            "INSERT INTO {table} ({cols}) VALUES {}",
+            values.join(", ")
+        ));
     }
     out
 }
@@ -166,7 +202,12 @@ pub(crate) fn index_elements(columns: &[IndexColumn]) -> String {
 }
 
 /// `ON DELETE ... ON UPDATE ... DEFERRABLE INITIALLY ...`
-pub(crate) fn fk_actions(on_delete: Option<ReferentialAction>, on_update: Option<ReferentialAction>, deferrable: Option<bool>, initially_deferred: Option<bool>) -> String {
+pub(crate) fn fk_actions(
+    on_delete: Option<ReferentialAction>,
+    on_update: Option<ReferentialAction>,
+    deferrable: Option<bool>,
+    initially_deferred: Option<bool>,
+) -> String {
     let mut s = String::new();
     if let Some(a) = on_delete {
         s.push_str(&format!(" ON DELETE {}", a.sql()));
@@ -190,7 +231,10 @@ pub(crate) fn fk_actions(on_delete: Option<ReferentialAction>, on_update: Option
 /// Whether a column is the sole integer primary key that auto-increments
 /// (SQLAlchemy's rule: `autoincrement` unset means yes for such a column).
 pub(crate) fn auto_increments(table: Option<&Table>, c: &Column) -> bool {
-    let integer = matches!(c.ty, ColumnType::SmallInteger | ColumnType::Integer | ColumnType::BigInteger);
+    let integer = matches!(
+        c.ty,
+        ColumnType::SmallInteger | ColumnType::Integer | ColumnType::BigInteger
+    );
     let sole_pk = match table.and_then(|t| t.primary_key()) {
         Some((_, cols)) => cols.len() == 1 && cols[0] == c.name,
         None => c.primary_key,
@@ -211,7 +255,10 @@ pub(crate) fn execute_sql(dialect: Dialect, sql: &Sql) -> Result<Vec<String>, Un
             "execute",
             dialect,
             "this `execute` has no SQL for this database",
-            format!("add `{} = \"...\"` (or a text for every database) to the `execute`", dialect.name()),
+            format!(
+                "add `{} = \"...\"` (or a text for every database) to the `execute`",
+                dialect.name()
+            ),
         )),
     }
 }

@@ -17,8 +17,15 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             Ok(out)
         }
         Op::RenameTable { schema, old, new } => {
-            let t = TableRef { schema: schema.clone(), name: old.clone() };
-            Ok(vec![format!("ALTER TABLE {} RENAME TO {}", D.table(&t)?, quote_ident(new))])
+            let t = TableRef {
+                schema: schema.clone(),
+                name: old.clone(),
+            };
+            Ok(vec![format!(
+                "ALTER TABLE {} RENAME TO {}",
+                D.table(&t)?,
+                quote_ident(new)
+            )])
         }
         Op::AddColumn { table, column } => {
             let t = D.table(table)?;
@@ -28,18 +35,41 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
                     out.push(create_type(e)?);
                 }
             }
-            out.push(format!("ALTER TABLE {t} ADD COLUMN {}", column_def(None, &table.name, column)?));
+            out.push(format!(
+                "ALTER TABLE {t} ADD COLUMN {}",
+                column_def(None, &table.name, column)?
+            ));
             if let Some(ix) = &column.index {
-                out.push(format!("CREATE INDEX {} ON {t} ({})", quote_ident(ix), quote_ident(&column.name)));
+                out.push(format!(
+                    "CREATE INDEX {} ON {t} ({})",
+                    quote_ident(ix),
+                    quote_ident(&column.name)
+                ));
             }
             if let Some(c) = &column.comment {
-                out.push(format!("COMMENT ON COLUMN {t}.{} IS {}", quote_ident(&column.name), quote_literal(c)));
+                out.push(format!(
+                    "COMMENT ON COLUMN {t}.{} IS {}",
+                    quote_ident(&column.name),
+                    quote_literal(c)
+                ));
             }
             Ok(out)
         }
-        Op::DropColumn { table, column, definition } => {
-            let mut out = vec![format!("ALTER TABLE {} DROP COLUMN {}", D.table(table)?, quote_ident(column))];
-            if let Some(Column { ty: ColumnType::Enum(e), .. }) = definition {
+        Op::DropColumn {
+            table,
+            column,
+            definition,
+        } => {
+            let mut out = vec![format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                D.table(table)?,
+                quote_ident(column)
+            )];
+            if let Some(Column {
+                ty: ColumnType::Enum(e),
+                ..
+            }) = definition
+            {
                 if e.create_type {
                     out.push(format!("DROP TYPE {}", enum_name(e)?));
                 }
@@ -48,10 +78,24 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         }
         Op::AlterColumn(a) => alter_column(a),
         Op::CreateIndex(i) => Ok(vec![create_index(i)?]),
-        Op::DropIndex { table, name, definition } => {
-            let concurrently = if definition.as_ref().is_some_and(|d| d.concurrently) { "CONCURRENTLY " } else { "" };
-            let qualified = TableRef { schema: table.schema.clone(), name: name.clone() };
-            Ok(vec![format!("DROP INDEX {concurrently}{}", D.table(&qualified)?)])
+        Op::DropIndex {
+            table,
+            name,
+            definition,
+        } => {
+            let concurrently = if definition.as_ref().is_some_and(|d| d.concurrently) {
+                "CONCURRENTLY "
+            } else {
+                ""
+            };
+            let qualified = TableRef {
+                schema: table.schema.clone(),
+                name: name.clone(),
+            };
+            Ok(vec![format!(
+                "DROP INDEX {concurrently}{}",
+                D.table(&qualified)?
+            )])
         }
         Op::AddConstraint { table, constraint } => Ok(vec![format!(
             "ALTER TABLE {} ADD {}",
@@ -65,22 +109,40 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         )]),
         Op::CreateEnum(e) => Ok(vec![create_type(e)?]),
         Op::DropEnum { schema, name, .. } => {
-            let q = TableRef { schema: schema.clone(), name: name.clone() };
+            let q = TableRef {
+                schema: schema.clone(),
+                name: name.clone(),
+            };
             Ok(vec![format!("DROP TYPE {}", D.table(&q)?)])
         }
-        Op::AddEnumValue { schema, name, value, placement } => {
-            let q = TableRef { schema: schema.clone(), name: name.clone() };
+        Op::AddEnumValue {
+            schema,
+            name,
+            value,
+            placement,
+        } => {
+            let q = TableRef {
+                schema: schema.clone(),
+                name: name.clone(),
+            };
             let place = match placement {
                 Some(EnumPlacement::Before(v)) => format!(" BEFORE {}", quote_literal(v)),
                 Some(EnumPlacement::After(v)) => format!(" AFTER {}", quote_literal(v)),
                 None => String::new(),
             };
-            Ok(vec![format!("ALTER TYPE {} ADD VALUE {}{place}", D.table(&q)?, quote_literal(value))])
+            Ok(vec![format!(
+                "ALTER TYPE {} ADD VALUE {}{place}",
+                D.table(&q)?,
+                quote_literal(value)
+            )])
         }
         Op::SetTableComment { table, comment, .. } => Ok(vec![format!(
             "COMMENT ON TABLE {} IS {}",
             D.table(table)?,
-            comment.as_deref().map(quote_literal).unwrap_or_else(|| "NULL".into())
+            comment
+                .as_deref()
+                .map(quote_literal)
+                .unwrap_or_else(|| "NULL".into())
         )]),
         Op::BulkInsert { table, rows } => {
             let t = D.table(table)?;
@@ -118,11 +180,19 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
 }
 
 fn enum_name(e: &EnumType) -> Result<String, Unsupported> {
-    D.table(&TableRef { schema: e.schema.clone(), name: e.name.clone() })
+    D.table(&TableRef {
+        schema: e.schema.clone(),
+        name: e.name.clone(),
+    })
 }
 
 fn create_type(e: &EnumType) -> Result<String, Unsupported> {
-    let values = e.values.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ");
+    let values = e
+        .values
+        .iter()
+        .map(|v| quote_literal(v))
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(format!("CREATE TYPE {} AS ENUM ({values})", enum_name(e)?))
 }
 
@@ -135,9 +205,17 @@ pub(super) fn type_sql(ty: &ColumnType) -> Result<String, Unsupported> {
         ColumnType::String(None) => "VARCHAR".into(),
         ColumnType::Text => "TEXT".into(),
         ColumnType::Boolean => "BOOLEAN".into(),
-        ColumnType::Numeric { precision: Some(p), scale: Some(s) } => format!("NUMERIC({p}, {s})"),
-        ColumnType::Numeric { precision: Some(p), scale: None } => format!("NUMERIC({p})"),
-        ColumnType::Numeric { precision: None, .. } => "NUMERIC".into(),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: Some(s),
+        } => format!("NUMERIC({p}, {s})"),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: None,
+        } => format!("NUMERIC({p})"),
+        ColumnType::Numeric {
+            precision: None, ..
+        } => "NUMERIC".into(),
         ColumnType::Float => "REAL".into(),
         ColumnType::Double => "DOUBLE PRECISION".into(),
         ColumnType::Date => "DATE".into(),
@@ -194,8 +272,12 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
 fn constraint_def(table: &TableRef, c: &Constraint) -> Result<String, Unsupported> {
     let name = quote_ident(&c.name);
     Ok(match &c.kind {
-        ConstraintKind::PrimaryKey { columns } => format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns)),
-        ConstraintKind::Unique { columns } => format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns)),
+        ConstraintKind::PrimaryKey { columns } => {
+            format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns))
+        }
+        ConstraintKind::Unique { columns } => {
+            format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns))
+        }
         ConstraintKind::Check { condition } => format!("CONSTRAINT {name} CHECK ({condition})"),
         ConstraintKind::ForeignKey(fk) => {
             let _ = table;
@@ -204,7 +286,12 @@ fn constraint_def(table: &TableRef, c: &Constraint) -> Result<String, Unsupporte
                 ident_list(&fk.columns),
                 D.table(&fk.referent)?,
                 ident_list(&fk.referent_columns),
-                fk_actions(fk.on_delete, fk.on_update, fk.deferrable, fk.initially_deferred)
+                fk_actions(
+                    fk.on_delete,
+                    fk.on_update,
+                    fk.deferrable,
+                    fk.initially_deferred
+                )
             )
         }
     })
@@ -223,18 +310,32 @@ fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
     for c in t.constraints.iter() {
         parts.push(constraint_def(&t.table, c)?);
     }
-    out.push(format!("CREATE TABLE {name} (\n    {}\n)", parts.join(",\n    ")));
+    out.push(format!(
+        "CREATE TABLE {name} (\n    {}\n)",
+        parts.join(",\n    ")
+    ));
     for c in t.columns.iter() {
         if let Some(ix) = &c.index {
-            out.push(format!("CREATE INDEX {} ON {name} ({})", quote_ident(ix), quote_ident(&c.name)));
+            out.push(format!(
+                "CREATE INDEX {} ON {name} ({})",
+                quote_ident(ix),
+                quote_ident(&c.name)
+            ));
         }
     }
     if let Some(comment) = &t.comment {
-        out.push(format!("COMMENT ON TABLE {name} IS {}", quote_literal(comment)));
+        out.push(format!(
+            "COMMENT ON TABLE {name} IS {}",
+            quote_literal(comment)
+        ));
     }
     for c in t.columns.iter() {
         if let Some(comment) = &c.comment {
-            out.push(format!("COMMENT ON COLUMN {name}.{} IS {}", quote_ident(&c.name), quote_literal(comment)));
+            out.push(format!(
+                "COMMENT ON COLUMN {name}.{} IS {}",
+                quote_ident(&c.name),
+                quote_literal(comment)
+            ));
         }
     }
     Ok(out)
@@ -268,25 +369,37 @@ fn alter_column(a: &AlterColumn) -> Result<Vec<String>, Unsupported> {
             Some(u) => format!(" USING {u}"),
             None => String::new(),
         };
-        out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} TYPE {}{using}", type_sql(ty)?));
+        out.push(format!(
+            "ALTER TABLE {t} ALTER COLUMN {c} TYPE {}{using}",
+            type_sql(ty)?
+        ));
     }
     if let Some(nullable) = a.nullable {
         let verb = if nullable { "DROP" } else { "SET" };
         out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} {verb} NOT NULL"));
     }
     match &a.server_default {
-        Some(Some(d)) => out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {}", default_sql(d))),
+        Some(Some(d)) => out.push(format!(
+            "ALTER TABLE {t} ALTER COLUMN {c} SET DEFAULT {}",
+            default_sql(d)
+        )),
         Some(None) => out.push(format!("ALTER TABLE {t} ALTER COLUMN {c} DROP DEFAULT")),
         None => {}
     }
     if let Some(comment) = &a.comment {
         out.push(format!(
             "COMMENT ON COLUMN {t}.{c} IS {}",
-            comment.as_deref().map(quote_literal).unwrap_or_else(|| "NULL".into())
+            comment
+                .as_deref()
+                .map(quote_literal)
+                .unwrap_or_else(|| "NULL".into())
         ));
     }
     if let Some(new) = &a.new_name {
-        out.push(format!("ALTER TABLE {t} RENAME COLUMN {c} TO {}", quote_ident(new)));
+        out.push(format!(
+            "ALTER TABLE {t} RENAME COLUMN {c} TO {}",
+            quote_ident(new)
+        ));
     }
     Ok(out)
 }

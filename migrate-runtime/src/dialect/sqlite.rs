@@ -12,20 +12,38 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         Op::CreateTable(t) => create_table(t),
         Op::DropTable { table, .. } => Ok(vec![format!("DROP TABLE {}", D.table(table)?)]),
         Op::RenameTable { schema, old, new } => {
-            let t = TableRef { schema: schema.clone(), name: old.clone() };
-            Ok(vec![format!("ALTER TABLE {} RENAME TO {}", D.table(&t)?, quote_ident(new))])
+            let t = TableRef {
+                schema: schema.clone(),
+                name: old.clone(),
+            };
+            Ok(vec![format!(
+                "ALTER TABLE {} RENAME TO {}",
+                D.table(&t)?,
+                quote_ident(new)
+            )])
         }
         Op::AddColumn { table, column } => add_column(table, column),
-        Op::DropColumn { table, column, .. } => Ok(vec![format!("ALTER TABLE {} DROP COLUMN {}", D.table(table)?, quote_ident(column))]),
+        Op::DropColumn { table, column, .. } => Ok(vec![format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            D.table(table)?,
+            quote_ident(column)
+        )]),
         Op::AlterColumn(a) => {
             if a.ty.is_some() || a.nullable.is_some() || a.server_default.is_some() {
-                return Err(rebuild("alter_column", "changing a column's type, nullability or default"));
+                return Err(rebuild(
+                    "alter_column",
+                    "changing a column's type, nullability or default",
+                ));
             }
             let t = D.table(&a.table)?;
             let mut out = Vec::new();
             // Column comments do not exist in SQLite: nothing to do.
             if let Some(new) = &a.new_name {
-                out.push(format!("ALTER TABLE {t} RENAME COLUMN {} TO {}", quote_ident(&a.column), quote_ident(new)));
+                out.push(format!(
+                    "ALTER TABLE {t} RENAME COLUMN {} TO {}",
+                    quote_ident(&a.column),
+                    quote_ident(new)
+                ));
             }
             Ok(out)
         }
@@ -34,11 +52,17 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             D.table(table)?;
             Ok(vec![format!("DROP INDEX {}", quote_ident(name))])
         }
-        Op::AddConstraint { .. } => Err(rebuild("create_*_constraint", "adding a constraint to an existing table")),
+        Op::AddConstraint { .. } => Err(rebuild(
+            "create_*_constraint",
+            "adding a constraint to an existing table",
+        )),
         Op::DropConstraint { .. } => Err(rebuild("drop_constraint", "dropping a constraint")),
         // Enum types are CHECK constraints on their columns in SQLite.
         Op::CreateEnum(_) | Op::DropEnum { .. } => Ok(Vec::new()),
-        Op::AddEnumValue { .. } => Err(rebuild("add_enum_value", "widening the CHECK constraint of an enum column")),
+        Op::AddEnumValue { .. } => Err(rebuild(
+            "add_enum_value",
+            "widening the CHECK constraint of an enum column",
+        )),
         // SQLite has no comments.
         Op::SetTableComment { table, .. } => {
             D.table(table)?;
@@ -73,9 +97,17 @@ pub(super) fn type_sql(ty: &ColumnType) -> String {
         ColumnType::String(None) => "VARCHAR".into(),
         ColumnType::Text => "TEXT".into(),
         ColumnType::Boolean => "BOOLEAN".into(),
-        ColumnType::Numeric { precision: Some(p), scale: Some(s) } => format!("NUMERIC({p}, {s})"),
-        ColumnType::Numeric { precision: Some(p), scale: None } => format!("NUMERIC({p})"),
-        ColumnType::Numeric { precision: None, .. } => "NUMERIC".into(),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: Some(s),
+        } => format!("NUMERIC({p}, {s})"),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: None,
+        } => format!("NUMERIC({p})"),
+        ColumnType::Numeric {
+            precision: None, ..
+        } => "NUMERIC".into(),
         ColumnType::Float => "REAL".into(),
         ColumnType::Double => "DOUBLE".into(),
         ColumnType::Date => "DATE".into(),
@@ -85,7 +117,12 @@ pub(super) fn type_sql(ty: &ColumnType) -> String {
         ColumnType::Json | ColumnType::Jsonb => "JSON".into(),
         ColumnType::Binary => "BLOB".into(),
         ColumnType::Enum(e) => {
-            let longest = e.values.iter().map(|v| v.chars().count()).max().unwrap_or(1);
+            let longest = e
+                .values
+                .iter()
+                .map(|v| v.chars().count())
+                .max()
+                .unwrap_or(1);
             format!("VARCHAR({longest})")
         }
     }
@@ -116,8 +153,15 @@ fn constant_default(d: &ServerDefault) -> bool {
 }
 
 fn enum_check(table: &str, c: &Column) -> Option<String> {
-    let ColumnType::Enum(e) = &c.ty else { return None };
-    let values = e.values.iter().map(|v| quote_literal(v)).collect::<Vec<_>>().join(", ");
+    let ColumnType::Enum(e) = &c.ty else {
+        return None;
+    };
+    let values = e
+        .values
+        .iter()
+        .map(|v| quote_literal(v))
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(format!(
         "CONSTRAINT {} CHECK ({} IN ({values}))",
         quote_ident(&naming::check(table, &c.name)),
@@ -130,9 +174,20 @@ fn enum_check(table: &str, c: &Column) -> Option<String> {
 fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<String, Unsupported> {
     let rowid = table.is_some() && auto_increments(table, c);
     let mut s = if rowid {
-        let pk_name = table.and_then(|t| t.primary_key()).map(|(n, _)| n.to_string()).unwrap_or_default();
-        let auto = if c.autoincrement == Some(true) { " AUTOINCREMENT" } else { "" };
-        format!("{} INTEGER CONSTRAINT {} PRIMARY KEY{auto}", quote_ident(&c.name), quote_ident(&pk_name))
+        let pk_name = table
+            .and_then(|t| t.primary_key())
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_default();
+        let auto = if c.autoincrement == Some(true) {
+            " AUTOINCREMENT"
+        } else {
+            ""
+        };
+        format!(
+            "{} INTEGER CONSTRAINT {} PRIMARY KEY{auto}",
+            quote_ident(&c.name),
+            quote_ident(&pk_name)
+        )
     } else {
         format!("{} {}", quote_ident(&c.name), type_sql(&c.ty))
     };
@@ -164,15 +219,24 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
 fn constraint_def(c: &Constraint) -> Result<String, Unsupported> {
     let name = quote_ident(&c.name);
     Ok(match &c.kind {
-        ConstraintKind::PrimaryKey { columns } => format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns)),
-        ConstraintKind::Unique { columns } => format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns)),
+        ConstraintKind::PrimaryKey { columns } => {
+            format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns))
+        }
+        ConstraintKind::Unique { columns } => {
+            format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns))
+        }
         ConstraintKind::Check { condition } => format!("CONSTRAINT {name} CHECK ({condition})"),
         ConstraintKind::ForeignKey(fk) => format!(
             "CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}){}",
             ident_list(&fk.columns),
             D.table(&fk.referent)?,
             ident_list(&fk.referent_columns),
-            fk_actions(fk.on_delete, fk.on_update, fk.deferrable, fk.initially_deferred)
+            fk_actions(
+                fk.on_delete,
+                fk.on_update,
+                fk.deferrable,
+                fk.initially_deferred
+            )
         ),
     })
 }
@@ -191,10 +255,17 @@ fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
         }
         parts.push(constraint_def(c)?);
     }
-    let mut out = vec![format!("CREATE TABLE {name} (\n    {}\n)", parts.join(",\n    "))];
+    let mut out = vec![format!(
+        "CREATE TABLE {name} (\n    {}\n)",
+        parts.join(",\n    ")
+    )];
     for c in t.columns.iter() {
         if let Some(ix) = &c.index {
-            out.push(format!("CREATE INDEX {} ON {name} ({})", quote_ident(ix), quote_ident(&c.name)));
+            out.push(format!(
+                "CREATE INDEX {} ON {name} ({})",
+                quote_ident(ix),
+                quote_ident(&c.name)
+            ));
         }
     }
     Ok(out)
@@ -207,7 +278,10 @@ fn add_column(table: &TableRef, c: &Column) -> Result<Vec<String>, Unsupported> 
     }
     if let Some(d) = &c.server_default {
         if !constant_default(d) {
-            return Err(rebuild("add_column", "adding a column whose default is an expression (`now()`, `uuid()`, `text(...)`)"));
+            return Err(rebuild(
+                "add_column",
+                "adding a column whose default is an expression (`now()`, `uuid()`, `text(...)`)",
+            ));
         }
     }
     if !c.nullable && c.server_default.is_none() {
@@ -218,9 +292,16 @@ fn add_column(table: &TableRef, c: &Column) -> Result<Vec<String>, Unsupported> 
             "give the column a `server_default`",
         ));
     }
-    let mut out = vec![format!("ALTER TABLE {t} ADD COLUMN {}", column_def(None, &table.name, c)?)];
+    let mut out = vec![format!(
+        "ALTER TABLE {t} ADD COLUMN {}",
+        column_def(None, &table.name, c)?
+    )];
     if let Some(ix) = &c.index {
-        out.push(format!("CREATE INDEX {} ON {t} ({})", quote_ident(ix), quote_ident(&c.name)));
+        out.push(format!(
+            "CREATE INDEX {} ON {t} ({})",
+            quote_ident(ix),
+            quote_ident(&c.name)
+        ));
     }
     Ok(out)
 }

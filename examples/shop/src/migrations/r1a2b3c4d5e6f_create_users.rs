@@ -9,7 +9,12 @@ mod create_users {
             Column("id", Integer, primary_key = true),
             Column("username", String(50), nullable = false, unique = true),
             Column("email", String(255), nullable = false, index = true),
-            Column("created_at", DateTime(timezone = true), nullable = false, server_default = now()),
+            Column(
+                "created_at",
+                DateTime(timezone = true),
+                nullable = false,
+                server_default = now()
+            ),
         ));
     }
 }

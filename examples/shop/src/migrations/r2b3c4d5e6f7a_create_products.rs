@@ -15,6 +15,11 @@ mod create_products {
             Column("active", Boolean, nullable = false, server_default = true()),
             CheckConstraint("price > 0", name = "ck_products_price_positive"),
         ));
-        op!(create_index("ix_products_sku", "products", ["sku"], unique = true));
+        op!(create_index(
+            "ix_products_sku",
+            "products",
+            ["sku"],
+            unique = true
+        ));
     }
 }

@@ -24,9 +24,23 @@ mod roles {
             Column("user_id", Integer, nullable = false),
             Column("role_id", Integer, nullable = false),
             PrimaryKeyConstraint("user_id", "role_id"),
-            ForeignKeyConstraint(["user_id"], ["users.id"], name = "fk_user_roles_user_id", ondelete = "CASCADE"),
-            ForeignKeyConstraint(["role_id"], ["roles.id"], name = "fk_user_roles_role_id", ondelete = "CASCADE"),
+            ForeignKeyConstraint(
+                ["user_id"],
+                ["users.id"],
+                name = "fk_user_roles_user_id",
+                ondelete = "CASCADE"
+            ),
+            ForeignKeyConstraint(
+                ["role_id"],
+                ["roles.id"],
+                name = "fk_user_roles_role_id",
+                ondelete = "CASCADE"
+            ),
         ));
-        op!(create_index("ix_user_roles_role_id", "user_roles", ["role_id"]));
+        op!(create_index(
+            "ix_user_roles_role_id",
+            "user_roles",
+            ["role_id"]
+        ));
     }
 }

@@ -7,7 +7,12 @@ mod account_type {
         // NOT NULL on a table with rows: the server default fills them.
         op!(add_column(
             "users",
-            Column("account_type", String(20), nullable = false, server_default = "standard"),
+            Column(
+                "account_type",
+                String(20),
+                nullable = false,
+                server_default = "standard"
+            ),
         ));
     }
 }

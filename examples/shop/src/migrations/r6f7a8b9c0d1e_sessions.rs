@@ -7,7 +7,12 @@ mod sessions {
         op!(create_table(
             "sessions",
             Column("id", Uuid, primary_key = true, server_default = uuid()),
-            Column("user_id", Integer, ForeignKey("users.id", ondelete = "CASCADE"), nullable = false),
+            Column(
+                "user_id",
+                Integer,
+                ForeignKey("users.id", ondelete = "CASCADE"),
+                nullable = false
+            ),
             Column("token", String(512), nullable = false),
             Column("expires_at", DateTime(timezone = true), nullable = false),
         ));

@@ -10,8 +10,17 @@ mod audit_log {
             Column("table_name", String(100), nullable = false),
             Column("operation", String(10), nullable = false),
             Column("user_id", Integer, nullable = true),
-            Column("changed_at", DateTime(timezone = true), nullable = false, server_default = now()),
+            Column(
+                "changed_at",
+                DateTime(timezone = true),
+                nullable = false,
+                server_default = now()
+            ),
         ));
-        op!(create_index("ix_audit_log_table_name", "audit_log", ["table_name"]));
+        op!(create_index(
+            "ix_audit_log_table_name",
+            "audit_log",
+            ["table_name"]
+        ));
     }
 }
