@@ -448,31 +448,37 @@ impl Migrator {
         // Foreign keys are switched off outside the transaction (inside one the
         // pragma does nothing): a table rebuild with them on would delete the
         // ON DELETE CASCADE children. Each migration checks them instead.
-        let fk_on = conn
-            .texts("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")
-            .map_err(db("reading PRAGMA foreign_keys"))?;
-        let was_on = fk_on.first().cloned().flatten().as_deref() == Some("1");
+        let started = Instant::now();
+        let busy = |e: Error| match e {
+            Error::Database { source, .. } if is_busy(&source) => Error::LockTimeout {
+                waited_ms: started.elapsed().as_millis() as u64,
+                holder: "another connection writing to this SQLite file".into(),
+            },
+            other => other,
+        };
+        // Waiting for the file lock is bounded by busy_timeout, set first.
         conn.execute(&format!(
-            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = OFF",
+            "PRAGMA busy_timeout = {}",
             self.lock_timeout.as_millis()
         ))
         .map_err(db("preparing the connection"))?;
-        let started = Instant::now();
-        let outcome = conn.exclusive(|c| Ok(self.locked_inner(c, mode)));
+        let fk_on = conn
+            .texts("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")
+            .map_err(db("reading PRAGMA foreign_keys"))
+            .map_err(busy)?;
+        let was_on = fk_on.first().cloned().flatten().as_deref() == Some("1");
+        conn.execute("PRAGMA foreign_keys = OFF")
+            .map_err(db("preparing the connection"))
+            .map_err(busy)?;
+        let outcome = conn
+            .exclusive(|c| Ok(self.locked_inner(c, mode)))
+            .map_err(busy);
         let restore = conn.execute(if was_on {
             "PRAGMA foreign_keys = ON"
         } else {
             "PRAGMA foreign_keys = OFF"
         });
-        let outcome = match outcome {
-            Err(Error::Database { source, .. }) if is_busy(&source) => {
-                return Err(Error::LockTimeout {
-                    waited_ms: started.elapsed().as_millis() as u64,
-                    holder: "another connection writing to this SQLite file".into(),
-                })
-            }
-            other => other?,
-        };
+        let outcome = outcome?;
         restore.map_err(db("restoring PRAGMA foreign_keys"))?;
         outcome
     }

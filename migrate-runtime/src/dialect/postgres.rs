@@ -149,17 +149,18 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             let mut out = bulk_insert(D, &t, rows);
             // Rows inserted with explicit ids leave an identity's sequence behind
             // them; move it past, so the next insert without an id works.
-            let mut numeric: Vec<&str> = Vec::new();
+            let mut integers: Vec<&str> = Vec::new();
             for row in rows.iter() {
                 for (c, v) in row.values.iter() {
-                    if matches!(v, Value::Number(_)) && !numeric.contains(&&**c) {
-                        numeric.push(c);
+                    let integer = matches!(v, Value::Number(n) if !n.contains(['.', 'e', 'E']));
+                    if integer && !integers.contains(&&**c) {
+                        integers.push(c);
                     }
                 }
             }
-            for c in numeric {
+            for c in integers {
                 out.push(format!(
-                    "SELECT setval(pg_get_serial_sequence({}, {}), (SELECT MAX({}) FROM {t})) WHERE pg_get_serial_sequence({}, {}) IS NOT NULL",
+                    "SELECT setval(pg_get_serial_sequence({}, {}), CAST((SELECT MAX({}) FROM {t}) AS BIGINT)) WHERE pg_get_serial_sequence({}, {}) IS NOT NULL",
                     quote_literal(&t),
                     quote_literal(c),
                     quote_ident(c),

@@ -23,11 +23,24 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             )])
         }
         Op::AddColumn { table, column } => add_column(table, column),
-        Op::DropColumn { table, column, .. } => Ok(vec![format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            D.table(table)?,
-            quote_ident(column)
-        )]),
+        Op::DropColumn {
+            table,
+            column,
+            definition,
+        } => {
+            let mut out = Vec::new();
+            // SQLite refuses to drop an indexed column; PostgreSQL drops the
+            // index with it. The column's own index is known from its definition.
+            if let Some(ix) = definition.as_ref().and_then(|c| c.index.as_ref()) {
+                out.push(format!("DROP INDEX IF EXISTS {}", quote_ident(ix)));
+            }
+            out.push(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                D.table(table)?,
+                quote_ident(column)
+            ));
+            Ok(out)
+        }
         Op::AlterColumn(a) => {
             if a.ty.is_some() || a.nullable.is_some() || a.server_default.is_some() {
                 return Err(rebuild(

@@ -1,0 +1,392 @@
+//! The migrator on real PostgreSQL and SQLite: every op up and down, failures
+//! that leave the last good revision, checksums, unknown revisions, tampered
+//! version tables, the lock, stamp, and bound values.
+
+use diesel::connection::SimpleConnection;
+use diesel::RunQueryDsl;
+use migrate_runtime::testing::TestDatabase;
+use migrate_runtime::{Database, Error, Migrator};
+use std::time::Duration;
+
+#[derive(diesel::QueryableByName)]
+struct Text {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    value: Option<String>,
+}
+
+/// The first column of every row, as text.
+fn texts(db: &mut Database, sql: &str) -> Vec<Option<String>> {
+    let rows: Vec<Text> = match db {
+        Database::Postgres(c) => diesel::sql_query(sql).load(c),
+        Database::Sqlite(c) => diesel::sql_query(sql).load(c),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.into_iter().map(|r| r.value).collect()
+}
+
+fn exec(db: &mut Database, sql: &str) {
+    match db {
+        Database::Postgres(c) => c.batch_execute(sql),
+        Database::Sqlite(c) => c.batch_execute(sql),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+fn one(db: &mut Database, sql: &str) -> String {
+    texts(db, sql)
+        .into_iter()
+        .next()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn user_tables(db: &mut Database) -> Vec<String> {
+    let sql = match db {
+        Database::Postgres(_) => "SELECT CAST(tablename AS TEXT) AS value FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+        Database::Sqlite(_) => "SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+    };
+    texts(db, sql).into_iter().flatten().collect()
+}
+
+fn applied(m: &Migrator, db: &mut Database) -> Vec<String> {
+    let mut v: Vec<String> = m
+        .applied(db)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.revision)
+        .collect();
+    v.sort();
+    v
+}
+
+fn current(m: &Migrator, db: &mut Database) -> Vec<String> {
+    m.current(db)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.revision)
+        .collect()
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::sqlite()) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::postgres()) })*
+        }
+    };
+}
+
+on_both!(
+    portable_ops_up_and_down,
+    failure_mid_chain_leaves_the_previous_revision,
+    edited_migration_is_refused_until_repaired,
+    unknown_revision_is_refused_unless_allowed,
+    tampered_version_table_is_refused,
+    lock_is_waited_for_then_times_out,
+    stamp_records_without_running,
+    bad_targets_change_nothing,
+);
+
+fn every_op() -> Migrator {
+    Migrator::new(fixture_every_op::migrations()).unwrap()
+}
+
+fn portable_ops_up_and_down(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = every_op();
+    let done = m.upgrade(&mut conn, "p3").unwrap();
+    assert_eq!(done, ["p1", "p2", "p3"]);
+    // Values with quotes, backslashes, unicode and NULL arrive as written.
+    assert_eq!(
+        one(&mut conn, "SELECT email AS value FROM people WHERE id = 1"),
+        "o'hara@example.com"
+    );
+    assert_eq!(
+        one(&mut conn, "SELECT name AS value FROM people WHERE id = 1"),
+        "Scarlett \"O\" Hara"
+    );
+    assert_eq!(
+        one(&mut conn, "SELECT email AS value FROM people WHERE id = 2"),
+        "back\\slash@example.com"
+    );
+    assert_eq!(
+        one(&mut conn, "SELECT name AS value FROM people WHERE id = 2"),
+        "Żółć 😀"
+    );
+    assert_eq!(
+        texts(&mut conn, "SELECT name AS value FROM people WHERE id = 3"),
+        [None]
+    );
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(score AS TEXT) AS value FROM people WHERE id = 3"
+        ),
+        "19.99"
+    );
+    // execute per database, and run(): the pet the Rust function inserted.
+    let nick = one(
+        &mut conn,
+        "SELECT nickname AS value FROM people WHERE id = 1",
+    );
+    let count = one(
+        &mut conn,
+        "SELECT CAST(COUNT(*) AS TEXT) AS value FROM pets",
+    );
+    match conn {
+        Database::Postgres(_) => assert_eq!(nick, "pg-1"),
+        Database::Sqlite(_) => assert_eq!(nick, "lite-1"),
+    }
+    assert_eq!(count, "2");
+    // Defaults: now(), uuid(), literals.
+    exec(
+        &mut conn,
+        "INSERT INTO people (id, email) VALUES (10, 'd@example.com')",
+    );
+    let token = one(
+        &mut conn,
+        "SELECT CAST(token AS TEXT) AS value FROM people WHERE id = 10",
+    );
+    assert_eq!(token.len(), 36, "{token}");
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT nickname AS value FROM people WHERE id = 10"
+        ),
+        "anon"
+    );
+    assert!(!one(
+        &mut conn,
+        "SELECT CAST(created_at AS TEXT) AS value FROM people WHERE id = 10"
+    )
+    .is_empty());
+    // The foreign key with ON DELETE CASCADE works.
+    exec(&mut conn, "DELETE FROM pets WHERE owner_id = 10");
+    assert_eq!(
+        user_tables(&mut conn),
+        ["friends", "migrate_revisions", "people", "pets"]
+    );
+
+    m.downgrade(&mut conn, "base").unwrap();
+    assert_eq!(user_tables(&mut conn), ["migrate_revisions"]);
+    assert!(applied(&m, &mut conn).is_empty());
+    // And up again: nothing was left behind that would make it fail.
+    m.upgrade(&mut conn, "p3").unwrap();
+    if let Database::Postgres(_) = conn {
+        m.upgrade(&mut conn, "g2").unwrap();
+        assert_eq!(
+            one(
+                &mut conn,
+                "SELECT CAST(col_description('people'::regclass, 3) AS TEXT) AS value"
+            ),
+            "full name"
+        );
+        m.upgrade(&mut conn, "pg@head").unwrap();
+        assert!(
+            matches!(m.downgrade(&mut conn, "-1"), Err(Error::Irreversible { ref revision, .. }) if revision == "g3")
+        );
+        assert_eq!(current(&m, &mut conn), ["g3"]);
+    } else {
+        // What SQLite's ALTER TABLE cannot do is refused before anything runs.
+        match m.upgrade(&mut conn, "pg@head") {
+            Err(Error::Unsupported {
+                revision,
+                op_index,
+                source,
+                ..
+            }) => {
+                assert_eq!(
+                    (revision.as_str(), op_index, source.what.as_str()),
+                    ("g1", 1, "alter_column")
+                );
+            }
+            other => panic!("expected Unsupported, got {other:?}"),
+        }
+        assert_eq!(current(&m, &mut conn), ["p3"]);
+    }
+}
+
+fn failure_mid_chain_leaves_the_previous_revision(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_faulty::migrations()).unwrap();
+    for _ in 0..2 {
+        match m.upgrade(&mut conn, "head") {
+            Err(Error::Statement {
+                revision,
+                op_index,
+                op,
+                sql,
+                direction,
+                ..
+            }) => {
+                assert_eq!(
+                    (revision.as_str(), op_index, op, direction),
+                    ("f3", 3, "execute", "upgrade")
+                );
+                assert!(sql.contains("no_such_table"), "{sql}");
+            }
+            other => panic!("expected a statement error, got {other:?}"),
+        }
+        assert_eq!(applied(&m, &mut conn), ["f1", "f2"]);
+        assert_eq!(user_tables(&mut conn), ["accounts", "migrate_revisions"]);
+        assert_eq!(
+            one(
+                &mut conn,
+                "SELECT CAST(balance AS TEXT) AS value FROM accounts"
+            ),
+            "0"
+        );
+    }
+    let message = m.upgrade(&mut conn, "head").unwrap_err().to_string();
+    assert!(
+        message.contains("f3 (create ledger, then fail)") && message.contains("rolled back"),
+        "{message}"
+    );
+}
+
+fn edited_migration_is_refused_until_repaired(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    m.upgrade(&mut conn, "3c4d5e6f7a8b").unwrap();
+    // As if the upgrade of 2b3c... had been edited after it was applied.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE migrate_revisions SET checksum = '{}' WHERE revision = '2b3c4d5e6f7a'",
+            "0".repeat(64)
+        ),
+    );
+    let before = applied(&m, &mut conn);
+    match m.upgrade(&mut conn, "head") {
+        Err(Error::ChecksumMismatch(list)) => {
+            assert_eq!(list.len(), 1);
+            assert_eq!(list[0].revision, "2b3c4d5e6f7a");
+            assert!(
+                list[0]
+                    .location
+                    .contains("r2b3c4d5e6f7a_create_products.rs"),
+                "{}",
+                list[0].location
+            );
+        }
+        other => panic!("expected a checksum mismatch, got {other:?}"),
+    }
+    assert!(m.downgrade(&mut conn, "base").is_err());
+    assert_eq!(applied(&m, &mut conn), before);
+    assert_eq!(m.repair(&mut conn, "2b3c").unwrap(), ["2b3c4d5e6f7a"]);
+    m.upgrade(&mut conn, "head").unwrap();
+    assert!(matches!(m.repair(&mut conn, "ffff"), Err(Error::Target(_))));
+}
+
+fn unknown_revision_is_refused_unless_allowed(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    m.upgrade(&mut conn, "2b3c4d5e6f7a").unwrap();
+    exec(&mut conn, &format!("INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('99aa99aa99aa', '{}', 0)", "a".repeat(64)));
+    let tables = user_tables(&mut conn);
+    match m.upgrade(&mut conn, "head") {
+        Err(Error::UnknownApplied { revisions }) => assert_eq!(revisions, ["99aa99aa99aa"]),
+        other => panic!("expected UnknownApplied, got {other:?}"),
+    }
+    assert_eq!(user_tables(&mut conn), tables);
+    let lenient = Migrator::new(shop::migrations())
+        .unwrap()
+        .allow_unknown_applied(true);
+    lenient.upgrade(&mut conn, "head").unwrap();
+    let cur = current(&lenient, &mut conn);
+    assert!(
+        cur.contains(&"99aa99aa99aa".to_string()) && cur.contains(&"8b9c0d1e2f3a".to_string()),
+        "{cur:?}"
+    );
+}
+
+fn tampered_version_table_is_refused(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    m.upgrade(&mut conn, "1a2b3c4d5e6f").unwrap();
+    exec(
+        &mut conn,
+        "UPDATE migrate_revisions SET checksum = 'not-a-checksum'",
+    );
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    assert!(matches!(err, Error::VersionTable { .. }), "{err}");
+    assert!(err.to_string().contains("not-a-checksum"), "{err}");
+    assert_eq!(user_tables(&mut conn), ["migrate_revisions", "users"]);
+    exec(
+        &mut conn,
+        "DROP TABLE migrate_revisions; CREATE TABLE migrate_revisions (version_num VARCHAR(32))",
+    );
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    assert!(matches!(err, Error::VersionTable { .. }), "{err}");
+}
+
+fn lock_is_waited_for_then_times_out(db: TestDatabase) {
+    let mut holder = db.connect();
+    let mut conn = db.connect();
+    let m = every_op().lock_timeout(Duration::from_millis(300));
+    let result = match &mut holder {
+        Database::Sqlite(c) => {
+            c.batch_execute("BEGIN EXCLUSIVE").unwrap();
+            let r = m.upgrade(&mut conn, "p3");
+            c.batch_execute("COMMIT").unwrap();
+            r
+        }
+        Database::Postgres(_) => {
+            // Another deploy holds the lock while its migration sleeps.
+            let url = db.url().to_string();
+            let other = std::thread::spawn(move || {
+                every_op().upgrade(&mut Database::connect(&url).unwrap(), "slow@head")
+            });
+            std::thread::sleep(Duration::from_millis(700));
+            let r = m.upgrade(&mut conn, "p3");
+            assert_eq!(other.join().unwrap().unwrap(), ["s1"]);
+            r
+        }
+    };
+    match result {
+        Err(Error::LockTimeout {
+            holder: who,
+            waited_ms,
+        }) => {
+            assert!(waited_ms >= 300, "{waited_ms}");
+            if let Database::Postgres(_) = holder {
+                assert!(who.starts_with("pid "), "{who}");
+            }
+        }
+        other => panic!("expected a lock timeout, got {other:?}"),
+    }
+    assert!(!user_tables(&mut conn).contains(&"people".to_string()));
+    // Once free, the same call goes through.
+    m.upgrade(&mut conn, "p3").unwrap();
+    assert!(user_tables(&mut conn).contains(&"people".to_string()));
+}
+
+fn stamp_records_without_running(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    let stamped = m.stamp(&mut conn, "head", false).unwrap();
+    assert_eq!(stamped.len(), 8);
+    assert_eq!(user_tables(&mut conn), ["migrate_revisions"]);
+    assert_eq!(current(&m, &mut conn), ["8b9c0d1e2f3a"]);
+    m.stamp(&mut conn, "2b3c4d5e6f7a", false).unwrap();
+    assert_eq!(applied(&m, &mut conn), ["1a2b3c4d5e6f", "2b3c4d5e6f7a"]);
+    m.stamp(&mut conn, "base", true).unwrap();
+    assert!(applied(&m, &mut conn).is_empty());
+}
+
+fn bad_targets_change_nothing(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    for target in ["zzzz", "1a2", "", "+", "-x", "a:b", "nosuch@head", "@head"] {
+        let err = m.upgrade(&mut conn, target).unwrap_err();
+        assert!(matches!(err, Error::Target(_)), "{target}: {err}");
+    }
+    // Nothing was created, not even the version table.
+    assert!(user_tables(&mut conn).is_empty());
+    m.upgrade(&mut conn, "+1").unwrap();
+    let err = m.downgrade(&mut conn, "8b9c").unwrap_err();
+    assert!(matches!(err, Error::Target(_)), "{err}");
+    assert_eq!(current(&m, &mut conn), ["1a2b3c4d5e6f"]);
+}
