@@ -8,6 +8,9 @@ mod expand;
 mod parse;
 mod valid;
 
+#[cfg(test)]
+mod no_panic;
+
 use proc_macro::TokenStream;
 
 /// Declares a migration. See `migrate_runtime::migration`.
