@@ -261,10 +261,8 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         }
         Command::Current { verbose } => {
             let current = migrator.current(&mut connect()?)?;
-            if current.is_empty() {
-                if !quiet {
-                    eprintln!("No current version.");
-                }
+            if current.is_empty() && !quiet {
+                eprintln!("No current version.");
             }
             let heads: BTreeSet<&str> = migrator.graph().heads().into_iter().collect();
             for row in current {

@@ -5,13 +5,20 @@
 //! the build fails on a broken revision chain or a downgrade that does not undo
 //! its upgrade. See the README for the tour and the full list of errors.
 //!
-//! ```ignore
-//! // src/lib.rs
+//! ```
+//! // src/lib.rs: the anchor, then the migrations (usually `mod migrations;`
+//! // with one file per migration)
 //! migrate_runtime::migrations!();
-//! mod migrations;
 //!
-//! // src/migrations/r9f8e7d6c5b4a_add_role_to_users.rs
 //! use migrate_runtime::{migration, op};
+//!
+//! /// create users table
+//! #[migration(revision = "1a2b3c4d5e6f", down_revision = None)]
+//! mod create_users {
+//!     fn upgrade() {
+//!         op!(create_table("users", Column("id", Integer, primary_key = true)));
+//!     }
+//! }
 //!
 //! /// add role to users
 //! #[migration(revision = "9f8e7d6c5b4a", down_revision = "1a2b3c4d5e6f")]
@@ -22,10 +29,19 @@
 //!     }
 //!     // downgrade() derived: drop_index, then drop_column.
 //! }
+//!
+//! fn main() {
+//!     let all = migrations();
+//!     assert_eq!(all.len(), 2);
+//!     assert!(all.get("9f8e7d6c5b4a").unwrap().downgrade_is_derived());
+//! }
 //! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Errors carry the revision, op and SQL that failed; they happen at most once
+// per run, so their size costs nothing that matters.
+#![allow(clippy::result_large_err)]
 
 #[cfg(not(any(feature = "postgres", feature = "sqlite")))]
 compile_error!(
@@ -55,13 +71,17 @@ pub use version::{AppliedRevision, VersionTable};
 
 /// Declares one migration on an inline module.
 ///
-/// ```ignore
-/// #[migration(revision = "9f8e7d6c5b4a", down_revision = "1a2b3c4d5e6f")]
+/// ```
+/// migrate_runtime::migrations!();
+/// use migrate_runtime::{migration, op};
+///
+/// #[migration(revision = "9f8e7d6c5b4a", down_revision = None)]
 /// mod add_role_to_users {
 ///     fn upgrade() {
 ///         op!(add_column("users", Column("role", String(50), nullable = true)));
 ///     }
 /// }
+/// # fn main() {}
 /// ```
 ///
 /// Arguments:

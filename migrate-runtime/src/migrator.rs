@@ -534,7 +534,9 @@ impl Migrator {
                 let mut sql = Vec::new();
                 for r in &rows {
                     let known = self.graph.contains(&r.revision);
-                    if (known && !wanted.contains(&r.revision)) || (!known && purge) || purge {
+                    // Forget what the target does not include; with `purge`,
+                    // everything (known rows are re-recorded below).
+                    if purge || (known && !wanted.contains(&r.revision)) {
                         sql.push(
                             vt.delete_sql(dialect, &r.revision)
                                 .map_err(|u| self.unsupported(&r.revision, 0, u))?,

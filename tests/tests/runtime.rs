@@ -2,6 +2,8 @@
 //! that leave the last good revision, checksums, unknown revisions, tampered
 //! version tables, the lock, stamp, and bound values.
 
+#![allow(clippy::result_large_err)]
+
 use diesel::connection::SimpleConnection;
 use diesel::RunQueryDsl;
 use migrate_runtime::testing::TestDatabase;
