@@ -58,6 +58,7 @@ pub mod graph;
 mod migration;
 mod migrator;
 pub mod ops;
+pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod version;
