@@ -23,6 +23,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+mod introspect;
+pub use introspect::*;
+
 /// A database that exists for one test.
 pub struct TestDatabase {
     url: String,
