@@ -95,6 +95,24 @@ pub enum Error {
         at: String,
     },
 
+    /// A SQLite table rebuild found the table not as the migrations describe
+    /// it; rebuilding would lose what they do not know about.
+    #[error("{revision} ({message}) must rebuild table `{table}` (SQLite cannot alter it in place), but the table has the columns [{}] where the migrations describe [{}]\nhelp: the database was changed outside the migrations; bring it back to what they describe, or describe the change in a migration; the migration was rolled back: the database is still at {at}", .found.join(", "), .expected.join(", "))]
+    Drift {
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// The table.
+        table: String,
+        /// The columns the migrations describe.
+        expected: Vec<String>,
+        /// The columns it has.
+        found: Vec<String>,
+        /// Where the database stays.
+        at: String,
+    },
+
     /// An op cannot run on this database.
     #[error("revision {revision} ({message}), op {op_index}: {source}")]
     Unsupported {

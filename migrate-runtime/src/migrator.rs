@@ -13,7 +13,8 @@ use crate::dialect::Dialect;
 use crate::error::{db, ChecksumMismatch, Error};
 use crate::graph::{Direction, RevisionGraph, Step};
 use crate::migration::{Connection, Migration, Migrations};
-use crate::ops::Op;
+use crate::ops::{Op, Str};
+use crate::schema::Schema;
 use crate::version::{AppliedRevision, VersionTable};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -276,14 +277,14 @@ impl Migrator {
     ) -> Result<String, Error> {
         let applied = self.closure(from)?;
         let plan = self.graph.upgrade_plan(&applied, to)?;
-        self.offline(dialect, &plan, applied.is_empty())
+        self.offline(dialect, &plan, &applied, applied.is_empty())
     }
 
     /// The SQL of a downgrade from `from` to `to`, without a connection.
     pub fn downgrade_sql(&self, dialect: Dialect, from: &str, to: &str) -> Result<String, Error> {
         let applied = self.closure(Some(from))?;
         let plan = self.graph.downgrade_plan(&applied, to)?;
-        self.offline(dialect, &plan, false)
+        self.offline(dialect, &plan, &applied, false)
     }
 
     /// The revisions a database at `at` has applied: `at` and its ancestors.
@@ -303,6 +304,7 @@ impl Migrator {
         &self,
         dialect: Dialect,
         plan: &[Step],
+        applied: &BTreeSet<String>,
         create_table: bool,
     ) -> Result<String, Error> {
         let vt = &self.version_table;
@@ -318,9 +320,9 @@ impl Migrator {
                     .map_err(|u| self.unsupported("version table", 0, u))?
             ));
         }
-        for step in plan {
+        let rendered = self.render_plan(dialect, plan, applied)?;
+        for (step, statements) in plan.iter().zip(rendered) {
             let m = self.migration(&step.revision);
-            let statements = self.render(dialect, m, step.direction)?;
             let (what, arrow) = match step.direction {
                 Direction::Up => (
                     "upgrade",
@@ -336,9 +338,23 @@ impl Migrator {
             if transactional {
                 out.push_str("BEGIN;\n");
             }
-            for (_, sql) in statements {
-                out.push_str(&sql);
-                out.push_str(";\n");
+            for (_, statement) in statements {
+                match statement {
+                    Stmt::Sql(sql) => {
+                        out.push_str(&sql);
+                        out.push_str(";\n");
+                    }
+                    Stmt::ExpectColumns { table, columns } => {
+                        out.push_str(&format!("-- rebuilding \"{table}\", which must have the columns {}\n", columns.join(", ")));
+                    }
+                    Stmt::Run(function) => {
+                        return Err(Error::Offline {
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            reason: format!("`run({function})` is Rust code, which SQL cannot contain; apply this migration online"),
+                        })
+                    }
+                }
             }
             let version = match step.direction {
                 Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().to_hex(), 0),
@@ -376,27 +392,126 @@ impl Migrator {
         }
     }
 
-    /// Every statement of one migration in one direction, with the index of the
-    /// op it comes from; `run` ops have no statement (index, empty text).
-    fn render(
+    /// Every statement of every step of a plan, per step, with the index of the
+    /// op each comes from. `applied` is what the database has before the plan:
+    /// on SQLite the schema model replayed from it says what a table rebuild
+    /// must re-create.
+    fn render_plan(
         &self,
         dialect: Dialect,
-        m: &'static Migration,
-        direction: Direction,
-    ) -> Result<Vec<(usize, String)>, Error> {
-        let ops = self.ops(m, direction)?;
-        let mut out = Vec::new();
-        for (i, op) in ops.iter().enumerate() {
-            if let Op::Run { function } = op {
-                out.push((i, format!("-- run({function})")));
-                continue;
+        plan: &[Step],
+        applied: &BTreeSet<String>,
+    ) -> Result<Vec<Vec<(usize, Stmt)>>, Error> {
+        let mut model: Result<Schema, String> = match dialect {
+            Dialect::Sqlite => crate::schema::replay(&self.migrations, &self.graph, applied)
+                .map_err(|e| e.to_string()),
+            Dialect::Postgres => Err(String::new()),
+        };
+        let mut out = Vec::with_capacity(plan.len());
+        for step in plan {
+            let m = self.migration(&step.revision);
+            let ops = self.ops(m, step.direction)?;
+            let mut statements = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                if let Op::Run { function } = op {
+                    statements.push((i, Stmt::Run(function.to_string())));
+                    continue;
+                }
+                let rebuild = match (&model, dialect) {
+                    (Ok(schema), Dialect::Sqlite) => {
+                        crate::dialect::sqlite::needs_rebuild(op, schema)
+                    }
+                    (Err(_), Dialect::Sqlite) => {
+                        // Without the model only the native forms are possible.
+                        let probe = Schema::new();
+                        crate::dialect::sqlite::needs_rebuild(op, &probe)
+                    }
+                    _ => None,
+                };
+                match rebuild {
+                    Some(tables) => {
+                        let schema = match &model {
+                            Ok(s) => s.clone(),
+                            Err(why) => {
+                                return Err(self.unsupported(
+                                    m.revision(),
+                                    i + 1,
+                                    crate::dialect::Unsupported::new(
+                                        op.name(),
+                                        dialect,
+                                        format!("SQLite needs a table rebuild for this, made from the schema the migrations describe, and that schema cannot be followed here ({why})"),
+                                        "make the earlier migrations describe their tables with ops (not `execute`), or run this migration on PostgreSQL",
+                                    ),
+                                ))
+                            }
+                        };
+                        let mut next = schema.clone();
+                        next.apply(op).map_err(|e| self.unsupported(
+                            m.revision(),
+                            i + 1,
+                            crate::dialect::Unsupported::new(op.name(), dialect, format!("it cannot apply to the schema the migrations describe: {e}"), "check the migration with `verify`"),
+                        ))?;
+                        // A renamed column is read under its old name; a type
+                        // change with `postgresql_using` is read through that
+                        // expression (it names the column as it was).
+                        let sources: Vec<(Str, String)> = match op {
+                            Op::AlterColumn(a) => {
+                                let target = a.new_name.clone().unwrap_or_else(|| a.column.clone());
+                                match (&a.using, &a.new_name) {
+                                    (Some(u), _) => vec![(target, format!("({u})"))],
+                                    (None, Some(_)) => {
+                                        vec![(target, crate::dialect::quote_ident(&a.column))]
+                                    }
+                                    (None, None) => Vec::new(),
+                                }
+                            }
+                            _ => Vec::new(),
+                        };
+                        for t in tables {
+                            let (Some(before), Some(after)) = (schema.table(&t), next.table(&t))
+                            else {
+                                continue;
+                            };
+                            statements.push((
+                                i,
+                                Stmt::ExpectColumns {
+                                    table: t.name.to_string(),
+                                    columns: before
+                                        .columns
+                                        .iter()
+                                        .map(|c| c.name.to_string())
+                                        .collect(),
+                                },
+                            ));
+                            for sql in crate::dialect::sqlite::rebuild_sql(before, after, &sources)
+                                .map_err(|u| self.unsupported(m.revision(), i + 1, u))?
+                            {
+                                statements.push((i, Stmt::Sql(sql)));
+                            }
+                        }
+                        model = Ok(next);
+                    }
+                    None => {
+                        for sql in dialect
+                            .render(op)
+                            .map_err(|u| self.unsupported(m.revision(), i + 1, u))?
+                        {
+                            statements.push((i, Stmt::Sql(sql)));
+                        }
+                        if let Ok(schema) = &mut model {
+                            if let Err(e) = schema.apply(op) {
+                                model = Err(format!(
+                                    "{} op {} `{}`: {e}",
+                                    m.revision(),
+                                    i + 1,
+                                    op.name()
+                                ));
+                            }
+                        }
+                    }
+                }
             }
-            for sql in dialect
-                .render(op)
-                .map_err(|u| self.unsupported(m.revision(), i + 1, u))?
-            {
-                out.push((i, sql));
-            }
+            out.push(statements);
         }
         Ok(out)
     }
@@ -619,11 +734,7 @@ impl Migrator {
     ) -> Result<Vec<String>, Error> {
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan.
-        let mut rendered = Vec::with_capacity(plan.len());
-        for step in plan {
-            let m = self.migration(&step.revision);
-            rendered.push(self.render(dialect, m, step.direction)?);
-        }
+        let rendered = self.render_plan(dialect, plan, &applied)?;
         if !plan.is_empty() {
             let create = self
                 .version_table
@@ -674,7 +785,7 @@ impl Migrator {
         dialect: Dialect,
         m: &'static Migration,
         direction: Direction,
-        statements: &[(usize, String)],
+        statements: &[(usize, Stmt)],
         started: Instant,
         at: &str,
     ) -> Result<(), Error> {
@@ -683,33 +794,59 @@ impl Migrator {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
         };
-        for (i, sql) in statements {
-            if let Op::Run { function } = &ops[*i] {
-                let f = m.function(function).ok_or_else(|| Error::Offline {
-                    revision: m.revision().to_string(),
-                    message: m.message().to_string(),
-                    reason: format!("`run({function})` names no registered function"),
-                })?;
-                f(conn).map_err(|source| Error::Run {
-                    direction: verb,
-                    revision: m.revision().to_string(),
-                    message: m.message().to_string(),
-                    function: function.to_string(),
-                    at: at.to_string(),
-                    source,
-                })?;
-                continue;
+        for (i, statement) in statements {
+            match statement {
+                Stmt::Run(function) => {
+                    let f = m.function(function).ok_or_else(|| Error::Offline {
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        reason: format!("`run({function})` names no registered function"),
+                    })?;
+                    f(conn).map_err(|source| Error::Run {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        function: function.to_string(),
+                        at: at.to_string(),
+                        source,
+                    })?;
+                }
+                Stmt::ExpectColumns { table, columns } => {
+                    // A rebuild copies the columns the migrations describe; a
+                    // table that has others would lose them.
+                    let found: Vec<String> = conn
+                        .texts(&format!(
+                            "SELECT name AS value FROM pragma_table_info({})",
+                            crate::dialect::quote_literal(table)
+                        ))
+                        .map_err(db(format!("reading the columns of `{table}`")))?
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    if &found != columns {
+                        return Err(Error::Drift {
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            table: table.clone(),
+                            expected: columns.clone(),
+                            found,
+                            at: at.to_string(),
+                        });
+                    }
+                }
+                Stmt::Sql(sql) => {
+                    conn.execute(sql).map_err(|source| Error::Statement {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        op_index: i + 1,
+                        op: ops[*i].name(),
+                        sql: sql.clone(),
+                        at: at.to_string(),
+                        source,
+                    })?;
+                }
             }
-            conn.execute(sql).map_err(|source| Error::Statement {
-                direction: verb,
-                revision: m.revision().to_string(),
-                message: m.message().to_string(),
-                op_index: i + 1,
-                op: ops[*i].name(),
-                sql: sql.clone(),
-                at: at.to_string(),
-                source,
-            })?;
         }
         if dialect == Dialect::Sqlite {
             let violations = conn
@@ -746,6 +883,19 @@ impl Migrator {
         )))?;
         Ok(())
     }
+}
+
+/// One thing a migration does, in order.
+#[derive(Clone, Debug)]
+enum Stmt {
+    Sql(String),
+    /// A `run` op: call the function.
+    Run(String),
+    /// Before a SQLite rebuild: the table must have exactly these columns.
+    ExpectColumns {
+        table: String,
+        columns: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy)]

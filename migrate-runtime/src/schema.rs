@@ -386,6 +386,17 @@ impl Schema {
                         ))
                     }
                 }
+                // The columns of that type carry its values (SQLite's CHECK).
+                let values = values.clone();
+                for t in self.tables.values_mut() {
+                    for c in &mut t.columns {
+                        if let ColumnType::Enum(e) = &mut c.ty {
+                            if e.name == *name && e.schema == *schema {
+                                e.values = values.clone().into();
+                            }
+                        }
+                    }
+                }
             }
             Op::SetTableComment { table, comment, .. } => {
                 self.table_mut(table)?.comment = comment.clone();

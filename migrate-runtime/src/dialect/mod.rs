@@ -5,7 +5,7 @@
 //! validated by the macro), so the same text serves online and offline runs.
 
 mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
 use crate::ops::*;
 use std::fmt;

@@ -92,12 +92,122 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
     }
 }
 
+/// The tables an op needs rebuilt on SQLite (move and copy), given the schema
+/// the earlier ops left; `None` when SQLite's ALTER TABLE can do it.
+pub(crate) fn needs_rebuild(op: &Op, schema: &crate::schema::Schema) -> Option<Vec<TableRef>> {
+    match op {
+        Op::AlterColumn(a) => {
+            (a.ty.is_some() || a.nullable.is_some() || a.server_default.is_some())
+                .then(|| vec![a.table.clone()])
+        }
+        Op::AddConstraint { table, .. } | Op::DropConstraint { table, .. } => {
+            Some(vec![table.clone()])
+        }
+        Op::AddColumn { table, column } => {
+            let expression = column
+                .server_default
+                .as_ref()
+                .is_some_and(|d| !constant_default(d));
+            (column.unique.is_some() || expression).then(|| vec![table.clone()])
+        }
+        Op::DropColumn { table, column, .. } => {
+            // SQLite refuses to drop a column a key, a constraint or an index
+            // (other than the column's own) uses.
+            let t = schema.table(table)?;
+            let own = t.column(column).and_then(|c| c.index.clone());
+            let in_index = t.indexes.iter().any(|i| {
+                Some(&i.name) != own.as_ref()
+                    && (i.columns.iter().any(|c| match c {
+                        IndexColumn::Column(n) => n == column,
+                        IndexColumn::Expression(e) => e.contains(&**column),
+                    }) || i.predicate.as_ref().is_some_and(|p| p.contains(&**column)))
+            });
+            let in_constraint = t.constraints.iter().any(|c| match &c.kind {
+                ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
+                    columns.iter().any(|n| n == column)
+                }
+                ConstraintKind::ForeignKey(fk) => fk.columns.iter().any(|n| n == column),
+                ConstraintKind::Check { condition } => condition.contains(&**column),
+            });
+            let c = t.column(column)?;
+            let keyed = c.primary_key || c.unique.is_some() || c.foreign_key.is_some();
+            (in_index || in_constraint || keyed).then(|| vec![table.clone()])
+        }
+        Op::AddEnumValue {
+            schema: s, name, ..
+        } => {
+            let tables: Vec<TableRef> = schema
+                .tables()
+                .filter(|t| t.columns.iter().any(|c| matches!(&c.ty, ColumnType::Enum(e) if e.name == *name && e.schema == *s)))
+                .map(|t| t.table.clone())
+                .collect();
+            Some(tables)
+        }
+        _ => None,
+    }
+}
+
+/// Rebuilds a table as SQLite's documentation prescribes: create the new
+/// definition under a temporary name, copy the rows, drop the old table,
+/// rename, re-create the indexes. Foreign keys are off around the run and
+/// checked before the migration commits. `sources` gives the SQL that fills a
+/// new column from the old table (a renamed column, a `postgresql_using`).
+pub(crate) fn rebuild_sql(
+    before: &crate::schema::TableModel,
+    after: &crate::schema::TableModel,
+    sources: &[(Str, String)],
+) -> Result<Vec<String>, Unsupported> {
+    let table = D.table(&after.table)?;
+    let tmp = quote_ident(&format!("_migrate_new_{}", after.table.name));
+    let mut def = after.definition();
+    // The indexes are re-created afterwards from the model, inline ones included.
+    def.columns = def
+        .columns
+        .iter()
+        .map(|c| Column {
+            index: None,
+            ..c.clone()
+        })
+        .collect::<Vec<_>>()
+        .into();
+    let mut out = create_table_named(&def, &tmp)?;
+    let mut to = Vec::new();
+    let mut from = Vec::new();
+    for c in &after.columns {
+        match sources.iter().find(|(new, _)| *new == c.name) {
+            Some((_, expression)) => {
+                to.push(quote_ident(&c.name));
+                from.push(expression.clone());
+            }
+            None if before.column(&c.name).is_some() => {
+                to.push(quote_ident(&c.name));
+                from.push(quote_ident(&c.name));
+            }
+            None => {}
+        }
+    }
+    if !to.is_empty() {
+        out.push(format!(
+            "INSERT INTO {tmp} ({}) SELECT {} FROM {}",
+            to.join(", "),
+            from.join(", "),
+            D.table(&before.table)?
+        ));
+    }
+    out.push(format!("DROP TABLE {}", D.table(&before.table)?));
+    out.push(format!("ALTER TABLE {tmp} RENAME TO {table}"));
+    for i in &after.indexes {
+        out.push(create_index(i)?);
+    }
+    Ok(out)
+}
+
 fn rebuild(what: &str, doing: &str) -> Unsupported {
     Unsupported::new(
         what,
         D,
-        format!("SQLite's ALTER TABLE cannot do {doing}; it needs a table rebuild (move and copy), which this version does not do yet"),
-        "on SQLite, recreate the table in a migration of its own (create the new table, copy with `execute`, drop the old one, rename), or run this migration on PostgreSQL",
+        format!("SQLite's ALTER TABLE cannot do {doing}; it needs a table rebuild (move and copy) from the table's current definition"),
+        "apply it through the Migrator, which rebuilds the table from the schema the migrations describe",
     )
 }
 
@@ -255,7 +365,13 @@ fn constraint_def(c: &Constraint) -> Result<String, Unsupported> {
 }
 
 fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
-    let name = D.table(&t.table)?;
+    create_table_named(t, &D.table(&t.table)?)
+}
+
+/// `CREATE TABLE` for a definition under another name (a rebuild's new table):
+/// constraint names stay those of the definition's table.
+fn create_table_named(t: &Table, name: &str) -> Result<Vec<String>, Unsupported> {
+    let name = name.to_string();
     let mut parts = Vec::new();
     let mut inline_pk = false;
     for c in t.columns.iter() {
