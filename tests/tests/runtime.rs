@@ -497,3 +497,120 @@ fn bad_targets_change_nothing(db: TestDatabase) {
     assert!(matches!(err, Error::Target(_)), "{err}");
     assert_eq!(current(&m, &mut conn), ["1a2b3c4d5e6f"]);
 }
+
+#[test]
+fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    let m = every_op();
+    // Ops qualified by `schema = ...`.
+    m.upgrade(&mut conn, "schemas@head").unwrap();
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(to_regclass('sales.invoices') AS TEXT) AS value"
+        ),
+        "sales.invoices"
+    );
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(to_regclass('sales.ix_invoices_cur') AS TEXT) AS value"
+        ),
+        "sales.ix_invoices_cur"
+    );
+    assert_eq!(
+        one(&mut conn, "SELECT note AS value FROM sales.invoices"),
+        "first"
+    );
+    m.downgrade(&mut conn, "base").unwrap();
+    assert_eq!(
+        texts(
+            &mut conn,
+            "SELECT CAST(to_regclass('sales.invoices') AS TEXT) AS value"
+        ),
+        [None]
+    );
+
+    // CREATE INDEX CONCURRENTLY runs outside a transaction, and is valid.
+    let done = m.upgrade(&mut conn, "concurrent@head").unwrap();
+    assert_eq!(done.last().map(String::as_str), Some("c1"));
+    assert!(!fixture_every_op::migrations()
+        .get("c1")
+        .unwrap()
+        .transactional());
+    assert_eq!(one(&mut conn, "SELECT CAST(indisvalid AS TEXT) AS value FROM pg_index WHERE indexrelid = 'ix_people_about'::regclass"), "true");
+    m.downgrade(&mut conn, "p3").unwrap();
+
+    // statement_timeout applies to the migrations' statements.
+    let impatient = every_op().statement_timeout(Duration::from_millis(200));
+    match impatient.upgrade(&mut conn, "slow@head") {
+        Err(Error::Statement {
+            revision, source, ..
+        }) => {
+            assert_eq!(revision, "s1");
+            assert!(source.to_string().contains("statement timeout"), "{source}");
+        }
+        other => panic!("expected a statement timeout, got {other:?}"),
+    }
+    // And it does not stay set on the connection afterwards.
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT current_setting('statement_timeout') AS value"
+        ),
+        "0"
+    );
+}
+
+#[test]
+fn schema_qualified_ops_are_refused_on_sqlite() {
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    match every_op().upgrade(&mut conn, "schemas@head") {
+        Err(Error::Unsupported {
+            revision,
+            op_index,
+            source,
+            ..
+        }) => {
+            assert_eq!(
+                (revision.as_str(), op_index, source.what.as_str()),
+                ("x1", 2, "schema")
+            );
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+    assert!(user_tables(&mut conn).is_empty());
+}
+
+#[test]
+fn the_version_table_can_be_named_and_placed() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations())
+        .unwrap()
+        .version_table("applied_revisions", Some("meta".into()));
+    m.upgrade(&mut conn, "head").unwrap();
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM meta.applied_revisions"
+        ),
+        "8"
+    );
+    assert_eq!(current(&m, &mut conn), ["8b9c0d1e2f3a"]);
+    let long_ids = one(&mut conn, "SELECT CAST(character_maximum_length AS TEXT) AS value FROM information_schema.columns WHERE table_name = 'applied_revisions' AND column_name = 'revision'");
+    assert_eq!(long_ids, "128");
+    // Another name is another history.
+    let other = Migrator::new(shop::migrations()).unwrap();
+    assert!(other.applied(&mut conn).unwrap().is_empty());
+
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations())
+        .unwrap()
+        .version_table("applied_revisions", None);
+    m.upgrade(&mut conn, "head").unwrap();
+    assert!(user_tables(&mut conn).contains(&"applied_revisions".to_string()));
+}

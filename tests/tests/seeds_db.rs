@@ -13,7 +13,9 @@ const LABELS: &[&str] = &[
 ];
 
 fn snapshot(conn: &mut Database) -> Snapshot {
-    Snapshot::capture(conn).unwrap().without_table("migrate_revisions")
+    Snapshot::capture(conn)
+        .unwrap()
+        .without_table("migrate_revisions")
 }
 
 /// Up, down, up for every revision of the chain that ends at `label@head`.
@@ -36,18 +38,27 @@ fn stairway(db: &TestDatabase, label: &str) -> Result<(), String> {
     let mut previous = "base".to_string();
     for rev in &chain {
         let before = snapshot(&mut conn);
-        m.upgrade(&mut conn, rev).map_err(|e| format!("{label}: up {rev}: {e}"))?;
+        m.upgrade(&mut conn, rev)
+            .map_err(|e| format!("{label}: up {rev}: {e}"))?;
         let after = snapshot(&mut conn);
-        m.downgrade(&mut conn, &previous).map_err(|e| format!("{label}: down {rev}: {e}"))?;
+        m.downgrade(&mut conn, &previous)
+            .map_err(|e| format!("{label}: down {rev}: {e}"))?;
         let back = snapshot(&mut conn);
         let diff = before.diff(&back);
         if !diff.is_empty() {
-            return Err(format!("{label}: down {rev} does not restore the schema:\n  {}", diff.join("\n  ")));
+            return Err(format!(
+                "{label}: down {rev} does not restore the schema:\n  {}",
+                diff.join("\n  ")
+            ));
         }
-        m.upgrade(&mut conn, rev).map_err(|e| format!("{label}: up again {rev}: {e}"))?;
+        m.upgrade(&mut conn, rev)
+            .map_err(|e| format!("{label}: up again {rev}: {e}"))?;
         let again = snapshot(&mut conn);
         if !after.diff(&again).is_empty() {
-            return Err(format!("{label}: up again {rev} differs: {:?}", after.diff(&again)));
+            return Err(format!(
+                "{label}: up again {rev} differs: {:?}",
+                after.diff(&again)
+            ));
         }
         previous = rev.clone();
     }
@@ -78,15 +89,28 @@ fn every_seed_example_climbs_the_stairway_on_sqlite() {
     // rolled back; every other example runs on SQLite as on PostgreSQL.
     let failures = all(TestDatabase::sqlite);
     assert_eq!(failures.len(), 2, "{}", failures.join("\n"));
-    assert!(failures[0].starts_with("ex18: up ex18_b2:") && failures[0].contains("unrecognized token: \":\""), "{}", failures[0]);
-    assert!(failures[1].starts_with("ex23: up ex23_b2:") && failures[1].contains("unknown function: NOW()"), "{}", failures[1]);
+    assert!(
+        failures[0].starts_with("ex18: up ex18_b2:")
+            && failures[0].contains("unrecognized token: \":\""),
+        "{}",
+        failures[0]
+    );
+    assert!(
+        failures[1].starts_with("ex23: up ex23_b2:")
+            && failures[1].contains("unknown function: NOW()"),
+        "{}",
+        failures[1]
+    );
 }
 
 /// A fresh PostgreSQL database at `target`, and its snapshot.
 fn at(target: &str) -> (TestDatabase, Database, Snapshot) {
     let db = TestDatabase::postgres();
     let mut conn = db.connect();
-    Migrator::new(migrate_tests::migrations()).unwrap().upgrade(&mut conn, target).unwrap();
+    Migrator::new(migrate_tests::migrations())
+        .unwrap()
+        .upgrade(&mut conn, target)
+        .unwrap();
     let snap = snapshot(&mut conn);
     (db, conn, snap)
 }
@@ -98,8 +122,15 @@ fn rows(conn: &mut Database, sql: &str) -> Vec<String> {
         #[diesel(sql_type = diesel::sql_types::Text)]
         value: String,
     }
-    let Database::Postgres(c) = conn else { unreachable!("PostgreSQL only") };
-    diesel::sql_query(sql).load::<Row>(c).unwrap().into_iter().map(|r| r.value).collect()
+    let Database::Postgres(c) = conn else {
+        unreachable!("PostgreSQL only")
+    };
+    diesel::sql_query(sql)
+        .load::<Row>(c)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.value)
+        .collect()
 }
 
 #[test]
@@ -124,69 +155,159 @@ fn what_the_seed_examples_create_on_postgres() {
 
     // Example 10: the foreign key and its ON DELETE.
     let (_db, _c, s) = at("ex10@head");
-    let fk = s.table("orders").unwrap().foreign_key("fk_orders_user_id").unwrap();
-    assert_eq!((fk.columns.as_slice(), fk.referenced_table.as_str(), fk.on_delete.as_str()), (&["user_id".to_string()][..], "users", "RESTRICT"));
+    let fk = s
+        .table("orders")
+        .unwrap()
+        .foreign_key("fk_orders_user_id")
+        .unwrap();
+    assert_eq!(
+        (
+            fk.columns.as_slice(),
+            fk.referenced_table.as_str(),
+            fk.on_delete.as_str()
+        ),
+        (&["user_id".to_string()][..], "users", "RESTRICT")
+    );
 
     // Example 19: single and composite unique constraints.
     let (_db, _c, s) = at("ex19@head");
     let users = s.table("users").unwrap();
-    assert_eq!(users.unique_constraint("uq_users_email").unwrap().columns, ["email"]);
-    assert_eq!(users.unique_constraint("uq_users_username_tenant").unwrap().columns, ["username", "tenant_id"]);
+    assert_eq!(
+        users.unique_constraint("uq_users_email").unwrap().columns,
+        ["email"]
+    );
+    assert_eq!(
+        users
+            .unique_constraint("uq_users_username_tenant")
+            .unwrap()
+            .columns,
+        ["username", "tenant_id"]
+    );
 
     // Example 20: check constraints, as PostgreSQL normalises them.
     let (_db, _c, s) = at("ex20@head");
     let products = s.table("products").unwrap();
-    assert_eq!(products.check_constraint("ck_products_price_positive").unwrap().expression, "(price > (0)::numeric)");
-    assert!(products.check_constraint("ck_products_quantity_range").unwrap().expression.contains("quantity <= 10000"));
+    assert_eq!(
+        products
+            .check_constraint("ck_products_price_positive")
+            .unwrap()
+            .expression,
+        "(price > (0)::numeric)"
+    );
+    assert!(products
+        .check_constraint("ck_products_quantity_range")
+        .unwrap()
+        .expression
+        .contains("quantity <= 10000"));
 
     // Example 21: NOT NULL with a server default fills existing rows.
     let (_db, mut c, s) = at("ex21_b2");
     let account_type = s.table("users").unwrap().column("account_type").unwrap();
     assert!(!account_type.nullable);
-    assert_eq!(account_type.default.as_deref(), Some("'standard'::character varying"));
+    assert_eq!(
+        account_type.default.as_deref(),
+        Some("'standard'::character varying")
+    );
     let _ = rows(&mut c, "SELECT 'ok' AS value");
 
     // Example 22: a UUID key with a server-side default.
     let (_db, _c, s) = at("ex22@head");
     let id = s.table("sessions").unwrap().column("id").unwrap();
-    assert_eq!((id.data_type.as_str(), id.default.as_deref()), ("uuid", Some("gen_random_uuid()")));
+    assert_eq!(
+        (id.data_type.as_str(), id.default.as_deref()),
+        ("uuid", Some("gen_random_uuid()"))
+    );
 
     // Example 24: the ENUM type, its values, the column using it.
     let (_db, _c, s) = at("ex24@head");
-    assert_eq!(s.enum_type("order_status").unwrap().values, ["pending", "processing", "shipped", "delivered", "cancelled"]);
-    assert_eq!(s.table("orders").unwrap().column("status").unwrap().data_type, "order_status");
+    assert_eq!(
+        s.enum_type("order_status").unwrap().values,
+        ["pending", "processing", "shipped", "delivered", "cancelled"]
+    );
+    assert_eq!(
+        s.table("orders")
+            .unwrap()
+            .column("status")
+            .unwrap()
+            .data_type,
+        "order_status"
+    );
 
     // Example 25: composite and partial indexes.
     let (_db, _c, s) = at("ex25@head");
     let orders = s.table("orders").unwrap();
-    assert_eq!(orders.index("ix_orders_user_status").unwrap().columns, ["user_id", "status"]);
-    assert_eq!(orders.index("ix_orders_tenant_created").unwrap().columns, ["tenant_id", "created_at"]);
+    assert_eq!(
+        orders.index("ix_orders_user_status").unwrap().columns,
+        ["user_id", "status"]
+    );
+    assert_eq!(
+        orders.index("ix_orders_tenant_created").unwrap().columns,
+        ["tenant_id", "created_at"]
+    );
     let partial = orders.index("ix_orders_active_user").unwrap();
-    assert!(partial.predicate.as_deref().unwrap().contains("<> 'cancelled'"), "{partial:?}");
+    assert!(
+        partial
+            .predicate
+            .as_deref()
+            .unwrap()
+            .contains("<> 'cancelled'"),
+        "{partial:?}"
+    );
 
     // Example 26: the junction table's composite key and cascading keys.
     let (_db, _c, s) = at("ex26@head");
     let ur = s.table("user_roles").unwrap();
-    assert_eq!(ur.primary_key.as_ref().unwrap().columns, ["user_id", "role_id"]);
-    assert_eq!(ur.primary_key.as_ref().unwrap().name.as_deref(), Some("pk_user_roles"));
-    assert_eq!(ur.foreign_key("fk_user_roles_role_id").unwrap().on_delete, "CASCADE");
-    assert_eq!(ur.index("ix_user_roles_role_id").unwrap().columns, ["role_id"]);
+    assert_eq!(
+        ur.primary_key.as_ref().unwrap().columns,
+        ["user_id", "role_id"]
+    );
+    assert_eq!(
+        ur.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("pk_user_roles")
+    );
+    assert_eq!(
+        ur.foreign_key("fk_user_roles_role_id").unwrap().on_delete,
+        "CASCADE"
+    );
+    assert_eq!(
+        ur.index("ix_user_roles_role_id").unwrap().columns,
+        ["role_id"]
+    );
 
     // Example 27: the seed rows, both forms; the second downgrade deletes its row.
     let db = TestDatabase::postgres();
     let mut c = db.connect();
     let m = Migrator::new(migrate_tests::migrations()).unwrap();
     m.upgrade(&mut c, "ex27@head").unwrap();
-    assert_eq!(rows(&mut c, "SELECT name AS value FROM roles ORDER BY id"), ["admin", "manager", "user", "readonly", "superadmin"]);
+    assert_eq!(
+        rows(&mut c, "SELECT name AS value FROM roles ORDER BY id"),
+        ["admin", "manager", "user", "readonly", "superadmin"]
+    );
     m.downgrade(&mut c, "-1").unwrap();
-    assert_eq!(rows(&mut c, "SELECT name AS value FROM roles ORDER BY id"), ["admin", "manager", "user", "readonly"]);
+    assert_eq!(
+        rows(&mut c, "SELECT name AS value FROM roles ORDER BY id"),
+        ["admin", "manager", "user", "readonly"]
+    );
     // The explicit ids left the identity behind them; the next insert works.
     m.upgrade(&mut c, "ex27@head").unwrap();
-    assert_eq!(rows(&mut c, "SELECT CAST(id AS TEXT) AS value FROM roles WHERE name = 'superadmin'"), ["6"]);
+    assert_eq!(
+        rows(
+            &mut c,
+            "SELECT CAST(id AS TEXT) AS value FROM roles WHERE name = 'superadmin'"
+        ),
+        ["6"]
+    );
 
     // Example 28: all four operations in one transaction.
     let (_db, _c, s) = at("ex28@head");
     let users = s.table("users").unwrap();
-    assert_eq!(users.column("created_by").unwrap().default.as_deref(), Some("'system'::character varying"));
-    assert!(s.table("audit_log").unwrap().index("ix_audit_log_table_name").is_some());
+    assert_eq!(
+        users.column("created_by").unwrap().default.as_deref(),
+        Some("'system'::character varying")
+    );
+    assert!(s
+        .table("audit_log")
+        .unwrap()
+        .index("ix_audit_log_table_name")
+        .is_some());
 }

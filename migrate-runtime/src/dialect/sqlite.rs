@@ -71,7 +71,14 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         )),
         Op::DropConstraint { .. } => Err(rebuild("drop_constraint", "dropping a constraint")),
         // Enum types are CHECK constraints on their columns in SQLite.
-        Op::CreateEnum(_) | Op::DropEnum { .. } => Ok(Vec::new()),
+        Op::CreateEnum(EnumType { schema, name, .. }) | Op::DropEnum { schema, name, .. } => {
+            // Nothing to create, but a schema would still be silently dropped.
+            D.table(&TableRef {
+                schema: schema.clone(),
+                name: name.clone(),
+            })?;
+            Ok(Vec::new())
+        }
         Op::AddEnumValue { .. } => Err(rebuild(
             "add_enum_value",
             "widening the CHECK constraint of an enum column",
