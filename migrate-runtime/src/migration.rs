@@ -225,6 +225,15 @@ impl Migrations {
         self.list.iter().copied()
     }
 
+    /// The migrations `keep` selects (for example one line of history), as a
+    /// set of their own.
+    pub fn filter(&self, keep: impl Fn(&Migration) -> bool) -> Migrations {
+        Migrations {
+            crate_path: self.crate_path,
+            list: self.list.iter().copied().filter(|m| keep(m)).collect(),
+        }
+    }
+
     /// The migration with exactly this revision id.
     pub fn get(&self, revision: &str) -> Option<&'static Migration> {
         self.list

@@ -23,7 +23,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+mod assertions;
 mod introspect;
+pub use assertions::*;
 pub use introspect::*;
 
 /// A database that exists for one test.

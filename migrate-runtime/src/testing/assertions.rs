@@ -1,0 +1,356 @@
+//! The checks pytest-alembic gives Alembic users, for `#[test]` functions: each
+//! `check_*` returns what it found, each `assert_*` panics with it.
+
+use super::{Snapshot, TestDatabase};
+use crate::graph::RevisionGraph;
+use crate::ops::{Column, ColumnType, ConstraintKind, EnumType, Op, TableRef};
+use crate::schema::{replay, Schema, TableModel};
+use crate::{Database, Error, Migrations, Migrator};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// What a check found wrong.
+#[derive(Debug)]
+pub struct Failure {
+    /// Which check.
+    pub check: &'static str,
+    /// What, with a diff where there is one.
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.check, self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn fail(check: &'static str, message: impl Into<String>) -> Failure {
+    Failure {
+        check,
+        message: message.into(),
+    }
+}
+
+fn snapshot(conn: &mut Database, version_table: &str) -> Result<Snapshot, Error> {
+    Ok(Snapshot::capture(conn)?.without_table(version_table))
+}
+
+const VERSION_TABLE: &str = "migrate_revisions";
+
+/// One head: `upgrade head` means one thing. (The compiler already refuses a
+/// second unlabelled child; labelled branches that were never merged are
+/// caught here.)
+pub fn check_single_head(migrations: &Migrations) -> Result<(), Failure> {
+    let graph = RevisionGraph::from_migrations(migrations)
+        .map_err(|e| fail("single head", e.to_string()))?;
+    match graph.heads().as_slice() {
+        [_] => Ok(()),
+        [] => Err(fail("single head", "there is no migration")),
+        heads => Err(fail(
+            "single head",
+            format!(
+                "{} heads: {}; merge them with a migration whose `down_revision` lists them",
+                heads.len(),
+                heads.join(", ")
+            ),
+        )),
+    }
+}
+
+/// Upgrading from base to every head succeeds.
+pub fn check_upgrade(db: &TestDatabase, migrations: &Migrations) -> Result<(), Failure> {
+    let m = Migrator::new(migrations.clone()).map_err(|e| fail("upgrade", e.to_string()))?;
+    m.upgrade(&mut db.connect(), "heads")
+        .map_err(|e| fail("upgrade", e.to_string()))?;
+    Ok(())
+}
+
+/// For every revision: upgrade, downgrade leaves the schema exactly as before
+/// (compared by introspection; column order aside, which no database can
+/// restore), and upgrading again succeeds and gives the same schema.
+pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), Failure> {
+    let check = "stairway";
+    let m = Migrator::new(migrations.clone()).map_err(|e| fail(check, e.to_string()))?;
+    let graph = m.graph().clone();
+    let mut conn = db.connect();
+    let err = |what: String| move |e: Error| fail(check, format!("{what}: {e}"));
+    let mut applied: BTreeSet<String> = BTreeSet::new();
+    for rev in graph.topological_order() {
+        let migration = migrations.get(rev).expect("graph revisions are known");
+        let needed: BTreeSet<String> = graph
+            .ancestors(rev)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        // Take away what another line of history applied, then bring in what
+        // this revision follows.
+        for extra in graph.topological_order().into_iter().rev() {
+            if applied.contains(extra) && !needed.contains(extra) {
+                let target = graph
+                    .parents(extra)
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "base".into());
+                m.downgrade(&mut conn, &target)
+                    .map_err(err(format!("taking back {extra}")))?;
+                applied = m
+                    .applied(&mut conn)
+                    .map_err(err("reading the version table".into()))?
+                    .into_iter()
+                    .map(|r| r.revision)
+                    .collect();
+            }
+        }
+        for p in graph.parents(rev) {
+            m.upgrade(&mut conn, p)
+                .map_err(err(format!("upgrading to {p}")))?;
+        }
+        let before = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
+        m.upgrade(&mut conn, rev)
+            .map_err(err(format!("upgrade {rev}")))?;
+        let after = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
+        if migration.downgrade().is_none() {
+            // Irreversible: the stairway ends here for this line.
+            applied = m
+                .applied(&mut conn)
+                .map_err(err("reading the version table".into()))?
+                .into_iter()
+                .map(|r| r.revision)
+                .collect();
+            continue;
+        }
+        let target = graph
+            .parents(rev)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "base".into());
+        m.downgrade(&mut conn, &target)
+            .map_err(err(format!("downgrade {rev}")))?;
+        let back = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
+        let diff = ignoring_column_order(before.diff(&back));
+        if !diff.is_empty() {
+            return Err(fail(
+                check,
+                format!(
+                    "downgrade {rev} ({}) does not restore the schema before its upgrade:\n  {}",
+                    migration.message(),
+                    diff.join("\n  ")
+                ),
+            ));
+        }
+        m.upgrade(&mut conn, rev)
+            .map_err(err(format!("upgrade {rev} again after its downgrade")))?;
+        let again = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
+        let diff = ignoring_column_order(after.diff(&again));
+        if !diff.is_empty() {
+            return Err(fail(
+                check,
+                format!(
+                    "upgrade {rev} again gives another schema:\n  {}",
+                    diff.join("\n  ")
+                ),
+            ));
+        }
+        applied = m
+            .applied(&mut conn)
+            .map_err(err("reading the version table".into()))?
+            .into_iter()
+            .map(|r| r.revision)
+            .collect();
+    }
+    Ok(())
+}
+
+/// A column dropped and added back comes back last: no database restores a
+/// column's position, so the stairway does not ask for it.
+fn ignoring_column_order(diff: Vec<String>) -> Vec<String> {
+    diff.into_iter()
+        .filter(|line| !line.contains(": column order "))
+        .collect()
+}
+
+/// Upgrading to every head then downgrading to base leaves nothing: no
+/// table, type, sequence or index but the (empty) version table.
+pub fn check_downgrade_to_base(db: &TestDatabase, migrations: &Migrations) -> Result<(), Failure> {
+    let check = "downgrade to base";
+    let m = Migrator::new(migrations.clone()).map_err(|e| fail(check, e.to_string()))?;
+    let mut conn = db.connect();
+    let empty = snapshot(&mut conn, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
+    m.upgrade(&mut conn, "heads")
+        .map_err(|e| fail(check, format!("upgrade heads: {e}")))?;
+    m.downgrade(&mut conn, "base")
+        .map_err(|e| fail(check, format!("downgrade base: {e}")))?;
+    let left = snapshot(&mut conn, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
+    let diff = empty.diff(&left);
+    if !diff.is_empty() {
+        return Err(fail(
+            check,
+            format!("left behind:\n  {}", diff.join("\n  ")),
+        ));
+    }
+    Ok(())
+}
+
+/// The schema after upgrading to every head equals the schema model replayed
+/// from the migrations, created in a second database of the same kind: what
+/// the migrations say is what the database has (`execute` that changes the
+/// schema shows up here).
+pub fn check_model_matches(
+    db: &TestDatabase,
+    model_db: &TestDatabase,
+    migrations: &Migrations,
+) -> Result<(), Failure> {
+    let check = "model matches";
+    let m = Migrator::new(migrations.clone()).map_err(|e| fail(check, e.to_string()))?;
+    let mut conn = db.connect();
+    m.upgrade(&mut conn, "heads")
+        .map_err(|e| fail(check, format!("upgrade heads: {e}")))?;
+    let live = snapshot(&mut conn, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
+    let all: BTreeSet<String> = m
+        .graph()
+        .topological_order()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let model = replay(migrations, m.graph(), &all).map_err(|e| fail(check, e.to_string()))?;
+    let mut other = model_db.connect();
+    let dialect = other.dialect();
+    for op in create_ops(&model).map_err(|e| fail(check, e))? {
+        for sql in dialect
+            .render(&op)
+            .map_err(|e| fail(check, e.to_string()))?
+        {
+            crate::MigrationConnection::connection(&mut other)
+                .execute(&sql)
+                .map_err(|e| {
+                    fail(
+                        check,
+                        format!("creating the model's schema: {e}\n  SQL: {sql}"),
+                    )
+                })?;
+        }
+    }
+    let modelled = snapshot(&mut other, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
+    let diff = modelled.diff(&live);
+    if !diff.is_empty() {
+        return Err(fail(
+            check,
+            format!(
+                "the database differs from what the migrations describe (model vs database):\n  {}",
+                diff.join("\n  ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Ops that create a modelled schema from nothing: enum types, then tables
+/// in an order where every referenced table comes first, then indexes.
+fn create_ops(model: &Schema) -> Result<Vec<Op>, String> {
+    let mut ops = Vec::new();
+    for (name, values) in model.enums() {
+        ops.push(Op::CreateEnum(EnumType {
+            schema: None,
+            name: name.to_string().into(),
+            values: values.to_vec().into(),
+            create_type: true,
+        }));
+    }
+    let tables: BTreeMap<&TableRef, &TableModel> = model.tables().map(|t| (&t.table, t)).collect();
+    let mut done: BTreeSet<&TableRef> = BTreeSet::new();
+    while done.len() < tables.len() {
+        let ready: Vec<&TableRef> = tables
+            .iter()
+            .filter(|(t, _)| !done.contains(*t))
+            .filter(|(t, m)| {
+                references(m)
+                    .iter()
+                    .all(|r| r == **t || done.contains(r) || !tables.contains_key(r))
+            })
+            .map(|(t, _)| *t)
+            .collect();
+        if ready.is_empty() {
+            return Err(
+                "the tables' foreign keys form a cycle; the model cannot be created table by table"
+                    .into(),
+            );
+        }
+        for t in ready {
+            let m = tables[t];
+            let mut def = m.definition();
+            def.columns = def
+                .columns
+                .iter()
+                .map(|c| Column {
+                    index: None,
+                    ty: match &c.ty {
+                        ColumnType::Enum(e) => ColumnType::Enum(EnumType {
+                            create_type: false,
+                            ..e.clone()
+                        }),
+                        other => other.clone(),
+                    },
+                    ..c.clone()
+                })
+                .collect::<Vec<_>>()
+                .into();
+            ops.push(Op::CreateTable(def));
+            for i in &m.indexes {
+                ops.push(Op::CreateIndex(i.clone()));
+            }
+            done.insert(t);
+        }
+    }
+    Ok(ops)
+}
+
+fn references(t: &TableModel) -> Vec<TableRef> {
+    let mut out: Vec<TableRef> = t
+        .columns
+        .iter()
+        .filter_map(|c| c.foreign_key.as_ref().map(|f| f.referent.clone()))
+        .collect();
+    for c in &t.constraints {
+        if let ConstraintKind::ForeignKey(fk) = &c.kind {
+            out.push(fk.referent.clone());
+        }
+    }
+    out
+}
+
+/// [`check_single_head`], panicking with what it found.
+pub fn assert_single_head(migrations: &Migrations) {
+    if let Err(f) = check_single_head(migrations) {
+        panic!("{f}");
+    }
+}
+
+/// [`check_upgrade`], panicking with what it found.
+pub fn assert_upgrade(db: &TestDatabase, migrations: &Migrations) {
+    if let Err(f) = check_upgrade(db, migrations) {
+        panic!("{f}");
+    }
+}
+
+/// [`check_stairway`], panicking with what it found.
+pub fn assert_stairway(db: &TestDatabase, migrations: &Migrations) {
+    if let Err(f) = check_stairway(db, migrations) {
+        panic!("{f}");
+    }
+}
+
+/// [`check_downgrade_to_base`], panicking with what it found.
+pub fn assert_downgrade_to_base(db: &TestDatabase, migrations: &Migrations) {
+    if let Err(f) = check_downgrade_to_base(db, migrations) {
+        panic!("{f}");
+    }
+}
+
+/// [`check_model_matches`], panicking with what it found.
+pub fn assert_model_matches(db: &TestDatabase, model_db: &TestDatabase, migrations: &Migrations) {
+    if let Err(f) = check_model_matches(db, model_db, migrations) {
+        panic!("{f}");
+    }
+}

@@ -1,0 +1,93 @@
+//! The testing toolkit's checks can fail: each broken fixture (a downgrade
+//! the compiler cannot check, wrong in one way) fails with a diff naming it.
+
+use migrate_runtime::testing::*;
+use migrate_runtime::Migrations;
+
+fn case(prefix: &str) -> Migrations {
+    fixture_broken::migrations().filter(|m| m.revision().starts_with(prefix))
+}
+
+fn failure(result: Result<(), Failure>) -> String {
+    match result {
+        Err(f) => f.to_string(),
+        Ok(()) => panic!("the check passed on a broken fixture"),
+    }
+}
+
+#[test]
+fn a_forgotten_index_fails_the_stairway() {
+    for db in [TestDatabase::sqlite(), TestDatabase::postgres()] {
+        let f = failure(check_stairway(&db, &case("ix")));
+        assert!(
+            f.starts_with("stairway: downgrade ix2 (an index the downgrade forgets)"),
+            "{f}"
+        );
+        assert!(f.contains("ix_t_ix_a"), "{f}");
+    }
+}
+
+#[test]
+fn a_default_left_behind_fails_the_stairway() {
+    for db in [TestDatabase::sqlite(), TestDatabase::postgres()] {
+        let f = failure(check_stairway(&db, &case("df")));
+        assert!(
+            f.contains("downgrade df2") && f.contains("status") && f.contains("default"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_lost_on_delete_fails_the_stairway() {
+    // SQLite rebuilds the child table for each constraint change: the check
+    // sees the result all the same.
+    for db in [TestDatabase::sqlite(), TestDatabase::postgres()] {
+        let f = failure(check_stairway(&db, &case("od")));
+        assert!(
+            f.contains("downgrade od2") && f.contains("fk_od") && f.contains("RESTRICT"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn an_enum_type_left_behind_fails_the_downgrade_to_base() {
+    let f = failure(check_downgrade_to_base(
+        &TestDatabase::postgres(),
+        &case("en"),
+    ));
+    assert!(f.contains("t_en_kind"), "{f}");
+    // SQLite has no enum types: the CHECK went with the table.
+    check_downgrade_to_base(&TestDatabase::sqlite(), &case("en")).unwrap();
+}
+
+#[test]
+fn a_table_made_by_sql_fails_the_model_check() {
+    for (db, model) in [
+        (TestDatabase::sqlite(), TestDatabase::sqlite()),
+        (TestDatabase::postgres(), TestDatabase::postgres()),
+    ] {
+        let f = failure(check_model_matches(&db, &model, &case("mdl")));
+        assert!(f.contains("t_sneaky"), "{f}");
+    }
+}
+
+#[test]
+fn two_heads_fail_the_single_head_check() {
+    let f = failure(check_single_head(&fixture_broken::migrations()));
+    assert!(f.contains("5 heads"), "{f}");
+    check_single_head(&case("ix")).unwrap();
+}
+
+#[test]
+fn the_healthy_fixtures_pass_every_check() {
+    for db in [TestDatabase::sqlite(), TestDatabase::postgres()] {
+        check_stairway(
+            &db,
+            &fixture_every_op::migrations()
+                .filter(|m| !m.revision().starts_with('x') && !m.revision().starts_with('s')),
+        )
+        .unwrap();
+    }
+}
