@@ -242,6 +242,88 @@ pub(crate) fn auto_increments(table: Option<&Table>, c: &Column) -> bool {
     integer && sole_pk && c.autoincrement != Some(false)
 }
 
+/// A column type in a dialect.
+pub(crate) fn type_sql(dialect: Dialect, ty: &ColumnType) -> Result<String, Unsupported> {
+    let postgres = dialect == Dialect::Postgres;
+    Ok(match ty {
+        ColumnType::SmallInteger => "SMALLINT".into(),
+        ColumnType::Integer => "INTEGER".into(),
+        ColumnType::BigInteger => "BIGINT".into(),
+        ColumnType::String(Some(n)) => format!("VARCHAR({n})"),
+        ColumnType::String(None) => "VARCHAR".into(),
+        ColumnType::Text => "TEXT".into(),
+        ColumnType::Boolean => "BOOLEAN".into(),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: Some(s),
+        } => format!("NUMERIC({p}, {s})"),
+        ColumnType::Numeric {
+            precision: Some(p),
+            scale: None,
+        } => format!("NUMERIC({p})"),
+        ColumnType::Numeric {
+            precision: None, ..
+        } => "NUMERIC".into(),
+        ColumnType::Float => "REAL".into(),
+        ColumnType::Double if postgres => "DOUBLE PRECISION".into(),
+        ColumnType::Double => "DOUBLE".into(),
+        ColumnType::Date => "DATE".into(),
+        ColumnType::Time => "TIME".into(),
+        ColumnType::DateTime { timezone: false } if postgres => {
+            "TIMESTAMP WITHOUT TIME ZONE".into()
+        }
+        ColumnType::DateTime { timezone: true } if postgres => "TIMESTAMP WITH TIME ZONE".into(),
+        ColumnType::DateTime { .. } => "DATETIME".into(),
+        ColumnType::Uuid if postgres => "UUID".into(),
+        ColumnType::Uuid => "CHAR(36)".into(),
+        ColumnType::Json if postgres => "JSON".into(),
+        ColumnType::Jsonb if postgres => "JSONB".into(),
+        ColumnType::Json | ColumnType::Jsonb => "JSON".into(),
+        ColumnType::Binary if postgres => "BYTEA".into(),
+        ColumnType::Binary => "BLOB".into(),
+        // A native type on PostgreSQL; text with a CHECK elsewhere.
+        ColumnType::Enum(e) if postgres => dialect.table(&TableRef {
+            schema: e.schema.clone(),
+            name: e.name.clone(),
+        })?,
+        ColumnType::Enum(e) => {
+            let longest = e
+                .values
+                .iter()
+                .map(|v| v.chars().count())
+                .max()
+                .unwrap_or(1);
+            format!("VARCHAR({longest})")
+        }
+    })
+}
+
+/// A named table constraint, as in `CREATE TABLE` or `ADD CONSTRAINT`.
+pub(crate) fn constraint_def(dialect: Dialect, c: &Constraint) -> Result<String, Unsupported> {
+    let name = quote_ident(&c.name);
+    Ok(match &c.kind {
+        ConstraintKind::PrimaryKey { columns } => {
+            format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns))
+        }
+        ConstraintKind::Unique { columns } => {
+            format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns))
+        }
+        ConstraintKind::Check { condition } => format!("CONSTRAINT {name} CHECK ({condition})"),
+        ConstraintKind::ForeignKey(fk) => format!(
+            "CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}){}",
+            ident_list(&fk.columns),
+            dialect.table(&fk.referent)?,
+            ident_list(&fk.referent_columns),
+            fk_actions(
+                fk.on_delete,
+                fk.on_update,
+                fk.deferrable,
+                fk.initially_deferred
+            )
+        ),
+    })
+}
+
 /// The SQL text of `execute` for a dialect.
 pub(crate) fn execute_sql(dialect: Dialect, sql: &Sql) -> Result<Vec<String>, Unsupported> {
     let text = match dialect {

@@ -218,46 +218,6 @@ fn rebuild(what: &str, doing: &str) -> Unsupported {
     )
 }
 
-pub(super) fn type_sql(ty: &ColumnType) -> String {
-    match ty {
-        ColumnType::SmallInteger => "SMALLINT".into(),
-        ColumnType::Integer => "INTEGER".into(),
-        ColumnType::BigInteger => "BIGINT".into(),
-        ColumnType::String(Some(n)) => format!("VARCHAR({n})"),
-        ColumnType::String(None) => "VARCHAR".into(),
-        ColumnType::Text => "TEXT".into(),
-        ColumnType::Boolean => "BOOLEAN".into(),
-        ColumnType::Numeric {
-            precision: Some(p),
-            scale: Some(s),
-        } => format!("NUMERIC({p}, {s})"),
-        ColumnType::Numeric {
-            precision: Some(p),
-            scale: None,
-        } => format!("NUMERIC({p})"),
-        ColumnType::Numeric {
-            precision: None, ..
-        } => "NUMERIC".into(),
-        ColumnType::Float => "REAL".into(),
-        ColumnType::Double => "DOUBLE".into(),
-        ColumnType::Date => "DATE".into(),
-        ColumnType::Time => "TIME".into(),
-        ColumnType::DateTime { .. } => "DATETIME".into(),
-        ColumnType::Uuid => "CHAR(36)".into(),
-        ColumnType::Json | ColumnType::Jsonb => "JSON".into(),
-        ColumnType::Binary => "BLOB".into(),
-        ColumnType::Enum(e) => {
-            let longest = e
-                .values
-                .iter()
-                .map(|v| v.chars().count())
-                .max()
-                .unwrap_or(1);
-            format!("VARCHAR({longest})")
-        }
-    }
-}
-
 /// A random version 4 UUID as text, built from SQLite's own functions.
 const UUID_V4: &str = "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', abs(random()) % 4 + 1, 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))";
 
@@ -319,7 +279,7 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
             quote_ident(&pk_name)
         )
     } else {
-        format!("{} {}", quote_ident(&c.name), type_sql(&c.ty))
+        format!("{} {}", quote_ident(&c.name), type_sql(D, &c.ty)?)
     };
     if !c.nullable {
         s.push_str(" NOT NULL");
@@ -346,31 +306,6 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
     Ok(s)
 }
 
-fn constraint_def(c: &Constraint) -> Result<String, Unsupported> {
-    let name = quote_ident(&c.name);
-    Ok(match &c.kind {
-        ConstraintKind::PrimaryKey { columns } => {
-            format!("CONSTRAINT {name} PRIMARY KEY ({})", ident_list(columns))
-        }
-        ConstraintKind::Unique { columns } => {
-            format!("CONSTRAINT {name} UNIQUE ({})", ident_list(columns))
-        }
-        ConstraintKind::Check { condition } => format!("CONSTRAINT {name} CHECK ({condition})"),
-        ConstraintKind::ForeignKey(fk) => format!(
-            "CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}){}",
-            ident_list(&fk.columns),
-            D.table(&fk.referent)?,
-            ident_list(&fk.referent_columns),
-            fk_actions(
-                fk.on_delete,
-                fk.on_update,
-                fk.deferrable,
-                fk.initially_deferred
-            )
-        ),
-    })
-}
-
 fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
     create_table_named(t, &D.table(&t.table)?)
 }
@@ -389,7 +324,7 @@ fn create_table_named(t: &Table, name: &str) -> Result<Vec<String>, Unsupported>
         if inline_pk && matches!(c.kind, ConstraintKind::PrimaryKey { .. }) {
             continue;
         }
-        parts.push(constraint_def(c)?);
+        parts.push(constraint_def(D, c)?);
     }
     let mut out = vec![format!(
         "CREATE TABLE {name} (\n    {}\n)",
