@@ -53,12 +53,36 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let ident = &m.module.ident;
     let unsafety = &m.module.unsafety;
     let items = &m.items;
-    let docs = doc_uses(&m, imports_op(&m.items));
+    // A migration module holding nothing but `upgrade`/`downgrade` (the usual
+    // case) is not emitted at all: its checks and registration stand in a
+    // `const _` item where it was, one module fewer per migration for the
+    // compiler. With other items (helper functions, imports) it stays.
+    let keep_module = !items.is_empty();
+    let docs = doc_uses(&m, imports_op(&m.items), keep_module);
     let graph = graph_checks(&m.meta);
+    let name = ident.to_string();
+    let module_path = if keep_module {
+        quote!(::core::module_path!())
+    } else {
+        quote!(::core::concat!(::core::module_path!(), "::", #name))
+    };
     let registration = match (ok, downgrade) {
-        (true, Some(d)) => registration(&m, &d),
+        (true, Some(d)) => registration(&m, &d, module_path),
         _ => TokenStream::new(),
     };
+    if !keep_module {
+        let outer: Vec<&syn::Attribute> =
+            attrs.iter().filter(|a| !a.path().is_ident("doc")).collect();
+        return quote! {
+            #(#outer)*
+            const _: () = {
+                #docs
+                #graph
+                #registration
+                #errors
+            };
+        };
+    }
     quote! {
         #(#attrs)*
         #vis #unsafety mod #ident {
@@ -186,9 +210,10 @@ fn imports_op(items: &[syn::Item]) -> bool {
 /// it shows the op's rustdoc). `use migrate_runtime::{migration, op};` usually
 /// sits beside the module, whose items do not see it: a bare `op` is then
 /// reached as `super::op`. No macro is expanded for this.
-fn doc_uses(m: &Migration, imported_inside: bool) -> TokenStream {
+fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStream {
     let reach = |path: &syn::Path| -> TokenStream {
-        if !imported_inside && path.leading_colon.is_none() && path.segments.len() == 1 {
+        if in_module && !imported_inside && path.leading_colon.is_none() && path.segments.len() == 1
+        {
             let span = path.span();
             quote_spanned!(span=> super::#path)
         } else {
@@ -317,7 +342,7 @@ fn private(krate: &syn::Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-fn registration(m: &Migration, downgrade: &Downgrade) -> TokenStream {
+fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) -> TokenStream {
     let p = private(&m.meta.krate);
     let Some(rev) = &m.meta.revision else {
         return TokenStream::new();
@@ -402,7 +427,7 @@ fn registration(m: &Migration, downgrade: &Downgrade) -> TokenStream {
                     downgrade_is_derived: #derived,
                     checksum: #checksum,
                     transactional: #transactional,
-                    module_path: ::core::module_path!(),
+                    module_path: #module_path,
                     file: ::core::file!(),
                     line: ::core::line!(),
                     functions: #functions,
