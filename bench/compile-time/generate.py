@@ -10,6 +10,7 @@ benchmark (see run.sh and BENCHMARKS.md):
 Usage: generate.py OUT_DIR N RUNTIME_PATH
 """
 import os
+import re
 import sys
 
 out, n, runtime = sys.argv[1], int(sys.argv[2]), os.path.abspath(sys.argv[3])
@@ -57,8 +58,11 @@ mod m{i:04d} {{
 """
 
 
+P = "::migrate_runtime::__private::model_names::"
+
+
 def s(x):
-    return f'Cow::Borrowed("{x}")'
+    return f' {P}Cow::Borrowed("{x}")'
 
 
 def table_ref(t):
@@ -71,6 +75,14 @@ def column(name, ty, nullable, pk):
         f"primary_key: {str(pk).lower()}, autoincrement: None, server_default: None, unique: None, "
         f"index: None, foreign_key: None, comment: None }}"
     )
+
+
+NAMES = re.compile(r"(?<![:\w])(Op|TableRef|Table|ColumnType|Column|ConstraintKind|Constraint|IndexColumn|Index|MigrationParts|Migration|None|Some|Cow)\b")
+
+
+def qualify(text):
+    """Every model name written in full (no glob import), as the macro does."""
+    return NAMES.sub(lambda m: " " + P + m.group(1), text)
 
 
 def plain(i):
@@ -103,9 +115,7 @@ def plain(i):
         f"Op::DropTable {{ table: {table_ref(t)}, definition: Some({table}) }}",
     ]
     parents = "&[]" if i == 0 else f'&["r{i - 1:04d}"]'
-    return f"""use migrate_runtime::__private::model_names::*;
-
-
+    return qualify(f"""
 migrate_runtime::__private::inventory::submit! {{
     Migration::__new(MigrationParts {{
         revision: "r{i:04d}",
@@ -126,7 +136,7 @@ migrate_runtime::__private::inventory::submit! {{
     }})
 }}
 """
-
+)
 
 write(f"{out}/Cargo.toml", '[workspace]\nresolver = "2"\nmembers = ["checked", "plain"]\n')
 write(f"{out}/checked/Cargo.toml", manifest("checked"))

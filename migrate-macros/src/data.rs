@@ -5,16 +5,19 @@
 //! are written as one string and handed to the compiler in a single parse: far
 //! cheaper than building thousands of tokens one by one through the proc-macro
 //! bridge, which is most of a build's macro time with hundreds of migrations.
-//! The names are short because the generated block glob-imports
-//! `__private::model_names`, which holds only CamelCase type names.
+//! Every name is written in full under `__private::model_names`: a glob
+//! import per migration would be resolved again on every rebuild.
 
 use migrate_core::model::*;
 use std::fmt::Write;
 
 /// `&[Op, ...]`, for a field of the registered record (a `static`'s
 /// initializer, where such borrows live for the whole program).
-pub fn ops_slice(ops: &[Op]) -> String {
-    let mut w = W(String::with_capacity(512 * ops.len().max(1)));
+pub fn ops_slice(ops: &[Op], prefix: &str) -> String {
+    let mut w = W(
+        String::with_capacity(512 * ops.len().max(1)),
+        prefix.to_string(),
+    );
     w.0.push_str("&[");
     for op in ops {
         w.op(op);
@@ -24,15 +27,21 @@ pub fn ops_slice(ops: &[Op]) -> String {
     w.0
 }
 
-struct W(String);
+/// The text, and the path every name is written under.
+struct W(String, String);
 
 impl W {
     fn push(&mut self, s: &str) {
+        if s.starts_with(|c: char| c.is_ascii_uppercase()) {
+            // A space: `name:` then `::path` would lex as `:::`.
+            self.0.push(' ');
+            self.0.push_str(&self.1);
+        }
         self.0.push_str(s);
     }
 
     fn str(&mut self, s: &str) {
-        write!(self.0, "Cow::Borrowed({s:?})").ok();
+        write!(self.0, " {}Cow::Borrowed({s:?})", self.1).ok();
     }
 
     fn opt<T: ?Sized>(&mut self, v: Option<&T>, f: impl FnOnce(&mut Self, &T)) {
@@ -123,7 +132,8 @@ impl W {
                 self.push("}");
             }
             Op::AlterColumn(a) => {
-                self.push("Op::AlterColumn(AlterColumn{table:");
+                self.push("Op::AlterColumn(");
+                self.push("AlterColumn{table:");
                 self.table_ref(&a.table);
                 self.push(",column:");
                 self.str(&a.column);
@@ -275,7 +285,8 @@ impl W {
                 self.push("}");
             }
             Op::Execute(sql) => {
-                self.push("Op::Execute(Sql{any:");
+                self.push("Op::Execute(");
+                self.push("Sql{any:");
                 self.opt_str(sql.any.as_deref());
                 self.push(",postgresql:");
                 self.opt_str(sql.postgresql.as_deref());
@@ -343,8 +354,8 @@ impl W {
 
     fn u32s(&mut self, n: Option<u32>) {
         match n {
-            Some(n) => write!(self.0, "Some({n})").ok(),
-            None => write!(self.0, "None").ok(),
+            Some(n) => write!(self.0, " {}Some({n})", self.1).ok(),
+            None => write!(self.0, " {}None", self.1).ok(),
         };
     }
 
@@ -477,7 +488,8 @@ impl W {
                 self.push("}");
             }
             ConstraintKind::ForeignKey(fk) => {
-                self.push("ConstraintKind::ForeignKey(ForeignKey{columns:");
+                self.push("ConstraintKind::ForeignKey(");
+                self.push("ForeignKey{columns:");
                 self.strs(&fk.columns);
                 self.push(",referent:");
                 self.table_ref(&fk.referent);
@@ -542,7 +554,7 @@ mod tests {
             sqlite: None,
             mysql: None,
         });
-        let text = ops_slice(&[op]);
+        let text = ops_slice(&[op], "");
         assert!(
             text.contains(r#"Cow::Borrowed("SELECT '\"x\\y'\n\u{1b}é")"#),
             "{text}"

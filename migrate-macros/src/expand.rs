@@ -349,15 +349,18 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
     };
     let up: Vec<Op> = m.upgrade.iter().filter_map(|n| n.op.clone()).collect();
     let checksum = migrate_core::checksum::checksum(&up).to_hex();
+    // Names are written in full: a glob import per migration would cost the
+    // resolver on every rebuild.
+    let prefix = format!("{}::model_names::", p).replace(' ', "");
     let (down_text, derived) = match downgrade {
-        Downgrade::Irreversible => ("None".to_string(), false),
+        Downgrade::Irreversible => (format!("{prefix}None"), false),
         Downgrade::Written(d) | Downgrade::Derived(d) => (
-            format!("Some({})", data::ops_slice(d)),
+            format!("{prefix}Some({})", data::ops_slice(d, &prefix)),
             matches!(downgrade, Downgrade::Derived(_)),
         ),
     };
     let (upgrade_expr, downgrade_expr) = match (
-        parse_generated(&data::ops_slice(&up)),
+        parse_generated(&data::ops_slice(&up, &prefix)),
         parse_generated(&down_text),
     ) {
         (Ok(u), Ok(d)) => (u, d),
@@ -370,9 +373,9 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
     let branch = match &m.meta.branch {
         Some(l) => {
             let v = l.value();
-            quote!(Some(#v))
+            quote!(::core::option::Option::Some(#v))
         }
-        None => quote!(None),
+        None => quote!(::core::option::Option::None),
     };
     let message = m.message();
     let mut names: Vec<String> = Vec::new();
@@ -381,8 +384,8 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
         if let Some(f) = &n.function {
             let name = f.to_token_stream().to_string();
             if !names.contains(&name) {
-                functions.push(quote_spanned!(f.span()=> RunFunction::new(#name, {
-                    const __F: RunFn = #f;
+                functions.push(quote_spanned!(f.span()=> #p::RunFunction::new(#name, {
+                    const __F: #p::RunFn = #f;
                     __F
                 })));
                 names.push(name);
@@ -394,7 +397,7 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
     } else {
         let n = functions.len();
         quote!({
-            static __FUNCTIONS: [RunFunction; #n] = [#(#functions),*];
+            static __FUNCTIONS: [#p::RunFunction; #n] = [#(#functions),*];
             &__FUNCTIONS
         })
     };
@@ -414,10 +417,8 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
         _ => quote!(0),
     };
     quote! {
-            #[allow(unused_imports)]
-            use #p::model_names::*;
             #p::inventory::submit! {
-                Migration::__new(MigrationParts {
+                #p::Migration::__new(#p::MigrationParts {
                     revision: #rev_value,
                     down_revisions: &[#(#parents),*],
                     branch: #branch,

@@ -130,9 +130,8 @@ pub mod __private {
     pub use migrate_core::model::*;
     pub use std::borrow::Cow;
 
-    /// The names generated op data uses, glob-imported in its own block: only
-    /// CamelCase names, so a user's function named in `run(...)` never
-    /// resolves to one of these.
+    /// The names generated op data is written with, in full
+    /// (`::migrate_runtime::__private::model_names::Op::...`).
     pub mod model_names {
         pub use crate::migration::{Migration, MigrationParts, RunFn, RunFunction};
         pub use core::option::Option::{None, Some};
