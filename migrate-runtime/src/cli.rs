@@ -122,6 +122,10 @@ enum Command {
     /// Re-record the checksum of an applied revision whose upgrade was
     /// deliberately edited.
     Repair { revision: String },
+    /// Check the migrations without a database: replay every op on a schema
+    /// model (ops that cannot apply, downgrades that do not return), and look
+    /// for migration files no `mod` declares.
+    Verify,
 }
 
 /// Runs the command line of an application over its migrations.
@@ -161,6 +165,9 @@ where
 }
 
 fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Error> {
+    if let Command::Verify = cli.command {
+        return verify(&migrations, cli.quiet);
+    }
     let quiet = cli.quiet;
     let mut migrator =
         Migrator::new(migrations)?.lock_timeout(Duration::from_secs(cli.lock_timeout));
@@ -381,6 +388,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 );
             }
         }
+        Command::Verify => unreachable!("handled before connecting"),
         Command::Repair { revision } => {
             let repaired = migrator.repair(&mut connect()?, &revision)?;
             if !quiet {
@@ -391,6 +399,32 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         }
     }
     Ok(())
+}
+
+fn verify(migrations: &Migrations, quiet: bool) -> Result<(), Error> {
+    let mut problems: Vec<String> = crate::schema::verify(migrations)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    match migrations.undeclared_files() {
+        Some(files) => {
+            for f in files {
+                problems.push(format!("{} holds a #[migration] that is not compiled in: declare it with `mod` in its module", f.display()));
+            }
+        }
+        None if !quiet => eprintln!("note: the migration sources are not found from this directory; run from the project root to check for undeclared files"),
+        None => {}
+    }
+    if problems.is_empty() {
+        if !quiet {
+            eprintln!(
+                "{} migrations verified: every op applies and every downgrade returns.",
+                migrations.len()
+            );
+        }
+        return Ok(());
+    }
+    Err(Error::Verify(problems))
 }
 
 fn human(d: Duration) -> String {

@@ -184,6 +184,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// `verify` found problems.
+    #[error("{} problem{} found:\n  {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.join("\n  "))]
+    Verify(Vec<String>),
+
     /// Any other database error, with what was being done.
     #[error("{doing}: {source}")]
     Database {

@@ -234,6 +234,40 @@ impl Migrations {
         }
     }
 
+    /// Source files beside the migrations' own that hold a `#[migration]` but
+    /// are not compiled in: a file no `mod` declares (Alembic's "#1 gotcha", an
+    /// unimported model, in this form). The paths are those the compiler saw;
+    /// `None` when they cannot be found from the current directory.
+    pub fn undeclared_files(&self) -> Option<Vec<std::path::PathBuf>> {
+        use std::collections::BTreeSet;
+        use std::path::{Path, PathBuf};
+        let declared: BTreeSet<PathBuf> =
+            self.list.iter().map(|m| PathBuf::from(m.file())).collect();
+        if declared.iter().any(|f| !f.is_file()) {
+            return None;
+        }
+        let dirs: BTreeSet<&Path> = declared.iter().filter_map(|f| f.parent()).collect();
+        let mut out = Vec::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let is_rs = path.extension().is_some_and(|e| e == "rs");
+                if !is_rs || declared.contains(&path) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if text.contains("#[migration(") {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        Some(out)
+    }
+
     /// The migration with exactly this revision id.
     pub fn get(&self, revision: &str) -> Option<&'static Migration> {
         self.list

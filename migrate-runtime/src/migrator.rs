@@ -620,8 +620,10 @@ impl Migrator {
             .filter(|r| !self.graph.contains(&r.revision))
             .map(|r| r.revision.clone())
             .collect();
-        let purge = matches!(mode, Mode::Stamp { purge: true, .. });
-        if !unknown.is_empty() && !self.allow_unknown_applied && !purge {
+        // Only running migrations is refused; stamp and repair are the tools
+        // to mend the table, and leave unknown rows alone (or purge them).
+        let runs = matches!(mode, Mode::Upgrade(_) | Mode::Downgrade(_));
+        if !unknown.is_empty() && !self.allow_unknown_applied && runs {
             return Err(Error::UnknownApplied { revisions: unknown });
         }
         if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
