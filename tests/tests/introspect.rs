@@ -376,6 +376,17 @@ fn online_and_offline(kind: Kind, dialect: Dialect) {
     let mut conn = online.connect();
     migrator.upgrade(&mut conn, "head").unwrap();
     let a = Snapshot::capture(&mut conn).unwrap();
+    let rows = |conn: &mut migrate_runtime::Database| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = migrator
+            .applied(conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.revision, r.checksum))
+            .collect();
+        v.sort();
+        v
+    };
+    let online_rows = rows(&mut conn);
 
     let offline = database(kind);
     let mut conn = offline.connect();
@@ -387,6 +398,9 @@ fn online_and_offline(kind: Kind, dialect: Dialect) {
 
     assert!(a.tables().count() > 3);
     assert_eq!(a.diff(&b), Vec::<String>::new());
+    // The same version rows: every revision, with its checksum.
+    assert_eq!(online_rows.len(), 8);
+    assert_eq!(online_rows, rows(&mut conn));
 }
 
 #[test]
@@ -703,4 +717,32 @@ fn one_change_variants_fail_the_comparison_on_sqlite() {
             ),
         ],
     );
+}
+
+/// SQLite table rebuilds written as offline SQL give what they give online.
+#[test]
+fn offline_sqlite_rebuilds_equal_online() {
+    for prefix in ["col", "ck", "od", "uq"] {
+        let migrations = fixture_broken::migrations().filter(|m| m.revision().starts_with(prefix));
+        let migrator = Migrator::new(migrations).unwrap();
+        let target = format!("{prefix}2");
+        let online = database(Kind::Sqlite);
+        let mut conn = online.connect();
+        migrator.upgrade(&mut conn, &target).unwrap();
+        let a = Snapshot::capture(&mut conn).unwrap();
+        let offline = database(Kind::Sqlite);
+        let mut conn = offline.connect();
+        let sql = migrator
+            .upgrade_sql(Dialect::Sqlite, None, &target)
+            .unwrap();
+        if prefix != "uq" {
+            assert!(
+                sql.contains("_migrate_new_"),
+                "{prefix}: no rebuild in\n{sql}"
+            );
+        }
+        exec(&mut conn, &sql);
+        let b = Snapshot::capture(&mut conn).unwrap();
+        assert_eq!(a.diff(&b), Vec::<String>::new(), "{prefix}");
+    }
 }

@@ -76,7 +76,7 @@ fn a_table_made_by_sql_fails_the_model_check() {
 #[test]
 fn two_heads_fail_the_single_head_check() {
     let f = failure(check_single_head(&fixture_broken::migrations()));
-    assert!(f.contains("5 heads"), "{f}");
+    assert!(f.contains("13 heads"), "{f}");
     check_single_head(&case("ix")).unwrap();
 }
 
@@ -90,4 +90,40 @@ fn the_healthy_fixtures_pass_every_check() {
         )
         .unwrap();
     }
+}
+
+/// Every snapshot field, each broken by one fixture, each named in the diff.
+#[test]
+fn every_snapshot_field_has_a_failing_fixture() {
+    let cases: &[(&str, &[&str], bool)] = &[
+        // (case, what the diff must name, also on SQLite)
+        ("col", &["t_col", "nullable"], true),
+        ("ty", &["t_ty", "type"], true),
+        ("uq", &["ix_t_uq_a", "unique"], true),
+        ("pr", &["ix_t_pr_a", "predicate"], true),
+        ("ck", &["ck_t_ck_a"], true),
+        ("cm", &["t_cm", "comment"], false),
+        ("ad", &["t_ad", "extra"], true),
+    ];
+    for (prefix, names, on_sqlite) in cases {
+        let mut dbs = vec![TestDatabase::postgres()];
+        if *on_sqlite {
+            dbs.push(TestDatabase::sqlite());
+        }
+        for db in dbs {
+            let f = failure(check_stairway(&db, &case(prefix)));
+            assert!(
+                f.starts_with(&format!("stairway: downgrade {prefix}2 ")),
+                "{f}"
+            );
+            for n in *names {
+                assert!(f.contains(n), "{prefix}: `{n}` not named in: {f}");
+            }
+        }
+    }
+    let f = failure(check_downgrade_to_base(
+        &TestDatabase::postgres(),
+        &case("sq"),
+    ));
+    assert!(f.contains("seq_left_behind"), "{f}");
 }

@@ -11,11 +11,23 @@
 //!   test process exits, even when it is killed; clusters left by a machine
 //!   crash are reaped by the next start.
 //!
+//! The checks pytest-alembic gives Alembic users are one line each:
+//!
 //! ```no_run
-//! use migrate_runtime::testing::TestDatabase;
-//! let db = TestDatabase::postgres();
-//! let mut conn = db.connect();
+//! # migrate_runtime::migrations!();
+//! use migrate_runtime::testing::*;
+//!
+//! # fn main() {
+//! // in a #[test]:
+//! assert_single_head(&migrations());
+//! assert_stairway(&TestDatabase::postgres(), &migrations());   // up, down, up
+//! assert_downgrade_to_base(&TestDatabase::sqlite(), &migrations());
+//! assert_model_matches(&TestDatabase::postgres(), &TestDatabase::postgres(), &migrations());
+//! # }
 //! ```
+//!
+//! [`Snapshot`] is the introspection they compare with: `Snapshot::capture`
+//! on any connection, `diff` between two.
 
 use crate::{Database, DatabaseUrl};
 use std::path::{Path, PathBuf};
