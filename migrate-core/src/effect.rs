@@ -183,6 +183,10 @@ struct Slot {
 #[derive(Default)]
 struct Sim {
     slots: BTreeMap<Key, Slot>,
+    /// Columns dropped so far, per table: the database dropped with them the
+    /// indexes and constraints that used them, which may be ones this
+    /// migration never names.
+    dropped_columns: BTreeMap<TableRef, Vec<Str>>,
     findings: Vec<Finding>,
     opaque_seen: bool,
     any_opaque: bool,
@@ -351,6 +355,38 @@ impl Sim {
         for (n, v) in attrs {
             self.learn(key, n, v.clone());
         }
+    }
+
+    /// Whether an untouched index or constraint may have gone with a column an
+    /// earlier op dropped: then what was there before cannot be known.
+    fn maybe_dropped_with_a_column(
+        &mut self,
+        key: &Key,
+        table: &TableRef,
+        columns: &[Str],
+        sql: &[&str],
+    ) -> bool {
+        let Some(dropped) = self.dropped_columns.get(table) else {
+            return false;
+        };
+        let involved = dropped
+            .iter()
+            .any(|d| columns.contains(d) || sql.iter().any(|s| crate::sqltext::mentions(s, d)));
+        involved && matches!(self.slot(key).cur, State::Orig(_))
+    }
+
+    /// `create`, for an object whose earlier state is unknown (see
+    /// [`Sim::maybe_dropped_with_a_column`]): nothing is learned about it.
+    fn recreate(&mut self, key: &Key, attrs: Vec<(&'static str, String)>, columns: Vec<Str>) {
+        let at = self.at();
+        let s = self.slot(key);
+        s.cur = State::Present {
+            attrs: attrs.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+            rest: None,
+        };
+        s.columns = columns;
+        s.created_by = Some(at);
+        s.attr_by.clear();
     }
 
     fn create(&mut self, key: &Key, attrs: Vec<(&'static str, String)>, columns: Vec<Str>) {
@@ -821,6 +857,10 @@ impl Sim {
                 }
             }
         }
+        self.dropped_columns
+            .entry(table.clone())
+            .or_default()
+            .push(column.clone());
         // The database drops the indexes and constraints that cover the column.
         let at = self.at();
         for child in self.children(table) {
@@ -903,7 +943,16 @@ impl Sim {
             }
         }
         let key = Key::Index(i.table.schema.clone(), i.name.clone());
-        self.create(&key, index_attrs(i), index_columns(i));
+        let mut sql: Vec<&str> = i.predicate.iter().map(|p| &**p).collect();
+        sql.extend(i.columns.iter().filter_map(|c| match c {
+            IndexColumn::Expression(e) => Some(&**e),
+            IndexColumn::Column(_) => None,
+        }));
+        if self.maybe_dropped_with_a_column(&key, &i.table, &index_columns(i), &sql) {
+            self.recreate(&key, index_attrs(i), index_columns(i));
+        } else {
+            self.create(&key, index_attrs(i), index_columns(i));
+        }
         self.slot(&key).parent = Some(i.table.clone());
     }
 
@@ -921,7 +970,15 @@ impl Sim {
             }
         }
         let key = Key::Constraint(table.clone(), c.name.clone());
-        self.create(&key, constraint_attrs(c), cols);
+        let sql: Vec<&str> = match &c.kind {
+            ConstraintKind::Check { condition } => vec![&**condition],
+            _ => Vec::new(),
+        };
+        if self.maybe_dropped_with_a_column(&key, table, &cols, &sql) {
+            self.recreate(&key, constraint_attrs(c), cols);
+        } else {
+            self.create(&key, constraint_attrs(c), cols);
+        }
     }
 
     // -- the comparison --------------------------------------------------------

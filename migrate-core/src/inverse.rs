@@ -23,6 +23,12 @@ pub fn invert(upgrade: &[Op]) -> Result<Vec<Op>, Vec<NotInvertible>> {
     let mut inverses: Vec<Vec<Op>> = Vec::with_capacity(upgrade.len());
     let mut problems = Vec::new();
     for (i, op) in upgrade.iter().enumerate() {
+        if removed_later(op, &upgrade[i + 1..]) {
+            // A later op of the upgrade takes it away with its column or
+            // table: the net effect leaves nothing to undo.
+            inverses.push(Vec::new());
+            continue;
+        }
         match invert_one(op, &created_here) {
             Ok(inv) => inverses.push(inv),
             Err((reason, help)) => problems.push(NotInvertible {
@@ -58,6 +64,41 @@ pub fn invert(upgrade: &[Op]) -> Result<Vec<Op>, Vec<NotInvertible>> {
     } else {
         Err(problems)
     }
+}
+
+/// Whether an index or constraint `op` creates is dropped implicitly by a
+/// later op: the drop of a column it covers, or of its table.
+fn removed_later(op: &Op, later: &[Op]) -> bool {
+    let (table, columns): (&TableRef, Vec<&Str>) = match op {
+        Op::CreateIndex(i) => (
+            &i.table,
+            i.columns
+                .iter()
+                .filter_map(|c| match c {
+                    IndexColumn::Column(c) => Some(c),
+                    IndexColumn::Expression(_) => None,
+                })
+                .collect(),
+        ),
+        Op::AddConstraint { table, constraint } => (
+            table,
+            match &constraint.kind {
+                ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
+                    columns.iter().collect()
+                }
+                ConstraintKind::ForeignKey(fk) => fk.columns.iter().collect(),
+                ConstraintKind::Check { .. } => Vec::new(),
+            },
+        ),
+        _ => return false,
+    };
+    later.iter().any(|l| match l {
+        Op::DropColumn {
+            table: t, column, ..
+        } => t == table && columns.contains(&column),
+        Op::DropTable { table: t, .. } => t == table,
+        _ => false,
+    })
 }
 
 type Problem = (String, String);

@@ -9,3 +9,4 @@ pub mod effect;
 pub mod inverse;
 pub mod model;
 pub mod naming;
+pub mod sqltext;

@@ -867,3 +867,48 @@ fn an_enum_column_lists_the_values_of_its_type() {
         "{f:#?}"
     );
 }
+
+#[test]
+fn what_went_with_a_dropped_column_may_be_recreated() {
+    // `ck_people_score` and `ix_people_level_score` are not named by the
+    // upgrade, but went with `score`: putting them back is not "leaving them
+    // behind".
+    let up = vec![Op::DropColumn {
+        table: t("people"),
+        column: s("score"),
+        definition: Some(col("score", ColumnType::Integer)),
+    }];
+    let down = vec![
+        Op::AddColumn {
+            table: t("people"),
+            column: col("score", ColumnType::Integer),
+        },
+        Op::AddConstraint {
+            table: t("people"),
+            constraint: Constraint {
+                name: s("ck_people_score"),
+                kind: ConstraintKind::Check {
+                    condition: s("score >= 0"),
+                },
+            },
+        },
+        Op::CreateIndex(index(
+            "ix_people_level_score",
+            "people",
+            &["level", "score"],
+        )),
+    ];
+    assert_clean(&up, &down);
+    // A constraint on another column is still one the downgrade leaves behind.
+    let mut other = down.clone();
+    other.push(Op::AddConstraint {
+        table: t("people"),
+        constraint: Constraint {
+            name: s("ck_people_level"),
+            kind: ConstraintKind::Check {
+                condition: s("level >= 0"),
+            },
+        },
+    });
+    assert_eq!(one(&up, &other).kind, FindingKind::Existence);
+}

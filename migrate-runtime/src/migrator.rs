@@ -825,7 +825,12 @@ impl Migrator {
                         .into_iter()
                         .flatten()
                         .collect();
-                    if &found != columns {
+                    // By name: a column added back by a downgrade stands last,
+                    // and the rebuild copies by name.
+                    let (mut have, mut want) = (found.clone(), columns.clone());
+                    have.sort();
+                    want.sort();
+                    if have != want {
                         return Err(Error::Drift {
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),

@@ -9,6 +9,7 @@
 use crate::graph::RevisionGraph;
 use crate::migration::{Migration, Migrations};
 use crate::ops::*;
+use migrate_core::sqltext::mentions;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -235,8 +236,17 @@ impl Schema {
                         .iter()
                         .any(|c| matches!(c, IndexColumn::Column(n) if n == column))
                 });
-                t.constraints
-                    .retain(|c| !constraint_columns(&c.kind).iter().any(|n| n == column));
+                t.constraints.retain(|c| match &c.kind {
+                    ConstraintKind::Check { condition } => !mentions(condition, column),
+                    kind => !constraint_columns(kind).iter().any(|n| n == column),
+                });
+                t.indexes.retain(|i| {
+                    !i.predicate.as_deref().is_some_and(|p| mentions(p, column))
+                        && !i
+                            .columns
+                            .iter()
+                            .any(|c| matches!(c, IndexColumn::Expression(e) if mentions(e, column)))
+                });
                 if let Some(Column {
                     ty: ColumnType::Enum(e),
                     ..

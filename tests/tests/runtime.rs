@@ -614,3 +614,32 @@ fn the_version_table_can_be_named_and_placed() {
     m.upgrade(&mut conn, "head").unwrap();
     assert!(user_tables(&mut conn).contains(&"applied_revisions".to_string()));
 }
+
+/// What SQLite's ALTER TABLE refuses outright is rebuilt, rows kept: a column
+/// added with an expression default (filled for existing rows), and a column
+/// dropped while a composite index covers it (the index goes with it, as on
+/// PostgreSQL).
+#[test]
+fn expression_defaults_and_indexed_drops() {
+    for db in [TestDatabase::sqlite(), TestDatabase::postgres()] {
+        let mut conn = db.connect();
+        let m = every_op();
+        m.upgrade(&mut conn, "rebuilds@head").unwrap();
+        assert_eq!(
+            one(
+                &mut conn,
+                "SELECT CAST(COUNT(*) AS TEXT) AS value FROM people WHERE seen_at IS NOT NULL"
+            ),
+            "3"
+        );
+        let snap = snapshot(&mut conn);
+        let people = snap.table("people").unwrap();
+        assert!(people.column("score").is_none());
+        assert!(people.index("ix_people_level_score").is_none());
+        assert!(people.index("ix_people_level").is_some());
+        m.downgrade(&mut conn, "p3").unwrap();
+        let back = snapshot(&mut conn);
+        assert!(back.table("people").unwrap().column("score").is_some());
+        assert!(back.table("people").unwrap().column("seen_at").is_none());
+    }
+}

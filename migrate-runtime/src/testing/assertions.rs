@@ -77,7 +77,29 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
     let mut conn = db.connect();
     let err = |what: String| move |e: Error| fail(check, format!("{what}: {e}"));
     let mut applied: BTreeSet<String> = BTreeSet::new();
-    for rev in graph.topological_order() {
+    // What lies at or after an irreversible migration comes last: once it is
+    // applied, no other line can be reached by downgrading.
+    let one_way: BTreeSet<&str> = graph
+        .topological_order()
+        .into_iter()
+        .filter(|r| {
+            std::iter::once(*r)
+                .chain(graph.ancestors(r))
+                .any(|a| migrations.get(a).is_some_and(|m| m.downgrade().is_none()))
+        })
+        .collect();
+    let order: Vec<&str> = graph
+        .topological_order()
+        .into_iter()
+        .filter(|r| !one_way.contains(r))
+        .chain(
+            graph
+                .topological_order()
+                .into_iter()
+                .filter(|r| one_way.contains(r)),
+        )
+        .collect();
+    for rev in order {
         let migration = migrations.get(rev).expect("graph revisions are known");
         let needed: BTreeSet<String> = graph
             .ancestors(rev)
