@@ -298,6 +298,35 @@ pub(crate) fn type_sql(dialect: Dialect, ty: &ColumnType) -> Result<String, Unsu
     })
 }
 
+/// What follows a column's name and type: NOT NULL, DEFAULT (as the dialect
+/// renders it), and the inline UNIQUE and REFERENCES with their names.
+pub(crate) fn column_constraints(
+    dialect: Dialect,
+    c: &Column,
+    default: Option<String>,
+) -> Result<String, Unsupported> {
+    let mut s = String::new();
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = default {
+        s.push_str(&format!(" DEFAULT {d}"));
+    }
+    if let Some(u) = &c.unique {
+        s.push_str(&format!(" CONSTRAINT {} UNIQUE", quote_ident(u)));
+    }
+    if let Some(fk) = &c.foreign_key {
+        s.push_str(&format!(
+            " CONSTRAINT {} REFERENCES {} ({}){}",
+            quote_ident(&fk.name),
+            dialect.table(&fk.referent)?,
+            quote_ident(&fk.referent_column),
+            fk_actions(fk.on_delete, fk.on_update, None, None)
+        ));
+    }
+    Ok(s)
+}
+
 /// A named table constraint, as in `CREATE TABLE` or `ADD CONSTRAINT`.
 pub(crate) fn constraint_def(dialect: Dialect, c: &Constraint) -> Result<String, Unsupported> {
     let name = quote_ident(&c.name);

@@ -281,24 +281,11 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
     } else {
         format!("{} {}", quote_ident(&c.name), type_sql(D, &c.ty)?)
     };
-    if !c.nullable {
-        s.push_str(" NOT NULL");
-    }
-    if let Some(d) = &c.server_default {
-        s.push_str(&format!(" DEFAULT {}", default_sql(d)));
-    }
-    if let Some(u) = &c.unique {
-        s.push_str(&format!(" CONSTRAINT {} UNIQUE", quote_ident(u)));
-    }
-    if let Some(fk) = &c.foreign_key {
-        s.push_str(&format!(
-            " CONSTRAINT {} REFERENCES {} ({}){}",
-            quote_ident(&fk.name),
-            D.table(&fk.referent)?,
-            quote_ident(&fk.referent_column),
-            fk_actions(fk.on_delete, fk.on_update, None, None)
-        ));
-    }
+    s.push_str(&column_constraints(
+        D,
+        c,
+        c.server_default.as_ref().map(default_sql),
+    )?);
     if let Some(check) = enum_check(table_name, c) {
         s.push(' ');
         s.push_str(&check);
