@@ -840,6 +840,30 @@ impl Migrator {
                             at: at.to_string(),
                         });
                     }
+                    // Triggers go with the dropped table and are not in the
+                    // model: a rebuild would lose them silently.
+                    let triggers: Vec<String> = conn
+                        .texts(&format!(
+                            "SELECT name AS value FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
+                            crate::dialect::quote_literal(table)
+                        ))
+                        .map_err(db(format!("reading the triggers of `{table}`")))?
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    if !triggers.is_empty() {
+                        return Err(Error::Unsupported {
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            op_index: i + 1,
+                            source: crate::dialect::Unsupported::new(
+                                ops[*i].name(),
+                                dialect,
+                                format!("rebuilding `{table}` would drop its trigger(s) {}, which the migrations do not describe", triggers.join(", ")),
+                                "drop the triggers with `execute` before this op and create them again after it, in this migration",
+                            ),
+                        });
+                    }
                 }
                 Stmt::Sql(sql) => {
                     conn.execute(sql).map_err(|source| Error::Statement {

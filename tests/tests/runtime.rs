@@ -643,3 +643,26 @@ fn expression_defaults_and_indexed_drops() {
         assert!(back.table("people").unwrap().column("seen_at").is_none());
     }
 }
+
+/// A SQLite table with a trigger is not rebuilt: the trigger would be lost.
+#[test]
+fn sqlite_rebuild_refuses_a_table_with_a_trigger() {
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    let m = every_op();
+    m.upgrade(&mut conn, "p3").unwrap();
+    exec(
+        &mut conn,
+        "CREATE TRIGGER people_touch AFTER UPDATE ON people BEGIN SELECT 1; END",
+    );
+    match m.upgrade(&mut conn, "g1") {
+        Err(Error::Unsupported {
+            revision, source, ..
+        }) => {
+            assert_eq!(revision, "g1");
+            assert!(source.reason.contains("people_touch"), "{}", source.reason);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(current(&m, &mut conn), ["p3"]);
+}
