@@ -1061,7 +1061,7 @@ fn table_constraint(
         Some(out)
     };
     match kind.as_str() {
-        "PrimaryKeyConstraint" => {
+        "PrimaryKeyConstraint" | "UniqueConstraint" => {
             let b = bind(
                 cx,
                 &kind,
@@ -1075,35 +1075,21 @@ fn table_constraint(
                 },
             )?;
             let cols = varargs_columns(&b)?;
-            let n = named(&b, naming::primary_key(&table.name))?;
+            let primary = kind == "PrimaryKeyConstraint";
+            let default_name = if primary {
+                naming::primary_key(&table.name)
+            } else {
+                naming::unique(&table.name, &cols)
+            };
+            let n = named(&b, default_name)?;
             spans.push((n.clone(), v.span()));
+            let columns: List<Str> = cols.into_iter().map(s).collect::<Vec<_>>().into();
             Some(Constraint {
                 name: s(n),
-                kind: ConstraintKind::PrimaryKey {
-                    columns: cols.into_iter().map(s).collect::<Vec<_>>().into(),
-                },
-            })
-        }
-        "UniqueConstraint" => {
-            let b = bind(
-                cx,
-                &kind,
-                name.span(),
-                args,
-                &Sig {
-                    positional: &[],
-                    required: 0,
-                    rest: Some("columns"),
-                    keywords: &["name"],
-                },
-            )?;
-            let cols = varargs_columns(&b)?;
-            let n = named(&b, naming::unique(&table.name, &cols))?;
-            spans.push((n.clone(), v.span()));
-            Some(Constraint {
-                name: s(n),
-                kind: ConstraintKind::Unique {
-                    columns: cols.into_iter().map(s).collect::<Vec<_>>().into(),
+                kind: if primary {
+                    ConstraintKind::PrimaryKey { columns }
+                } else {
+                    ConstraintKind::Unique { columns }
                 },
             })
         }
