@@ -561,6 +561,32 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
         ),
         "0"
     );
+
+    // lock_timeout: a DDL statement waiting on a table another session holds
+    // fails instead of queueing every reader behind it, and nothing is applied.
+    let mut holder = db.connect();
+    exec(
+        &mut holder,
+        "BEGIN; LOCK TABLE people IN ACCESS EXCLUSIVE MODE",
+    );
+    let cautious = every_op().postgres_lock_timeout(Duration::from_millis(200));
+    match cautious.upgrade(&mut conn, "pg@head") {
+        Err(Error::Statement {
+            revision, source, ..
+        }) => {
+            assert_eq!(revision, "g1");
+            assert!(source.to_string().contains("lock timeout"), "{source}");
+        }
+        other => panic!("expected a lock timeout, got {other:?}"),
+    }
+    exec(&mut holder, "ROLLBACK");
+    assert_eq!(current(&m, &mut conn), ["p3"]);
+    assert_eq!(
+        one(&mut conn, "SELECT current_setting('lock_timeout') AS value"),
+        "0"
+    );
+    // With the table free, the same call goes through.
+    cautious.upgrade(&mut conn, "pg@head").unwrap();
 }
 
 #[test]

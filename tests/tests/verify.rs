@@ -58,8 +58,14 @@ fn every_seed_chain_verifies() {
 #[test]
 fn problems_across_migrations_are_found() {
     let problems = verify(&fixture_unverified::migrations());
-    assert_eq!(problems.len(), 2, "{problems:#?}");
-    let (down, up) = (&problems[0], &problems[1]);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    let of = |rev: &str| {
+        problems
+            .iter()
+            .find(|p| p.revision == rev)
+            .unwrap_or_else(|| panic!("nothing about {rev}: {problems:#?}"))
+    };
+    let (down, up) = (of("v2"), of("v3"));
     assert_eq!(
         (down.revision.as_str(), down.direction, down.op_index),
         ("v2", "downgrade", 0)
@@ -87,4 +93,19 @@ fn problems_across_migrations_are_found() {
         up.location
     );
     assert!(up.to_string().starts_with("upgrade v3 op 1 ("), "{up}");
+    let twice = of("v4");
+    assert_eq!((twice.direction, twice.op_index), ("upgrade", 1));
+    assert!(
+        twice.message.contains("column `t.a` already exists"),
+        "{}",
+        twice.message
+    );
+    let gone = of("v5");
+    assert_eq!((gone.direction, gone.op_index), ("upgrade", 1));
+    assert!(
+        gone.message
+            .contains("index `ix_t_b` covers column `t.b`, which does not exist"),
+        "{}",
+        gone.message
+    );
 }

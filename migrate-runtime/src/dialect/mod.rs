@@ -383,4 +383,37 @@ mod tests {
         assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
         assert_eq!(quote_literal("it's \\ fine"), "'it''s \\ fine'");
     }
+
+    #[test]
+    fn execute_picks_the_dialects_text_and_refuses_when_there_is_none() {
+        let pg_only = Sql {
+            any: None,
+            postgresql: Some("CREATE SCHEMA sales".into()),
+            sqlite: None,
+            mysql: None,
+        };
+        assert_eq!(
+            execute_sql(Dialect::Postgres, &pg_only).unwrap(),
+            ["CREATE SCHEMA sales"]
+        );
+        let err = execute_sql(Dialect::Sqlite, &pg_only).unwrap_err();
+        assert_eq!(
+            (err.what.as_str(), err.dialect),
+            ("execute", Dialect::Sqlite)
+        );
+        assert!(err.help.contains("`sqlite = \"...\"`"), "{}", err.help);
+
+        let with_fallback = Sql {
+            any: Some("SELECT 1".into()),
+            ..pg_only
+        };
+        assert_eq!(
+            execute_sql(Dialect::Postgres, &with_fallback).unwrap(),
+            ["CREATE SCHEMA sales"]
+        );
+        assert_eq!(
+            execute_sql(Dialect::Sqlite, &with_fallback).unwrap(),
+            ["SELECT 1"]
+        );
+    }
 }
