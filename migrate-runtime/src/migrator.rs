@@ -755,7 +755,7 @@ impl Migrator {
                 message: m.message().to_string(),
             });
             let started = Instant::now();
-            let at = position(&applied);
+            let at = self.position(&applied);
             // SQLite: always a savepoint of the run's exclusive transaction.
             let result = if dialect == Dialect::Sqlite
                 || (m.transactional() && dialect.transactional_ddl())
@@ -778,6 +778,22 @@ impl Migrator {
             done.push(m.revision().to_string());
         }
         Ok(done)
+    }
+
+    /// Where the database is, for error messages: its current heads.
+    fn position(&self, applied: &BTreeSet<String>) -> String {
+        let heads = self.graph.current_heads(applied);
+        if !heads.is_empty() {
+            heads.join(", ")
+        } else if applied.is_empty() {
+            "base (no revision applied)".into()
+        } else {
+            let unknown: Vec<&str> = applied.iter().map(String::as_str).collect();
+            format!(
+                "{} (revisions this build does not know)",
+                unknown.join(", ")
+            )
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -942,15 +958,6 @@ fn show(revisions: &[String]) -> String {
         "<base>".into()
     } else {
         revisions.join(", ")
-    }
-}
-
-/// Where the database is, for error messages: its applied heads.
-fn position(applied: &BTreeSet<String>) -> String {
-    if applied.is_empty() {
-        "base (no revision applied)".into()
-    } else {
-        format!("the revisions applied before ({} in all)", applied.len())
     }
 }
 

@@ -87,6 +87,7 @@ on_both!(
     unknown_revision_is_refused_unless_allowed,
     tampered_version_table_is_refused,
     lock_is_waited_for_then_times_out,
+    rows_breaking_a_foreign_key_roll_the_migration_back,
     stamp_records_without_running,
     bad_targets_change_nothing,
 );
@@ -348,7 +349,8 @@ fn failure_mid_chain_leaves_the_previous_revision(db: TestDatabase) {
     }
     let message = m.upgrade(&mut conn, "head").unwrap_err().to_string();
     assert!(
-        message.contains("f3 (create ledger, then fail)") && message.contains("rolled back"),
+        message.contains("f3 (create ledger, then fail)")
+            && message.contains("rolled back: the database is still at f2"),
         "{message}"
     );
 }
@@ -468,6 +470,51 @@ fn lock_is_waited_for_then_times_out(db: TestDatabase) {
     // Once free, the same call goes through.
     m.upgrade(&mut conn, "p3").unwrap();
     assert!(user_tables(&mut conn).contains(&"people".to_string()));
+}
+
+fn rows_breaking_a_foreign_key_roll_the_migration_back(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = every_op();
+    m.upgrade(&mut conn, "p3").unwrap();
+    let before = snapshot(&mut conn);
+    let err = m.upgrade(&mut conn, "orphans@head").unwrap_err();
+    match (&err, &conn) {
+        // Foreign keys are off while SQLite migrates: the check before the
+        // commit finds the orphan.
+        (
+            Error::ForeignKeyViolation {
+                revision,
+                tables,
+                at,
+                ..
+            },
+            Database::Sqlite(_),
+        ) => {
+            assert_eq!(
+                (revision.as_str(), tables.as_str(), at.as_str()),
+                ("o1", "pets", "p3")
+            );
+        }
+        (
+            Error::Statement {
+                revision, op_index, ..
+            },
+            Database::Postgres(_),
+        ) => {
+            assert_eq!((revision.as_str(), *op_index), ("o1", 2));
+        }
+        _ => panic!("expected a foreign key error, got {err:?}"),
+    }
+    assert!(err.to_string().contains("rolled back"), "{err}");
+    assert_eq!(current(&m, &mut conn), ["p3"]);
+    assert_eq!(snapshot(&mut conn), before);
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM pets WHERE id = 99"
+        ),
+        "0"
+    );
 }
 
 fn stamp_records_without_running(db: TestDatabase) {

@@ -85,8 +85,8 @@ fn the_healthy_fixtures_pass_every_check() {
     for db in [TestDatabase::sqlite(), TestDatabase::postgres()] {
         check_stairway(
             &db,
-            &fixture_every_op::migrations()
-                .filter(|m| !m.revision().starts_with('x') && !m.revision().starts_with('s')),
+            // Not the PostgreSQL-only schemas, the slow one, nor the one that fails.
+            &fixture_every_op::migrations().filter(|m| !["x1", "s1", "o1"].contains(&m.revision())),
         )
         .unwrap();
     }
