@@ -935,11 +935,9 @@ impl Sim {
         if !self.table_exists(&i.table) {
             return;
         }
-        for c in i.columns.iter() {
-            if let IndexColumn::Column(c) = c {
-                if !self.require_column(&i.table, c, "columns", "the index") {
-                    return;
-                }
+        for c in i.column_names() {
+            if !self.require_column(&i.table, c, "columns", "the index") {
+                return;
             }
         }
         let key = Key::Index(i.table.schema.clone(), i.name.clone());
@@ -948,17 +946,17 @@ impl Sim {
             IndexColumn::Expression(e) => Some(&**e),
             IndexColumn::Column(_) => None,
         }));
-        if self.maybe_dropped_with_a_column(&key, &i.table, &index_columns(i), &sql) {
-            self.recreate(&key, index_attrs(i), index_columns(i));
+        let cols: Vec<Str> = i.column_names().cloned().collect();
+        if self.maybe_dropped_with_a_column(&key, &i.table, &cols, &sql) {
+            self.recreate(&key, index_attrs(i), cols);
         } else {
-            self.create(&key, index_attrs(i), index_columns(i));
+            self.create(&key, index_attrs(i), cols);
         }
         self.slot(&key).parent = Some(i.table.clone());
     }
 
     fn add_constraint(&mut self, table: &TableRef, c: &Constraint) {
-        let cols: Vec<Str> = constraint_columns(&c.kind);
-        for col in &cols {
+        for col in c.kind.columns() {
             if !self.require_column(table, col, "columns", "the constraint") {
                 return;
             }
@@ -974,6 +972,7 @@ impl Sim {
             ConstraintKind::Check { condition } => vec![&**condition],
             _ => Vec::new(),
         };
+        let cols = c.kind.columns().to_vec();
         if self.maybe_dropped_with_a_column(&key, table, &cols, &sql) {
             self.recreate(&key, constraint_attrs(c), cols);
         } else {
@@ -1243,16 +1242,6 @@ fn column_attrs(c: &Column) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn index_columns(i: &Index) -> Vec<Str> {
-    i.columns
-        .iter()
-        .filter_map(|c| match c {
-            IndexColumn::Column(c) => Some(c.clone()),
-            IndexColumn::Expression(_) => None,
-        })
-        .collect()
-}
-
 fn index_attrs(i: &Index) -> Vec<(&'static str, String)> {
     vec![
         ("columns", list(&i.columns)),
@@ -1266,16 +1255,6 @@ fn index_attrs(i: &Index) -> Vec<(&'static str, String)> {
         ),
         ("method", opt_str(i.method.as_deref())),
     ]
-}
-
-fn constraint_columns(kind: &ConstraintKind) -> Vec<Str> {
-    match kind {
-        ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
-            columns.to_vec()
-        }
-        ConstraintKind::Check { .. } => Vec::new(),
-        ConstraintKind::ForeignKey(fk) => fk.columns.to_vec(),
-    }
 }
 
 fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, String)> {
@@ -1405,7 +1384,7 @@ fn table_children(t: &Table) -> Vec<Child> {
         out.push(Child {
             key: Key::Constraint(t.table.clone(), c.name.clone()),
             attrs: constraint_attrs(c),
-            columns: constraint_columns(&c.kind),
+            columns: c.kind.columns().to_vec(),
             parent: None,
         });
     }

@@ -70,26 +70,10 @@ pub fn invert(upgrade: &[Op]) -> Result<Vec<Op>, Vec<NotInvertible>> {
 /// later op: the drop of a column it covers, or of its table.
 fn removed_later(op: &Op, later: &[Op]) -> bool {
     let (table, columns): (&TableRef, Vec<&Str>) = match op {
-        Op::CreateIndex(i) => (
-            &i.table,
-            i.columns
-                .iter()
-                .filter_map(|c| match c {
-                    IndexColumn::Column(c) => Some(c),
-                    IndexColumn::Expression(_) => None,
-                })
-                .collect(),
-        ),
-        Op::AddConstraint { table, constraint } => (
-            table,
-            match &constraint.kind {
-                ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
-                    columns.iter().collect()
-                }
-                ConstraintKind::ForeignKey(fk) => fk.columns.iter().collect(),
-                ConstraintKind::Check { .. } => Vec::new(),
-            },
-        ),
+        Op::CreateIndex(i) => (&i.table, i.column_names().collect()),
+        Op::AddConstraint { table, constraint } => {
+            (table, constraint.kind.columns().iter().collect())
+        }
         _ => return false,
     };
     later.iter().any(|l| match l {

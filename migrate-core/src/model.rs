@@ -307,6 +307,23 @@ pub enum IndexColumn {
     Expression(Str),
 }
 
+impl Index {
+    /// The plain columns the index covers, in order; expressions left out.
+    pub fn column_names(&self) -> impl Iterator<Item = &Str> {
+        self.columns.iter().filter_map(IndexColumn::column)
+    }
+}
+
+impl IndexColumn {
+    /// The column's name; `None` for an expression.
+    pub fn column(&self) -> Option<&Str> {
+        match self {
+            IndexColumn::Column(c) => Some(c),
+            IndexColumn::Expression(_) => None,
+        }
+    }
+}
+
 impl fmt::Display for IndexColumn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -333,6 +350,16 @@ pub enum ConstraintKind {
 }
 
 impl ConstraintKind {
+    /// The columns the constraint is declared on (a foreign key's own
+    /// columns); none for a check, whose columns are in its SQL text.
+    pub fn columns(&self) -> &[Str] {
+        match self {
+            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => columns,
+            ConstraintKind::ForeignKey(fk) => &fk.columns,
+            ConstraintKind::Check { .. } => &[],
+        }
+    }
+
     /// The `type_` Alembic's `drop_constraint` takes for this kind.
     pub fn constraint_type(&self) -> ConstraintType {
         match self {

@@ -913,20 +913,7 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
                 }
                 .unwrap_or_else(|| naming::foreign_key(&table.name, &[&col_name], &referent.name));
                 check_generated_name(cx, &fk_name, fk.span())?;
-                let on_delete = match fb.get("ondelete") {
-                    Some(v) => {
-                        spans.push(("ondelete".into(), v.span()));
-                        Some(action(cx, v)?)
-                    }
-                    None => None,
-                };
-                let on_update = match fb.get("onupdate") {
-                    Some(v) => {
-                        spans.push(("onupdate".into(), v.span()));
-                        Some(action(cx, v)?)
-                    }
-                    None => None,
-                };
+                let options = foreign_key_options(cx, &fb, &fk_name, &mut spans)?;
                 if foreign_key.is_some() {
                     cx.error(
                         fk.span(),
@@ -939,8 +926,8 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
                     name: s(fk_name),
                     referent,
                     referent_column,
-                    on_delete,
-                    on_update,
+                    on_delete: options.on_delete,
+                    on_update: options.on_update,
                 });
             }
             other => {
@@ -1767,10 +1754,8 @@ fn lower_op(
             let columns = index_columns(cx, columns_value)?;
             let plain: Vec<&str> = columns
                 .iter()
-                .filter_map(|c| match c {
-                    IndexColumn::Column(c) => Some(&**c),
-                    _ => None,
-                })
+                .filter_map(IndexColumn::column)
+                .map(|c| &**c)
                 .collect();
             let name = match explicit {
                 Some(n) => n,

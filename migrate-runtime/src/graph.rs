@@ -931,43 +931,15 @@ impl RevisionGraph {
                 })
             }
             Spec::Relative(Direction::Down, steps) => {
-                let heads = self.current_head_idx(&applied);
-                let head = match heads.as_slice() {
-                    [] => {
-                        return Err(TargetError::NothingApplied {
-                            spec: target.to_owned(),
-                        })
-                    }
-                    [head] => *head,
-                    _ => {
-                        return Err(TargetError::MultipleCurrentHeads {
-                            spec: target.to_owned(),
-                            direction: Direction::Down,
-                            heads: self.owned_names(&heads),
-                        })
-                    }
-                };
+                let head =
+                    self.one_head_to_step_down_from(target, &self.current_head_idx(&applied))?;
                 let last = self.walk_down_from_head(target, head, steps, None)?;
                 self.descendant_or_self_idx(last)
             }
             Spec::AtRelative(name, Direction::Down, steps) => {
                 let first = self.lineage_root(target, name)?;
                 let heads = self.lineage_heads(first, &applied);
-                let head = match heads.as_slice() {
-                    [] => {
-                        return Err(TargetError::NothingApplied {
-                            spec: target.to_owned(),
-                        })
-                    }
-                    [head] => *head,
-                    _ => {
-                        return Err(TargetError::MultipleCurrentHeads {
-                            spec: target.to_owned(),
-                            direction: Direction::Down,
-                            heads: self.owned_names(&heads),
-                        })
-                    }
-                };
+                let head = self.one_head_to_step_down_from(target, &heads)?;
                 let last = self.walk_down_from_head(target, head, steps, Some(first))?;
                 self.descendant_or_self_idx(last)
             }
@@ -1416,6 +1388,25 @@ impl RevisionGraph {
         Ok(at)
     }
 
+    /// The one applied head a relative downgrade (`-N`, `x@-N`) counts from.
+    fn one_head_to_step_down_from(
+        &self,
+        spec: &str,
+        heads: &[usize],
+    ) -> Result<usize, TargetError> {
+        match heads {
+            [] => Err(TargetError::NothingApplied {
+                spec: spec.to_owned(),
+            }),
+            [head] => Ok(*head),
+            _ => Err(TargetError::MultipleCurrentHeads {
+                spec: spec.to_owned(),
+                direction: Direction::Down,
+                heads: self.owned_names(heads),
+            }),
+        }
+    }
+
     /// The lowest of the `steps` revisions un-applied by `-N` from `head`:
     /// `head` itself, then its single parent, and so on, never below `floor`.
     fn walk_down_from_head(
@@ -1502,22 +1493,20 @@ impl RevisionGraph {
     }
 
     fn ancestor_idx(&self, i: usize) -> BTreeSet<usize> {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<usize> = self.entries[i].parent_idx.clone();
-        while let Some(p) = stack.pop() {
-            if seen.insert(p) {
-                stack.extend(self.entries[p].parent_idx.iter().copied());
-            }
-        }
-        seen
+        self.reachable(i, |e| &e.parent_idx)
     }
 
     fn descendant_idx(&self, i: usize) -> BTreeSet<usize> {
+        self.reachable(i, |e| &e.children)
+    }
+
+    /// Every entry reached from `i` by following `edges` (not `i` itself).
+    fn reachable(&self, i: usize, edges: impl Fn(&Entry) -> &[usize]) -> BTreeSet<usize> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<usize> = self.entries[i].children.clone();
-        while let Some(c) = stack.pop() {
-            if seen.insert(c) {
-                stack.extend(self.entries[c].children.iter().copied());
+        let mut stack: Vec<usize> = edges(&self.entries[i]).to_vec();
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                stack.extend(edges(&self.entries[n]).iter().copied());
             }
         }
         seen

@@ -13,7 +13,7 @@ use crate::dialect::Dialect;
 use crate::error::{db, ChecksumMismatch, Error};
 use crate::graph::{Direction, RevisionGraph, Step};
 use crate::migration::{Connection, Migration, Migrations};
-use crate::ops::{Op, Str};
+use crate::ops::Op;
 use crate::schema::Schema;
 use crate::version::{AppliedRevision, VersionTable};
 use std::collections::{BTreeMap, BTreeSet};
@@ -407,6 +407,7 @@ impl Migrator {
                 .map_err(|e| e.to_string()),
             Dialect::Postgres => Err(String::new()),
         };
+        let no_model = Schema::new();
         let mut out = Vec::with_capacity(plan.len());
         for step in plan {
             let m = self.migration(&step.revision);
@@ -417,16 +418,13 @@ impl Migrator {
                     statements.push((i, Stmt::Run(function.to_string())));
                     continue;
                 }
-                let rebuild = match (&model, dialect) {
-                    (Ok(schema), Dialect::Sqlite) => {
-                        crate::dialect::sqlite::needs_rebuild(op, schema)
-                    }
-                    (Err(_), Dialect::Sqlite) => {
-                        // Without the model only the native forms are possible.
-                        let probe = Schema::new();
-                        crate::dialect::sqlite::needs_rebuild(op, &probe)
-                    }
-                    _ => None,
+                let rebuild = match dialect {
+                    Dialect::Postgres => None,
+                    // Without the model only the native forms are possible.
+                    Dialect::Sqlite => crate::dialect::sqlite::needs_rebuild(
+                        op,
+                        model.as_ref().unwrap_or(&no_model),
+                    ),
                 };
                 match rebuild {
                     Some(tables) => {
@@ -451,22 +449,7 @@ impl Migrator {
                             i + 1,
                             crate::dialect::Unsupported::new(op.name(), dialect, format!("it cannot apply to the schema the migrations describe: {e}"), "check the migration with `verify`"),
                         ))?;
-                        // A renamed column is read under its old name; a type
-                        // change with `postgresql_using` is read through that
-                        // expression (it names the column as it was).
-                        let sources: Vec<(Str, String)> = match op {
-                            Op::AlterColumn(a) => {
-                                let target = a.new_name.clone().unwrap_or_else(|| a.column.clone());
-                                match (&a.using, &a.new_name) {
-                                    (Some(u), _) => vec![(target, format!("({u})"))],
-                                    (None, Some(_)) => {
-                                        vec![(target, crate::dialect::quote_ident(&a.column))]
-                                    }
-                                    (None, None) => Vec::new(),
-                                }
-                            }
-                            _ => Vec::new(),
-                        };
+                        let sources = crate::dialect::sqlite::rebuild_sources(op);
                         for t in tables {
                             let (Some(before), Some(after)) = (schema.table(&t), next.table(&t))
                             else {

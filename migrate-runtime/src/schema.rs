@@ -231,14 +231,10 @@ impl Schema {
                 };
                 t.columns.remove(pos);
                 // As PostgreSQL does: indexes and constraints on the column go too.
-                t.indexes.retain(|i| {
-                    !i.columns
-                        .iter()
-                        .any(|c| matches!(c, IndexColumn::Column(n) if n == column))
-                });
+                t.indexes.retain(|i| !i.column_names().any(|n| n == column));
                 t.constraints.retain(|c| match &c.kind {
                     ConstraintKind::Check { condition } => !mentions(condition, column),
-                    kind => !constraint_columns(kind).iter().any(|n| n == column),
+                    kind => !kind.columns().contains(column),
                 });
                 t.indexes.retain(|i| {
                     !i.predicate.as_deref().is_some_and(|p| mentions(p, column))
@@ -289,14 +285,12 @@ impl Schema {
                     return fail(format!("index `{}` already exists (on `{owner}`)", i.name));
                 }
                 let t = self.table_mut(&i.table)?;
-                for c in i.columns.iter() {
-                    if let IndexColumn::Column(c) = c {
-                        if t.column(c).is_none() {
-                            return fail(format!(
-                                "index `{}` covers column `{}.{c}`, which does not exist",
-                                i.name, i.table
-                            ));
-                        }
+                for c in i.column_names() {
+                    if t.column(c).is_none() {
+                        return fail(format!(
+                            "index `{}` covers column `{}.{c}`, which does not exist",
+                            i.name, i.table
+                        ));
                     }
                 }
                 t.indexes.push(i.clone());
@@ -319,8 +313,8 @@ impl Schema {
                         constraint.name
                     ));
                 }
-                for c in constraint_columns(&constraint.kind) {
-                    if t.column(&c).is_none() {
+                for c in constraint.kind.columns() {
+                    if t.column(c).is_none() {
                         return fail(format!(
                             "constraint `{}` covers column `{table}.{c}`, which does not exist",
                             constraint.name
@@ -440,16 +434,6 @@ fn inline_names(t: &TableModel) -> BTreeSet<&str> {
         }
     }
     names
-}
-
-fn constraint_columns(kind: &ConstraintKind) -> Vec<Str> {
-    match kind {
-        ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
-            columns.to_vec()
-        }
-        ConstraintKind::ForeignKey(fk) => fk.columns.to_vec(),
-        ConstraintKind::Check { .. } => Vec::new(),
-    }
 }
 
 /// A column rename, carried into the indexes and constraints that name it.

@@ -51,17 +51,19 @@ impl Dialect {
 
     /// A quoted, schema-qualified table name.
     pub fn table(self, t: &TableRef) -> Result<String, Unsupported> {
-        match (self, &t.schema) {
-            (_, None) => Ok(quote_ident(&t.name)),
-            (Dialect::Postgres, Some(s)) => {
-                Ok(format!("{}.{}", quote_ident(s), quote_ident(&t.name)))
-            }
+        self.qualified(&t.schema, &t.name)
+    }
+
+    /// A quoted name of an object in a schema (a table, a type, an index).
+    pub fn qualified(self, schema: &Option<Str>, name: &str) -> Result<String, Unsupported> {
+        match (self, schema) {
+            (_, None) => Ok(quote_ident(name)),
+            (Dialect::Postgres, Some(s)) => Ok(format!("{}.{}", quote_ident(s), quote_ident(name))),
             (Dialect::Sqlite, Some(s)) => Err(Unsupported::new(
                 "schema",
                 self,
                 format!(
-                    "SQLite has no schemas, and `{s}.{}` would silently become `main.{}`",
-                    t.name, t.name
+                    "SQLite has no schemas, and `{s}.{name}` would silently become `main.{name}`"
                 ),
                 "drop `schema = ...` from migrations that must run on SQLite",
             )),
@@ -282,10 +284,7 @@ pub(crate) fn type_sql(dialect: Dialect, ty: &ColumnType) -> Result<String, Unsu
         ColumnType::Binary if postgres => "BYTEA".into(),
         ColumnType::Binary => "BLOB".into(),
         // A native type on PostgreSQL; text with a CHECK elsewhere.
-        ColumnType::Enum(e) if postgres => dialect.table(&TableRef {
-            schema: e.schema.clone(),
-            name: e.name.clone(),
-        })?,
+        ColumnType::Enum(e) if postgres => dialect.qualified(&e.schema, &e.name)?,
         ColumnType::Enum(e) => {
             let longest = e
                 .values

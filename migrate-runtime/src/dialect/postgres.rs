@@ -16,17 +16,11 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             }
             Ok(out)
         }
-        Op::RenameTable { schema, old, new } => {
-            let t = TableRef {
-                schema: schema.clone(),
-                name: old.clone(),
-            };
-            Ok(vec![format!(
-                "ALTER TABLE {} RENAME TO {}",
-                D.table(&t)?,
-                quote_ident(new)
-            )])
-        }
+        Op::RenameTable { schema, old, new } => Ok(vec![format!(
+            "ALTER TABLE {} RENAME TO {}",
+            D.qualified(schema, old)?,
+            quote_ident(new)
+        )]),
         Op::AddColumn { table, column } => {
             let t = D.table(table)?;
             let mut out = Vec::new();
@@ -88,13 +82,9 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             } else {
                 ""
             };
-            let qualified = TableRef {
-                schema: table.schema.clone(),
-                name: name.clone(),
-            };
             Ok(vec![format!(
                 "DROP INDEX {concurrently}{}",
-                D.table(&qualified)?
+                D.qualified(&table.schema, name)?
             )])
         }
         Op::AddConstraint { table, constraint } => Ok(vec![format!(
@@ -109,11 +99,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         )]),
         Op::CreateEnum(e) => Ok(vec![create_type(e)?]),
         Op::DropEnum { schema, name, .. } => {
-            let q = TableRef {
-                schema: schema.clone(),
-                name: name.clone(),
-            };
-            Ok(vec![format!("DROP TYPE {}", D.table(&q)?)])
+            Ok(vec![format!("DROP TYPE {}", D.qualified(schema, name)?)])
         }
         Op::AddEnumValue {
             schema,
@@ -121,10 +107,6 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             value,
             placement,
         } => {
-            let q = TableRef {
-                schema: schema.clone(),
-                name: name.clone(),
-            };
             let place = match placement {
                 Some(EnumPlacement::Before(v)) => format!(" BEFORE {}", quote_literal(v)),
                 Some(EnumPlacement::After(v)) => format!(" AFTER {}", quote_literal(v)),
@@ -132,7 +114,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             };
             Ok(vec![format!(
                 "ALTER TYPE {} ADD VALUE {}{place}",
-                D.table(&q)?,
+                D.qualified(schema, name)?,
                 quote_literal(value)
             )])
         }
@@ -181,10 +163,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
 }
 
 fn enum_name(e: &EnumType) -> Result<String, Unsupported> {
-    D.table(&TableRef {
-        schema: e.schema.clone(),
-        name: e.name.clone(),
-    })
+    D.qualified(&e.schema, &e.name)
 }
 
 fn create_type(e: &EnumType) -> Result<String, Unsupported> {

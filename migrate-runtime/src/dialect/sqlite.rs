@@ -1,7 +1,9 @@
-//! SQLite: the ops its `ALTER TABLE` can express natively. The ALTER forms it
-//! lacks (changing a column, adding or dropping a constraint) need a table
-//! rebuild (move and copy), which is not implemented yet: they are refused up
-//! front, before anything runs, with that said.
+//! SQLite: the ops its `ALTER TABLE` can express natively, and table rebuilds
+//! (move and copy) for the forms it lacks (changing a column, adding or
+//! dropping a constraint, an expression default, dropping an indexed column,
+//! widening an enum). [`needs_rebuild`] says which ops need one and
+//! [`rebuild_sql`] writes it from the schema the migrations describe; the
+//! migrator does both. `render` alone refuses those ops.
 
 use super::*;
 
@@ -11,17 +13,11 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
     match op {
         Op::CreateTable(t) => create_table(t),
         Op::DropTable { table, .. } => Ok(vec![format!("DROP TABLE {}", D.table(table)?)]),
-        Op::RenameTable { schema, old, new } => {
-            let t = TableRef {
-                schema: schema.clone(),
-                name: old.clone(),
-            };
-            Ok(vec![format!(
-                "ALTER TABLE {} RENAME TO {}",
-                D.table(&t)?,
-                quote_ident(new)
-            )])
-        }
+        Op::RenameTable { schema, old, new } => Ok(vec![format!(
+            "ALTER TABLE {} RENAME TO {}",
+            D.qualified(schema, old)?,
+            quote_ident(new)
+        )]),
         Op::AddColumn { table, column } => add_column(table, column),
         Op::DropColumn {
             table,
@@ -73,10 +69,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         // Enum types are CHECK constraints on their columns in SQLite.
         Op::CreateEnum(EnumType { schema, name, .. }) | Op::DropEnum { schema, name, .. } => {
             // Nothing to create, but a schema would still be silently dropped.
-            D.table(&TableRef {
-                schema: schema.clone(),
-                name: name.clone(),
-            })?;
+            D.qualified(schema, name)?;
             Ok(Vec::new())
         }
         Op::AddEnumValue { .. } => Err(rebuild(
@@ -130,11 +123,8 @@ pub(crate) fn needs_rebuild(op: &Op, schema: &crate::schema::Schema) -> Option<V
                     }) || i.predicate.as_ref().is_some_and(|p| p.contains(&**column)))
             });
             let in_constraint = t.constraints.iter().any(|c| match &c.kind {
-                ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
-                    columns.iter().any(|n| n == column)
-                }
-                ConstraintKind::ForeignKey(fk) => fk.columns.iter().any(|n| n == column),
                 ConstraintKind::Check { condition } => condition.contains(&**column),
+                kind => kind.columns().contains(column),
             });
             let c = t.column(column)?;
             let keyed = c.primary_key || c.unique.is_some() || c.foreign_key.is_some();
@@ -150,7 +140,33 @@ pub(crate) fn needs_rebuild(op: &Op, schema: &crate::schema::Schema) -> Option<V
                 .collect();
             Some(tables)
         }
-        _ => None,
+        Op::CreateTable(_)
+        | Op::DropTable { .. }
+        | Op::RenameTable { .. }
+        | Op::CreateIndex(_)
+        | Op::DropIndex { .. }
+        | Op::CreateEnum(_)
+        | Op::DropEnum { .. }
+        | Op::SetTableComment { .. }
+        | Op::BulkInsert { .. }
+        | Op::Execute(_)
+        | Op::Run { .. } => None,
+    }
+}
+
+/// Where a rebuild reads a new column from, when not from the column of the
+/// same name: a renamed column is read under its old name; a type change with
+/// `postgresql_using` is read through that expression (it names the column as
+/// it was).
+pub(crate) fn rebuild_sources(op: &Op) -> Vec<(Str, String)> {
+    let Op::AlterColumn(a) = op else {
+        return Vec::new();
+    };
+    let target = a.new_name.clone().unwrap_or_else(|| a.column.clone());
+    match (&a.using, &a.new_name) {
+        (Some(u), _) => vec![(target, format!("({u})"))],
+        (None, Some(_)) => vec![(target, quote_ident(&a.column))],
+        (None, None) => Vec::new(),
     }
 }
 

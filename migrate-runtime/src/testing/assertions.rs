@@ -76,6 +76,21 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
     let graph = m.graph().clone();
     let mut conn = db.connect();
     let err = |what: String| move |e: Error| fail(check, format!("{what}: {e}"));
+    let read_applied = |conn: &mut Database| -> Result<BTreeSet<String>, Failure> {
+        Ok(m.applied(conn)
+            .map_err(err("reading the version table".into()))?
+            .into_iter()
+            .map(|r| r.revision)
+            .collect())
+    };
+    // The parent to downgrade to, to take a revision back.
+    let below = |rev: &str| {
+        graph
+            .parents(rev)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "base".into())
+    };
     let mut applied: BTreeSet<String> = BTreeSet::new();
     // What lies at or after an irreversible migration comes last: once it is
     // applied, no other line can be reached by downgrading.
@@ -110,19 +125,9 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
         // this revision follows.
         for extra in graph.topological_order().into_iter().rev() {
             if applied.contains(extra) && !needed.contains(extra) {
-                let target = graph
-                    .parents(extra)
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "base".into());
-                m.downgrade(&mut conn, &target)
+                m.downgrade(&mut conn, &below(extra))
                     .map_err(err(format!("taking back {extra}")))?;
-                applied = m
-                    .applied(&mut conn)
-                    .map_err(err("reading the version table".into()))?
-                    .into_iter()
-                    .map(|r| r.revision)
-                    .collect();
+                applied = read_applied(&mut conn)?;
             }
         }
         for p in graph.parents(rev) {
@@ -135,20 +140,10 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
         let after = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
         if migration.downgrade().is_none() {
             // Irreversible: the stairway ends here for this line.
-            applied = m
-                .applied(&mut conn)
-                .map_err(err("reading the version table".into()))?
-                .into_iter()
-                .map(|r| r.revision)
-                .collect();
+            applied = read_applied(&mut conn)?;
             continue;
         }
-        let target = graph
-            .parents(rev)
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "base".into());
-        m.downgrade(&mut conn, &target)
+        m.downgrade(&mut conn, &below(rev))
             .map_err(err(format!("downgrade {rev}")))?;
         let back = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
         let diff = ignoring_column_order(before.diff(&back));
@@ -175,12 +170,7 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
                 ),
             ));
         }
-        applied = m
-            .applied(&mut conn)
-            .map_err(err("reading the version table".into()))?
-            .into_iter()
-            .map(|r| r.revision)
-            .collect();
+        applied = read_applied(&mut conn)?;
     }
     Ok(())
 }

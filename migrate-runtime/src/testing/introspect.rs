@@ -192,22 +192,14 @@ impl Snapshot {
             &other.tables,
             |k| format!("table `{k}`"),
             &mut out,
-            diff_table,
+            |k, _, a, b, out| diff_table(k, a, b, out),
         );
         diff_maps(
             &self.enums,
             &other.enums,
             |k| format!("enum type `{k}`"),
             &mut out,
-            |k, a, b, out| {
-                field(
-                    out,
-                    &format!("enum type `{k}`"),
-                    "values",
-                    list(&a.values),
-                    list(&b.values),
-                )
-            },
+            |_, object, a, b, out| field(out, object, "values", list(&a.values), list(&b.values)),
         );
         for s in self.sequences.symmetric_difference(&other.sequences) {
             let (a, b) = presence(self.sequences.contains(s));
@@ -305,21 +297,28 @@ fn diff_maps<V>(
     b: &BTreeMap<String, V>,
     object: impl Fn(&str) -> String,
     out: &mut Vec<String>,
-    mut each: impl FnMut(&str, &V, &V, &mut Vec<String>),
+    mut each: impl FnMut(&str, &str, &V, &V, &mut Vec<String>),
 ) {
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     for k in keys {
+        let object = object(k);
         match (a.get(k), b.get(k)) {
-            (Some(x), Some(y)) => each(k, x, y, out),
+            (Some(x), Some(y)) => each(k, &object, x, y, out),
             (x, _) => {
                 let (p, q) = presence(x.is_some());
-                out.push(format!("{}: {p} vs {q}", object(k)));
+                out.push(format!("{object}: {p} vs {q}"));
             }
         }
     }
 }
 
-fn field(out: &mut Vec<String>, object: &str, name: &str, a: String, b: String) {
+fn field<T: PartialEq + std::fmt::Display>(
+    out: &mut Vec<String>,
+    object: &str,
+    name: &str,
+    a: T,
+    b: T,
+) {
     if a != b {
         out.push(format!("{object}: {name} {a} vs {b}"));
     }
@@ -361,26 +360,13 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Strin
         &columns(b),
         |c| format!("column `{t}.{c}`"),
         out,
-        |c, x, y, out| {
-            let object = format!("column `{t}.{c}`");
+        |_, object, x, y, out| {
+            field(out, object, "type", &x.data_type, &y.data_type);
+            field(out, object, "nullable", x.nullable, y.nullable);
+            field(out, object, "default", opt(&x.default), opt(&y.default));
             field(
                 out,
-                &object,
-                "type",
-                x.data_type.clone(),
-                y.data_type.clone(),
-            );
-            field(
-                out,
-                &object,
-                "nullable",
-                x.nullable.to_string(),
-                y.nullable.to_string(),
-            );
-            field(out, &object, "default", opt(&x.default), opt(&y.default));
-            field(
-                out,
-                &object,
+                object,
                 "comment",
                 comment(&x.comment),
                 comment(&y.comment),
@@ -421,19 +407,12 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Strin
         &b.indexes,
         |i| format!("index `{i}` on `{t}`"),
         out,
-        |i, x, y, out| {
-            let object = format!("index `{i}` on `{t}`");
-            field(out, &object, "columns", list(&x.columns), list(&y.columns));
+        |_, object, x, y, out| {
+            field(out, object, "columns", list(&x.columns), list(&y.columns));
+            field(out, object, "unique", x.unique, y.unique);
             field(
                 out,
-                &object,
-                "unique",
-                x.unique.to_string(),
-                y.unique.to_string(),
-            );
-            field(
-                out,
-                &object,
+                object,
                 "predicate",
                 opt(&x.predicate),
                 opt(&y.predicate),
@@ -445,9 +424,8 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Strin
         &b.unique_constraints,
         |u| format!("unique constraint `{u}` on `{t}`"),
         out,
-        |u, x, y, out| {
-            let object = format!("unique constraint `{u}` on `{t}`");
-            field(out, &object, "columns", list(&x.columns), list(&y.columns));
+        |_, object, x, y, out| {
+            field(out, object, "columns", list(&x.columns), list(&y.columns));
         },
     );
     diff_maps(
@@ -455,53 +433,26 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Strin
         &b.check_constraints,
         |c| format!("check constraint `{c}` on `{t}`"),
         out,
-        |c, x, y, out| {
-            let object = format!("check constraint `{c}` on `{t}`");
-            field(
-                out,
-                &object,
-                "expression",
-                x.expression.clone(),
-                y.expression.clone(),
-            );
-        },
+        |_, object, x, y, out| field(out, object, "expression", &x.expression, &y.expression),
     );
     diff_maps(
         &a.foreign_keys,
         &b.foreign_keys,
         |f| format!("foreign key `{f}` on `{t}`"),
         out,
-        |f, x, y, out| {
-            let object = format!("foreign key `{f}` on `{t}`");
-            field(out, &object, "columns", list(&x.columns), list(&y.columns));
+        |_, object, x, y, out| {
+            field(out, object, "columns", list(&x.columns), list(&y.columns));
             field(
                 out,
-                &object,
+                object,
                 "referenced table",
-                x.referenced_table.clone(),
-                y.referenced_table.clone(),
+                &x.referenced_table,
+                &y.referenced_table,
             );
-            field(
-                out,
-                &object,
-                "referenced columns",
-                list(&x.referenced_columns),
-                list(&y.referenced_columns),
-            );
-            field(
-                out,
-                &object,
-                "on delete",
-                x.on_delete.clone(),
-                y.on_delete.clone(),
-            );
-            field(
-                out,
-                &object,
-                "on update",
-                x.on_update.clone(),
-                y.on_update.clone(),
-            );
+            let (p, q) = (&x.referenced_columns, &y.referenced_columns);
+            field(out, object, "referenced columns", list(p), list(q));
+            field(out, object, "on delete", &x.on_delete, &y.on_delete);
+            field(out, object, "on update", &x.on_update, &y.on_update);
         },
     );
 }
