@@ -509,17 +509,10 @@ impl Sim {
         match op {
             Op::CreateTable(t) => self.create_table(t),
             Op::DropTable { table, definition } => self.drop_table(table, definition.as_ref()),
-            Op::RenameTable { schema, old, new } => {
-                let old = TableRef {
-                    schema: schema.clone(),
-                    name: old.clone(),
-                };
-                let new = TableRef {
-                    schema: schema.clone(),
-                    name: new.clone(),
-                };
-                self.rename_table(&old, &new)
-            }
+            Op::RenameTable { schema, old, new } => self.rename_table(
+                &TableRef::in_schema(schema, old),
+                &TableRef::in_schema(schema, new),
+            ),
             Op::AddColumn { table, column } => {
                 if !self.table_exists(table) {
                     return;

@@ -41,17 +41,10 @@ pub fn invert(upgrade: &[Op]) -> Result<Vec<Op>, Vec<NotInvertible>> {
             Op::CreateTable(t) => {
                 created_here.insert(t.table.clone());
             }
-            Op::RenameTable { schema, old, new } => {
-                let old = TableRef {
-                    schema: schema.clone(),
-                    name: old.clone(),
-                };
-                if created_here.remove(&old) {
-                    created_here.insert(TableRef {
-                        schema: schema.clone(),
-                        name: new.clone(),
-                    });
-                }
+            Op::RenameTable { schema, old, new }
+                if created_here.remove(&TableRef::in_schema(schema, old)) =>
+            {
+                created_here.insert(TableRef::in_schema(schema, new));
             }
             Op::DropTable { table, .. } => {
                 created_here.remove(table);

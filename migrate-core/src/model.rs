@@ -23,6 +23,17 @@ pub struct TableRef {
     pub name: Str,
 }
 
+impl TableRef {
+    /// The table `name` in `schema` (as ops that name a schema and tables
+    /// apart, like `rename_table`, give them).
+    pub fn in_schema(schema: &Option<Str>, name: &Str) -> TableRef {
+        TableRef {
+            schema: schema.clone(),
+            name: name.clone(),
+        }
+    }
+}
+
 impl fmt::Display for TableRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.schema {

@@ -183,14 +183,10 @@ impl Schema {
                 }
             }
             Op::RenameTable { schema, old, new } => {
-                let from = TableRef {
-                    schema: schema.clone(),
-                    name: old.clone(),
-                };
-                let to = TableRef {
-                    schema: schema.clone(),
-                    name: new.clone(),
-                };
+                let (from, to) = (
+                    TableRef::in_schema(schema, old),
+                    TableRef::in_schema(schema, new),
+                );
                 if self.tables.contains_key(&to) {
                     return fail(format!("table `{to}` already exists"));
                 }

@@ -48,11 +48,7 @@ pub struct AppliedRevision {
 impl VersionTable {
     /// The quoted, qualified name.
     pub fn qualified(&self, dialect: Dialect) -> Result<String, Unsupported> {
-        let t = crate::ops::TableRef {
-            schema: self.schema.clone().map(Into::into),
-            name: self.name.clone().into(),
-        };
-        dialect.table(&t)
+        dialect.qualified(&self.schema.clone().map(Into::into), &self.name)
     }
 
     fn display(&self) -> String {

@@ -353,6 +353,17 @@ pub(crate) fn constraint_def(dialect: Dialect, c: &Constraint) -> Result<String,
 }
 
 /// The SQL text of `execute` for a dialect.
+/// `CREATE INDEX` for a column's own index (`Column(..., index = true)`).
+pub(crate) fn column_index(table: &str, c: &Column) -> Option<String> {
+    c.index.as_ref().map(|ix| {
+        format!(
+            "CREATE INDEX {} ON {table} ({})",
+            quote_ident(ix),
+            quote_ident(&c.name)
+        )
+    })
+}
+
 pub(crate) fn execute_sql(dialect: Dialect, sql: &Sql) -> Result<Vec<String>, Unsupported> {
     let text = match dialect {
         Dialect::Postgres => sql.postgresql.as_ref(),

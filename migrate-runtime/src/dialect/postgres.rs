@@ -33,13 +33,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
                 "ALTER TABLE {t} ADD COLUMN {}",
                 column_def(None, column)?
             ));
-            if let Some(ix) = &column.index {
-                out.push(format!(
-                    "CREATE INDEX {} ON {t} ({})",
-                    quote_ident(ix),
-                    quote_ident(&column.name)
-                ));
-            }
+            out.extend(column_index(&t, column));
             if let Some(c) = &column.comment {
                 out.push(format!(
                     "COMMENT ON COLUMN {t}.{} IS {}",
@@ -218,15 +212,7 @@ fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
         "CREATE TABLE {name} (\n    {}\n)",
         parts.join(",\n    ")
     ));
-    for c in t.columns.iter() {
-        if let Some(ix) = &c.index {
-            out.push(format!(
-                "CREATE INDEX {} ON {name} ({})",
-                quote_ident(ix),
-                quote_ident(&c.name)
-            ));
-        }
-    }
+    out.extend(t.columns.iter().filter_map(|c| column_index(&name, c)));
     if let Some(comment) = &t.comment {
         out.push(format!(
             "COMMENT ON TABLE {name} IS {}",

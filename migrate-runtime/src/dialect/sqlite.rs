@@ -333,15 +333,7 @@ fn create_table_named(t: &Table, name: &str) -> Result<Vec<String>, Unsupported>
         "CREATE TABLE {name} (\n    {}\n)",
         parts.join(",\n    ")
     )];
-    for c in t.columns.iter() {
-        if let Some(ix) = &c.index {
-            out.push(format!(
-                "CREATE INDEX {} ON {name} ({})",
-                quote_ident(ix),
-                quote_ident(&c.name)
-            ));
-        }
-    }
+    out.extend(t.columns.iter().filter_map(|c| column_index(&name, c)));
     Ok(out)
 }
 
@@ -370,13 +362,7 @@ fn add_column(table: &TableRef, c: &Column) -> Result<Vec<String>, Unsupported> 
         "ALTER TABLE {t} ADD COLUMN {}",
         column_def(None, &table.name, c)?
     )];
-    if let Some(ix) = &c.index {
-        out.push(format!(
-            "CREATE INDEX {} ON {t} ({})",
-            quote_ident(ix),
-            quote_ident(&c.name)
-        ));
-    }
+    out.extend(column_index(&t, c));
     Ok(out)
 }
 
