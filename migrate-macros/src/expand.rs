@@ -189,6 +189,14 @@ fn parse_generated(src: &str) -> Result<TokenStream, String> {
     }
 }
 
+/// Generated text that does not parse is our bug, reported as such.
+fn internal_error(e: &str) -> TokenStream {
+    let msg = format!(
+        "internal error in #[migration]: generated code does not parse ({e}); please report this"
+    );
+    quote!(::core::compile_error!(#msg);)
+}
+
 /// Whether the module itself imports `op` (by name or glob).
 fn imports_op(items: &[syn::Item]) -> bool {
     fn tree(t: &syn::UseTree) -> bool {
@@ -235,17 +243,19 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStrea
             paths.push(text);
         }
     }
-    let krate = &m.meta.krate;
-    let docs = nodes
-        .iter()
-        .filter(|n| crate::ast::OPS.contains(&n.name.to_string().as_str()))
-        .map(|n| {
-            let name = &n.name;
-            quote!(let _ = #krate::dsl::#name;)
-        });
+    // The documentation items carry no user span: one string, one parse.
+    let krate = m.meta.krate.to_token_stream().to_string();
+    let mut docs = String::new();
+    for n in &nodes {
+        let name = n.name.to_string();
+        if crate::ast::OPS.contains(&name.as_str()) {
+            docs.push_str(&format!("let _ = {krate}::dsl::{name};"));
+        }
+    }
+    let docs = parse_generated(&docs).unwrap_or_else(|e| internal_error(&e));
     quote! {
         #(#uses)*
-        #(#docs)*
+        #docs
     }
 }
 
@@ -364,18 +374,7 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
         parse_generated(&down_text),
     ) {
         (Ok(u), Ok(d)) => (u, d),
-        (Err(e), _) | (_, Err(e)) => {
-            let msg = format!("internal error in #[migration]: generated data does not parse ({e}); please report this");
-            return quote!(::core::compile_error!(#msg););
-        }
-    };
-    let parents = m.meta.down_revisions.iter().map(|l| l.value());
-    let branch = match &m.meta.branch {
-        Some(l) => {
-            let v = l.value();
-            quote!(::core::option::Option::Some(#v))
-        }
-        None => quote!(::core::option::Option::None),
+        (Err(e), _) | (_, Err(e)) => return internal_error(&e),
     };
     let message = m.message();
     let mut names: Vec<String> = Vec::new();
@@ -416,18 +415,32 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
         }
         _ => quote!(0),
     };
+    // The fields without a user span are one string, parsed once.
+    let parents: Vec<String> = m
+        .meta
+        .down_revisions
+        .iter()
+        .map(|l| format!("{:?}", l.value()))
+        .collect();
+    let branch = match &m.meta.branch {
+        Some(l) => format!("::core::option::Option::Some({:?})", l.value()),
+        None => "::core::option::Option::None".to_string(),
+    };
+    let fields = format!(
+        "revision: {rev_value:?}, down_revisions: &[{}], branch: {branch}, message: {message:?}, \
+         downgrade_is_derived: {derived}, checksum: {checksum:?}, transactional: {transactional},",
+        parents.join(", ")
+    );
+    let fields = match parse_generated(&fields) {
+        Ok(f) => f,
+        Err(e) => return internal_error(&e),
+    };
     quote! {
             #p::inventory::submit! {
                 #p::Migration::__new(#p::MigrationParts {
-                    revision: #rev_value,
-                    down_revisions: &[#(#parents),*],
-                    branch: #branch,
-                    message: #message,
+                    #fields
                     upgrade: #upgrade_expr,
                     downgrade: #downgrade_expr,
-                    downgrade_is_derived: #derived,
-                    checksum: #checksum,
-                    transactional: #transactional,
                     module_path: #module_path,
                     file: ::core::file!(),
                     line: ::core::line!(),
