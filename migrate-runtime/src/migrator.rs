@@ -518,7 +518,11 @@ impl Migrator {
                 let lock = PgLock::acquire(conn, &self.version_table, self.lock_timeout)?;
                 let result = self.locked(conn, mode);
                 let released = lock.release(conn);
-                let _ = conn.execute("RESET lock_timeout; RESET statement_timeout");
+                let _ = conn.execute(
+                    "RESET lock_timeout; RESET statement_timeout; \
+                     SELECT set_config(name, reset_val, false) FROM pg_settings \
+                     WHERE name = 'client_connection_check_interval'",
+                );
                 let done = result?;
                 released?;
                 Ok(done)
@@ -528,7 +532,15 @@ impl Migrator {
     }
 
     fn postgres_session(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
-        let mut sql = String::from("SET standard_conforming_strings = on;");
+        // A process killed mid-migration leaves its server session running the
+        // statement, holding the migration lock; with this check (PostgreSQL
+        // 14+) the server notices the dead client within a second, aborts and
+        // releases the lock, so a rerun does not wait for the statement to end.
+        let mut sql = String::from(
+            "SET standard_conforming_strings = on; \
+             SELECT set_config('client_connection_check_interval', '1000', false) \
+             WHERE current_setting('server_version_num')::int >= 140000;",
+        );
         if let Some(t) = self.pg_lock_timeout {
             sql.push_str(&format!(" SET lock_timeout = {};", t.as_millis().max(1)));
         }
