@@ -1,7 +1,7 @@
 //! The command line, in Alembic's words: a binary calls
 //! `migrate_runtime::cli::run(app::migrations())` and gets `upgrade`,
 //! `downgrade`, `current`, `history`, `heads`, `branches`, `show`, `stamp`,
-//! `repair` and `--sql`. Progress goes to stderr (as Alembic logs it), results
+//! `repair`, `verify`, `check`, `revision`, `merge` and `--sql`. Progress goes to stderr (as Alembic logs it), results
 //! and SQL to stdout; errors to stderr with a non-zero exit.
 
 use crate::dialect::Dialect;
@@ -38,6 +38,14 @@ struct Cli {
     /// Seconds to wait for another process's migration lock.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
     lock_timeout: u64,
+    /// PostgreSQL `lock_timeout` for the migrations' statements, in seconds: a
+    /// statement that waits longer for a table lock fails (and its migration
+    /// rolls back) instead of queueing the application's queries behind it.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    ddl_lock_timeout: Option<Duration>,
+    /// PostgreSQL `statement_timeout` for the migrations' statements, in seconds.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    statement_timeout: Option<Duration>,
     /// Only errors.
     #[arg(short, long, global = true)]
     quiet: bool,
@@ -118,6 +126,15 @@ enum Command {
         /// Forget every recorded revision first.
         #[arg(long)]
         purge: bool,
+        /// Print the SQL instead of running it (no connection is made).
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the revision the database is at (default: base).
+        #[arg(long, value_name = "REV", requires = "sql")]
+        from: Option<String>,
+        /// With --sql: postgresql or sqlite.
+        #[arg(long, value_name = "DIALECT", requires = "sql")]
+        dialect: Option<String>,
     },
     /// Re-record the checksum of an applied revision whose upgrade was
     /// deliberately edited.
@@ -126,6 +143,54 @@ enum Command {
     /// model (ops that cannot apply, downgrades that do not return), and look
     /// for migration files no `mod` declares.
     Verify,
+    /// Compare the live database with the schema its applied migrations
+    /// describe (exit 1 when they differ).
+    Check,
+    /// Write a new migration file after the head, and declare it in the
+    /// migrations module.
+    Revision {
+        /// The message (the doc comment, and the file name).
+        #[arg(short, long)]
+        message: String,
+        /// The revision to follow: needed when there are several heads (an
+        /// id, label@head, or base for a new root).
+        #[arg(long, value_name = "REV")]
+        head: Option<String>,
+        /// A branch label for the new revision.
+        #[arg(long, value_name = "LABEL")]
+        branch_label: Option<String>,
+        /// This id instead of a random one.
+        #[arg(long, value_name = "ID")]
+        rev_id: Option<String>,
+        /// The directory of migration files (default: the parent's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Write a migration that merges two or more revisions (usually `heads`).
+    Merge {
+        /// The revisions to merge: ids, label@head, or `heads`.
+        #[arg(required = true, num_args = 1..)]
+        revisions: Vec<String>,
+        /// The message.
+        #[arg(short, long)]
+        message: String,
+        /// A branch label for the merge.
+        #[arg(long, value_name = "LABEL")]
+        branch_label: Option<String>,
+        /// This id instead of a random one.
+        #[arg(long, value_name = "ID")]
+        rev_id: Option<String>,
+        /// The directory of migration files (default: the first parent's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+fn seconds(s: &str) -> Result<Duration, String> {
+    match s.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(Duration::from_secs_f64(n)),
+        _ => Err(format!("`{s}` is not a positive number of seconds")),
+    }
 }
 
 /// Runs the command line of an application over its migrations.
@@ -171,6 +236,12 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
     let quiet = cli.quiet;
     let mut migrator =
         Migrator::new(migrations)?.lock_timeout(Duration::from_secs(cli.lock_timeout));
+    if let Some(t) = cli.ddl_lock_timeout {
+        migrator = migrator.postgres_lock_timeout(t);
+    }
+    if let Some(t) = cli.statement_timeout {
+        migrator = migrator.statement_timeout(t);
+    }
     if cli.version_table.is_some() || cli.version_schema.is_some() {
         migrator = migrator.version_table(
             cli.version_table
@@ -208,10 +279,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         match name.as_deref() {
             Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
             Some("sqlite") => Ok(Dialect::Sqlite),
-            Some(other) => Err(Error::Url {
-                url: other.into(),
-                reason: "unknown dialect; expected postgresql or sqlite".into(),
-            }),
+            Some(other) => Err(Error::UnknownDialect(other.into())),
             None => match DatabaseUrl::parse(&url()?)? {
                 DatabaseUrl::Postgres(_) => Ok(Dialect::Postgres),
                 DatabaseUrl::Sqlite(_) => Ok(Dialect::Sqlite),
@@ -378,7 +446,19 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 }
             }
         }
-        Command::Stamp { target, purge } => {
+        Command::Stamp {
+            target,
+            purge,
+            sql: true,
+            from,
+            dialect,
+        } => {
+            print!(
+                "{}",
+                migrator.stamp_sql(dialect_of(&dialect)?, from.as_deref(), &target, purge)?
+            );
+        }
+        Command::Stamp { target, purge, .. } => {
             let stamped = migrator.stamp(&mut connect()?, &target, purge)?;
             if !quiet {
                 eprintln!(
@@ -389,6 +469,82 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             }
         }
         Command::Verify => unreachable!("handled before connecting"),
+        Command::Check => {
+            let mut conn = connect()?;
+            let differences = migrator.check(&mut conn)?;
+            let at = migrator
+                .current(&mut conn)?
+                .into_iter()
+                .map(|r| r.revision)
+                .collect::<Vec<_>>();
+            let at = if at.is_empty() {
+                "base".to_string()
+            } else {
+                at.join(", ")
+            };
+            if !differences.is_empty() {
+                return Err(Error::SchemaDiffers {
+                    at,
+                    differences,
+                    opaque: opaque_revisions(&migrator),
+                });
+            }
+            if !quiet {
+                eprintln!("No differences: the database matches the schema its migrations describe at {at}.");
+            }
+        }
+        Command::Revision {
+            message,
+            head,
+            branch_label,
+            rev_id,
+            dir,
+        } => {
+            let parents = revision_parents(&migrator, head.as_deref(), branch_label.as_deref())?;
+            scaffold(&migrator, &message, rev_id, parents, branch_label, dir)?;
+        }
+        Command::Merge {
+            revisions,
+            message,
+            branch_label,
+            rev_id,
+            dir,
+        } => {
+            let mut parents: Vec<String> = Vec::new();
+            for spec in &revisions {
+                let resolved: Vec<String> = if spec == "heads" {
+                    migrator
+                        .graph()
+                        .heads()
+                        .iter()
+                        .map(|h| h.to_string())
+                        .collect()
+                } else {
+                    vec![migrator.graph().resolve(spec)?.revision().to_string()]
+                };
+                for r in resolved {
+                    if !parents.contains(&r) {
+                        parents.push(r);
+                    }
+                }
+            }
+            let heads = migrator.graph().heads();
+            if let Some(taken) = parents.iter().find(|p| !heads.contains(&p.as_str())) {
+                if branch_label.is_none() {
+                    return Err(Error::Scaffold {
+                        what: format!("{taken} is not a head: a second unlabelled revision after it would not compile"),
+                        help: "merge heads (`heads` lists them), or label the merge with --branch-label".into(),
+                    });
+                }
+            }
+            if parents.len() < 2 {
+                return Err(Error::Scaffold {
+                    what: format!("{} names one revision ({}); a merge joins two or more", revisions.join(" "), parents.join(", ")),
+                    help: "name the heads to merge (`heads` lists them), or use `revision -m` to follow one".into(),
+                });
+            }
+            scaffold(&migrator, &message, rev_id, parents, branch_label, dir)?;
+        }
         Command::Repair { revision } => {
             let repaired = migrator.repair(&mut connect()?, &revision)?;
             if !quiet {
@@ -399,6 +555,82 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         }
     }
     Ok(())
+}
+
+/// The parent of a new revision: the one head, or `--head`.
+fn revision_parents(
+    migrator: &Migrator,
+    head: Option<&str>,
+    branch_label: Option<&str>,
+) -> Result<Vec<String>, Error> {
+    let heads = migrator.graph().heads();
+    let parents = match head {
+        Some("base") => Vec::new(),
+        Some(h) => {
+            let r = migrator.graph().resolve(h)?.revision().to_string();
+            if !heads.contains(&r.as_str()) && branch_label.is_none() {
+                return Err(Error::Scaffold {
+                    what: format!("{r} is not a head: a second unlabelled revision after it would not compile"),
+                    help: "follow a head (`heads` lists them), or start a branch with --branch-label".into(),
+                });
+            }
+            vec![r]
+        }
+        None => match heads.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![one.to_string()],
+            many => {
+                return Err(Error::Scaffold {
+                    what: format!("there are {} heads: {}", many.len(), many.join(", ")),
+                    help: "choose one with --head <revision>, or join them first with `merge heads -m \"...\"`".into(),
+                })
+            }
+        },
+    };
+    if parents.is_empty() && !migrator.migrations().is_empty() && branch_label.is_none() {
+        return Err(Error::Scaffold {
+            what: "a second root (a revision with no parent) needs a branch label".into(),
+            help: "give it --branch-label <label>".into(),
+        });
+    }
+    Ok(parents)
+}
+
+fn scaffold(
+    migrator: &Migrator,
+    message: &str,
+    rev_id: Option<String>,
+    parents: Vec<String>,
+    branch_label: Option<String>,
+    dir: Option<std::path::PathBuf>,
+) -> Result<(), Error> {
+    let written = crate::scaffold::write(
+        migrator.migrations(),
+        &crate::scaffold::NewMigration {
+            message,
+            revision: rev_id.as_deref(),
+            parents,
+            branch: branch_label.as_deref(),
+            dir: dir.as_deref(),
+        },
+    )?;
+    println!("Generating {} ... done", written.file.display());
+    println!(
+        "Revision {}: declared in {}; build to compile it in.",
+        written.revision,
+        written.module_file.display()
+    );
+    Ok(())
+}
+
+/// Applied-or-not revisions whose `execute`/`run` the model cannot see.
+fn opaque_revisions(migrator: &Migrator) -> Vec<String> {
+    migrator
+        .migrations()
+        .iter()
+        .filter(|m| m.upgrade().iter().any(crate::ops::Op::is_opaque))
+        .map(|m| m.revision().to_string())
+        .collect()
 }
 
 fn verify(migrations: &Migrations, quiet: bool) -> Result<(), Error> {

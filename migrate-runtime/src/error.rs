@@ -184,6 +184,31 @@ pub enum Error {
         reason: String,
     },
 
+    /// `--dialect` names no database this tool writes SQL for.
+    #[error("unknown dialect `{0}`\nhelp: use --dialect postgresql or --dialect sqlite")]
+    UnknownDialect(String),
+
+    /// `check`: the live database differs from the schema its applied
+    /// migrations describe.
+    #[error("the database differs from the schema its migrations describe at {at} (migrations vs database):\n  {}\nhelp: the schema was changed outside the migrations{}: describe the change in a new migration (`revision -m \"...\"`) or undo it", .differences.join("\n  "), opaque_note(.opaque))]
+    SchemaDiffers {
+        /// Where the database is.
+        at: String,
+        /// One line per difference.
+        differences: Vec<String>,
+        /// Revisions whose `execute`/`run` the comparison cannot see.
+        opaque: Vec<String>,
+    },
+
+    /// `revision` or `merge` cannot write the new migration file.
+    #[error("cannot write the new migration: {what}\nhelp: {help}")]
+    Scaffold {
+        /// What stands in the way.
+        what: String,
+        /// What to do.
+        help: String,
+    },
+
     /// `verify` found problems.
     #[error("{} problem{} found:\n  {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.join("\n  "))]
     Verify(Vec<String>),
@@ -264,6 +289,17 @@ pub(crate) fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    }
+}
+
+fn opaque_note(revisions: &[String]) -> String {
+    if revisions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", or by the `execute`/`run` ops of {} (what they do is not in the model)",
+            revisions.join(", ")
+        )
     }
 }
 

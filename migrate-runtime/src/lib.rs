@@ -55,9 +55,12 @@ pub mod dialect;
 pub mod dsl;
 mod error;
 pub mod graph;
+pub mod introspect;
 mod migration;
 mod migrator;
 pub mod ops;
+#[cfg(feature = "cli")]
+mod scaffold;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;

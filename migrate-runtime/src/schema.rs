@@ -96,6 +96,68 @@ fn fail<T>(message: impl Into<String>) -> Result<T, ApplyError> {
 }
 
 impl Schema {
+    /// Ops that create a modelled schema from nothing: enum types, then tables
+    /// in an order where every referenced table comes first, then indexes.
+    pub(crate) fn create_ops(&self) -> Result<Vec<Op>, String> {
+        let model = self;
+        let mut ops = Vec::new();
+        for (name, values) in model.enums() {
+            ops.push(Op::CreateEnum(EnumType {
+                schema: None,
+                name: name.to_string().into(),
+                values: values.to_vec().into(),
+                create_type: true,
+            }));
+        }
+        let tables: BTreeMap<&TableRef, &TableModel> =
+            model.tables().map(|t| (&t.table, t)).collect();
+        let mut done: BTreeSet<&TableRef> = BTreeSet::new();
+        while done.len() < tables.len() {
+            let ready: Vec<&TableRef> = tables
+                .iter()
+                .filter(|(t, _)| !done.contains(*t))
+                .filter(|(t, m)| {
+                    references(m)
+                        .iter()
+                        .all(|r| r == **t || done.contains(r) || !tables.contains_key(r))
+                })
+                .map(|(t, _)| *t)
+                .collect();
+            if ready.is_empty() {
+                return Err(
+                    "the tables' foreign keys form a cycle; the model cannot be created table by table"
+                        .into(),
+                );
+            }
+            for t in ready {
+                let m = tables[t];
+                let mut def = m.definition();
+                def.columns = def
+                    .columns
+                    .iter()
+                    .map(|c| Column {
+                        index: None,
+                        ty: match &c.ty {
+                            ColumnType::Enum(e) => ColumnType::Enum(EnumType {
+                                create_type: false,
+                                ..e.clone()
+                            }),
+                            other => other.clone(),
+                        },
+                        ..c.clone()
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
+                ops.push(Op::CreateTable(def));
+                for i in &m.indexes {
+                    ops.push(Op::CreateIndex(i.clone()));
+                }
+                done.insert(t);
+            }
+        }
+        Ok(ops)
+    }
+
     /// An empty schema.
     pub fn new() -> Schema {
         Schema::default()
@@ -708,6 +770,20 @@ pub fn diff(a: &Schema, b: &Schema) -> Vec<String> {
             a.enums.keys().map(|(_, n)| n).collect::<Vec<_>>(),
             b.enums.keys().map(|(_, n)| n).collect::<Vec<_>>()
         ));
+    }
+    out
+}
+
+fn references(t: &TableModel) -> Vec<TableRef> {
+    let mut out: Vec<TableRef> = t
+        .columns
+        .iter()
+        .filter_map(|c| c.foreign_key.as_ref().map(|f| f.referent.clone()))
+        .collect();
+    for c in &t.constraints {
+        if let ConstraintKind::ForeignKey(fk) = &c.kind {
+            out.push(fk.referent.clone());
+        }
     }
     out
 }

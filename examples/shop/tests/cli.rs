@@ -87,6 +87,32 @@ fn tour(db: TestDatabase) {
         "{show}"
     );
 
+    let current = ok(&shop(url, &["current", "-v"]));
+    assert!(
+        current.contains("Rev: ")
+            || current.starts_with("8b9c0d1e2f3a (head)\nParent: 7a8b9c0d1e2f"),
+        "{current}"
+    );
+    assert!(current.contains("Applied: "), "{current}");
+    let verbose = ok(&shop(url, &["history", "-v", "-r", "7a8b9c0d1e2f:"]));
+    assert!(
+        verbose.contains("Rev: 8b9c0d1e2f3a (head)")
+            && verbose.contains("Rev: 7a8b9c0d1e2f (mergepoint)")
+            && verbose.contains("Parent: 4d5e6f7a8b9c, 6f7a8b9c0d1e"),
+        "{verbose}"
+    );
+    assert!(ok(&shop(url, &["heads", "-v"]))
+        .contains("Path: examples/shop/src/migrations/r8b9c0d1e2f3a_audit_log.rs"));
+    assert!(ok(&shop(url, &["branches", "-v"])).contains("    -> 4d5e6f7a8b9c, add orders"));
+    // The live schema is what the migrations describe.
+    let check = shop(url, &["check"]);
+    ok(&check);
+    assert!(
+        String::from_utf8_lossy(&check.stderr).contains("No differences"),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
     let down = shop(url, &["downgrade", "-1"]);
     ok(&down);
     assert!(String::from_utf8_lossy(&down.stderr)
@@ -94,12 +120,47 @@ fn tour(db: TestDatabase) {
     assert_eq!(ok(&shop(url, &["current"])), "7a8b9c0d1e2f\n");
     ok(&shop(url, &["downgrade", "base"]));
     assert_eq!(ok(&shop(url, &["current"])), "");
-    ok(&shop(url, &["-q", "upgrade", "+2"]));
+    // With the PostgreSQL statement timeouts (accepted on both databases).
+    ok(&shop(
+        url,
+        &[
+            "-q",
+            "--ddl-lock-timeout",
+            "5",
+            "--statement-timeout",
+            "60",
+            "upgrade",
+            "+2",
+        ],
+    ));
     assert_eq!(ok(&shop(url, &["current"])), "2b3c4d5e6f7a\n");
     ok(&shop(url, &["stamp", "head"]));
     assert_eq!(ok(&shop(url, &["current"])), "8b9c0d1e2f3a (head)\n");
     ok(&shop(url, &["stamp", "base", "--purge"]));
     ok(&shop(url, &["downgrade", "base"]));
+    // Offline stamp: the SQL records the revisions without running them.
+    let stamp_sql = ok(&shop(url, &["stamp", "3c4d", "--sql"]));
+    assert_eq!(
+        stamp_sql
+            .matches("INSERT INTO \"migrate_revisions\"")
+            .count(),
+        3,
+        "{stamp_sql}"
+    );
+    assert!(
+        stamp_sql.contains("CREATE TABLE IF NOT EXISTS")
+            && !stamp_sql.contains("CREATE TABLE \"users\""),
+        "{stamp_sql}"
+    );
+    let purge_sql = ok(&shop(
+        url,
+        &["stamp", "1a2b", "--sql", "--from", "head", "--purge"],
+    ));
+    assert!(
+        purge_sql.contains("DELETE FROM \"migrate_revisions\""),
+        "{purge_sql}"
+    );
+    assert_eq!(purge_sql.matches("INSERT INTO").count(), 1, "{purge_sql}");
 
     // Offline SQL needs no connection; on a fresh database it gives what an
     // online upgrade gives.
@@ -133,6 +194,68 @@ fn bad_input(db: TestDatabase) {
         (vec!["downgrade", "8b9c0d1e2f3a"], "8b9c0d1e2f3a"),
         (vec!["show", "qqqq"], "unknown revision `qqqq`"),
         (vec!["repair", "8b9c0d1e2f3a"], "not applied"),
+        (vec!["upgrade", "-1"], "use it with downgrade"),
+        (vec!["upgrade", "orders@-1"], "use it with downgrade"),
+        (vec!["downgrade", "+1"], "use it with upgrade"),
+        (vec!["downgrade", "-9"], "only 4 are possible"),
+        (vec!["upgrade", "+9"], "only 3 are possible"),
+        (vec!["downgrade", "7a8b9c0d1e2f"], "it is not applied"),
+        (vec!["downgrade", "head"], "it is not applied"),
+        (vec!["upgrade", "head@x"], "is not `head`, `base`"),
+        (
+            vec!["upgrade", "roles@head"],
+            "neither a branch label nor a revision",
+        ),
+        (vec!["upgrade", "1a2b:3c4d"], "1a2b:3c4d"),
+        (vec!["stamp", "zzzz"], "unknown revision `zzzz`"),
+        (vec!["stamp", "1a2"], "too short"),
+        (vec!["history", "-r", "zzzz:"], "unknown revision `zzzz`"),
+        (vec!["history", "-r", "a:b:c"], "a range has one `:`"),
+        (vec!["show", "1a2"], "too short"),
+        (
+            vec!["upgrade", "heads", "--sql", "--dialect", "oracle"],
+            "unknown dialect `oracle`",
+        ),
+        (
+            vec!["downgrade", "base", "--sql", "--from", "zzzz"],
+            "unknown revision `zzzz`",
+        ),
+        (
+            vec!["stamp", "head", "--sql", "--from", "zzzz"],
+            "unknown revision `zzzz`",
+        ),
+        (
+            vec!["merge", "zzzz", "heads", "-m", "x"],
+            "unknown revision `zzzz`",
+        ),
+        (
+            vec!["merge", "heads", "-m", "x"],
+            "a merge joins two or more",
+        ),
+        (
+            vec!["merge", "4d5e", "6f7a", "-m", "x"],
+            "4d5e6f7a8b9c is not a head",
+        ),
+        (
+            vec!["revision", "-m", "x", "--head", "zzzz"],
+            "unknown revision `zzzz`",
+        ),
+        (
+            vec!["revision", "-m", "x", "--head", "3c4d"],
+            "3c4d5e6f7a8b is not a head",
+        ),
+        (
+            vec!["revision", "-m", "x", "--head", "base"],
+            "a second root",
+        ),
+        (
+            vec!["revision", "-m", "x", "--rev-id", "bad!id"],
+            "not a valid revision",
+        ),
+        (
+            vec!["revision", "-m", "x", "--rev-id", "1a2b3c4d5e6f"],
+            "already exists",
+        ),
     ] {
         let err = fails(&shop(url, &args));
         assert!(
@@ -219,12 +342,185 @@ fn bad_input_on_postgres() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
-        .args(["upgrad"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unrecognized subcommand"));
+    for (args, says) in [
+        (&["upgrad"][..], "unrecognized subcommand"),
+        (&["current", "--bogus"], "unexpected argument '--bogus'"),
+        (
+            &["--statement-timeout", "nan", "upgrade"],
+            "not a positive number of seconds",
+        ),
+        (
+            &["--ddl-lock-timeout", "0", "upgrade"],
+            "not a positive number of seconds",
+        ),
+        (&["downgrade", "base", "--sql"], "--from <REV>"),
+        (&["merge", "-m", "x"], "<REVISIONS>..."),
+        (&["revision"], "--message <MESSAGE>"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
+
+/// `check` compares the live schema with the migrations' and reports what
+/// was changed outside them, changing nothing itself (on PostgreSQL its
+/// scratch schema is rolled back).
+fn check_finds_changes_made_outside_migrations(db: TestDatabase) {
+    let url = db.url();
+    ok(&shop(url, &["-q", "upgrade", "head"]));
+    {
+        let mut conn = db.connect();
+        use diesel::connection::SimpleConnection;
+        let sql = "ALTER TABLE products ADD COLUMN colour VARCHAR(20); DROP INDEX ix_audit_log_table_name";
+        match &mut conn {
+            migrate_runtime::Database::Postgres(c) => c.batch_execute(sql).unwrap(),
+            migrate_runtime::Database::Sqlite(c) => c.batch_execute(sql).unwrap(),
+        }
+    }
+    let before = state(&db);
+    let err = fails(&shop(url, &["check"]));
+    assert!(
+        err.contains("differs from the schema its migrations describe at 8b9c0d1e2f3a")
+            && err.contains("column `products.colour`: absent vs present")
+            && err.contains("index `ix_audit_log_table_name`")
+            && err.contains("revision -m"),
+        "{err}"
+    );
+    assert_eq!(state(&db), before, "check changed the database");
+}
+
+#[test]
+fn check_on_sqlite() {
+    check_finds_changes_made_outside_migrations(TestDatabase::sqlite());
+}
+
+#[test]
+fn check_on_postgres() {
+    check_finds_changes_made_outside_migrations(TestDatabase::postgres());
+}
+
+/// `revision` and `merge` write migration files beside the head's and
+/// declare them, in a copy of the shop's sources (the binary finds them by
+/// the paths the compiler recorded, relative to the workspace root).
+#[test]
+fn revision_and_merge_write_migration_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let tmp = std::env::temp_dir().join(format!("shop-scaffold-{}", std::process::id()));
+    let dir = tmp.join("examples/shop/src/migrations");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(root.join("examples/shop/src/migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shop"))
+            .args(args)
+            .current_dir(&tmp)
+            .output()
+            .unwrap()
+    };
+    let out = ok(&run(&[
+        "revision",
+        "-m",
+        "Add role to users",
+        "--rev-id",
+        "9c0d1e2f3a4b",
+    ]));
+    let file = dir.join("r9c0d1e2f3a4b_add_role_to_users.rs");
+    assert_eq!(
+        out,
+        format!(
+            "Generating examples/shop/src/migrations/r9c0d1e2f3a4b_add_role_to_users.rs ... done\n\
+             Revision 9c0d1e2f3a4b: declared in examples/shop/src/migrations/mod.rs; build to compile it in.\n"
+        )
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("/// Add role to users\n#[migration(revision = \"9c0d1e2f3a4b\", down_revision = \"8b9c0d1e2f3a\")]\nmod add_role_to_users {"),
+        "{text}"
+    );
+    let module = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+    assert!(
+        module.ends_with("mod r8b9c0d1e2f3a_audit_log;\nmod r9c0d1e2f3a4b_add_role_to_users;\n"),
+        "{module}"
+    );
+    // A fresh id when none is given: 12 hexadecimal digits, as Alembic's.
+    let out = ok(&run(&[
+        "revision",
+        "-m",
+        "side table",
+        "--head",
+        "3c4d",
+        "--branch-label",
+        "side",
+    ]));
+    let id = out
+        .split("Revision ")
+        .nth(1)
+        .and_then(|s| s.split(':').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(dir.join(format!("r{id}_side_table.rs"))).unwrap();
+    assert!(
+        text.contains("down_revision = \"3c4d5e6f7a8b\", branch = \"side\")]"),
+        "{text}"
+    );
+    // The binary still has the compiled-in set (one head): a merge of the
+    // new revisions is written from ids.
+    let out = ok(&run(&[
+        "merge",
+        "8b9c",
+        "4d5e",
+        "-m",
+        "join",
+        "--branch-label",
+        "joined",
+        "--rev-id",
+        "aa11",
+    ]));
+    assert!(out.contains("raa11_join.rs"), "{out}");
+    let text = std::fs::read_to_string(dir.join("raa11_join.rs")).unwrap();
+    assert!(
+        text.contains("down_revision = [\"8b9c0d1e2f3a\", \"4d5e6f7a8b9c\"], branch = \"joined\")]\nmod join {\n    fn upgrade() {}\n}"),
+        "{text}"
+    );
+    // Refusals write nothing.
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    let module = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+    let err = fails(&run(&[
+        "revision",
+        "-m",
+        "again",
+        "--rev-id",
+        "9c0d1e2f3a4b",
+    ]));
+    assert!(
+        err.contains("revision 9c0d1e2f3a4b already exists in examples/shop/src/migrations/r9c0d1e2f3a4b_add_role_to_users.rs"),
+        "{err}"
+    );
+    let err = fails(&run(&["revision", "-m", "x", "--dir", "nowhere"]));
+    assert!(err.contains("nowhere is not a directory"), "{err}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), files);
+    assert_eq!(std::fs::read_to_string(dir.join("mod.rs")).unwrap(), module);
+    // Run from elsewhere, the sources are not found: say so.
+    let err = fails(
+        &Command::new(env!("CARGO_BIN_EXE_shop"))
+            .args(["revision", "-m", "x"])
+            .current_dir(std::env::temp_dir())
+            .output()
+            .unwrap(),
+    );
+    assert!(err.contains("are not found from this directory"), "{err}");
+    std::fs::remove_dir_all(&tmp).unwrap();
 }
 
 #[test]

@@ -3,10 +3,9 @@
 
 use super::{Snapshot, TestDatabase};
 use crate::graph::RevisionGraph;
-use crate::ops::{Column, ColumnType, ConstraintKind, EnumType, Op, TableRef};
-use crate::schema::{replay, Schema, TableModel};
+use crate::schema::replay;
 use crate::{Database, Error, Migrations, Migrator};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// What a check found wrong.
@@ -229,7 +228,7 @@ pub fn check_model_matches(
     let model = replay(migrations, m.graph(), &all).map_err(|e| fail(check, e.to_string()))?;
     let mut other = model_db.connect();
     let dialect = other.dialect();
-    for op in create_ops(&model).map_err(|e| fail(check, e))? {
+    for op in model.create_ops().map_err(|e| fail(check, e))? {
         for sql in dialect
             .render(&op)
             .map_err(|e| fail(check, e.to_string()))?
@@ -256,80 +255,6 @@ pub fn check_model_matches(
         ));
     }
     Ok(())
-}
-
-/// Ops that create a modelled schema from nothing: enum types, then tables
-/// in an order where every referenced table comes first, then indexes.
-fn create_ops(model: &Schema) -> Result<Vec<Op>, String> {
-    let mut ops = Vec::new();
-    for (name, values) in model.enums() {
-        ops.push(Op::CreateEnum(EnumType {
-            schema: None,
-            name: name.to_string().into(),
-            values: values.to_vec().into(),
-            create_type: true,
-        }));
-    }
-    let tables: BTreeMap<&TableRef, &TableModel> = model.tables().map(|t| (&t.table, t)).collect();
-    let mut done: BTreeSet<&TableRef> = BTreeSet::new();
-    while done.len() < tables.len() {
-        let ready: Vec<&TableRef> = tables
-            .iter()
-            .filter(|(t, _)| !done.contains(*t))
-            .filter(|(t, m)| {
-                references(m)
-                    .iter()
-                    .all(|r| r == **t || done.contains(r) || !tables.contains_key(r))
-            })
-            .map(|(t, _)| *t)
-            .collect();
-        if ready.is_empty() {
-            return Err(
-                "the tables' foreign keys form a cycle; the model cannot be created table by table"
-                    .into(),
-            );
-        }
-        for t in ready {
-            let m = tables[t];
-            let mut def = m.definition();
-            def.columns = def
-                .columns
-                .iter()
-                .map(|c| Column {
-                    index: None,
-                    ty: match &c.ty {
-                        ColumnType::Enum(e) => ColumnType::Enum(EnumType {
-                            create_type: false,
-                            ..e.clone()
-                        }),
-                        other => other.clone(),
-                    },
-                    ..c.clone()
-                })
-                .collect::<Vec<_>>()
-                .into();
-            ops.push(Op::CreateTable(def));
-            for i in &m.indexes {
-                ops.push(Op::CreateIndex(i.clone()));
-            }
-            done.insert(t);
-        }
-    }
-    Ok(ops)
-}
-
-fn references(t: &TableModel) -> Vec<TableRef> {
-    let mut out: Vec<TableRef> = t
-        .columns
-        .iter()
-        .filter_map(|c| c.foreign_key.as_ref().map(|f| f.referent.clone()))
-        .collect();
-    for c in &t.constraints {
-        if let ConstraintKind::ForeignKey(fk) = &c.kind {
-            out.push(fk.referent.clone());
-        }
-    }
-    out
 }
 
 /// [`check_single_head`], panicking with what it found.

@@ -36,9 +36,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 mod assertions;
-mod introspect;
+pub use crate::introspect::*;
 pub use assertions::*;
-pub use introspect::*;
 
 /// A database that exists for one test.
 pub struct TestDatabase {

@@ -1,0 +1,428 @@
+//! New migration files for `revision -m` and `merge`, as Alembic writes its
+//! scripts: a fresh 12-hex-digit id, the parent(s) as `down_revision`, the
+//! message as the doc comment, and a `mod` line in the module that declares
+//! the migrations beside it, so the next build compiles it in.
+//!
+//! The files go where the compiler found the parent's migration (the paths
+//! `file!()` recorded, relative to the directory cargo builds from), or in the
+//! directory given.
+
+use crate::{Error, Migrations};
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
+
+/// What to write.
+pub(crate) struct NewMigration<'a> {
+    /// The message: the doc comment, and the file name's slug.
+    pub message: &'a str,
+    /// The id, when the user gives one (`--rev-id`).
+    pub revision: Option<&'a str>,
+    /// The parents' ids: none for a new root, two or more for a merge.
+    pub parents: Vec<String>,
+    /// `branch = "..."`.
+    pub branch: Option<&'a str>,
+    /// The directory to write into, when the user gives one (`--dir`).
+    pub dir: Option<&'a Path>,
+}
+
+/// What was written.
+#[derive(Debug)]
+pub(crate) struct Written {
+    pub revision: String,
+    pub file: PathBuf,
+    pub module_file: PathBuf,
+}
+
+const MAX_SLUG: usize = 40;
+
+fn refuse(what: impl Into<String>, help: impl Into<String>) -> Error {
+    Error::Scaffold {
+        what: what.into(),
+        help: help.into(),
+    }
+}
+
+pub(crate) fn write(migrations: &Migrations, new: &NewMigration<'_>) -> Result<Written, Error> {
+    let revision = match new.revision {
+        Some(r) => {
+            check_id(r, "revision")?;
+            if migrations.get(r).is_some() {
+                return Err(refuse(
+                    format!("revision {r} already exists"),
+                    "choose another --rev-id, or leave it out for a fresh one",
+                ));
+            }
+            r.to_string()
+        }
+        None => fresh_id(migrations),
+    };
+    if let Some(b) = new.branch {
+        check_id(b, "branch label")?;
+    }
+    let dir = directory(migrations, new)?;
+    let module_file = module_file(&dir)?;
+    // A file written earlier but not built yet is not in `migrations`.
+    if let Some(f) = file_declaring(&dir, &revision) {
+        return Err(refuse(
+            format!(
+                "revision {revision} already exists in {} (not compiled in yet)",
+                f.display()
+            ),
+            "choose another --rev-id, or leave it out for a fresh one",
+        ));
+    }
+    let slug = slug(new.message);
+    let name = if slug.is_empty() {
+        format!("r{revision}")
+    } else {
+        format!("r{revision}_{slug}")
+    };
+    let file = dir.join(format!("{name}.rs"));
+    if file.exists() {
+        return Err(refuse(
+            format!("{} already exists", file.display()),
+            "choose another message or --rev-id",
+        ));
+    }
+    let root = crate_root(migrations, new);
+    std::fs::write(&file, source(&root, &revision, &name, &slug, new)).map_err(|e| {
+        refuse(
+            format!("cannot write {}: {e}", file.display()),
+            "check the directory's permissions",
+        )
+    })?;
+    let declared = std::fs::read_to_string(&module_file)
+        .map(|text| declare(&text, &name))
+        .and_then(|text| std::fs::write(&module_file, text));
+    if let Err(e) = declared {
+        let _ = std::fs::remove_file(&file);
+        return Err(refuse(
+            format!("cannot add `mod {name};` to {}: {e}", module_file.display()),
+            "check the file's permissions; nothing was written",
+        ));
+    }
+    Ok(Written {
+        revision,
+        file,
+        module_file,
+    })
+}
+
+/// A `.rs` file of `dir` that declares `revision`.
+fn file_declaring(dir: &Path, revision: &str) -> Option<PathBuf> {
+    let needle = format!("revision = {revision:?}");
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains(&needle)))
+}
+
+/// Alembic's ids: 12 hexadecimal digits, random, unused.
+fn fresh_id(migrations: &Migrations) -> String {
+    loop {
+        // std's hasher keys are random per instance, seeded by the OS.
+        let n = RandomState::new().hash_one(std::time::SystemTime::now());
+        let id = format!("{:012x}", n & 0xffff_ffff_ffff);
+        if migrations.get(&id).is_none() {
+            return id;
+        }
+    }
+}
+
+fn check_id(id: &str, what: &str) -> Result<(), Error> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || (what != "revision" && c == '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(refuse(
+            format!("`{id}` is not a valid {what}"),
+            "use 1 to 64 ASCII letters, digits and underscores",
+        ))
+    }
+}
+
+/// The message as part of a file name: lower case, words joined by `_`,
+/// at most 40 characters (Alembic's `truncate_slug_length`).
+fn slug(message: &str) -> String {
+    let mut out = String::new();
+    for word in message
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_ascii_lowercase();
+        let extra = usize::from(!out.is_empty()) + word.len();
+        if out.len() + extra > MAX_SLUG {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
+/// The directory for the new file: the one given, or the first parent's
+/// (else any migration's, for a new root).
+fn directory(migrations: &Migrations, new: &NewMigration<'_>) -> Result<PathBuf, Error> {
+    if let Some(d) = new.dir {
+        return if d.is_dir() {
+            Ok(d.to_path_buf())
+        } else {
+            Err(refuse(
+                format!("{} is not a directory", d.display()),
+                "give the directory that holds the migration files",
+            ))
+        };
+    }
+    let beside = new
+        .parents
+        .first()
+        .and_then(|p| migrations.get(p))
+        .or_else(|| migrations.iter().next())
+        .ok_or_else(|| {
+            refuse(
+                "there is no migration to place the new one beside",
+                "pass --dir with the directory for migration files (its module, `mod.rs` or `<dir>.rs`, must exist)",
+            )
+        })?;
+    let file = Path::new(beside.file());
+    if !file.is_file() {
+        return Err(refuse(
+            format!(
+                "the migration sources ({}) are not found from this directory",
+                file.display()
+            ),
+            "run from the directory cargo builds from (the workspace root), or pass --dir",
+        ));
+    }
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if matches!(stem, "lib" | "main" | "mod") {
+        return Err(refuse(
+            format!(
+                "{} ({}) is declared inline in {}, not in a file of its own",
+                beside.revision(),
+                beside.message(),
+                file.display()
+            ),
+            "pass --dir with a directory for migration files whose module (`mod.rs` or `<dir>.rs`) exists",
+        ));
+    }
+    Ok(file.parent().map(Path::to_path_buf).unwrap_or_default())
+}
+
+/// The file whose `mod` lines declare the files of `dir`.
+fn module_file(dir: &Path) -> Result<PathBuf, Error> {
+    let mod_rs = dir.join("mod.rs");
+    if mod_rs.is_file() {
+        return Ok(mod_rs);
+    }
+    let sibling = dir.with_extension("rs");
+    if dir.file_name().is_some() && sibling.is_file() {
+        return Ok(sibling);
+    }
+    Err(refuse(
+        format!(
+            "neither {} nor {} exists to declare the new file in",
+            mod_rs.display(),
+            sibling.display()
+        ),
+        "create the module file with a `mod` line per migration file, or pass --dir",
+    ))
+}
+
+/// The path the migrations name the runtime by (`use migrate_runtime::...` in
+/// the parent's file, for a renamed dependency), or `migrate_runtime`.
+fn crate_root(migrations: &Migrations, new: &NewMigration<'_>) -> String {
+    let text = new
+        .parents
+        .first()
+        .and_then(|p| migrations.get(p))
+        .and_then(|m| std::fs::read_to_string(m.file()).ok())
+        .unwrap_or_default();
+    text.lines()
+        .map(str::trim)
+        .find_map(|l| {
+            let rest = l.strip_prefix("use ")?;
+            let (root, tail) = rest.split_once("::")?;
+            tail.contains("migration").then(|| root.trim().to_string())
+        })
+        .unwrap_or_else(|| "migrate_runtime".into())
+}
+
+/// Words a module cannot be named (the slug of a one-word message may be one).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+fn source(root: &str, revision: &str, name: &str, slug: &str, new: &NewMigration<'_>) -> String {
+    let parents = match new.parents.as_slice() {
+        [] => "None".to_string(),
+        [one] => format!("{one:?}"),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(|p| format!("{p:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let branch = new
+        .branch
+        .map(|b| format!(", branch = {b:?}"))
+        .unwrap_or_default();
+    let mut doc = String::new();
+    for line in new.message.lines() {
+        doc.push_str(&format!(
+            "///{}{}\n",
+            if line.is_empty() { "" } else { " " },
+            line
+        ));
+    }
+    let module = if slug.is_empty()
+        || slug.starts_with(|c: char| c.is_ascii_digit())
+        || KEYWORDS.contains(&slug)
+    {
+        name
+    } else {
+        slug
+    };
+    let body = if new.parents.len() > 1 {
+        // A merge joins the heads and usually changes nothing itself.
+        "    fn upgrade() {}\n".to_string()
+    } else {
+        "    fn upgrade() {\n        // The changes, as `op!(...)` calls (import `op` beside `migration`):\n        // op!(add_column(\"users\", Column(\"role\", String(50), nullable = true)));\n        // Leave out `downgrade` when every op carries its inverse; it is derived.\n    }\n".to_string()
+    };
+    format!(
+        "use {root}::migration;\n\n{doc}#[migration(revision = {revision:?}, down_revision = {parents}{branch})]\nmod {module} {{\n{body}}}\n"
+    )
+}
+
+/// `text` with `mod name;` after its last `mod ...;` line (or at the end).
+fn declare(text: &str, name: &str) -> String {
+    let line = format!("mod {name};");
+    let lines: Vec<&str> = text.lines().collect();
+    let last_mod = lines.iter().rposition(|l| {
+        let l = l.trim_start();
+        let l = l.strip_prefix("pub ").unwrap_or(l);
+        l.starts_with("mod ") && l.trim_end().ends_with(';')
+    });
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match last_mod {
+        Some(i) => out.insert(i + 1, line),
+        None => {
+            if out.last().is_some_and(|l| !l.trim().is_empty()) {
+                out.push(String::new());
+            }
+            out.push(line);
+        }
+    }
+    let mut joined = out.join("\n");
+    joined.push('\n');
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lower_case_words_cut_at_forty_characters() {
+        assert_eq!(slug("Add role to users"), "add_role_to_users");
+        assert_eq!(slug("  add: e-mail (unique)!"), "add_e_mail_unique");
+        assert_eq!(slug(""), "");
+        let long = slug("create the table of every order line a customer ever placed in the shop");
+        assert!(long.len() <= MAX_SLUG, "{long}");
+        assert_eq!(long, "create_the_table_of_every_order_line_a");
+    }
+
+    #[test]
+    fn the_mod_line_goes_after_the_last_one() {
+        let text = "//! docs\n\nmod a;\nmod b;\n\npub fn f() {}\n";
+        assert_eq!(
+            declare(text, "c"),
+            "//! docs\n\nmod a;\nmod b;\nmod c;\n\npub fn f() {}\n"
+        );
+        assert_eq!(declare("//! docs\n", "c"), "//! docs\n\nmod c;\n");
+        assert_eq!(declare("pub mod x;", "c"), "pub mod x;\nmod c;\n");
+    }
+
+    #[test]
+    fn fresh_ids_are_twelve_hex_digits_and_differ() {
+        let m = Migrations::collect(std::any::TypeId::of::<()>(), "none");
+        let a = fresh_id(&m);
+        let b = fresh_id(&m);
+        assert_eq!(a.len(), 12);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()), "{a}");
+        assert_ne!(a, b);
+    }
+
+    /// The generated text equals the files the ui suite compiles with
+    /// warnings denied (`ui-tests/tests/pass/scaffolded.rs`).
+    #[test]
+    fn generated_sources_are_the_ones_that_compile() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../ui-tests/tests/pass/scaffold/"
+        );
+        let cases: [(&str, &str, &[&str], Option<&str>, &str); 4] = [
+            ("root.txt", "create accounts", &[], None, "a1"),
+            ("child.txt", "Add role to users", &["a1"], None, "b2"),
+            ("branch.txt", "type", &["a1"], Some("side"), "c3"),
+            ("merge.txt", "merge heads", &["b2", "c3"], None, "d4"),
+        ];
+        for (file, message, parents, branch, rev) in cases {
+            let new = NewMigration {
+                message,
+                revision: Some(rev),
+                parents: parents.iter().map(|p| p.to_string()).collect(),
+                branch,
+                dir: None,
+            };
+            let slug = slug(message);
+            let name = format!("r{rev}_{slug}");
+            let expected = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
+            assert_eq!(
+                source("migrate_runtime", rev, &name, &slug, &new),
+                expected,
+                "{file}"
+            );
+        }
+    }
+
+    #[test]
+    fn sources_name_parents_branch_and_message() {
+        let new = NewMigration {
+            message: "merge heads\nsecond line",
+            revision: None,
+            parents: vec!["a1".into(), "b2".into()],
+            branch: Some("x"),
+            dir: None,
+        };
+        let text = source(
+            "migrate_runtime",
+            "c3",
+            "rc3_merge_heads",
+            "merge_heads",
+            &new,
+        );
+        assert_eq!(
+            text,
+            "use migrate_runtime::migration;\n\n/// merge heads\n/// second line\n#[migration(revision = \"c3\", down_revision = [\"a1\", \"b2\"], branch = \"x\")]\nmod merge_heads {\n    fn upgrade() {}\n}\n"
+        );
+    }
+}
