@@ -379,7 +379,8 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../ui-tests/tests/pass/scaffold/"
         );
-        let cases: [(&str, &str, &[&str], Option<&str>, &str); 4] = [
+        type Case<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a str>, &'a str);
+        let cases: [Case; 4] = [
             ("root.txt", "create accounts", &[], None, "a1"),
             ("child.txt", "Add role to users", &["a1"], None, "b2"),
             ("branch.txt", "type", &["a1"], Some("side"), "c3"),
