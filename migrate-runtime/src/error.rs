@@ -40,7 +40,7 @@ pub enum Error {
     },
 
     /// A statement of a migration failed; the migration was rolled back.
-    #[error("{direction} {revision} ({message}) failed at op {op_index} `{op}`: {source}\n  SQL: {sql}\nthe migration was rolled back: the database is still at {at}")]
+    #[error("{direction} {revision} ({message}) failed at op {op_index} `{op}`: {source}\n  SQL: {sql}\nthe migration was rolled back: the database is still at {at}{}", statement_help(.source, .revision, .direction))]
     Statement {
         /// `upgrade` or `downgrade`.
         direction: &'static str,
@@ -290,6 +290,25 @@ pub(crate) fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// What to do about the database errors a deploy commonly meets.
+fn statement_help(e: &diesel::result::Error, revision: &str, direction: &str) -> String {
+    let text = e.to_string().to_lowercase();
+    let help = if text.contains("readonly database") || text.contains("read-only") {
+        "this process cannot write the database: check the permissions of the file and of its directory (SQLite writes a journal beside the file), or the user the process runs as".to_string()
+    } else if text.contains("permission denied") || text.contains("must be owner") {
+        "the database user lacks a privilege this statement needs: run migrations as the owner of the schema's objects, or grant it".to_string()
+    } else if text.contains("lock timeout") {
+        "another session holds a lock on the table: retry when it is idle, or raise `--ddl-lock-timeout`".to_string()
+    } else if text.contains("statement timeout") {
+        "the statement ran longer than `--statement-timeout` allows: raise it, or split the migration".to_string()
+    } else if text.contains("already exists") && direction == "upgrade" {
+        format!("the object exists although {revision} is not recorded as applied: the schema was changed outside the migrations; remove the object, or, if it is exactly this migration's work, record it with `stamp {revision}`")
+    } else {
+        return String::new();
+    };
+    format!("\nhelp: {help}")
 }
 
 fn opaque_note(revisions: &[String]) -> String {

@@ -287,6 +287,7 @@ impl Migrator {
             return Err(Error::UnknownApplied { revisions: unknown });
         }
         let applied: BTreeSet<String> = rows.into_iter().map(|r| r.revision).collect();
+        self.check_closed(&applied)?;
         let model = crate::schema::replay(&self.migrations, &self.graph, &applied)
             .map_err(|e| Error::Verify(vec![e.to_string()]))?;
         let ops = model.create_ops().map_err(|e| Error::Verify(vec![e]))?;
@@ -336,6 +337,36 @@ impl Migrator {
         let applied = self.closure(Some(from))?;
         let plan = self.graph.downgrade_plan(&applied, to)?;
         self.offline(dialect, &plan, &applied, false)
+    }
+
+    /// Every applied revision's parents are applied: the table records all
+    /// applied revisions, so a gap means rows were deleted or edited, and a
+    /// plan built on it would re-run a migration whose objects exist.
+    fn check_closed(&self, applied: &BTreeSet<String>) -> Result<(), Error> {
+        for rev in self.graph.topological_order() {
+            if !applied.contains(rev) {
+                continue;
+            }
+            if let Some(parent) = self.graph.parents(rev).iter().find(|p| !applied.contains(*p)) {
+                // The applied revisions no other applied revision descends from.
+                let mut below = BTreeSet::new();
+                for r in applied {
+                    let mut ancestors = self.closure(Some(r))?;
+                    ancestors.remove(r);
+                    below.extend(ancestors);
+                }
+                let tops: Vec<String> = applied
+                    .difference(&below)
+                    .map(|r| format!("`stamp {r}`"))
+                    .collect();
+                return Err(Error::VersionTable {
+                    table: self.version_table.display(),
+                    problem: format!("revision {rev} is recorded as applied, but its parent {parent} is not"),
+                    help: format!("rows were deleted or edited outside this tool; if the schema is where the table says, record what is missing with {}, else restore the table from a backup", tops.join(" and ")),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The SQL of `stamp` from `from` (default: base) to `to`, without a
@@ -730,7 +761,11 @@ impl Migrator {
         mode: Mode<'_>,
     ) -> Result<Vec<String>, Error> {
         let dialect = conn.dialect();
-        let rows = self.version_table.read(conn)?;
+        let rows = match mode {
+            // Replaces every row: a damaged one is what it mends.
+            Mode::Stamp { purge: true, .. } => self.version_table.read_unvalidated(conn)?,
+            _ => self.version_table.read(conn)?,
+        };
         let unknown: Vec<String> = rows
             .iter()
             .filter(|r| !self.graph.contains(&r.revision))
@@ -750,6 +785,9 @@ impl Migrator {
             .filter(|r| self.graph.contains(&r.revision))
             .map(|r| r.revision.clone())
             .collect();
+        if runs {
+            self.check_closed(&applied)?;
+        }
         match mode {
             Mode::Upgrade(target) => {
                 let plan = self.graph.upgrade_plan(&applied, target)?;

@@ -51,7 +51,7 @@ impl VersionTable {
         dialect.qualified(&self.schema.clone().map(Into::into), &self.name)
     }
 
-    fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         match &self.schema {
             Some(s) => format!("{s}.{}", self.name),
             None => self.name.clone(),
@@ -138,6 +138,16 @@ impl VersionTable {
 
     /// Every row, or an error saying how the table is not what this tool wrote.
     pub(crate) fn read(&self, conn: &mut Connection<'_>) -> Result<Vec<AppliedRevision>, Error> {
+        let rows = self.read_unvalidated(conn)?;
+        self.validate(&rows)?;
+        Ok(rows)
+    }
+
+    /// Every row as it is (for `stamp --purge`, which replaces them all).
+    pub(crate) fn read_unvalidated(
+        &self,
+        conn: &mut Connection<'_>,
+    ) -> Result<Vec<AppliedRevision>, Error> {
         if !self.exists(conn)? {
             return Ok(Vec::new());
         }
@@ -157,7 +167,11 @@ impl VersionTable {
             problem: format!("reading it failed ({e})"),
             help: "it must have the columns revision, checksum, applied_at, duration_ms; if another tool owns a table of this name, choose another version table name".into(),
         })?;
-        for r in &rows {
+        Ok(rows)
+    }
+
+    fn validate(&self, rows: &[AppliedRevision]) -> Result<(), Error> {
+        for r in rows {
             let problem = if r.revision.trim().is_empty() {
                 Some("a row has an empty revision".to_string())
             } else if r.revision.trim() != r.revision {
@@ -177,11 +191,11 @@ impl VersionTable {
                 return Err(Error::VersionTable {
                     table: self.display(),
                     problem,
-                    help: "restore the table from a backup, or fix the row by hand (`stamp` rewrites the rows of known revisions)".into(),
+                    help: "restore the table from a backup, fix the row by hand, or, if the schema is at a known revision, rewrite every row with `stamp <revision> --purge`".into(),
                 });
             }
         }
-        Ok(rows)
+        Ok(())
     }
 }
 

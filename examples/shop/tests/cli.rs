@@ -320,6 +320,177 @@ fn bad_input(db: TestDatabase) {
     ));
 }
 
+fn exec(db: &TestDatabase, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    match &mut db.connect() {
+        migrate_runtime::Database::Postgres(c) => c.batch_execute(sql),
+        migrate_runtime::Database::Sqlite(c) => c.batch_execute(sql),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The schema and the version table's rows read with plain SQL (the
+/// migrator refuses a tampered table).
+fn raw_state(db: &TestDatabase) -> (Snapshot, Vec<String>) {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    use diesel::RunQueryDsl;
+    let sql = "SELECT CAST(revision AS TEXT) AS value FROM migrate_revisions ORDER BY 1";
+    let mut conn = db.connect();
+    let snap = Snapshot::capture(&mut conn).unwrap();
+    let rows: Vec<Row> = match &mut conn {
+        migrate_runtime::Database::Postgres(c) => diesel::sql_query(sql).load(c),
+        migrate_runtime::Database::Sqlite(c) => diesel::sql_query(sql).load(c),
+    }
+    .unwrap();
+    (snap, rows.into_iter().map(|r| r.value).collect())
+}
+
+/// What the database itself refuses, and a version table edited by hand:
+/// each a clear message, exit 1, and the schema and rows as they were.
+fn database_refusals(db: TestDatabase) {
+    let url = db.url();
+    ok(&shop(url, &["-q", "upgrade", "5e6f7a8b9c0d"]));
+    // A statement the database rejects: 6f7a8b9c0d1e creates `sessions`.
+    exec(&db, "CREATE TABLE sessions (x INTEGER)");
+    let before = raw_state(&db);
+    let err = fails(&shop(url, &["upgrade", "6f7a8b9c0d1e"]));
+    assert!(
+        err.contains(
+            "upgrade 6f7a8b9c0d1e (add sessions with UUID keys) failed at op 1 `create_table`"
+        ) && err.contains("the database is still at 5e6f7a8b9c0d")
+            && err.contains("record it with `stamp 6f7a8b9c0d1e`"),
+        "{err}"
+    );
+    assert_eq!(raw_state(&db), before);
+    exec(&db, "DROP TABLE sessions");
+
+    // Truncated: an ancestor's row deleted.
+    exec(
+        &db,
+        "DELETE FROM migrate_revisions WHERE revision = '2b3c4d5e6f7a'",
+    );
+    let before = raw_state(&db);
+    for args in [&["upgrade", "head"][..], &["downgrade", "-1"], &["check"]] {
+        let err = fails(&shop(url, args));
+        assert!(
+            err.contains(
+                "revision 3c4d5e6f7a8b is recorded as applied, but its parent 2b3c4d5e6f7a is not"
+            ) && err.contains("`stamp 5e6f7a8b9c0d`"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(raw_state(&db), before, "{args:?}");
+    }
+    ok(&shop(url, &["-q", "stamp", "5e6f7a8b9c0d"]));
+
+    // Tampered: a column renamed, a checksum overwritten, a blank revision.
+    for (tamper, says, undo) in [
+        (
+            "ALTER TABLE migrate_revisions RENAME COLUMN checksum TO sum",
+            "reading it failed",
+            "ALTER TABLE migrate_revisions RENAME COLUMN sum TO checksum",
+        ),
+        (
+            "UPDATE migrate_revisions SET checksum = 'zz' WHERE revision = '3c4d5e6f7a8b'",
+            "has checksum `zz`, which is not 64 hex digits",
+            "",
+        ),
+        (
+            "INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('', 'x', 0)",
+            "a row has an empty revision",
+            "DELETE FROM migrate_revisions WHERE revision = ''",
+        ),
+    ] {
+        exec(&db, tamper);
+        let before = raw_state(&db);
+        for args in [
+            &["upgrade", "head"][..],
+            &["downgrade", "base"],
+            &["current"],
+        ] {
+            let err = fails(&shop(url, args));
+            assert!(
+                err.contains("the version table `migrate_revisions` is not as this tool writes it")
+                    && err.contains(says)
+                    && err.contains("nothing was changed"),
+                "{tamper} / {args:?}: {err}"
+            );
+            assert_eq!(raw_state(&db), before, "{tamper} / {args:?}");
+        }
+        if undo.is_empty() {
+            // `stamp --purge` rewrites every row, damaged ones included.
+            ok(&shop(url, &["-q", "stamp", "5e6f7a8b9c0d", "--purge"]));
+        } else {
+            exec(&db, undo);
+        }
+    }
+    // `stamp` rewrites the rows of known revisions.
+    ok(&shop(url, &["-q", "stamp", "5e6f7a8b9c0d", "--purge"]));
+    ok(&shop(url, &["-q", "upgrade", "head"]));
+}
+
+#[test]
+fn database_refusals_on_sqlite() {
+    database_refusals(TestDatabase::sqlite());
+}
+
+#[test]
+fn database_refusals_on_postgres() {
+    database_refusals(TestDatabase::postgres());
+}
+
+/// A SQLite file this process cannot write: tests run as root, which may
+/// write anything, so the binary runs as the unprivileged `postgres` user
+/// (which the machine image and `.ci/run` provide) on a root-owned file.
+#[test]
+fn a_database_file_the_process_cannot_write() {
+    let dir = std::env::temp_dir().join(format!("shop-readonly-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("shop.db");
+    let url = format!("sqlite://{}", file.display());
+    ok(&shop(&url, &["-q", "upgrade", "3c4d5e6f7a8b"]));
+    // The binary is copied where the other user may run it (the build
+    // directory may be private).
+    let bin = dir.join("shop");
+    std::fs::copy(env!("CARGO_BIN_EXE_shop"), &bin).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let db_state = || {
+        let mut conn = migrate_runtime::Database::connect(&url).unwrap();
+        let snap = Snapshot::capture(&mut conn).unwrap();
+        let rows: Vec<String> = migrate_runtime::Migrator::new(shop::migrations())
+            .unwrap()
+            .applied(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.revision)
+            .collect();
+        (snap, rows)
+    };
+    let before = db_state();
+    let out = Command::new("runuser")
+        .args(["-u", "postgres", "--"])
+        .arg(&bin)
+        .args(["--database-url", &url, "upgrade", "head"])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("runuser (util-linux) runs the binary as another user");
+    let err = fails(&out);
+    assert!(
+        err.contains("readonly database")
+            && err.contains("the database is still at 3c4d5e6f7a8b")
+            && err.contains("help: this process cannot write the database"),
+        "{err}"
+    );
+    assert_eq!(db_state(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn tour_on_sqlite() {
     tour(TestDatabase::sqlite());
