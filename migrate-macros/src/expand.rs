@@ -104,20 +104,25 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             .unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
         Err(e) => return e.to_compile_error(),
     };
-    // The type keys of ids and labels: `__Id3<'a', 'b', 'c'>`.
-    let mut ids = String::new();
-    for n in 1..=valid::MAX_REVISION_LEN {
-        let params: Vec<String> = (0..n).map(|i| format!("const C{i}: char")).collect();
-        ids.push_str(&format!(
-            "#[doc(hidden)] #[allow(dead_code, non_camel_case_types)] pub struct __Id{n}<{}>;\n",
-            params.join(", ")
-        ));
+    // The characters of ids and labels as types, for the type keys.
+    let mut chars = String::new();
+    for c in ('0'..='9')
+        .chain('a'..='z')
+        .chain('A'..='Z')
+        .chain(['_', '-'])
+    {
+        chars.push_str(&format!("pub struct {};", char_type(c)));
     }
-    let ids: TokenStream = match parse_generated(&ids) {
+    let chars = match parse_generated(&chars) {
         Ok(t) => t,
-        Err(e) => return quote!(::core::compile_error!(#e);),
+        Err(e) => return internal_error(&e),
     };
     quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, non_camel_case_types)]
+        pub mod __k {
+            #chars
+        }
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types)]
         pub struct __Revision<K>(::core::marker::PhantomData<K>);
@@ -130,7 +135,6 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types)]
         pub struct __BranchLabel<K>(::core::marker::PhantomData<K>);
-        #ids
 
         /// One `impl` per migration, for its revision id's type key: a second
         /// migration with the same id is E0119; a `down_revision` no migration
@@ -259,14 +263,35 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStrea
     }
 }
 
-/// `crate::__Id12<'1', 'a', ...>`, spanned on the literal: one type with a
-/// const parameter per character, which prints as the id in rustc's messages
-/// and costs the compiler far less than a tuple of one type per character.
+/// `(crate::__k::_1, crate::__k::a, ...)`, spanned on the literal: a tuple of
+/// one unit type per character, which rustc prints as `(_1, a, ...)`. The
+/// types sit in one module so that without `migrations!()` the error is the
+/// same for every character, and reported once.
+///
+/// Const parameters (`__Id2<'1', 'a'>`) print a little better, but each
+/// argument is an anonymous constant with a body of its own: four keys of
+/// twelve characters a migration were 48 bodies for the compiler to check,
+/// hash and track on every rebuild, four times the dependency graph of the
+/// plain crate.
 fn key(lit: &LitStr) -> TokenStream {
-    let value = lit.value();
-    let chars = value.chars();
-    let ty = syn::Ident::new(&format!("__Id{}", value.chars().count()), lit.span());
-    quote_spanned!(lit.span()=> crate::#ty<#(#chars),*>)
+    let span = lit.span();
+    let chars = lit
+        .value()
+        .chars()
+        .map(|c| syn::Ident::new(&char_type(c), span))
+        .collect::<Vec<_>>();
+    quote_spanned!(span=> (#(crate::__k::#chars,)*))
+}
+
+/// The unit type of one character of an id or label (`valid_id` and
+/// `valid_id_label` admit no others).
+fn char_type(c: char) -> String {
+    match c {
+        '_' => "__".into(),
+        '-' => "_dash".into(),
+        '0'..='9' => format!("_{c}"),
+        c => c.to_string(),
+    }
 }
 
 fn valid_id(lit: &LitStr) -> bool {

@@ -60,6 +60,26 @@ pub enum Error {
         source: diesel::result::Error,
     },
 
+    /// The database failed the tool's own work inside a migration's
+    /// transaction (recording it in the version table, checking foreign
+    /// keys, reading a table before a rebuild); the migration was rolled
+    /// back.
+    #[error("{direction} {revision} ({message}) failed {doing}: {source}\nthe migration was rolled back: the database is still at {at}{}", statement_help(.source, .revision, "step"))]
+    Step {
+        /// `upgrade` or `downgrade`.
+        direction: &'static str,
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// What was being done.
+        doing: String,
+        /// Where the database stays.
+        at: String,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
+
     /// A `run` function of a migration returned an error; the migration was
     /// rolled back.
     #[error("{direction} {revision} ({message}) failed in `run({function})`: {source}\nthe migration was rolled back: the database is still at {at}")]

@@ -33,7 +33,10 @@ pub enum Event {
         /// Its message.
         message: String,
     },
-    /// That migration committed.
+    /// That migration is done: committed, on PostgreSQL; on SQLite, whose
+    /// whole run is one exclusive transaction (the lock), released into it
+    /// and committed when the run ends, also when a later migration fails
+    /// (a process killed mid-run keeps none of the run's migrations).
     Done {
         /// The revision.
         revision: String,
@@ -347,7 +350,12 @@ impl Migrator {
             if !applied.contains(rev) {
                 continue;
             }
-            if let Some(parent) = self.graph.parents(rev).iter().find(|p| !applied.contains(*p)) {
+            if let Some(parent) = self
+                .graph
+                .parents(rev)
+                .iter()
+                .find(|p| !applied.contains(*p))
+            {
                 // The applied revisions no other applied revision descends from.
                 let mut below = BTreeSet::new();
                 for r in applied {
@@ -688,11 +696,13 @@ impl Migrator {
         // statement, holding the migration lock; with this check (PostgreSQL
         // 14+) the server notices the dead client within a second, aborts and
         // releases the lock, so a rerun does not wait for the statement to end.
-        let mut sql = String::from(
-            "SET standard_conforming_strings = on; \
-             SELECT set_config('client_connection_check_interval', '1000', false) \
-             WHERE current_setting('server_version_num')::int >= 140000;",
+        // Tolerated when it fails: some platforms cannot detect a closed
+        // connection and refuse a non-zero value.
+        let _ = conn.execute(
+            "SELECT set_config('client_connection_check_interval', '1000', false) \
+             WHERE current_setting('server_version_num')::int >= 140000",
         );
+        let mut sql = String::from("SET standard_conforming_strings = on;");
         if let Some(t) = self.pg_lock_timeout {
             sql.push_str(&format!(" SET lock_timeout = {};", t.as_millis().max(1)));
         }
@@ -867,16 +877,9 @@ impl Migrator {
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan.
         let rendered = self.render_plan(dialect, plan, &applied)?;
-        if !plan.is_empty() {
-            let create = self
-                .version_table
-                .create_sql(dialect)
-                .map_err(|u| self.unsupported("version table", 0, u))?;
-            conn.execute(&create)
-                .map_err(db("creating the version table"))?;
-        }
         let mut done = Vec::new();
-        for (step, statements) in plan.iter().zip(rendered) {
+        for (n, (step, statements)) in plan.iter().zip(rendered).enumerate() {
+            let create_table = n == 0;
             let m = self.migration(&step.revision);
             self.emit(Event::Running {
                 direction: step.direction,
@@ -891,10 +894,28 @@ impl Migrator {
                 || (m.transactional() && dialect.transactional_ddl())
             {
                 conn.transaction(|c| {
-                    self.apply_one(c, dialect, m, step.direction, &statements, started, &at)
+                    self.apply_one(
+                        c,
+                        dialect,
+                        m,
+                        step.direction,
+                        &statements,
+                        started,
+                        &at,
+                        create_table,
+                    )
                 })
             } else {
-                self.apply_one(conn, dialect, m, step.direction, &statements, started, &at)
+                self.apply_one(
+                    conn,
+                    dialect,
+                    m,
+                    step.direction,
+                    &statements,
+                    started,
+                    &at,
+                    create_table,
+                )
             };
             result?;
             match step.direction {
@@ -936,12 +957,33 @@ impl Migrator {
         statements: &[(usize, Stmt)],
         started: Instant,
         at: &str,
+        create_table: bool,
     ) -> Result<(), Error> {
         let ops = self.ops(m, direction)?;
         let verb = match direction {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
         };
+        let step = |doing: String| {
+            move |source| Error::Step {
+                direction: verb,
+                revision: m.revision().to_string(),
+                message: m.message().to_string(),
+                doing,
+                at: at.to_string(),
+                source,
+            }
+        };
+        if create_table {
+            // In the first migration's transaction: a first deploy that
+            // fails leaves no version table behind.
+            let create = self
+                .version_table
+                .create_sql(dialect)
+                .map_err(|u| self.unsupported("version table", 0, u))?;
+            conn.execute(&create)
+                .map_err(step("creating the version table".into()))?;
+        }
         for (i, statement) in statements {
             match statement {
                 Stmt::Run(function) => {
@@ -967,7 +1009,7 @@ impl Migrator {
                             "SELECT name AS value FROM pragma_table_info({})",
                             crate::dialect::quote_literal(table)
                         ))
-                        .map_err(db(format!("reading the columns of `{table}`")))?
+                        .map_err(step(format!("reading the columns of `{table}`")))?
                         .into_iter()
                         .flatten()
                         .collect();
@@ -993,7 +1035,7 @@ impl Migrator {
                             "SELECT name AS value FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
                             crate::dialect::quote_literal(table)
                         ))
-                        .map_err(db(format!("reading the triggers of `{table}`")))?
+                        .map_err(step(format!("reading the triggers of `{table}`")))?
                         .into_iter()
                         .flatten()
                         .collect();
@@ -1028,7 +1070,7 @@ impl Migrator {
         if dialect == Dialect::Sqlite {
             let violations = conn
                 .texts("SELECT DISTINCT \"table\" AS value FROM pragma_foreign_key_check")
-                .map_err(db("checking foreign keys"))?;
+                .map_err(step("checking foreign keys".into()))?;
             if !violations.is_empty() {
                 return Err(Error::ForeignKeyViolation {
                     direction: verb,
@@ -1054,10 +1096,8 @@ impl Migrator {
             Direction::Down => vt.delete_sql(dialect, m.revision()),
         }
         .map_err(|u| self.unsupported(m.revision(), 0, u))?;
-        conn.execute(&version).map_err(db(format!(
-            "recording {verb} of {} in the version table",
-            m.revision()
-        )))?;
+        conn.execute(&version)
+            .map_err(step("recording it in the version table".into()))?;
         Ok(())
     }
 }
