@@ -511,6 +511,34 @@ fn bad_input_on_postgres() {
     bad_input(TestDatabase::postgres());
 }
 
+/// The URL comes from `--database-url`, else `DATABASE_URL`; a SQLite file
+/// may be a bare path; `-q` leaves only errors.
+#[test]
+fn database_url_from_the_environment_and_bare_paths() {
+    let db = TestDatabase::sqlite();
+    let path = db.url().trim_start_matches("sqlite://").to_string();
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shop"));
+        cmd.args(args).env_remove("DATABASE_URL");
+        if let Some(url) = env {
+            cmd.env("DATABASE_URL", url);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&["-q", "upgrade", "3c4d"], Some(db.url()));
+    ok(&out);
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(ok(&run(&["current"], Some(&path))), "3c4d5e6f7a8b\n");
+    // The flag wins over the environment.
+    assert_eq!(
+        ok(&run(
+            &["--database-url", &path, "current"],
+            Some("postgres://nobody@127.0.0.1:1/none")
+        )),
+        "3c4d5e6f7a8b\n"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for (args, says) in [
