@@ -40,7 +40,7 @@ pub enum Error {
     },
 
     /// A statement of a migration failed; the migration was rolled back.
-    #[error("{direction} {revision} ({message}) failed at op {op_index} `{op}`: {source}\n  SQL: {sql}\nthe migration was rolled back: the database is still at {at}{}", statement_help(.source, .revision, .direction))]
+    #[error("{direction} {revision} ({message}) failed at op {op_index} `{op}`: {source}\n  SQL: {sql}\n{}{}", outcome(*.rolled_back, .at), statement_help(.source, .revision, .direction))]
     Statement {
         /// `upgrade` or `downgrade`.
         direction: &'static str,
@@ -56,6 +56,9 @@ pub enum Error {
         sql: String,
         /// Where the database stays.
         at: String,
+        /// Whether the migration ran in a transaction that was rolled back
+        /// (else what it did before the failure stays).
+        rolled_back: bool,
         /// The database's error.
         source: diesel::result::Error,
     },
@@ -64,7 +67,7 @@ pub enum Error {
     /// transaction (recording it in the version table, checking foreign
     /// keys, reading a table before a rebuild); the migration was rolled
     /// back.
-    #[error("{direction} {revision} ({message}) failed {doing}: {source}\nthe migration was rolled back: the database is still at {at}{}", statement_help(.source, .revision, "step"))]
+    #[error("{direction} {revision} ({message}) failed {doing}: {source}\n{}{}", outcome(*.rolled_back, .at), statement_help(.source, .revision, "step"))]
     Step {
         /// `upgrade` or `downgrade`.
         direction: &'static str,
@@ -76,13 +79,16 @@ pub enum Error {
         doing: String,
         /// Where the database stays.
         at: String,
+        /// Whether the migration ran in a transaction that was rolled back
+        /// (else what it did before the failure stays).
+        rolled_back: bool,
         /// The database's error.
         source: diesel::result::Error,
     },
 
     /// A `run` function of a migration returned an error; the migration was
     /// rolled back.
-    #[error("{direction} {revision} ({message}) failed in `run({function})`: {source}\nthe migration was rolled back: the database is still at {at}")]
+    #[error("{direction} {revision} ({message}) failed in `run({function})`: {source}\n{}", outcome(*.rolled_back, .at))]
     Run {
         /// `upgrade` or `downgrade`.
         direction: &'static str,
@@ -94,6 +100,9 @@ pub enum Error {
         function: String,
         /// Where the database stays.
         at: String,
+        /// Whether the migration ran in a transaction that was rolled back
+        /// (else what it did before the failure stays).
+        rolled_back: bool,
         /// What the function returned.
         source: BoxError,
     },
@@ -309,6 +318,15 @@ pub(crate) fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    }
+}
+
+/// What became of a failed migration.
+fn outcome(rolled_back: bool, at: &str) -> String {
+    if rolled_back {
+        format!("the migration was rolled back: the database is still at {at}")
+    } else {
+        format!("the migration ran outside a transaction (`transactional = false`, or `postgresql_concurrently`), so what it did before the failure stays (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it); the version table still says {at}: finish or undo the migration's work by hand, then run again")
     }
 }
 

@@ -888,11 +888,11 @@ impl Migrator {
                 message: m.message().to_string(),
             });
             let started = Instant::now();
-            let at = self.position(&applied);
             // SQLite: always a savepoint of the run's exclusive transaction.
-            let result = if dialect == Dialect::Sqlite
-                || (m.transactional() && dialect.transactional_ddl())
-            {
+            let in_transaction =
+                dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl());
+            let at = self.position(&applied);
+            let result = if in_transaction {
                 conn.transaction(|c| {
                     self.apply_one(
                         c,
@@ -903,6 +903,7 @@ impl Migrator {
                         started,
                         &at,
                         create_table,
+                        in_transaction,
                     )
                 })
             } else {
@@ -915,6 +916,7 @@ impl Migrator {
                     started,
                     &at,
                     create_table,
+                    in_transaction,
                 )
             };
             result?;
@@ -958,6 +960,7 @@ impl Migrator {
         started: Instant,
         at: &str,
         create_table: bool,
+        rolled_back: bool,
     ) -> Result<(), Error> {
         let ops = self.ops(m, direction)?;
         let verb = match direction {
@@ -971,6 +974,7 @@ impl Migrator {
                 message: m.message().to_string(),
                 doing,
                 at: at.to_string(),
+                rolled_back,
                 source,
             }
         };
@@ -998,6 +1002,7 @@ impl Migrator {
                         message: m.message().to_string(),
                         function: function.to_string(),
                         at: at.to_string(),
+                        rolled_back,
                         source,
                     })?;
                 }
@@ -1062,6 +1067,7 @@ impl Migrator {
                         op: ops[*i].name(),
                         sql: sql.clone(),
                         at: at.to_string(),
+                        rolled_back,
                         source,
                     })?;
                 }

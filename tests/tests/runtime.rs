@@ -588,6 +588,21 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
         .transactional());
     assert_eq!(one(&mut conn, "SELECT CAST(indisvalid AS TEXT) AS value FROM pg_index WHERE indexrelid = 'ix_people_about'::regclass"), "true");
     m.downgrade(&mut conn, "p3").unwrap();
+    // Outside a transaction nothing is rolled back, and the error says so.
+    exec(&mut conn, "CREATE INDEX ix_people_about ON people (id)");
+    match m.upgrade(&mut conn, "concurrent@head") {
+        Err(e @ Error::Statement { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("ran outside a transaction")
+                    && text.contains("the version table still says p3")
+                    && !text.contains("rolled back"),
+                "{text}"
+            );
+        }
+        other => panic!("expected the index to exist already, got {other:?}"),
+    }
+    exec(&mut conn, "DROP INDEX ix_people_about");
 
     // statement_timeout applies to the migrations' statements.
     let impatient = every_op().statement_timeout(Duration::from_millis(200));
