@@ -59,16 +59,8 @@ enum Command {
     Upgrade {
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: String,
-        /// Print the SQL instead of running it (no connection is made).
-        #[arg(long)]
-        sql: bool,
-        /// With --sql: the revision the database is at (default: base).
-        #[arg(long, value_name = "REV", requires = "sql")]
-        from: Option<String>,
-        /// With --sql: the database to write SQL for (postgresql or sqlite;
-        /// default: the one the URL names).
-        #[arg(long, value_name = "DIALECT", requires = "sql")]
-        dialect: Option<String>,
+        #[command(flatten)]
+        offline: Offline,
         /// Run even if the database has revisions this build does not know (an
         /// older build during a rolling deploy).
         #[arg(long)]
@@ -126,15 +118,8 @@ enum Command {
         /// Forget every recorded revision first.
         #[arg(long)]
         purge: bool,
-        /// Print the SQL instead of running it (no connection is made).
-        #[arg(long)]
-        sql: bool,
-        /// With --sql: the revision the database is at (default: base).
-        #[arg(long, value_name = "REV", requires = "sql")]
-        from: Option<String>,
-        /// With --sql: postgresql or sqlite.
-        #[arg(long, value_name = "DIALECT", requires = "sql")]
-        dialect: Option<String>,
+        #[command(flatten)]
+        offline: Offline,
     },
     /// Re-record the checksum of an applied revision whose upgrade was
     /// deliberately edited.
@@ -184,6 +169,21 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
     },
+}
+
+/// `--sql` and its options, for `upgrade` and `stamp`.
+#[derive(clap::Args, Debug)]
+struct Offline {
+    /// Print the SQL instead of running it (no connection is made).
+    #[arg(long)]
+    sql: bool,
+    /// With --sql: the revision the database is at (default: base).
+    #[arg(long, value_name = "REV", requires = "sql")]
+    from: Option<String>,
+    /// With --sql: the database to write SQL for (postgresql or sqlite;
+    /// default: the one the URL names).
+    #[arg(long, value_name = "DIALECT", requires = "sql")]
+    dialect: Option<String>,
 }
 
 fn seconds(s: &str) -> Result<Duration, String> {
@@ -289,9 +289,12 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
     match cli.command {
         Command::Upgrade {
             target,
-            sql: true,
-            from,
-            dialect,
+            offline:
+                Offline {
+                    sql: true,
+                    from,
+                    dialect,
+                },
             ..
         } => {
             print!(
@@ -449,9 +452,12 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         Command::Stamp {
             target,
             purge,
-            sql: true,
-            from,
-            dialect,
+            offline:
+                Offline {
+                    sql: true,
+                    from,
+                    dialect,
+                },
         } => {
             print!(
                 "{}",

@@ -892,23 +892,9 @@ impl Migrator {
             let in_transaction =
                 dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl());
             let at = self.position(&applied);
-            let result = if in_transaction {
-                conn.transaction(|c| {
-                    self.apply_one(
-                        c,
-                        dialect,
-                        m,
-                        step.direction,
-                        &statements,
-                        started,
-                        &at,
-                        create_table,
-                        in_transaction,
-                    )
-                })
-            } else {
+            let one = |c: &mut Connection<'_>| {
                 self.apply_one(
-                    conn,
+                    c,
                     dialect,
                     m,
                     step.direction,
@@ -918,6 +904,11 @@ impl Migrator {
                     create_table,
                     in_transaction,
                 )
+            };
+            let result = if in_transaction {
+                conn.transaction(one)
+            } else {
+                one(conn)
             };
             result?;
             match step.direction {

@@ -4,8 +4,9 @@
 //! before, and a migration process killed with SIGKILL leaves a consistent
 //! database that a rerun completes without waiting on the dead run's lock.
 
-use diesel::connection::SimpleConnection;
-use diesel::RunQueryDsl;
+mod support;
+use support::*;
+
 use migrate_runtime::testing::{Snapshot, TestDatabase};
 use migrate_runtime::{AppliedRevision, Database, Migrator};
 use std::collections::BTreeMap;
@@ -33,33 +34,6 @@ on_both!(
 );
 
 // -- the database, through diesel -------------------------------------------
-
-#[derive(diesel::QueryableByName)]
-struct Text {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    value: Option<String>,
-}
-
-/// The first column of every row, as text.
-fn texts(db: &mut Database, sql: &str) -> Vec<Option<String>> {
-    let rows: Vec<Text> = match db {
-        Database::Postgres(c) => diesel::sql_query(sql).load(c),
-        Database::Sqlite(c) => diesel::sql_query(sql).load(c),
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(|r| r.value).collect()
-}
-
-fn exec(db: &mut Database, sql: &str) {
-    try_exec(db, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-fn try_exec(db: &mut Database, sql: &str) -> Result<(), diesel::result::Error> {
-    match db {
-        Database::Postgres(c) => c.batch_execute(sql),
-        Database::Sqlite(c) => c.batch_execute(sql),
-    }
-}
 
 fn is_postgres(db: &mut Database) -> bool {
     matches!(db, Database::Postgres(_))

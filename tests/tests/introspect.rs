@@ -3,22 +3,16 @@
 //! spelling, online or offline), and each one-field change shows as a diff
 //! line naming the object and the field.
 
-use diesel::connection::SimpleConnection;
+mod support;
+use support::*;
+
 use migrate_runtime::testing::{Snapshot, TestDatabase};
-use migrate_runtime::{Database, Dialect, Migrator};
+use migrate_runtime::{Dialect, Migrator};
 
 #[derive(Clone, Copy, Debug)]
 enum Kind {
     Postgres,
     Sqlite,
-}
-
-fn exec(db: &mut Database, sql: &str) {
-    match db {
-        Database::Postgres(c) => c.batch_execute(sql),
-        Database::Sqlite(c) => c.batch_execute(sql),
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 fn database(kind: Kind) -> TestDatabase {

@@ -4,43 +4,13 @@
 
 #![allow(clippy::result_large_err)]
 
+mod support;
+use support::*;
+
 use diesel::connection::SimpleConnection;
-use diesel::RunQueryDsl;
 use migrate_runtime::testing::TestDatabase;
 use migrate_runtime::{Database, Error, Migrator};
 use std::time::Duration;
-
-#[derive(diesel::QueryableByName)]
-struct Text {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    value: Option<String>,
-}
-
-/// The first column of every row, as text.
-fn texts(db: &mut Database, sql: &str) -> Vec<Option<String>> {
-    let rows: Vec<Text> = match db {
-        Database::Postgres(c) => diesel::sql_query(sql).load(c),
-        Database::Sqlite(c) => diesel::sql_query(sql).load(c),
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(|r| r.value).collect()
-}
-
-fn exec(db: &mut Database, sql: &str) {
-    match db {
-        Database::Postgres(c) => c.batch_execute(sql),
-        Database::Sqlite(c) => c.batch_execute(sql),
-    }
-    .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-fn one(db: &mut Database, sql: &str) -> String {
-    texts(db, sql)
-        .into_iter()
-        .next()
-        .flatten()
-        .unwrap_or_default()
-}
 
 fn user_tables(db: &mut Database) -> Vec<String> {
     let sql = match db {

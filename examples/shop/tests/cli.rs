@@ -273,15 +273,10 @@ fn bad_input(db: TestDatabase) {
         "{err}"
     );
     // A database at a revision this build does not know.
-    {
-        let mut conn = db.connect();
-        use diesel::connection::SimpleConnection;
-        let sql = format!("INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('f00dfeedbeef', '{}', 0)", "b".repeat(64));
-        match &mut conn {
-            migrate_runtime::Database::Postgres(c) => c.batch_execute(&sql).unwrap(),
-            migrate_runtime::Database::Sqlite(c) => c.batch_execute(&sql).unwrap(),
-        }
-    }
+    exec(
+        &db,
+        &format!("INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('f00dfeedbeef', '{}', 0)", "b".repeat(64)),
+    );
     let before = state(&db);
     let err = fails(&shop(url, &["upgrade", "head"]));
     assert!(
@@ -294,18 +289,13 @@ fn bad_input(db: TestDatabase) {
         &["-q", "upgrade", "head", "--allow-unknown-applied"],
     ));
     // An edited migration: a tampered checksum, refused, then repaired.
-    {
-        let mut conn = db.connect();
-        use diesel::connection::SimpleConnection;
-        let sql = format!(
+    exec(
+        &db,
+        &format!(
             "UPDATE migrate_revisions SET checksum = '{}' WHERE revision = '1a2b3c4d5e6f'",
             "c".repeat(64)
-        );
-        match &mut conn {
-            migrate_runtime::Database::Postgres(c) => c.batch_execute(&sql).unwrap(),
-            migrate_runtime::Database::Sqlite(c) => c.batch_execute(&sql).unwrap(),
-        }
-    }
+        ),
+    );
     let before = state(&db);
     let err = fails(&shop(url, &["downgrade", "-1", "--allow-unknown-applied"]));
     assert!(
@@ -527,7 +517,11 @@ fn database_url_from_the_environment_and_bare_paths() {
     };
     let out = run(&["-q", "upgrade", "3c4d"], Some(db.url()));
     ok(&out);
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(ok(&run(&["current"], Some(&path))), "3c4d5e6f7a8b\n");
     // The flag wins over the environment.
     assert_eq!(
@@ -572,15 +566,10 @@ fn usage_errors_exit_2() {
 fn check_finds_changes_made_outside_migrations(db: TestDatabase) {
     let url = db.url();
     ok(&shop(url, &["-q", "upgrade", "head"]));
-    {
-        let mut conn = db.connect();
-        use diesel::connection::SimpleConnection;
-        let sql = "ALTER TABLE products ADD COLUMN colour VARCHAR(20); DROP INDEX ix_audit_log_table_name";
-        match &mut conn {
-            migrate_runtime::Database::Postgres(c) => c.batch_execute(sql).unwrap(),
-            migrate_runtime::Database::Sqlite(c) => c.batch_execute(sql).unwrap(),
-        }
-    }
+    exec(
+        &db,
+        "ALTER TABLE products ADD COLUMN colour VARCHAR(20); DROP INDEX ix_audit_log_table_name",
+    );
     let before = state(&db);
     let err = fails(&shop(url, &["check"]));
     assert!(
