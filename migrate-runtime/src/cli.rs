@@ -477,7 +477,15 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         Command::Verify => unreachable!("handled before connecting"),
         Command::Check => {
             let mut conn = connect()?;
-            let differences = migrator.check(&mut conn)?;
+            let report = migrator.check(&mut conn)?;
+            if !report.not_compared.is_empty() && !quiet {
+                eprintln!(
+                    "note: the objects in schema{} {} are not compared (`check` covers the search path)",
+                    if report.not_compared.len() == 1 { "" } else { "s" },
+                    report.not_compared.join(", ")
+                );
+            }
+            let differences = report.differences;
             let at = migrator
                 .current(&mut conn)?
                 .into_iter()

@@ -215,6 +215,16 @@ impl Snapshot {
         self
     }
 
+    /// The snapshot without the objects of one schema other than the
+    /// current one (those whose names it qualifies with `schema.`).
+    pub fn without_schema(mut self, schema: &str) -> Snapshot {
+        let prefix = format!("{schema}.");
+        self.tables.retain(|k, _| !k.starts_with(&prefix));
+        self.enums.retain(|k, _| !k.starts_with(&prefix));
+        self.sequences.retain(|k| !k.starts_with(&prefix));
+        self
+    }
+
     /// One table, by name.
     pub fn table(&self, name: &str) -> Option<&TableSnapshot> {
         self.tables.get(name)

@@ -275,10 +275,12 @@ impl Migrator {
     /// migrations' ops are replayed on the schema model, which is created in
     /// a scratch space (on PostgreSQL a temporary schema inside a transaction
     /// that is rolled back, on SQLite an in-memory database) and read back by
-    /// introspection, like the live database. Returns the differences, one
-    /// line each, the model's value first; empty when they match. What
-    /// `execute` and `run` do is not in the model (see [`Op::is_opaque`]).
-    pub fn check(&self, conn: &mut impl MigrationConnection) -> Result<Vec<String>, Error> {
+    /// introspection, like the live database. What `execute` and `run` do is
+    /// not in the model (see [`Op::is_opaque`]). On PostgreSQL the
+    /// comparison covers the connection's search path; objects the
+    /// migrations place in a named schema (`schema = "..."`) are left out
+    /// on both sides, and the report names those schemas.
+    pub fn check(&self, conn: &mut impl MigrationConnection) -> Result<SchemaCheck, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read(&mut conn)?;
         let unknown: Vec<String> = rows
@@ -293,15 +295,22 @@ impl Migrator {
         self.check_closed(&applied)?;
         let model = crate::schema::replay(&self.migrations, &self.graph, &applied)
             .map_err(|e| Error::Verify(vec![e.to_string()]))?;
+        let (model, not_compared) = match conn.dialect() {
+            Dialect::Postgres => model.without_named_schemas(),
+            Dialect::Sqlite => (model, BTreeSet::new()),
+        };
         let ops = model.create_ops().map_err(|e| Error::Verify(vec![e]))?;
         let vt = &self.version_table;
-        let live = crate::introspect::Snapshot::capture(&mut conn)?
+        let mut live = crate::introspect::Snapshot::capture(&mut conn)?
             .without_table(&vt.name)
             .without_table(&format!(
                 "{}.{}",
                 vt.schema.as_deref().unwrap_or(""),
                 vt.name
             ));
+        for s in &not_compared {
+            live = live.without_schema(s);
+        }
         let modelled = match conn.dialect() {
             Dialect::Postgres => {
                 // Created and read inside a transaction that is always rolled
@@ -319,7 +328,10 @@ impl Migrator {
             }
             Dialect::Sqlite => scratch_sqlite(&ops)?,
         };
-        Ok(modelled.diff(&live))
+        Ok(SchemaCheck {
+            differences: modelled.diff(&live),
+            not_compared: not_compared.into_iter().collect(),
+        })
     }
 
     /// The SQL of an upgrade from `from` (default: base) to `to`, version table
@@ -1191,6 +1203,17 @@ impl PgLock {
         conn.execute(&format!("SELECT pg_advisory_unlock({})", self.key))
             .map_err(db("releasing the migration lock"))
     }
+}
+
+/// What [`Migrator::check`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SchemaCheck {
+    /// One line per difference, the migrations' value first; empty when the
+    /// database matches.
+    pub differences: Vec<String>,
+    /// Named schemas whose objects were not compared (PostgreSQL).
+    pub not_compared: Vec<String>,
 }
 
 /// Creates a modelled schema on a connection, for [`Migrator::check`].

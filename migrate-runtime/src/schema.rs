@@ -96,16 +96,44 @@ fn fail<T>(message: impl Into<String>) -> Result<T, ApplyError> {
 }
 
 impl Schema {
+    /// The model without the objects placed in a named schema (`schema =
+    /// "..."`), and the names of those schemas.
+    pub(crate) fn without_named_schemas(&self) -> (Schema, BTreeSet<String>) {
+        let mut named = BTreeSet::new();
+        let mut rest = Schema::new();
+        for (t, m) in &self.tables {
+            match &t.schema {
+                Some(s) => {
+                    named.insert(s.to_string());
+                }
+                None => {
+                    rest.tables.insert(t.clone(), m.clone());
+                }
+            }
+        }
+        for ((schema, name), values) in &self.enums {
+            match schema {
+                Some(s) => {
+                    named.insert(s.to_string());
+                }
+                None => {
+                    rest.enums.insert((None, name.clone()), values.clone());
+                }
+            }
+        }
+        (rest, named)
+    }
+
     /// Ops that create a modelled schema from nothing: enum types, then tables
     /// in an order where every referenced table comes first, then indexes.
     pub(crate) fn create_ops(&self) -> Result<Vec<Op>, String> {
         let model = self;
         let mut ops = Vec::new();
-        for (name, values) in model.enums() {
+        for ((schema, name), values) in &model.enums {
             ops.push(Op::CreateEnum(EnumType {
-                schema: None,
-                name: name.to_string().into(),
-                values: values.to_vec().into(),
+                schema: schema.clone(),
+                name: name.clone(),
+                values: values.clone().into(),
                 create_type: true,
             }));
         }

@@ -51,6 +51,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    check_compares_the_live_schema_with_the_migrations,
     portable_ops_up_and_down,
     failure_mid_chain_leaves_the_previous_revision,
     edited_migration_is_refused_until_repaired,
@@ -723,4 +724,39 @@ fn sqlite_rebuild_refuses_a_table_with_a_trigger() {
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert_eq!(current(&m, &mut conn), ["p3"]);
+}
+
+/// `check` finds nothing on a database its migrations built (every branch,
+/// schema-qualified objects included on PostgreSQL), a column added behind
+/// their back, and leaves no trace of its scratch space.
+fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = every_op();
+    let targets: &[&str] = match conn {
+        Database::Postgres(_) => &["pg@head", "schemas@head", "rebuilds@head"],
+        Database::Sqlite(_) => &["p3", "rebuilds@head"],
+    };
+    for t in targets {
+        m.upgrade(&mut conn, t).unwrap();
+    }
+    let before = snapshot(&mut conn);
+    let report = m.check(&mut conn).unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    let named: &[&str] = match conn {
+        Database::Postgres(_) => &["sales"],
+        Database::Sqlite(_) => &[],
+    };
+    assert_eq!(report.not_compared, named);
+    exec(
+        &mut conn,
+        "ALTER TABLE people ADD COLUMN added_by_hand VARCHAR(20)",
+    );
+    let diff = m.check(&mut conn).unwrap().differences;
+    assert_eq!(
+        diff,
+        ["column `people.added_by_hand`: absent vs present"],
+        "{diff:?}"
+    );
+    exec(&mut conn, "ALTER TABLE people DROP COLUMN added_by_hand");
+    assert_eq!(snapshot(&mut conn), before);
 }
