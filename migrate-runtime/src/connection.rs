@@ -220,17 +220,19 @@ impl Connection<'_> {
         }
     }
 
-    /// Runs `f` holding SQLite's exclusive lock on the database file (the
-    /// whole run is one transaction; each migration is a savepoint in it).
-    #[cfg(feature = "sqlite")]
+    /// Runs `f` in a transaction holding SQLite's exclusive lock on the
+    /// database file (each migration, or a whole stamp or repair); on
+    /// PostgreSQL, whose lock is the session's advisory lock, in a plain
+    /// transaction.
     pub(crate) fn exclusive<T>(
         &mut self,
         f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         match self {
+            #[cfg(feature = "sqlite")]
             Connection::Sqlite(c) => c.exclusive_transaction(|c| f(&mut Connection::Sqlite(c))),
             #[cfg(feature = "postgres")]
-            Connection::Postgres(_) => f(self),
+            Connection::Postgres(c) => c.transaction(|c| f(&mut Connection::Postgres(c))),
         }
     }
 }

@@ -213,6 +213,17 @@ pub enum Error {
         reason: String,
     },
 
+    /// Another process migrated the database between this run's plan and
+    /// one of its steps, in a way the step no longer fits (SQLite, where
+    /// each migration takes the lock on its own).
+    #[error("{what}; nothing of {revision} was applied\nhelp: another process migrated this database meanwhile; run the command again to continue from where the database now is")]
+    Concurrent {
+        /// The step's revision.
+        revision: String,
+        /// What changed.
+        what: String,
+    },
+
     /// `--dialect` names no database this tool writes SQL for.
     #[error("unknown dialect `{0}`\nhelp: use --dialect postgresql or --dialect sqlite")]
     UnknownDialect(String),

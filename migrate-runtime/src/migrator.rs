@@ -33,10 +33,7 @@ pub enum Event {
         /// Its message.
         message: String,
     },
-    /// That migration is done: committed, on PostgreSQL; on SQLite, whose
-    /// whole run is one exclusive transaction (the lock), released into it
-    /// and committed when the run ends, also when a later migration fails
-    /// (a process killed mid-run keeps none of the run's migrations).
+    /// That migration committed, with its version row.
     Done {
         /// The revision.
         revision: String,
@@ -754,15 +751,21 @@ impl Migrator {
         conn.execute("PRAGMA foreign_keys = OFF")
             .map_err(db("preparing the connection"))
             .map_err(busy)?;
-        let outcome = conn
-            .exclusive(|c| Ok(self.locked_inner(c, mode)))
-            .map_err(busy);
+        // Migrations take the file's lock one by one (each commits with its
+        // version row, as on PostgreSQL); stamp and repair in one go.
+        let outcome = match mode {
+            Mode::Upgrade(_) | Mode::Downgrade(_) => Ok(self.locked_inner(conn, mode)),
+            Mode::Stamp { .. } | Mode::Repair(_) => {
+                conn.exclusive(|c| Ok(self.locked_inner(c, mode)))
+            }
+        }
+        .map_err(busy);
         let restore = conn.execute(if was_on {
             "PRAGMA foreign_keys = ON"
         } else {
             "PRAGMA foreign_keys = OFF"
         });
-        let outcome = outcome?;
+        let outcome = outcome?.map_err(busy);
         restore.map_err(db("restoring PRAGMA foreign_keys"))?;
         outcome
     }
@@ -893,14 +896,15 @@ impl Migrator {
         for (n, (step, statements)) in plan.iter().zip(rendered).enumerate() {
             let create_table = n == 0;
             let m = self.migration(&step.revision);
-            self.emit(Event::Running {
-                direction: step.direction,
-                revision: m.revision().to_string(),
-                from: step.parents.clone(),
-                message: m.message().to_string(),
-            });
+            let running = || {
+                self.emit(Event::Running {
+                    direction: step.direction,
+                    revision: m.revision().to_string(),
+                    from: step.parents.clone(),
+                    message: m.message().to_string(),
+                })
+            };
             let started = Instant::now();
-            // SQLite: always a savepoint of the run's exclusive transaction.
             let in_transaction =
                 dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl());
             let at = self.position(&applied);
@@ -917,16 +921,32 @@ impl Migrator {
                     in_transaction,
                 )
             };
-            let result = if in_transaction {
-                conn.transaction(one)
+            let ran = if dialect == Dialect::Sqlite {
+                // Each migration takes the file's lock for itself, and looks
+                // again: another process may have run this step meanwhile.
+                conn.exclusive(|c| {
+                    if !self.still_to_do(c, step)? {
+                        return Ok(false);
+                    }
+                    running();
+                    one(c).map(|()| true)
+                })?
             } else {
-                one(conn)
+                running();
+                if in_transaction {
+                    conn.transaction(one)?;
+                } else {
+                    one(conn)?;
+                }
+                true
             };
-            result?;
             match step.direction {
                 Direction::Up => applied.insert(m.revision().to_string()),
                 Direction::Down => applied.remove(m.revision()),
             };
+            if !ran {
+                continue;
+            }
             self.emit(Event::Done {
                 revision: m.revision().to_string(),
                 duration: started.elapsed(),
@@ -934,6 +954,37 @@ impl Migrator {
             done.push(m.revision().to_string());
         }
         Ok(done)
+    }
+
+    /// Under a step's own lock: false when another process has done the step
+    /// already, an error when the database no longer fits it.
+    fn still_to_do(&self, conn: &mut Connection<'_>, step: &Step) -> Result<bool, Error> {
+        let rev = step.revision.as_str();
+        let neighbours: Vec<&str> = match step.direction {
+            Direction::Up => self.graph.parents(rev).iter().map(String::as_str).collect(),
+            Direction::Down => self.graph.children(rev),
+        };
+        let mut asked = neighbours.clone();
+        asked.push(rev);
+        let recorded = self.version_table.recorded(conn, &asked)?;
+        let changed = |what: String| Error::Concurrent {
+            revision: rev.to_string(),
+            what,
+        };
+        match step.direction {
+            Direction::Up if recorded.contains(rev) => Ok(false),
+            Direction::Up => match neighbours.iter().find(|p| !recorded.contains(**p)) {
+                Some(p) => Err(changed(format!(
+                    "{rev} follows {p}, which is no longer applied"
+                ))),
+                None => Ok(true),
+            },
+            Direction::Down if !recorded.contains(rev) => Ok(false),
+            Direction::Down => match neighbours.iter().find(|c| recorded.contains(**c)) {
+                Some(c) => Err(changed(format!("{c}, which follows {rev}, is applied now"))),
+                None => Ok(true),
+            },
+        }
     }
 
     /// Where the database is, for error messages: its current heads.

@@ -136,6 +136,30 @@ impl VersionTable {
         Ok(rows.into_iter().any(|r| r.is_some()))
     }
 
+    /// Which of `revisions` have a row (for a step's re-check under its own
+    /// lock, without reading the whole table).
+    pub(crate) fn recorded(
+        &self,
+        conn: &mut Connection<'_>,
+        revisions: &[&str],
+    ) -> Result<std::collections::BTreeSet<String>, Error> {
+        if revisions.is_empty() || !self.exists(conn)? {
+            return Ok(Default::default());
+        }
+        let list: Vec<String> = revisions.iter().map(|r| quote_literal(r)).collect();
+        let sql = format!(
+            "SELECT CAST(revision AS TEXT) AS value FROM {} WHERE revision IN ({})",
+            self.qualified(conn.dialect()).map_err(unsupported)?,
+            list.join(", ")
+        );
+        Ok(conn
+            .texts(&sql)
+            .map_err(crate::error::db("reading the version table"))?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
     /// Every row, or an error saying how the table is not what this tool wrote.
     pub(crate) fn read(&self, conn: &mut Connection<'_>) -> Result<Vec<AppliedRevision>, Error> {
         let rows = self.read_unvalidated(conn)?;

@@ -520,11 +520,10 @@ fn a_killed_migration_leaves_a_consistent_database_and_a_rerun_completes(
     let killed_at = Instant::now();
 
     // Consistent: the applied revisions are a prefix of the chain, and the
-    // schema and rows are exactly that prefix's. On PostgreSQL each migration
-    // commits on its own, so the killed run kept those before the slow one;
-    // on SQLite the whole run is one transaction, so it kept nothing.
+    // schema and rows are exactly that prefix's. Each migration commits on
+    // its own, so the killed run kept those before the slow one.
     let killed = State::capture(&mut conn, &m).without_table("slow_flag");
-    let kept = if postgres { slow_index } else { 0 };
+    let kept = slow_index;
     assert_eq!(
         killed.revisions(),
         revs[..kept],

@@ -760,3 +760,55 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
     exec(&mut conn, "ALTER TABLE people DROP COLUMN added_by_hand");
     assert_eq!(snapshot(&mut conn), before);
 }
+
+/// On SQLite each migration takes the file's lock for itself: a step that
+/// another process ran between two of this run's steps is skipped, and a
+/// step the database no longer fits is refused. The other process acts from
+/// the `Done` callback, when this run holds no lock.
+#[test]
+fn sqlite_steps_look_again_under_their_own_lock() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    fn meddling(url: String, target: &'static str, down: bool) -> Migrator {
+        let once = Arc::new(AtomicBool::new(false));
+        every_op().on_event(move |e| {
+            if let migrate_runtime::Event::Done { revision, .. } = e {
+                if revision == "p1" && !once.swap(true, Ordering::SeqCst) {
+                    let mut other = Database::connect(&url).unwrap();
+                    let m = every_op();
+                    if down {
+                        m.downgrade(&mut other, target).unwrap();
+                    } else {
+                        m.upgrade(&mut other, target).unwrap();
+                    }
+                }
+            }
+        })
+    }
+
+    // Another process applies p2 in between: this run skips it.
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    let done = meddling(db.url().to_string(), "p2", false)
+        .upgrade(&mut conn, "p3")
+        .unwrap();
+    assert_eq!(done, ["p1", "p3"]);
+    assert_eq!(applied(&every_op(), &mut conn), ["p1", "p2", "p3"]);
+
+    // Another process takes p1 away again: p2 no longer fits.
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    let err = meddling(db.url().to_string(), "base", true)
+        .upgrade(&mut conn, "p3")
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Concurrent { revision, .. } if revision == "p2"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("p2 follows p1, which is no longer applied; nothing of p2 was applied"),
+        "{err}"
+    );
+    assert_eq!(applied(&every_op(), &mut conn), Vec::<String>::new());
+}
