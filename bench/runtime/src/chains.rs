@@ -1,0 +1,117 @@
+//! The benchmark's migration chains, written as a workspace of crates that
+//! `run.sh` builds at benchmark time (under target/, so the workspace's own
+//! build never expands them). `chain<N>` holds N linear migrations r0000,
+//! r0001, ... written as users write them: `#[migration]` modules with `op!`s,
+//! each creating a table with a serial key and a varchar, adding a text column
+//! and indexing it. Its binary is the migrator's command line, plus
+//! `select1 URL`: connect and run one query, the baseline of a no-op upgrade
+//! paid by the same executable.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Writes the workspace; files whose text is unchanged are left alone, so a
+/// second run rebuilds nothing.
+pub fn write(out: &Path, runtime: &Path, sizes: &[usize]) -> Result<(), String> {
+    let runtime =
+        std::fs::canonicalize(runtime).map_err(|e| format!("{}: {e}", runtime.display()))?;
+    if sizes.is_empty() || sizes.iter().any(|&n| n == 0 || n > 10_000) {
+        return Err("sizes must be between 1 and 10000".into());
+    }
+    let members: Vec<String> = sizes.iter().map(|n| format!("\"chain{n}\"")).collect();
+    put(
+        &out.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n\
+             # Line tables let `perf record --call-graph dwarf` name the hot spots;\n\
+             # they are not loaded at run time.\n\
+             [profile.release]\ndebug = \"line-tables-only\"\n",
+            members.join(", ")
+        ),
+    )?;
+    for &n in sizes {
+        let dir = out.join(format!("chain{n}"));
+        put(&dir.join("Cargo.toml"), &manifest(n, &runtime))?;
+        put(
+            &dir.join("src/lib.rs"),
+            "migrate_runtime::migrations!();\n\nmod m;\n",
+        )?;
+        put(&dir.join("src/main.rs"), &main_rs(n))?;
+        let mut mods = String::new();
+        for i in 0..n {
+            writeln!(mods, "mod m{i:04};").expect("writing to a String");
+            put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
+        }
+        put(&dir.join("src/m/mod.rs"), &mods)?;
+    }
+    Ok(())
+}
+
+fn put(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn manifest(n: usize, runtime: &Path) -> String {
+    // PostgreSQL only, as a deployment on PostgreSQL would build it.
+    format!(
+        "[package]\nname = \"chain{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n\
+         migrate-runtime = {{ path = {runtime:?}, default-features = false, features = [\"postgres\", \"cli\"] }}\n\
+         diesel = {{ version = \"2.2\", default-features = false, features = [\"postgres\"] }}\n",
+        runtime = runtime.display().to_string()
+    )
+}
+
+fn main_rs(n: usize) -> String {
+    format!(
+        r#"//! {n} migrations. `chain{n} [OPTIONS] COMMAND`: the migrator's command line;
+//! `chain{n} select1 URL`: connect and run `SELECT 1`, nothing else.
+
+use diesel::{{Connection, RunQueryDsl}};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {{
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("select1") {{
+        let url = args.get(2).expect("select1 URL");
+        let mut conn = diesel::PgConnection::establish(url).expect("connect");
+        diesel::sql_query("SELECT 1").execute(&mut conn).expect("SELECT 1");
+        return ExitCode::SUCCESS;
+    }}
+    migrate_runtime::cli::run(chain{n}::migrations())
+}}
+"#
+    )
+}
+
+fn migration(i: usize) -> String {
+    let parent = if i == 0 {
+        "None".to_string()
+    } else {
+        format!("\"r{:04}\"", i - 1)
+    };
+    format!(
+        r#"use migrate_runtime::{{migration, op}};
+
+/// migration {i}
+#[migration(revision = "r{i:04}", down_revision = {parent})]
+mod m{i:04} {{
+    fn upgrade() {{
+        op!(create_table(
+            "t{i:04}",
+            Column("id", Integer, primary_key = true),
+            Column("name", String(50), nullable = false),
+        ));
+        op!(add_column("t{i:04}", Column("note", Text)));
+        op!(create_index("ix_t{i:04}_note", "t{i:04}", ["note"]));
+    }}
+}}
+"#
+    )
+}

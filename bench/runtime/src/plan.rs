@@ -1,0 +1,631 @@
+//! What is measured, in which order, and the report.
+//!
+//! Every timed run is a whole process on a database of its own, created just
+//! for it (never a dropped and reused one). The order of the contenders
+//! changes every round (A B C, C B A, B C A, ... through all six: over six
+//! rounds each runs first, second and last twice), and ratios are taken per
+//! round, so load from other work on the machine hits both sides of a ratio
+//! alike. Round 0 is a warm-up and is not counted. Every upgrade and downgrade is checked
+//! afterwards: tables, columns, indexes and version rows as expected.
+
+use crate::measure::{self, Sample, Stats};
+use crate::offline;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::Command;
+
+#[derive(clap::Args, Debug)]
+pub struct Config {
+    /// The directory of the chain binaries (`chain500`, `chain1000`).
+    #[arg(long)]
+    chains: PathBuf,
+    /// The `diesel-runner` binary.
+    #[arg(long)]
+    diesel_runner: PathBuf,
+    /// The server, without a database: postgres://user@host:port
+    #[arg(long)]
+    server: String,
+    /// Where SQL files, diesel folders, logs and raw samples go.
+    #[arg(long)]
+    work: PathBuf,
+    /// Counted rounds of the upgrade/downgrade, offline and memory runs.
+    #[arg(long, default_value_t = 12)]
+    runs: usize,
+    /// Counted pairs of the no-op run (each takes milliseconds).
+    #[arg(long, default_value_t = 31)]
+    noop_runs: usize,
+    /// The psql to compare with.
+    #[arg(long, default_value = "psql")]
+    psql: PathBuf,
+    /// Which parts to run: chain, noop, offline, memory.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "chain,noop,offline,memory"
+    )]
+    parts: Vec<String>,
+}
+
+/// The chain the upgrade and downgrade comparisons apply.
+const CHAIN: usize = 500;
+/// The chain of the no-op, offline and memory runs.
+const LONG_CHAIN: usize = 1000;
+const VERSION_TABLE: &str = "migrate_revisions";
+const DIESEL_TABLE: &str = "__diesel_schema_migrations";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tool {
+    Ours,
+    Psql,
+    Diesel,
+}
+
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Ours => "migrate-runtime",
+            Tool::Psql => "psql",
+            Tool::Diesel => "diesel_migrations",
+        }
+    }
+
+    fn version_table(self) -> &'static str {
+        match self {
+            Tool::Ours | Tool::Psql => VERSION_TABLE,
+            Tool::Diesel => DIESEL_TABLE,
+        }
+    }
+}
+
+struct Bench<'a> {
+    config: &'a Config,
+    admin: PgConnection,
+    databases: usize,
+    chain: PathBuf,
+    long_chain: PathBuf,
+    up_sql: PathBuf,
+    down_sql: PathBuf,
+    diesel_dir: PathBuf,
+    samples: BTreeMap<String, Vec<Sample>>,
+    /// The labels of `samples` in the order first measured (the warm-up
+    /// round runs in the forward order).
+    order: Vec<String>,
+    ratios: BTreeMap<String, Vec<f64>>,
+    raw: String,
+}
+
+pub fn run(config: &Config) -> Result<(), String> {
+    let parts = &config.parts;
+    if let Some(p) = parts
+        .iter()
+        .find(|p| !["chain", "noop", "offline", "memory"].contains(&p.as_str()))
+    {
+        return Err(format!(
+            "unknown part `{p}`: expected chain, noop, offline or memory"
+        ));
+    }
+    let work = &config.work;
+    for dir in ["sql", "logs"] {
+        std::fs::create_dir_all(work.join(dir)).map_err(|e| format!("{}: {e}", work.display()))?;
+    }
+    let chain = config.chains.join(format!("chain{CHAIN}"));
+    let long_chain = config.chains.join(format!("chain{LONG_CHAIN}"));
+    let admin_url = format!("{}/postgres", config.server);
+    let admin = PgConnection::establish(&admin_url).map_err(|e| format!("{admin_url}: {e}"))?;
+    let mut bench = Bench {
+        config,
+        admin,
+        databases: 0,
+        chain,
+        long_chain,
+        up_sql: work.join(format!("sql/upgrade-{CHAIN}.sql")),
+        down_sql: work.join(format!("sql/downgrade-{CHAIN}.sql")),
+        diesel_dir: work.join(format!("diesel-{CHAIN}")),
+        samples: BTreeMap::new(),
+        order: Vec::new(),
+        ratios: BTreeMap::new(),
+        raw: "part\tround\tlabel\tseconds\tmax_rss_kib\n".into(),
+    };
+    bench.prepare()?;
+    let wants = |p: &str| parts.iter().any(|x| x == p);
+    if wants("chain") {
+        bench.chain_runs()?;
+    }
+    if wants("noop") {
+        bench.noop_runs()?;
+    }
+    if wants("offline") {
+        bench.offline_runs()?;
+    }
+    if wants("memory") {
+        bench.memory_runs()?;
+    }
+    std::fs::write(work.join("samples.tsv"), &bench.raw).map_err(|e| e.to_string())?;
+    print!("{}", bench.report()?);
+    Ok(())
+}
+
+impl Bench<'_> {
+    /// The offline SQL psql runs, and diesel's folders made from it.
+    fn prepare(&mut self) -> Result<(), String> {
+        let up = measure::output(Command::new(&self.chain).args([
+            "upgrade",
+            "head",
+            "--sql",
+            "--dialect",
+            "postgresql",
+        ]))?;
+        let down = measure::output(Command::new(&self.chain).args([
+            "downgrade",
+            "base",
+            "--sql",
+            "--from",
+            "head",
+            "--dialect",
+            "postgresql",
+        ]))?;
+        std::fs::write(&self.up_sql, &up).map_err(|e| e.to_string())?;
+        std::fs::write(&self.down_sql, &down).map_err(|e| e.to_string())?;
+        let up_blocks = offline::blocks(&up, VERSION_TABLE)?;
+        let down_blocks = offline::blocks(&down, VERSION_TABLE)?;
+        if up_blocks.len() != CHAIN || down_blocks.len() != CHAIN {
+            return Err(format!(
+                "expected {CHAIN} revisions in the offline SQL, found {} up and {} down",
+                up_blocks.len(),
+                down_blocks.len()
+            ));
+        }
+        offline::write_diesel(&self.diesel_dir, &up_blocks, &down_blocks)
+    }
+
+    /// A new, empty database; returns its URL.
+    fn fresh_database(&mut self) -> Result<String, String> {
+        self.databases += 1;
+        let name = format!("bench_{}", self.databases);
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut self.admin)
+            .map_err(|e| format!("CREATE DATABASE {name}: {e}"))?;
+        Ok(format!("{}/{name}", self.config.server))
+    }
+
+    /// Settles the server's dirty buffers before a round is timed.
+    fn checkpoint(&mut self) -> Result<(), String> {
+        diesel::sql_query("CHECKPOINT")
+            .execute(&mut self.admin)
+            .map(|_| ())
+            .map_err(|e| format!("CHECKPOINT: {e}"))
+    }
+
+    fn time(
+        &mut self,
+        part: &str,
+        round: usize,
+        label: &str,
+        cmd: &mut Command,
+    ) -> Result<Sample, String> {
+        let log = self
+            .config
+            .work
+            .join(format!("logs/{}.err", label.replace(['/', ' '], "_")));
+        let s = measure::run(cmd, &log).map_err(|e| format!("{label}: {e}"))?;
+        writeln!(
+            self.raw,
+            "{part}\t{round}\t{label}\t{:.6}\t{}",
+            s.seconds, s.max_rss_kib
+        )
+        .expect("writing to a String");
+        if !self.order.iter().any(|l| l == label) {
+            self.order.push(label.to_string());
+        }
+        if round > 0 {
+            self.samples.entry(label.to_string()).or_default().push(s);
+        }
+        Ok(s)
+    }
+
+    fn ratio(&mut self, round: usize, label: &str, a: Sample, b: Sample) {
+        if round > 0 {
+            self.ratios
+                .entry(label.to_string())
+                .or_default()
+                .push(a.seconds / b.seconds);
+        }
+    }
+
+    fn command(&self, tool: Tool, up: bool, url: &str) -> Command {
+        match tool {
+            Tool::Ours => {
+                let mut c = Command::new(&self.chain);
+                c.args(["--database-url", url]);
+                c.args(if up {
+                    ["upgrade", "head"]
+                } else {
+                    ["downgrade", "base"]
+                });
+                c
+            }
+            Tool::Psql => {
+                let mut c = Command::new(&self.config.psql);
+                c.args(["-X", "-v", "ON_ERROR_STOP=1", "-q", "-f"]);
+                c.arg(if up { &self.up_sql } else { &self.down_sql });
+                c.args(["-d", url]);
+                c
+            }
+            Tool::Diesel => {
+                let mut c = Command::new(&self.config.diesel_runner);
+                c.arg(if up { "up" } else { "down" });
+                c.arg(&self.diesel_dir);
+                c.arg(url);
+                c
+            }
+        }
+    }
+
+    /// Upgrade of the 500-revision chain from an empty database, and its
+    /// downgrade to base, by each tool.
+    fn chain_runs(&mut self) -> Result<(), String> {
+        for round in 0..=self.config.runs {
+            let order = permutation([Tool::Ours, Tool::Psql, Tool::Diesel], round);
+            let mut urls = Vec::new();
+            for _ in order {
+                urls.push(self.fresh_database()?);
+            }
+            self.checkpoint()?;
+            let mut up = BTreeMap::new();
+            for (tool, url) in order.iter().zip(&urls) {
+                let mut cmd = self.command(*tool, true, url);
+                let s = self.time(
+                    "chain",
+                    round,
+                    &format!("upgrade {CHAIN}/{}", tool.name()),
+                    &mut cmd,
+                )?;
+                up.insert(tool.name(), s);
+            }
+            for (tool, url) in order.iter().zip(&urls) {
+                check(url, CHAIN as i64, tool.version_table())?;
+            }
+            self.checkpoint()?;
+            let mut down = BTreeMap::new();
+            for (tool, url) in order.iter().zip(&urls) {
+                let mut cmd = self.command(*tool, false, url);
+                let s = self.time(
+                    "chain",
+                    round,
+                    &format!("downgrade {CHAIN}/{}", tool.name()),
+                    &mut cmd,
+                )?;
+                down.insert(tool.name(), s);
+            }
+            for (tool, url) in order.iter().zip(&urls) {
+                check(url, 0, tool.version_table())?;
+            }
+            for (what, s) in [("upgrade", &up), ("downgrade", &down)] {
+                let ours = s[Tool::Ours.name()];
+                for other in [Tool::Psql, Tool::Diesel] {
+                    self.ratio(
+                        round,
+                        &format!("{what} {CHAIN}/{}", other.name()),
+                        ours,
+                        s[other.name()],
+                    );
+                }
+            }
+            eprintln!("chain round {round}/{} done", self.config.runs);
+        }
+        Ok(())
+    }
+
+    /// `upgrade head` with every revision applied, against connecting and
+    /// running `SELECT 1` from the same executable.
+    fn noop_runs(&mut self) -> Result<(), String> {
+        let url = self.fresh_database()?;
+        measure::run(
+            Command::new(&self.long_chain).args(["--database-url", &url, "upgrade", "head"]),
+            &self.config.work.join("logs/noop-setup.err"),
+        )?;
+        check(&url, LONG_CHAIN as i64, VERSION_TABLE)?;
+        self.checkpoint()?;
+        for round in 0..=self.config.noop_runs {
+            let mut noop = Command::new(&self.long_chain);
+            noop.args(["--database-url", &url, "upgrade", "head"]);
+            let mut select = Command::new(&self.long_chain);
+            select.args(["select1", &url]);
+            let (a, b) = if round % 2 == 0 {
+                let a = self.time("noop", round, "no-op upgrade head", &mut noop)?;
+                (
+                    a,
+                    self.time("noop", round, "connect + SELECT 1", &mut select)?,
+                )
+            } else {
+                let b = self.time("noop", round, "connect + SELECT 1", &mut select)?;
+                (
+                    self.time("noop", round, "no-op upgrade head", &mut noop)?,
+                    b,
+                )
+            };
+            self.ratio(round, "no-op", a, b);
+        }
+        check(&url, LONG_CHAIN as i64, VERSION_TABLE)?;
+        Ok(())
+    }
+
+    /// Offline SQL of the 1000-revision chain, against the same executable
+    /// listing its heads (start-up and graph, no SQL).
+    fn offline_runs(&mut self) -> Result<(), String> {
+        for round in 0..=self.config.runs {
+            let mut sql = Command::new(&self.long_chain);
+            sql.args(["upgrade", "head", "--sql", "--dialect", "postgresql"]);
+            let mut heads = Command::new(&self.long_chain);
+            heads.arg("heads");
+            let a = self.time("offline", round, "offline SQL", &mut sql)?;
+            let b = self.time("offline", round, "heads", &mut heads)?;
+            self.ratio(round, "offline", a, b);
+        }
+        Ok(())
+    }
+
+    /// Peak memory of upgrades applying 100, 500 and 1000 revisions, by the
+    /// same executable (it holds 1000).
+    fn memory_runs(&mut self) -> Result<(), String> {
+        let counts = [100usize, 500, LONG_CHAIN];
+        for round in 0..=self.config.runs {
+            let order = permutation(counts, round);
+            let mut urls = Vec::new();
+            for _ in order {
+                urls.push(self.fresh_database()?);
+            }
+            self.checkpoint()?;
+            for (n, url) in order.iter().zip(&urls) {
+                let target = format!("r{:04}", n - 1);
+                let mut cmd = Command::new(&self.long_chain);
+                cmd.args(["--database-url", url, "upgrade", &target]);
+                self.time(
+                    "memory",
+                    round,
+                    &format!("upgrade {n} of {LONG_CHAIN}"),
+                    &mut cmd,
+                )?;
+            }
+            for (n, url) in order.iter().zip(&urls) {
+                check(url, *n as i64, VERSION_TABLE)?;
+            }
+            eprintln!("memory round {round}/{} done", self.config.runs);
+        }
+        Ok(())
+    }
+
+    fn report(&mut self) -> Result<String, String> {
+        let mut out = String::new();
+        let version: Vec<Text> = diesel::sql_query("SELECT version() AS t")
+            .load(&mut self.admin)
+            .map_err(|e| e.to_string())?;
+        let psql = measure::output(Command::new(&self.config.psql).arg("--version"))?;
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|c| {
+                c.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split(':').nth(1))
+                    .map(|s| s.trim().to_string())
+            })
+            .unwrap_or_default();
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        writeln!(
+            out,
+            "Server: {}\nClient: {}CPU: {cpu}, {cores} cores\nRounds: {} (+1 warm-up), no-op pairs: {} (+1 warm-up)\n",
+            version.first().map_or("", |v| v.t.as_str()),
+            psql,
+            self.config.runs,
+            self.config.noop_runs
+        )
+        .expect("writing to a String");
+
+        out.push_str("| measurement | migrate-runtime | baseline | ratio: median | middle half | min–max | target | met |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|\n");
+        let rows: [(&str, &str, &str, &str, Option<f64>); 6] = [
+            (
+                "upgrade 500/psql",
+                "upgrade 500/migrate-runtime",
+                "upgrade 500/psql",
+                "upgrade, 500 revisions, vs psql -f (same SQL)",
+                Some(1.10),
+            ),
+            (
+                "upgrade 500/diesel_migrations",
+                "upgrade 500/migrate-runtime",
+                "upgrade 500/diesel_migrations",
+                "upgrade, 500 revisions, vs diesel_migrations",
+                Some(1.0),
+            ),
+            (
+                "downgrade 500/psql",
+                "downgrade 500/migrate-runtime",
+                "downgrade 500/psql",
+                "downgrade to base, 500, vs psql -f",
+                None,
+            ),
+            (
+                "downgrade 500/diesel_migrations",
+                "downgrade 500/migrate-runtime",
+                "downgrade 500/diesel_migrations",
+                "downgrade to base, 500, vs diesel_migrations",
+                Some(1.0),
+            ),
+            (
+                "no-op",
+                "no-op upgrade head",
+                "connect + SELECT 1",
+                "no-op `upgrade head`, 1000 applied, vs connect + `SELECT 1`",
+                Some(1.5),
+            ),
+            (
+                "offline",
+                "offline SQL",
+                "heads",
+                "offline SQL, 1000 revisions, vs `heads` (start-up only)",
+                None,
+            ),
+        ];
+        for (ratio, a, b, title, target) in rows {
+            let Some(r) = self.ratios.get(ratio) else {
+                continue;
+            };
+            let r = Stats::of(r);
+            let (target, met) = match target {
+                Some(t) => (
+                    format!("≤ {t:.2}"),
+                    if r.median <= t { "yes" } else { "**no**" }.to_string(),
+                ),
+                None => ("—".into(), "—".into()),
+            };
+            writeln!(
+                out,
+                "| {title} | {} | {} | **{:.2}** | {:.2}–{:.2} | {:.2}–{:.2} | {target} | {met} |",
+                self.seconds(a),
+                self.seconds(b),
+                r.median,
+                r.q1,
+                r.q3,
+                r.min,
+                r.max
+            )
+            .expect("writing to a String");
+        }
+
+        out.push_str(
+            "\n| process | wall: median (min–max) | peak RSS: median (min–max) |\n|---|---|---|\n",
+        );
+        // Grouped by measurement, migrate-runtime first.
+        let rank = |l: &String| {
+            let group = [
+                "upgrade 500/",
+                "downgrade 500/",
+                "no-op",
+                "connect",
+                "offline",
+                "heads",
+            ]
+            .iter()
+            .position(|g| l.starts_with(g))
+            .unwrap_or(9);
+            let tool = [Tool::Ours, Tool::Psql, Tool::Diesel]
+                .iter()
+                .position(|t| l.ends_with(t.name()))
+                .unwrap_or(0);
+            (group, tool)
+        };
+        let mut labels = self.order.clone();
+        labels.sort_by_key(rank);
+        for label in labels {
+            let Some(s) = self.samples.get(&label) else {
+                continue;
+            };
+            let t = Stats::of(&s.iter().map(|s| s.seconds).collect::<Vec<_>>());
+            let m = Stats::of(
+                &s.iter()
+                    .map(|s| s.max_rss_kib as f64 / 1024.0)
+                    .collect::<Vec<_>>(),
+            );
+            writeln!(
+                out,
+                "| {label} | {} ({}–{}) | {:.1} MiB ({:.1}–{:.1}) |",
+                human(t.median),
+                human(t.min),
+                human(t.max),
+                m.median,
+                m.min,
+                m.max
+            )
+            .expect("writing to a String");
+        }
+        let rss = |label: &str| {
+            self.samples.get(label).map(|s| {
+                Stats::of(&s.iter().map(|s| s.max_rss_kib as f64).collect::<Vec<_>>()).median
+            })
+        };
+        let (first, last) = (
+            format!("upgrade 100 of {LONG_CHAIN}"),
+            format!("upgrade {LONG_CHAIN} of {LONG_CHAIN}"),
+        );
+        if let (Some(a), Some(b)) = (rss(&first), rss(&last)) {
+            writeln!(
+                out,
+                "\nPeak RSS, {LONG_CHAIN} revisions applied against 100: {:+.2} MiB ({:+.1}%), {:.2} KiB per further revision",
+                (b - a) / 1024.0,
+                (b / a - 1.0) * 100.0,
+                (b - a) / (LONG_CHAIN - 100) as f64
+            )
+            .expect("writing to a String");
+        }
+        Ok(out)
+    }
+
+    fn seconds(&self, label: &str) -> String {
+        self.samples
+            .get(label)
+            .map(|s| human(Stats::of(&s.iter().map(|s| s.seconds).collect::<Vec<_>>()).median))
+            .unwrap_or_default()
+    }
+}
+
+/// The round's order: the six orders of three, in turn (round 0, the
+/// warm-up, keeps the given order).
+fn permutation<T: Copy>(items: [T; 3], round: usize) -> [T; 3] {
+    const ORDERS: [[usize; 3]; 6] = [
+        [0, 1, 2],
+        [2, 1, 0],
+        [1, 2, 0],
+        [0, 2, 1],
+        [2, 0, 1],
+        [1, 0, 2],
+    ];
+    let o = ORDERS[round % 6];
+    [items[o[0]], items[o[1]], items[o[2]]]
+}
+
+fn human(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else {
+        format!("{:.1} ms", seconds * 1000.0)
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Text {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}
+
+/// The database holds `n` of the chain's tables, each with its text column
+/// and index, and `n` rows in the tool's version table.
+fn check(url: &str, n: i64, version_table: &str) -> Result<(), String> {
+    let mut conn = PgConnection::establish(url).map_err(|e| format!("{url}: {e}"))?;
+    let mut count = |sql: &str| -> Result<i64, String> {
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut conn)
+            .map(|c| c.n)
+            .map_err(|e| format!("{sql}: {e}"))
+    };
+    let found = [
+        count("SELECT count(*) AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r' AND c.relname ~ '^t[0-9]{4}$'")?,
+        count("SELECT count(*) AS n FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname ~ '^t[0-9]{4}$' AND a.attname = 'note' AND NOT a.attisdropped")?,
+        count("SELECT count(*) AS n FROM pg_class WHERE relkind = 'i' AND relname ~ '^ix_t[0-9]{4}_note$'")?,
+        count(&format!("SELECT count(*) AS n FROM \"{version_table}\""))?,
+    ];
+    if found != [n; 4] {
+        return Err(format!(
+            "{url}: expected {n} tables, note columns, indexes and version rows ({version_table}), found {found:?}"
+        ));
+    }
+    Ok(())
+}
