@@ -561,111 +561,15 @@ impl Migrator {
         }
     }
 
-    /// Every statement of every step of a plan, per step, with the index of the
-    /// op each comes from. `applied` is what the database has before the plan:
-    /// on SQLite the schema model replayed from it says what a table rebuild
-    /// must re-create.
+    /// The statements of a whole plan (for offline SQL).
     fn render_plan(
         &self,
         dialect: Dialect,
         plan: &[Step],
         applied: &BTreeSet<String>,
     ) -> Result<Vec<Vec<(usize, Stmt)>>, Error> {
-        let mut model: Result<Schema, String> = match dialect {
-            Dialect::Sqlite => crate::schema::replay(&self.migrations, &self.graph, applied)
-                .map_err(|e| e.to_string()),
-            Dialect::Postgres => Err(String::new()),
-        };
-        let no_model = Schema::new();
-        let mut out = Vec::with_capacity(plan.len());
-        for step in plan {
-            let m = self.migration(&step.revision);
-            let ops = self.ops(m, step.direction)?;
-            let mut statements = Vec::new();
-            for (i, op) in ops.iter().enumerate() {
-                if let Op::Run { function } = op {
-                    statements.push((i, Stmt::Run(function.to_string())));
-                    continue;
-                }
-                let rebuild = match dialect {
-                    Dialect::Postgres => None,
-                    // Without the model only the native forms are possible.
-                    Dialect::Sqlite => crate::dialect::sqlite::needs_rebuild(
-                        op,
-                        model.as_ref().unwrap_or(&no_model),
-                    ),
-                };
-                match rebuild {
-                    Some(tables) => {
-                        let schema = match &model {
-                            Ok(s) => s.clone(),
-                            Err(why) => {
-                                return Err(self.unsupported(
-                                    m.revision(),
-                                    i + 1,
-                                    crate::dialect::Unsupported::new(
-                                        op.name(),
-                                        dialect,
-                                        format!("SQLite needs a table rebuild for this, made from the schema the migrations describe, and that schema cannot be followed here ({why})"),
-                                        "make the earlier migrations describe their tables with ops (not `execute`), or run this migration on PostgreSQL",
-                                    ),
-                                ))
-                            }
-                        };
-                        let mut next = schema.clone();
-                        next.apply(op).map_err(|e| self.unsupported(
-                            m.revision(),
-                            i + 1,
-                            crate::dialect::Unsupported::new(op.name(), dialect, format!("it cannot apply to the schema the migrations describe: {e}"), "check the migration with `verify`"),
-                        ))?;
-                        let sources = crate::dialect::sqlite::rebuild_sources(op);
-                        for t in tables {
-                            let (Some(before), Some(after)) = (schema.table(&t), next.table(&t))
-                            else {
-                                continue;
-                            };
-                            statements.push((
-                                i,
-                                Stmt::ExpectColumns {
-                                    table: t.name.to_string(),
-                                    columns: before
-                                        .columns
-                                        .iter()
-                                        .map(|c| c.name.to_string())
-                                        .collect(),
-                                },
-                            ));
-                            for sql in crate::dialect::sqlite::rebuild_sql(before, after, &sources)
-                                .map_err(|u| self.unsupported(m.revision(), i + 1, u))?
-                            {
-                                statements.push((i, Stmt::Sql(sql)));
-                            }
-                        }
-                        model = Ok(next);
-                    }
-                    None => {
-                        for sql in dialect
-                            .render(op)
-                            .map_err(|u| self.unsupported(m.revision(), i + 1, u))?
-                        {
-                            statements.push((i, Stmt::Sql(sql)));
-                        }
-                        if let Ok(schema) = &mut model {
-                            if let Err(e) = schema.apply(op) {
-                                model = Err(format!(
-                                    "{} op {} `{}`: {e}",
-                                    m.revision(),
-                                    i + 1,
-                                    op.name()
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            out.push(statements);
-        }
-        Ok(out)
+        let mut renderer = Renderer::new(self, dialect, applied);
+        plan.iter().map(|step| renderer.step(step)).collect()
     }
 
     fn ops(&self, m: &'static Migration, direction: Direction) -> Result<&'static [Op], Error> {
@@ -683,15 +587,16 @@ impl Migrator {
     fn run(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
         match conn.dialect() {
             Dialect::Postgres => {
-                self.postgres_session(conn)?;
-                let lock = PgLock::acquire(conn, &self.version_table, self.lock_timeout)?;
+                let check_interval = self.postgres_session(conn)?;
+                let lock = match PgLock::acquire(conn, &self.version_table, self.lock_timeout) {
+                    Ok(lock) => lock,
+                    Err(e) => {
+                        let _ = self.postgres_reset(conn, None, check_interval);
+                        return Err(e);
+                    }
+                };
                 let result = self.locked(conn, mode);
-                let released = lock.release(conn);
-                let _ = conn.execute(
-                    "RESET lock_timeout; RESET statement_timeout; \
-                     SELECT set_config(name, reset_val, false) FROM pg_settings \
-                     WHERE name = 'client_connection_check_interval'",
-                );
+                let released = self.postgres_reset(conn, Some(lock), check_interval);
                 let done = result?;
                 released?;
                 Ok(done)
@@ -700,17 +605,9 @@ impl Migrator {
         }
     }
 
-    fn postgres_session(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
-        // A process killed mid-migration leaves its server session running the
-        // statement, holding the migration lock; with this check (PostgreSQL
-        // 14+) the server notices the dead client within a second, aborts and
-        // releases the lock, so a rerun does not wait for the statement to end.
-        // Tolerated when it fails: some platforms cannot detect a closed
-        // connection and refuse a non-zero value.
-        let _ = conn.execute(
-            "SELECT set_config('client_connection_check_interval', '1000', false) \
-             WHERE current_setting('server_version_num')::int >= 140000",
-        );
+    /// Prepares the session in one round trip; true when the dead-client
+    /// check is on (and must be reset afterwards).
+    fn postgres_session(&self, conn: &mut Connection<'_>) -> Result<bool, Error> {
         let mut sql = String::from("SET standard_conforming_strings = on;");
         if let Some(t) = self.pg_lock_timeout {
             sql.push_str(&format!(" SET lock_timeout = {};", t.as_millis().max(1)));
@@ -721,7 +618,42 @@ impl Migrator {
                 t.as_millis().max(1)
             ));
         }
-        conn.execute(&sql).map_err(db("preparing the session"))
+        // A process killed mid-migration leaves its server session running the
+        // statement, holding the migration lock; with this check (PostgreSQL
+        // 14+) the server notices the dead client within a second, aborts and
+        // releases the lock, so a rerun does not wait for the statement to end.
+        // Before 14, or where the platform cannot detect a closed connection,
+        // the setting is refused (with the rest of the message): then without.
+        if conn
+            .execute(&format!(
+                "{sql} SET client_connection_check_interval = 1000;"
+            ))
+            .is_ok()
+        {
+            return Ok(true);
+        }
+        conn.execute(&sql).map_err(db("preparing the session"))?;
+        Ok(false)
+    }
+
+    /// Undoes [`Migrator::postgres_session`] (and releases the lock, if
+    /// held), in one round trip.
+    fn postgres_reset(
+        &self,
+        conn: &mut Connection<'_>,
+        lock: Option<PgLock>,
+        check_interval: bool,
+    ) -> Result<(), Error> {
+        let mut sql = String::new();
+        if let Some(lock) = lock {
+            sql.push_str(&format!("SELECT pg_advisory_unlock({});", lock.key));
+        }
+        sql.push_str(" RESET lock_timeout; RESET statement_timeout;");
+        if check_interval {
+            sql.push_str(" RESET client_connection_check_interval;");
+        }
+        conn.execute(&sql)
+            .map_err(db("releasing the migration lock"))
     }
 
     #[cfg(feature = "sqlite")]
@@ -788,8 +720,8 @@ impl Migrator {
         let dialect = conn.dialect();
         let rows = match mode {
             // Replaces every row: a damaged one is what it mends.
-            Mode::Stamp { purge: true, .. } => self.version_table.read_unvalidated(conn)?,
-            _ => self.version_table.read(conn)?,
+            Mode::Stamp { purge: true, .. } => self.version_table.read_unvalidated(conn, false)?,
+            _ => self.version_table.read_brief(conn)?,
         };
         let unknown: Vec<String> = rows
             .iter()
@@ -890,10 +822,18 @@ impl Migrator {
         mut applied: BTreeSet<String>,
     ) -> Result<Vec<String>, Error> {
         // Everything is rendered before anything runs: an op this database
-        // cannot do, or an irreversible step, refuses the whole plan.
-        let rendered = self.render_plan(dialect, plan, &applied)?;
+        // cannot do, or an irreversible step, refuses the whole plan. The
+        // statements are kept for one step at a time (rendered again just
+        // before it runs): memory does not grow with the plan.
+        let mut check = Renderer::new(self, dialect, &applied);
+        for step in plan {
+            check.step(step)?;
+        }
+        drop(check);
+        let mut renderer = Renderer::new(self, dialect, &applied);
         let mut done = Vec::new();
-        for (n, (step, statements)) in plan.iter().zip(rendered).enumerate() {
+        for (n, step) in plan.iter().enumerate() {
+            let statements = renderer.step(step)?;
             let create_table = n == 0;
             let m = self.migration(&step.revision);
             let running = || {
@@ -907,7 +847,8 @@ impl Migrator {
             let started = Instant::now();
             let in_transaction =
                 dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl());
-            let at = self.position(&applied);
+            // Only an error needs it: worked out then.
+            let at = || self.position(&applied);
             let one = |c: &mut Connection<'_>| {
                 self.apply_one(
                     c,
@@ -933,7 +874,19 @@ impl Migrator {
                 })?
             } else {
                 running();
-                if in_transaction {
+                let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
+                if in_transaction && sql_only {
+                    let batch = |c: &mut Connection<'_>| {
+                        self.apply_batch(c, m, step.direction, &statements, create_table)
+                    };
+                    if conn.transaction(batch).is_err() {
+                        // Sent as one message, a failure does not say which
+                        // statement failed: the batch was rolled back, so
+                        // replay it statement by statement, for the error
+                        // to name the op and its SQL.
+                        conn.transaction(one)?;
+                    }
+                } else if in_transaction {
                     conn.transaction(one)?;
                 } else {
                     one(conn)?;
@@ -954,6 +907,40 @@ impl Migrator {
             done.push(m.revision().to_string());
         }
         Ok(done)
+    }
+
+    /// A PostgreSQL migration of SQL statements only, with its version row,
+    /// sent as one message: one round trip instead of one per statement.
+    fn apply_batch(
+        &self,
+        conn: &mut Connection<'_>,
+        m: &'static Migration,
+        direction: Direction,
+        statements: &[(usize, Stmt)],
+        create_table: bool,
+    ) -> Result<(), Error> {
+        let vt = &self.version_table;
+        let unsupported = |u| self.unsupported(m.revision(), 0, u);
+        let mut sql = String::new();
+        if create_table {
+            sql.push_str(&vt.create_sql(Dialect::Postgres).map_err(unsupported)?);
+            sql.push_str(";\n");
+        }
+        for (_, statement) in statements {
+            if let Stmt::Sql(s) = statement {
+                sql.push_str(s);
+                sql.push_str(";\n");
+            }
+        }
+        sql.push_str(
+            &match direction {
+                Direction::Up => vt.insert_sql_timed(m.revision(), &m.checksum().to_hex()),
+                Direction::Down => vt.delete_sql(Dialect::Postgres, m.revision()),
+            }
+            .map_err(unsupported)?,
+        );
+        conn.execute(&sql)
+            .map_err(db(format!("applying {}", m.revision())))
     }
 
     /// Under a step's own lock: false when another process has done the step
@@ -1012,7 +999,7 @@ impl Migrator {
         direction: Direction,
         statements: &[(usize, Stmt)],
         started: Instant,
-        at: &str,
+        at: &dyn Fn() -> String,
         create_table: bool,
         rolled_back: bool,
     ) -> Result<(), Error> {
@@ -1027,7 +1014,7 @@ impl Migrator {
                 revision: m.revision().to_string(),
                 message: m.message().to_string(),
                 doing,
-                at: at.to_string(),
+                at: at(),
                 rolled_back,
                 source,
             }
@@ -1055,7 +1042,7 @@ impl Migrator {
                         revision: m.revision().to_string(),
                         message: m.message().to_string(),
                         function: function.to_string(),
-                        at: at.to_string(),
+                        at: at(),
                         rolled_back,
                         source,
                     })?;
@@ -1084,7 +1071,7 @@ impl Migrator {
                             table: table.clone(),
                             expected: columns.clone(),
                             found,
-                            at: at.to_string(),
+                            at: at(),
                         });
                     }
                     // Triggers go with the dropped table and are not in the
@@ -1120,7 +1107,7 @@ impl Migrator {
                         op_index: i + 1,
                         op: ops[*i].name(),
                         sql: sql.clone(),
-                        at: at.to_string(),
+                        at: at(),
                         rolled_back,
                         source,
                     })?;
@@ -1141,7 +1128,7 @@ impl Migrator {
                         .flatten()
                         .collect::<Vec<_>>()
                         .join(", "),
-                    at: at.to_string(),
+                    at: at(),
                 });
             }
         }
@@ -1159,6 +1146,131 @@ impl Migrator {
         conn.execute(&version)
             .map_err(step("recording it in the version table".into()))?;
         Ok(())
+    }
+}
+
+/// Renders a plan's steps in order, following the schema model where SQLite
+/// needs it (a table rebuild is made from the table as the migrations
+/// describe it at that point).
+struct Renderer<'m> {
+    migrator: &'m Migrator,
+    dialect: Dialect,
+    model: Result<Schema, String>,
+}
+
+impl<'m> Renderer<'m> {
+    fn new(migrator: &'m Migrator, dialect: Dialect, applied: &BTreeSet<String>) -> Self {
+        let model = match dialect {
+            Dialect::Sqlite => {
+                crate::schema::replay(&migrator.migrations, &migrator.graph, applied)
+                    .map_err(|e| e.to_string())
+            }
+            Dialect::Postgres => Err(String::new()),
+        };
+        Renderer {
+            migrator,
+            dialect,
+            model,
+        }
+    }
+
+    /// The next step's statements.
+    fn step(&mut self, step: &Step) -> Result<Vec<(usize, Stmt)>, Error> {
+        let no_model = Schema::new();
+        let m = self.migrator.migration(&step.revision);
+        let ops = self.migrator.ops(m, step.direction)?;
+        let mut statements = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
+            if let Op::Run { function } = op {
+                statements.push((i, Stmt::Run(function.to_string())));
+                continue;
+            }
+            let rebuild = match self.dialect {
+                Dialect::Postgres => None,
+                // Without the model only the native forms are possible.
+                Dialect::Sqlite => crate::dialect::sqlite::needs_rebuild(
+                    op,
+                    self.model.as_ref().unwrap_or(&no_model),
+                ),
+            };
+            match rebuild {
+                Some(tables) => {
+                    let schema = match &self.model {
+                        Ok(s) => s.clone(),
+                        Err(why) => {
+                            return Err(self.migrator.unsupported(
+                                m.revision(),
+                                i + 1,
+                                crate::dialect::Unsupported::new(
+                                    op.name(),
+                                    self.dialect,
+                                    format!("SQLite needs a table rebuild for this, made from the schema the migrations describe, and that schema cannot be followed here ({why})"),
+                                    "make the earlier migrations describe their tables with ops (not `execute`), or run this migration on PostgreSQL",
+                                ),
+                            ))
+                        }
+                    };
+                    let mut next = schema.clone();
+                    next.apply(op).map_err(|e| {
+                        self.migrator.unsupported(
+                            m.revision(),
+                            i + 1,
+                            crate::dialect::Unsupported::new(
+                                op.name(),
+                                self.dialect,
+                                format!(
+                                    "it cannot apply to the schema the migrations describe: {e}"
+                                ),
+                                "check the migration with `verify`",
+                            ),
+                        )
+                    })?;
+                    let sources = crate::dialect::sqlite::rebuild_sources(op);
+                    for t in tables {
+                        let (Some(before), Some(after)) = (schema.table(&t), next.table(&t)) else {
+                            continue;
+                        };
+                        statements.push((
+                            i,
+                            Stmt::ExpectColumns {
+                                table: t.name.to_string(),
+                                columns: before
+                                    .columns
+                                    .iter()
+                                    .map(|c| c.name.to_string())
+                                    .collect(),
+                            },
+                        ));
+                        for sql in crate::dialect::sqlite::rebuild_sql(before, after, &sources)
+                            .map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?
+                        {
+                            statements.push((i, Stmt::Sql(sql)));
+                        }
+                    }
+                    self.model = Ok(next);
+                }
+                None => {
+                    for sql in self
+                        .dialect
+                        .render(op)
+                        .map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?
+                    {
+                        statements.push((i, Stmt::Sql(sql)));
+                    }
+                    if let Ok(schema) = &mut self.model {
+                        if let Err(e) = schema.apply(op) {
+                            self.model = Err(format!(
+                                "{} op {} `{}`: {e}",
+                                m.revision(),
+                                i + 1,
+                                op.name()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(statements)
     }
 }
 
@@ -1248,11 +1360,6 @@ impl PgLock {
             std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
             pause = (pause * 2).min(Duration::from_millis(250));
         }
-    }
-
-    fn release(self, conn: &mut Connection<'_>) -> Result<(), Error> {
-        conn.execute(&format!("SELECT pg_advisory_unlock({})", self.key))
-            .map_err(db("releasing the migration lock"))
     }
 }
 

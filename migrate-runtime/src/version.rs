@@ -92,6 +92,22 @@ impl VersionTable {
         ))
     }
 
+    /// Records a revision as applied, its duration measured by the server
+    /// from the start of the transaction (PostgreSQL), for a migration sent
+    /// in one message with its version row.
+    pub(crate) fn insert_sql_timed(
+        &self,
+        revision: &str,
+        checksum: &str,
+    ) -> Result<String, Unsupported> {
+        Ok(format!(
+            "INSERT INTO {} (revision, checksum, duration_ms) VALUES ({}, {}, CAST(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000 AS BIGINT))",
+            self.qualified(Dialect::Postgres)?,
+            quote_literal(revision),
+            quote_literal(checksum)
+        ))
+    }
+
     /// Forgets a revision.
     pub fn delete_sql(&self, dialect: Dialect, revision: &str) -> Result<String, Unsupported> {
         Ok(format!(
@@ -160,26 +176,42 @@ impl VersionTable {
             .collect())
     }
 
-    /// Every row, or an error saying how the table is not what this tool wrote.
+    /// Every row in the order applied, or an error saying how the table is
+    /// not what this tool wrote.
     pub(crate) fn read(&self, conn: &mut Connection<'_>) -> Result<Vec<AppliedRevision>, Error> {
-        let rows = self.read_unvalidated(conn)?;
+        let rows = self.read_unvalidated(conn, true)?;
         self.validate(&rows)?;
         Ok(rows)
     }
 
-    /// Every row as it is (for `stamp --purge`, which replaces them all).
+    /// Every row's revision and checksum, in no order (what planning needs:
+    /// the cost every deploy pays, also at head), validated.
+    pub(crate) fn read_brief(
+        &self,
+        conn: &mut Connection<'_>,
+    ) -> Result<Vec<AppliedRevision>, Error> {
+        let rows = self.read_unvalidated(conn, false)?;
+        self.validate(&rows)?;
+        Ok(rows)
+    }
+
+    /// Every row as it is (for `stamp --purge`, which replaces them all);
+    /// `full`: with when and how long, in the order applied.
     pub(crate) fn read_unvalidated(
         &self,
         conn: &mut Connection<'_>,
+        full: bool,
     ) -> Result<Vec<AppliedRevision>, Error> {
         if !self.exists(conn)? {
             return Ok(Vec::new());
         }
         let dialect = conn.dialect();
-        let sql = format!(
-            "SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, CAST(applied_at AS TEXT) AS applied_at, CAST(duration_ms AS BIGINT) AS duration_ms FROM {} ORDER BY applied_at, revision",
-            self.qualified(dialect).map_err(unsupported)?
-        );
+        let table = self.qualified(dialect).map_err(unsupported)?;
+        let sql = if full {
+            format!("SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, CAST(applied_at AS TEXT) AS applied_at, CAST(duration_ms AS BIGINT) AS duration_ms FROM {table} ORDER BY applied_at, revision")
+        } else {
+            format!("SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, '' AS applied_at, CAST(0 AS BIGINT) AS duration_ms FROM {table}")
+        };
         let rows: Result<Vec<AppliedRevision>, _> = match conn {
             #[cfg(feature = "postgres")]
             Connection::Postgres(c) => diesel::sql_query(&sql).load(*c),
