@@ -587,15 +587,33 @@ impl Migrator {
     fn run(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
         match conn.dialect() {
             Dialect::Postgres => {
-                let check_interval = self.postgres_session(conn)?;
-                let lock = match PgLock::acquire(conn, &self.version_table, self.lock_timeout) {
-                    Ok(lock) => lock,
+                // Before PostgreSQL 14, or where the platform cannot detect a
+                // closed connection, the dead-client check is refused (with
+                // the rest of the query): then without it.
+                let mut check_interval = true;
+                let mut attempt = PgLock::acquire(
+                    conn,
+                    &self.version_table,
+                    self.lock_timeout,
+                    &self.postgres_settings(true),
+                );
+                if matches!(&attempt, Err(Error::Database { .. })) {
+                    check_interval = false;
+                    attempt = PgLock::acquire(
+                        conn,
+                        &self.version_table,
+                        self.lock_timeout,
+                        &self.postgres_settings(false),
+                    );
+                }
+                let (lock, table_exists) = match attempt {
+                    Ok(got) => got,
                     Err(e) => {
                         let _ = self.postgres_reset(conn, None, check_interval);
                         return Err(e);
                     }
                 };
-                let result = self.locked(conn, mode);
+                let result = self.locked(conn, mode, Some(table_exists));
                 let released = self.postgres_reset(conn, Some(lock), check_interval);
                 let done = result?;
                 released?;
@@ -605,38 +623,28 @@ impl Migrator {
         }
     }
 
-    /// Prepares the session in one round trip; true when the dead-client
-    /// check is on (and must be reset afterwards).
-    fn postgres_session(&self, conn: &mut Connection<'_>) -> Result<bool, Error> {
-        let mut sql = String::from("SET standard_conforming_strings = on;");
+    /// The session's settings, as `set_config` calls that go in the same
+    /// query as the lock attempt (one round trip for both).
+    fn postgres_settings(&self, check_interval: bool) -> Vec<String> {
+        let set = |name: &str, value: String| format!("set_config('{name}', '{value}', false)");
+        let mut out = vec![set("standard_conforming_strings", "on".into())];
         if let Some(t) = self.pg_lock_timeout {
-            sql.push_str(&format!(" SET lock_timeout = {};", t.as_millis().max(1)));
+            out.push(set("lock_timeout", t.as_millis().max(1).to_string()));
         }
         if let Some(t) = self.statement_timeout {
-            sql.push_str(&format!(
-                " SET statement_timeout = {};",
-                t.as_millis().max(1)
-            ));
+            out.push(set("statement_timeout", t.as_millis().max(1).to_string()));
         }
         // A process killed mid-migration leaves its server session running the
         // statement, holding the migration lock; with this check (PostgreSQL
         // 14+) the server notices the dead client within a second, aborts and
         // releases the lock, so a rerun does not wait for the statement to end.
-        // Before 14, or where the platform cannot detect a closed connection,
-        // the setting is refused (with the rest of the message): then without.
-        if conn
-            .execute(&format!(
-                "{sql} SET client_connection_check_interval = 1000;"
-            ))
-            .is_ok()
-        {
-            return Ok(true);
+        if check_interval {
+            out.push(set("client_connection_check_interval", "1000".into()));
         }
-        conn.execute(&sql).map_err(db("preparing the session"))?;
-        Ok(false)
+        out
     }
 
-    /// Undoes [`Migrator::postgres_session`] (and releases the lock, if
+    /// Undoes [`Migrator::postgres_settings`] (and releases the lock, if
     /// held), in one round trip.
     fn postgres_reset(
         &self,
@@ -686,9 +694,9 @@ impl Migrator {
         // Migrations take the file's lock one by one (each commits with its
         // version row, as on PostgreSQL); stamp and repair in one go.
         let outcome = match mode {
-            Mode::Upgrade(_) | Mode::Downgrade(_) => Ok(self.locked_inner(conn, mode)),
+            Mode::Upgrade(_) | Mode::Downgrade(_) => Ok(self.locked_inner(conn, mode, None)),
             Mode::Stamp { .. } | Mode::Repair(_) => {
-                conn.exclusive(|c| Ok(self.locked_inner(c, mode)))
+                conn.exclusive(|c| Ok(self.locked_inner(c, mode, None)))
             }
         }
         .map_err(busy);
@@ -707,8 +715,13 @@ impl Migrator {
         unreachable!("no SQLite connection exists without the sqlite feature")
     }
 
-    fn locked(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
-        self.locked_inner(conn, mode)
+    fn locked(
+        &self,
+        conn: &mut Connection<'_>,
+        mode: Mode<'_>,
+        table_exists: Option<bool>,
+    ) -> Result<Vec<String>, Error> {
+        self.locked_inner(conn, mode, table_exists)
     }
 
     /// With the lock held: check, plan, render, apply.
@@ -716,12 +729,16 @@ impl Migrator {
         &self,
         conn: &mut Connection<'_>,
         mode: Mode<'_>,
+        table_exists: Option<bool>,
     ) -> Result<Vec<String>, Error> {
         let dialect = conn.dialect();
         let rows = match mode {
             // Replaces every row: a damaged one is what it mends.
-            Mode::Stamp { purge: true, .. } => self.version_table.read_unvalidated(conn, false)?,
-            _ => self.version_table.read_brief(conn)?,
+            Mode::Stamp { purge: true, .. } => {
+                self.version_table
+                    .read_unvalidated(conn, false, table_exists)?
+            }
+            _ => self.version_table.read_brief(conn, table_exists)?,
         };
         let unknown: Vec<String> = rows
             .iter()
@@ -1316,11 +1333,25 @@ struct PgLock {
 }
 
 impl PgLock {
+    /// Takes the lock, applying `settings` (`set_config` calls) in the same
+    /// query; also says whether the version table exists. One round trip
+    /// when the lock is free.
     fn acquire(
         conn: &mut Connection<'_>,
         table: &VersionTable,
         timeout: Duration,
-    ) -> Result<PgLock, Error> {
+        settings: &[String],
+    ) -> Result<(PgLock, bool), Error> {
+        let exists = format!(
+            "CAST(to_regclass({}) IS NOT NULL AS TEXT)",
+            crate::dialect::quote_literal(&table.qualified(Dialect::Postgres).map_err(|u| {
+                Error::VersionTable {
+                    table: table.display(),
+                    problem: u.reason,
+                    help: u.help,
+                }
+            })?)
+        );
         use sha2::{Digest, Sha256};
         let name = format!(
             "migrate-runtime:{}.{}",
@@ -1332,13 +1363,17 @@ impl PgLock {
         let started = Instant::now();
         let mut pause = Duration::from_millis(5);
         loop {
+            // All arguments of concat_ws are evaluated: the settings too.
             let got = conn
                 .texts(&format!(
-                    "SELECT CAST(pg_try_advisory_lock({key}) AS TEXT) AS value"
+                    "SELECT concat_ws(' ', CAST(pg_try_advisory_lock({key}) AS TEXT), {exists}, {}) AS value",
+                    settings.join(", ")
                 ))
                 .map_err(db("taking the migration lock"))?;
-            if got.first().cloned().flatten().as_deref() == Some("true") {
-                return Ok(PgLock { key });
+            let got = got.first().cloned().flatten().unwrap_or_default();
+            let mut words = got.split(' ');
+            if words.next() == Some("true") {
+                return Ok((PgLock { key }, words.next() == Some("true")));
             }
             if started.elapsed() >= timeout {
                 let holder = conn

@@ -179,7 +179,7 @@ impl VersionTable {
     /// Every row in the order applied, or an error saying how the table is
     /// not what this tool wrote.
     pub(crate) fn read(&self, conn: &mut Connection<'_>) -> Result<Vec<AppliedRevision>, Error> {
-        let rows = self.read_unvalidated(conn, true)?;
+        let rows = self.read_unvalidated(conn, true, None)?;
         self.validate(&rows)?;
         Ok(rows)
     }
@@ -189,20 +189,27 @@ impl VersionTable {
     pub(crate) fn read_brief(
         &self,
         conn: &mut Connection<'_>,
+        exists: Option<bool>,
     ) -> Result<Vec<AppliedRevision>, Error> {
-        let rows = self.read_unvalidated(conn, false)?;
+        let rows = self.read_unvalidated(conn, false, exists)?;
         self.validate(&rows)?;
         Ok(rows)
     }
 
     /// Every row as it is (for `stamp --purge`, which replaces them all);
-    /// `full`: with when and how long, in the order applied.
+    /// `full`: with when and how long, in the order applied; `exists`: when
+    /// already known.
     pub(crate) fn read_unvalidated(
         &self,
         conn: &mut Connection<'_>,
         full: bool,
+        exists: Option<bool>,
     ) -> Result<Vec<AppliedRevision>, Error> {
-        if !self.exists(conn)? {
+        let exists = match exists {
+            Some(known) => known,
+            None => self.exists(conn)?,
+        };
+        if !exists {
             return Ok(Vec::new());
         }
         let dialect = conn.dialect();
