@@ -234,8 +234,10 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         return verify(&migrations, cli.quiet);
     }
     let quiet = cli.quiet;
-    let mut migrator =
-        Migrator::new(migrations)?.lock_timeout(Duration::from_secs(cli.lock_timeout));
+    // The connection ends with the process: the server releases the lock.
+    let mut migrator = Migrator::new(migrations)?
+        .lock_timeout(Duration::from_secs(cli.lock_timeout))
+        .connection_closes_after(true);
     if let Some(t) = cli.ddl_lock_timeout {
         migrator = migrator.postgres_lock_timeout(t);
     }

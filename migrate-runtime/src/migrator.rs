@@ -83,6 +83,7 @@ pub struct Migrator {
     statement_timeout: Option<Duration>,
     pg_lock_timeout: Option<Duration>,
     allow_unknown_applied: bool,
+    connection_closes_after: bool,
     listener: Option<Listener>,
 }
 
@@ -98,6 +99,7 @@ impl Migrator {
             statement_timeout: None,
             pg_lock_timeout: None,
             allow_unknown_applied: false,
+            connection_closes_after: false,
             listener: None,
         })
     }
@@ -136,6 +138,16 @@ impl Migrator {
     /// alone instead of refused.
     pub fn allow_unknown_applied(mut self, allow: bool) -> Self {
         self.allow_unknown_applied = allow;
+        self
+    }
+
+    /// Says that the connection is closed right after the run (a command
+    /// line's): on PostgreSQL the session's settings are then not reset nor
+    /// the lock released by a statement of their own, since the server does
+    /// both when the connection ends. Saves a round trip on every deploy;
+    /// leave it off for a connection that lives on.
+    pub fn connection_closes_after(mut self, closes: bool) -> Self {
+        self.connection_closes_after = closes;
         self
     }
 
@@ -614,7 +626,11 @@ impl Migrator {
                     }
                 };
                 let result = self.locked(conn, mode, Some(table_exists));
-                let released = self.postgres_reset(conn, Some(lock), check_interval);
+                let released = if self.connection_closes_after {
+                    Ok(())
+                } else {
+                    self.postgres_reset(conn, Some(lock), check_interval)
+                };
                 let done = result?;
                 released?;
                 Ok(done)

@@ -812,3 +812,23 @@ fn sqlite_steps_look_again_under_their_own_lock() {
     );
     assert_eq!(applied(&every_op(), &mut conn), Vec::<String>::new());
 }
+
+/// `connection_closes_after` (the CLI's setting) leaves the lock to the end
+/// of the connection: held while it lives, released by the server when it
+/// closes.
+#[test]
+fn a_connection_that_closes_after_keeps_the_lock_until_it_does() {
+    let db = TestDatabase::postgres();
+    let mut first = db.connect();
+    every_op()
+        .connection_closes_after(true)
+        .upgrade(&mut first, "p1")
+        .unwrap();
+    let impatient = every_op().lock_timeout(Duration::from_millis(300));
+    let err = impatient.upgrade(&mut db.connect(), "p2").unwrap_err();
+    assert!(matches!(err, Error::LockTimeout { .. }), "{err:?}");
+    drop(first);
+    // The server ends the closed session (and its lock) within moments.
+    let patient = every_op().lock_timeout(Duration::from_secs(10));
+    assert_eq!(patient.upgrade(&mut db.connect(), "p2").unwrap(), ["p2"]);
+}
