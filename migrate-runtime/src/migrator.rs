@@ -521,10 +521,7 @@ impl Migrator {
             }
             for (_, statement) in statements {
                 match statement {
-                    Stmt::Sql(sql) => {
-                        out.push_str(&sql);
-                        out.push_str(";\n");
-                    }
+                    Stmt::Sql(sql) => push_statement(&mut out, &sql),
                     Stmt::ExpectColumns { table, columns } => {
                         out.push_str(&format!("-- rebuilding \"{table}\", which must have the columns {}\n", columns.join(", ")));
                     }
@@ -961,8 +958,7 @@ impl Migrator {
         }
         for (_, statement) in statements {
             if let Stmt::Sql(s) = statement {
-                sql.push_str(s);
-                sql.push_str(";\n");
+                push_statement(&mut sql, s);
             }
         }
         sql.push_str(
@@ -1414,6 +1410,17 @@ impl PgLock {
     }
 }
 
+/// Appends one statement and its `;` to a script. The `;` goes on a line of
+/// its own when the statement's last line holds `--`: `execute` text may end
+/// in a comment, which would swallow it.
+fn push_statement(script: &mut String, sql: &str) {
+    script.push_str(sql);
+    if sql.lines().last().is_some_and(|l| l.contains("--")) {
+        script.push('\n');
+    }
+    script.push_str(";\n");
+}
+
 /// What [`Migrator::check`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1459,4 +1466,21 @@ fn scratch_sqlite(ops: &[Op]) -> Result<crate::introspect::Snapshot, Error> {
 #[cfg(not(feature = "sqlite"))]
 fn scratch_sqlite(_: &[Op]) -> Result<crate::introspect::Snapshot, Error> {
     unreachable!("a SQLite connection needs the `sqlite` feature")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_statement;
+
+    #[test]
+    fn a_trailing_comment_does_not_swallow_the_separator() {
+        let mut script = String::new();
+        push_statement(&mut script, "SELECT 1 -- the first");
+        push_statement(&mut script, "SELECT '--' || 'x'");
+        push_statement(&mut script, "SELECT 2");
+        assert_eq!(
+            script,
+            "SELECT 1 -- the first\n;\nSELECT '--' || 'x'\n;\nSELECT 2;\n"
+        );
+    }
 }
