@@ -1,7 +1,8 @@
 //! A comparable snapshot of a live database's schema, read by introspection.
 //!
 //! [`Snapshot::capture`] reads tables (columns, primary key, indexes, unique,
-//! check and foreign key constraints, comments), enum types and sequences;
+//! check and foreign key constraints, comments), enum types, sequences,
+//! views and triggers;
 //! [`Snapshot::diff`] lists every difference between two snapshots, one line
 //! per object and field:
 //!
@@ -30,7 +31,8 @@ use crate::error::db;
 use crate::{Connection, Error, MigrationConnection};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The schema of a database: its tables, enum types and sequences, as
+/// The schema of a database: its tables, enum types, sequences, views and
+/// triggers, as
 /// [`capture`](Snapshot::capture) reads them, comparable with
 /// [`diff`](Snapshot::diff).
 ///
@@ -46,6 +48,19 @@ pub struct Snapshot {
     tables: BTreeMap<String, TableSnapshot>,
     enums: BTreeMap<String, EnumSnapshot>,
     sequences: BTreeSet<String>,
+    views: BTreeMap<String, String>,
+    triggers: BTreeMap<String, TriggerSnapshot>,
+}
+
+/// A trigger, which migrations create with `execute`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TriggerSnapshot {
+    /// The table (or view) it is on.
+    pub table: String,
+    /// Its definition: PostgreSQL's `pg_get_triggerdef`, SQLite's text
+    /// normalised.
+    pub definition: String,
 }
 
 /// One table.
@@ -205,7 +220,43 @@ impl Snapshot {
             let (a, b) = presence(self.sequences.contains(s));
             out.push(format!("sequence `{s}`: {a} vs {b}"));
         }
+        diff_maps(
+            &self.views,
+            &other.views,
+            |k| format!("view `{k}`"),
+            &mut out,
+            |_, object, a, b, out| field(out, object, "definition", a, b),
+        );
+        diff_maps(
+            &self.triggers,
+            &other.triggers,
+            |k| format!("trigger `{k}`"),
+            &mut out,
+            |_, object, a, b, out| {
+                field(out, object, "table", &a.table, &b.table);
+                field(out, object, "definition", &a.definition, &b.definition);
+            },
+        );
         out
+    }
+
+    /// The snapshot without views and triggers (which migrations can only
+    /// make with `execute`, so a schema model has none).
+    pub fn without_views_and_triggers(mut self) -> Snapshot {
+        self.views.clear();
+        self.triggers.clear();
+        self
+    }
+
+    /// A view's definition, by name (PostgreSQL's `pg_get_viewdef`, with
+    /// materialized views; SQLite's `CREATE VIEW` text normalised).
+    pub fn view(&self, name: &str) -> Option<&str> {
+        self.views.get(name).map(String::as_str)
+    }
+
+    /// A trigger, by name.
+    pub fn trigger(&self, name: &str) -> Option<&TriggerSnapshot> {
+        self.triggers.get(name)
     }
 
     /// The snapshot without one table (for instance the version table,
@@ -222,6 +273,8 @@ impl Snapshot {
         self.tables.retain(|k, _| !k.starts_with(&prefix));
         self.enums.retain(|k, _| !k.starts_with(&prefix));
         self.sequences.retain(|k| !k.starts_with(&prefix));
+        self.views.retain(|k, _| !k.starts_with(&prefix));
+        self.triggers.retain(|_, t| !t.table.starts_with(&prefix));
         self
     }
 
@@ -747,6 +800,32 @@ mod postgres {
         for row in rows(conn, "the sequences", &sql)? {
             snap.sequences.insert(text(&row, 0));
         }
+
+        let sql = format!(
+            "SELECT {table} AS t, pg_get_viewdef(c.oid) AS definition \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('v', 'm') AND {IN_SCHEMAS}"
+        );
+        for row in rows(conn, "the views", &sql)? {
+            snap.views
+                .insert(text(&row, 0), text(&row, 1).trim().to_string());
+        }
+
+        let sql = format!(
+            "SELECT t.tgname::text AS name, {table} AS t, pg_get_triggerdef(t.oid) AS definition \
+             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE NOT t.tgisinternal AND {IN_SCHEMAS}"
+        );
+        for row in rows(conn, "the triggers", &sql)? {
+            snap.triggers.insert(
+                text(&row, 0),
+                TriggerSnapshot {
+                    table: text(&row, 1),
+                    definition: text(&row, 2),
+                },
+            );
+        }
         Ok(snap)
     }
 }
@@ -785,6 +864,26 @@ mod sqlite {
             let name = text(&row, 0);
             let table = table(conn, &name, &text(&row, 1))?;
             snap.tables.insert(name, table);
+        }
+        let others = rows(
+            conn,
+            "the views and triggers",
+            "SELECT type, name, tbl_name, sql FROM sqlite_master \
+             WHERE type IN ('view', 'trigger') ORDER BY name",
+        )?;
+        for row in others {
+            let definition = sql_text::render(&sql_text::parse(&text(&row, 3)));
+            if text(&row, 0) == "view" {
+                snap.views.insert(text(&row, 1), definition);
+            } else {
+                snap.triggers.insert(
+                    text(&row, 1),
+                    TriggerSnapshot {
+                        table: text(&row, 2),
+                        definition,
+                    },
+                );
+            }
         }
         Ok(snap)
     }

@@ -285,7 +285,8 @@ impl Migrator {
     /// a scratch space (on PostgreSQL a temporary schema inside a transaction
     /// that is rolled back, on SQLite an in-memory database) and read back by
     /// introspection, like the live database. What `execute` and `run` do is
-    /// not in the model (see [`Op::is_opaque`]). On PostgreSQL the
+    /// not in the model (see [`Op::is_opaque`]), nor are views and
+    /// triggers, which only `execute` makes. On PostgreSQL the
     /// comparison covers the connection's search path; objects the
     /// migrations place in a named schema (`schema = "..."`) are left out
     /// on both sides, and the report names those schemas.
@@ -310,7 +311,9 @@ impl Migrator {
         };
         let ops = model.create_ops().map_err(|e| Error::Verify(vec![e]))?;
         let vt = &self.version_table;
+        // Views and triggers can only come from `execute`: not in the model.
         let mut live = crate::introspect::Snapshot::capture(&mut conn)?
+            .without_views_and_triggers()
             .without_table(&vt.name)
             .without_table(&format!(
                 "{}.{}",

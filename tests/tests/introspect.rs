@@ -740,3 +740,61 @@ fn offline_sqlite_rebuilds_equal_online() {
         assert_eq!(a.diff(&b), Vec::<String>::new(), "{prefix}");
     }
 }
+
+/// Views and triggers, which migrations make with `execute`: captured, equal
+/// however spelled, and a changed definition or a missing one is a diff line
+/// (so the stairway catches a downgrade that forgets to drop them).
+fn views_and_triggers(kind: Kind, base: &str, respelled: &str, changed: &str) {
+    let s = snapshot(kind, base);
+    let view = s.view("active_items").expect("the view is captured");
+    assert!(view.contains("active"), "{view}");
+    let trigger = s.trigger("items_touch").expect("the trigger is captured");
+    assert_eq!(trigger.table, "items");
+    assert!(
+        trigger.definition.to_lowercase().contains("before update"),
+        "{}",
+        trigger.definition
+    );
+    assert_eq!(s.diff(&snapshot(kind, respelled)), Vec::<String>::new());
+    let diff = s.diff(&snapshot(kind, changed));
+    assert_eq!(diff.len(), 2, "{diff:?}");
+    assert!(
+        diff[0].starts_with("view `active_items`: definition "),
+        "{diff:?}"
+    );
+    assert_eq!(diff[1], "trigger `items_touch`: present vs absent");
+    assert!(s
+        .clone()
+        .without_views_and_triggers()
+        .view("active_items")
+        .is_none());
+}
+
+#[test]
+fn views_and_triggers_on_postgres() {
+    let base = "CREATE TABLE items (id INTEGER PRIMARY KEY, active BOOLEAN NOT NULL, touched TIMESTAMP);
+        CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$;";
+    let view = "CREATE VIEW active_items AS SELECT id FROM items WHERE active;";
+    let trigger =
+        "CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch();";
+    views_and_triggers(
+        Kind::Postgres,
+        &format!("{base} {view} {trigger}"),
+        &format!("{base} create view \"active_items\" as select \"id\" from items where (active); {trigger}"),
+        &format!("{base} CREATE VIEW active_items AS SELECT id FROM items WHERE NOT active;"),
+    );
+}
+
+#[test]
+fn views_and_triggers_on_sqlite() {
+    let base =
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, active BOOLEAN NOT NULL, touched TEXT);";
+    let view = "CREATE VIEW active_items AS SELECT id FROM items WHERE active;";
+    let trigger = "CREATE TRIGGER items_touch BEFORE UPDATE ON items BEGIN SELECT 1; END;";
+    views_and_triggers(
+        Kind::Sqlite,
+        &format!("{base} {view} {trigger}"),
+        &format!("{base} create view \"active_items\" as   select ID from ITEMS where active; create trigger items_touch before update on items begin select 1; end;"),
+        &format!("{base} CREATE VIEW active_items AS SELECT id FROM items WHERE NOT active;"),
+    );
+}
