@@ -487,17 +487,12 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                     report.not_compared.join(", ")
                 );
             }
-            let differences = report.differences;
-            let at = migrator
-                .current(&mut conn)?
-                .into_iter()
-                .map(|r| r.revision)
-                .collect::<Vec<_>>();
-            let at = if at.is_empty() {
+            let at = if report.at.is_empty() {
                 "base".to_string()
             } else {
-                at.join(", ")
+                report.at.join(", ")
             };
+            let differences = report.differences;
             if !differences.is_empty() {
                 return Err(Error::SchemaDiffers {
                     at,

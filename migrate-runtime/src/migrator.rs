@@ -314,12 +314,11 @@ impl Migrator {
         // Views and triggers can only come from `execute`: not in the model.
         let mut live = crate::introspect::Snapshot::capture(&mut conn)?
             .without_views_and_triggers()
-            .without_table(&vt.name)
-            .without_table(&format!(
-                "{}.{}",
-                vt.schema.as_deref().unwrap_or(""),
-                vt.name
-            ));
+            .without_table(&vt.name);
+        if let Some(schema) = &vt.schema {
+            // Named unqualified when its schema is the current one.
+            live = live.without_table(&format!("{schema}.{}", vt.name));
+        }
         for s in &not_compared {
             live = live.without_schema(s);
         }
@@ -343,6 +342,12 @@ impl Migrator {
         Ok(SchemaCheck {
             differences: modelled.diff(&live),
             not_compared: not_compared.into_iter().collect(),
+            at: self
+                .graph
+                .current_heads(&applied)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
         })
     }
 
@@ -710,9 +715,9 @@ impl Migrator {
         // Migrations take the file's lock one by one (each commits with its
         // version row, as on PostgreSQL); stamp and repair in one go.
         let outcome = match mode {
-            Mode::Upgrade(_) | Mode::Downgrade(_) => Ok(self.locked_inner(conn, mode, None)),
+            Mode::Upgrade(_) | Mode::Downgrade(_) => Ok(self.locked(conn, mode, None)),
             Mode::Stamp { .. } | Mode::Repair(_) => {
-                conn.exclusive(|c| Ok(self.locked_inner(c, mode, None)))
+                conn.exclusive(|c| Ok(self.locked(c, mode, None)))
             }
         }
         .map_err(busy);
@@ -731,17 +736,8 @@ impl Migrator {
         unreachable!("no SQLite connection exists without the sqlite feature")
     }
 
-    fn locked(
-        &self,
-        conn: &mut Connection<'_>,
-        mode: Mode<'_>,
-        table_exists: Option<bool>,
-    ) -> Result<Vec<String>, Error> {
-        self.locked_inner(conn, mode, table_exists)
-    }
-
     /// With the lock held: check, plan, render, apply.
-    fn locked_inner(
+    fn locked(
         &self,
         conn: &mut Connection<'_>,
         mode: Mode<'_>,
@@ -1433,17 +1429,20 @@ pub struct SchemaCheck {
     pub differences: Vec<String>,
     /// Named schemas whose objects were not compared (PostgreSQL).
     pub not_compared: Vec<String>,
+    /// Where the database is: its applied revisions that no applied
+    /// revision follows (empty at base).
+    pub at: Vec<String>,
 }
 
-/// Creates a modelled schema on a connection, for [`Migrator::check`].
-fn create_model(conn: &mut Connection<'_>, ops: &[Op]) -> Result<(), Error> {
+/// Creates a modelled schema (its [`Schema::create_ops`]) on a connection:
+/// for [`Migrator::check`] and the testing toolkit's model check.
+pub(crate) fn create_model(conn: &mut Connection<'_>, ops: &[Op]) -> Result<(), Error> {
     let dialect = conn.dialect();
     for op in ops {
-        let statements = dialect.render(op).map_err(|u| Error::Unsupported {
-            revision: "(the check's model)".into(),
-            message: String::new(),
-            op_index: 0,
-            source: u,
+        let statements = dialect.render(op).map_err(|u| {
+            Error::Verify(vec![format!(
+                "the schema the migrations describe cannot be created on {dialect}: {u}"
+            )])
         })?;
         for sql in statements {
             conn.execute(&sql)

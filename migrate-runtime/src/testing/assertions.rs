@@ -227,22 +227,12 @@ pub fn check_model_matches(
         .collect();
     let model = replay(migrations, m.graph(), &all).map_err(|e| fail(check, e.to_string()))?;
     let mut other = model_db.connect();
-    let dialect = other.dialect();
-    for op in model.create_ops().map_err(|e| fail(check, e))? {
-        for sql in dialect
-            .render(&op)
-            .map_err(|e| fail(check, e.to_string()))?
-        {
-            crate::MigrationConnection::connection(&mut other)
-                .execute(&sql)
-                .map_err(|e| {
-                    fail(
-                        check,
-                        format!("creating the model's schema: {e}\n  SQL: {sql}"),
-                    )
-                })?;
-        }
-    }
+    let ops = model.create_ops().map_err(|e| fail(check, e))?;
+    crate::migrator::create_model(
+        &mut crate::MigrationConnection::connection(&mut other),
+        &ops,
+    )
+    .map_err(|e| fail(check, e.to_string()))?;
     let modelled = snapshot(&mut other, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
     let diff = modelled.diff(&live);
     if !diff.is_empty() {
