@@ -476,7 +476,9 @@ enum Abs {
     BranchBase(usize),
 }
 
-fn id_problem(id: &str, allow_dash: bool) -> Option<String> {
+/// Why `id` cannot be a revision id (or, with `allow_dash`, a branch
+/// label), if it cannot.
+pub(crate) fn id_problem(id: &str, allow_dash: bool) -> Option<String> {
     if id.is_empty() {
         Some("it is empty".to_owned())
     } else if id.len() > MAX_ID_LEN {

@@ -132,19 +132,14 @@ fn fresh_id(migrations: &Migrations) -> String {
     }
 }
 
+/// The same rules as the compiler's and the graph's.
 fn check_id(id: &str, what: &str) -> Result<(), Error> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || (what != "revision" && c == '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(refuse(
-            format!("`{id}` is not a valid {what}"),
-            "use 1 to 64 ASCII letters, digits and underscores",
-        ))
+    match crate::graph::id_problem(id, what != "revision") {
+        None => Ok(()),
+        Some(problem) => Err(refuse(
+            format!("`{id}` is not a valid {what}: {problem}"),
+            "use 1 to 64 ASCII letters, digits and underscores (labels: also `-`), not a target word",
+        )),
     }
 }
 

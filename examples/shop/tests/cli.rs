@@ -253,6 +253,10 @@ fn bad_input(db: TestDatabase) {
             "not a valid revision",
         ),
         (
+            vec!["revision", "-m", "x", "--rev-id", "head"],
+            "it is a target word",
+        ),
+        (
             vec!["revision", "-m", "x", "--rev-id", "1a2b3c4d5e6f"],
             "already exists",
         ),
