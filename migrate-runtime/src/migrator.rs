@@ -292,7 +292,7 @@ impl Migrator {
     /// on both sides, and the report names those schemas.
     pub fn check(&self, conn: &mut impl MigrationConnection) -> Result<SchemaCheck, Error> {
         let mut conn = conn.connection();
-        let rows = self.version_table.read(&mut conn)?;
+        let rows = self.version_table.read_brief(&mut conn, None)?;
         let unknown: Vec<String> = rows
             .iter()
             .filter(|r| !self.graph.contains(&r.revision))
