@@ -5,25 +5,24 @@
 
 use migrate_runtime::testing::TestDatabase;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[test]
-fn a_killed_test_process_leaves_no_cluster() {
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_holds_a_cluster",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("MIGRATE_CLUSTER_CHILD", "1")
+/// Starts the child holding a cluster, with `tmpdir` as its temporary
+/// directory; returns it, the cluster's directory and the server's URL.
+fn child_holding_a_cluster(tmpdir: Option<&Path>) -> (Child, PathBuf, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cluster_child"));
+    command
+        .arg("hold")
         .env_remove("TEST_DATABASE_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    if let Some(dir) = tmpdir {
+        command.env("TMPDIR", dir);
+    }
+    let mut child = command.spawn().unwrap();
     let mut url = None;
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
@@ -32,14 +31,24 @@ fn a_killed_test_process_leaves_no_cluster() {
             break;
         }
     }
-    let url = url.expect("the child started a cluster");
-    let dir = std::env::temp_dir().join(format!("migrate-test-pg-{}", child.id()));
+    let Some(url) = url else {
+        let _ = child.kill();
+        panic!("the child started no cluster");
+    };
+    let dir = tmpdir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir)
+        .join(format!("migrate-test-pg-{}", child.id()));
     assert!(dir.is_dir(), "{}", dir.display());
     assert!(migrate_runtime::Database::connect(&url).is_ok());
+    (child, dir, url)
+}
 
-    child.kill().unwrap(); // SIGKILL: no destructor, no atexit runs
+/// Kills the child (SIGKILL: no destructor, no atexit runs) and waits for its
+/// watchdog to stop the server and remove the cluster's directory.
+fn kill_and_wait_for_cleanup(mut child: Child, dir: &Path, url: &str) {
+    child.kill().unwrap();
     child.wait().unwrap();
-
     let started = Instant::now();
     while dir.exists() && started.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(200));
@@ -50,25 +59,44 @@ fn a_killed_test_process_leaves_no_cluster() {
         started.elapsed()
     );
     assert!(
-        migrate_runtime::Database::connect(&url).is_err(),
+        migrate_runtime::Database::connect(url).is_err(),
         "the server still answers"
     );
 }
 
 #[test]
-#[ignore = "started by a_killed_test_process_leaves_no_cluster"]
-fn child_holds_a_cluster() {
-    if std::env::var("MIGRATE_CLUSTER_CHILD").is_err() {
-        return;
+fn a_killed_test_process_leaves_no_cluster() {
+    let (child, dir, url) = child_holding_a_cluster(None);
+    kill_and_wait_for_cleanup(child, &dir, &url);
+}
+
+/// The clean-up removes the cluster's directory and nothing else, whatever
+/// characters the temporary directory's path holds: `/tmp/x y/...` once
+/// went to a shell as `rm -rf /tmp/x y/...`, which deletes `/tmp/x`.
+#[test]
+fn the_cleanup_removes_exactly_the_cluster_even_under_a_path_with_spaces() {
+    let base = tempfile::tempdir().unwrap();
+    let decoy = base.path().join("tmp");
+    std::fs::create_dir(&decoy).unwrap();
+    std::fs::write(decoy.join("keep.txt"), "still here").unwrap();
+    let tmpdir = base.path().join("tmp dir; $(echo) 'quoted'");
+    std::fs::create_dir(&tmpdir).unwrap();
+    // The cluster runs as `postgres` when the tests run as root: it must be
+    // able to reach its directory.
+    for dir in [base.path(), tmpdir.as_path()] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let db = TestDatabase::postgres();
-    let admin = db
-        .url()
-        .rsplit_once('/')
-        .map(|(server, _)| format!("{server}/postgres"))
-        .unwrap();
-    println!("READY {admin}");
-    std::thread::sleep(Duration::from_secs(600));
+    let (child, dir, url) = child_holding_a_cluster(Some(&tmpdir));
+    kill_and_wait_for_cleanup(child, &dir, &url);
+    assert!(
+        tmpdir.is_dir(),
+        "the temporary directory itself was removed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(decoy.join("keep.txt")).unwrap(),
+        "still here",
+        "a directory beside the cluster's was touched"
+    );
 }
 
 /// The server part of a PostgreSQL URL and the database name.
@@ -81,15 +109,8 @@ fn test_database_url_is_used_and_a_panicking_test_cleans_up() {
     let shared = TestDatabase::postgres();
     let (server, _) = split_url(shared.url());
     let admin = format!("{server}/postgres");
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_panics_holding_a_database",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("MIGRATE_CLUSTER_CHILD", "1")
+    let child = Command::new(env!("CARGO_BIN_EXE_cluster_child"))
+        .arg("panic")
         .env("TEST_DATABASE_URL", &admin)
         // Often production: never to be touched by tests.
         .env(
@@ -124,25 +145,6 @@ fn test_database_url_is_used_and_a_panicking_test_cleans_up() {
         _ => unreachable!("a PostgreSQL test database"),
     };
     assert_eq!(left, 0, "database {name} outlived its panicking test");
-}
-
-#[test]
-#[ignore = "started by test_database_url_is_used_and_a_panicking_test_cleans_up"]
-fn child_panics_holding_a_database() {
-    if std::env::var("MIGRATE_CLUSTER_CHILD").is_err() {
-        return;
-    }
-    let db = TestDatabase::postgres();
-    println!("DB {}", db.url());
-    println!(
-        "EXISTS {}",
-        migrate_runtime::Database::connect(db.url()).is_ok()
-    );
-    let own = std::env::temp_dir().join(format!("migrate-test-pg-{}", std::process::id()));
-    if own.exists() {
-        println!("OWN CLUSTER");
-    }
-    panic!("a failing test");
 }
 
 #[test]

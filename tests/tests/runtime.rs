@@ -419,7 +419,21 @@ fn lock_is_waited_for_then_times_out(db: TestDatabase) {
             let other = std::thread::spawn(move || {
                 every_op().upgrade(&mut Database::connect(&url).unwrap(), "slow@head")
             });
-            std::thread::sleep(Duration::from_millis(700));
+            // Until that deploy holds the advisory lock (its migration
+            // sleeps 2 s once it does).
+            let started = std::time::Instant::now();
+            while texts(
+                &mut holder,
+                "SELECT COUNT(*)::text AS value FROM pg_locks JOIN pg_database d ON d.oid = pg_locks.database \
+                 WHERE locktype = 'advisory' AND granted AND d.datname = current_database()",
+            ) != [Some("1".to_string())]
+            {
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "the other deploy never took the lock"
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
             let r = m.upgrade(&mut conn, "p3");
             assert_eq!(other.join().unwrap().unwrap(), ["s1"]);
             r

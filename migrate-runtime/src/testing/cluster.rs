@@ -1,0 +1,265 @@
+//! The temporary PostgreSQL cluster of the testing toolkit: started from the
+//! machine's own binaries when no `TEST_DATABASE_URL` is set, shared by the
+//! tests of one process, and stopped with its files removed when that process
+//! ends, even when it is killed.
+//!
+//! The clean-up runs in a watchdog process, which must outlive a test process
+//! killed with SIGKILL. It is this same executable started again with the
+//! cluster's owner, directory and binaries in its environment: a constructor
+//! that runs before `main` sees them and becomes the watchdog, so no shell
+//! ever reads a path, and nothing is quoted by hand.
+
+use crate::{Database, DatabaseUrl};
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// A PostgreSQL cluster that lives as long as this process.
+pub(super) struct TempCluster {
+    pub(super) url: String,
+}
+
+const DIR_PREFIX: &str = "migrate-test-pg-";
+
+/// The environment that turns an executable into a cluster's watchdog.
+const WATCH_OWNER: &str = "MIGRATE_TEST_CLUSTER_OWNER";
+const WATCH_DIR: &str = "MIGRATE_TEST_CLUSTER_DIR";
+const WATCH_BIN: &str = "MIGRATE_TEST_CLUSTER_BIN";
+
+impl TempCluster {
+    pub(super) fn shared() -> Result<&'static TempCluster, String> {
+        static CLUSTER: OnceLock<Result<TempCluster, String>> = OnceLock::new();
+        CLUSTER
+            .get_or_init(TempCluster::start)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn start() -> Result<TempCluster, String> {
+        reap_stale();
+        let bin = bindir()?;
+        let root = is_root();
+        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::write(dir.join("owner.pid"), std::process::id().to_string())
+            .map_err(|e| e.to_string())?;
+        let data = dir.join("data");
+        if root {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir)
+                .status()
+                .map_err(|e| format!("chown: {e}"))?;
+            if !status.success() {
+                return Err("cannot give the cluster directory to the `postgres` user".into());
+            }
+        }
+        // The watchdog first: if anything below fails or this process dies,
+        // it still cleans up.
+        spawn_watchdog(&bin, &dir)?;
+        let initdb = as_postgres(root, &bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| format!("cannot run initdb: {e}"))?;
+        if !initdb.status.success() {
+            return Err(format!(
+                "initdb failed: {}",
+                String::from_utf8_lossy(&initdb.stderr)
+            ));
+        }
+        let port = free_port()?;
+        // Tests connect over TCP, so the server needs no socket directory.
+        let settings = format!(
+            "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n\
+             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
+        );
+        append(&data.join("postgresql.conf"), &settings)
+            .map_err(|e| format!("cannot configure the cluster: {e}"))?;
+        // The server itself, not `pg_ctl start`, which hands its paths to a
+        // shell.
+        let log = std::fs::File::create(dir.join("server.log"))
+            .map_err(|e| format!("cannot create the server's log: {e}"))?;
+        let mut server = as_postgres(root, &bin.join("postgres"))
+            .arg("-D")
+            .arg(&data)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start postgres: {e}"))?;
+        let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+        let started = Instant::now();
+        while Database::connect(&url).is_err() {
+            let exited = server.try_wait().map_err(|e| e.to_string())?;
+            if exited.is_some() || started.elapsed() > Duration::from_secs(60) {
+                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                return Err(format!("the server did not start: {log}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Sanity: the URL parses as PostgreSQL.
+        DatabaseUrl::parse(&url).map_err(|e| e.to_string())?;
+        Ok(TempCluster { url })
+    }
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// `program` run as the `postgres` user when we are root (initdb and pg_ctl
+/// refuse to run as root).
+fn as_postgres(root: bool, program: &Path) -> Command {
+    if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+/// Where `initdb`, `postgres` and `pg_ctl` are.
+fn bindir() -> Result<PathBuf, String> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        if out.status.success() {
+            candidates.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+        }
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        candidates.extend(std::env::split_paths(&path));
+    }
+    candidates
+        .into_iter()
+        .find(|d| {
+            ["initdb", "pg_ctl", "postgres"]
+                .iter()
+                .all(|p| d.join(p).is_file())
+        })
+        .ok_or_else(|| {
+            "no `initdb`, `postgres` and `pg_ctl` found (looked in `pg_config --bindir` and PATH)"
+                .into()
+        })
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+/// Starts this executable again as the cluster's watchdog, in a process
+/// group of its own (an interrupt of the tests does not reach it).
+fn spawn_watchdog(bin: &Path, dir: &Path) -> Result<(), String> {
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot start the cluster's watchdog: {e}"))?;
+    Command::new(exe)
+        .env(WATCH_OWNER, std::process::id().to_string())
+        .env(WATCH_DIR, dir)
+        .env(WATCH_BIN, bin)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("cannot start the cluster's watchdog: {e}"))
+}
+
+// The one place this crate runs code before `main`: in a watchdog started by
+// `spawn_watchdog`, wait for the owner to end, stop its cluster, and exit
+// without ever entering the program's `main`. In any other process the
+// environment lacks the owner and this returns at once.
+#[allow(unsafe_code)]
+#[ctor::ctor(unsafe)]
+fn watchdog_before_main() {
+    let (Some(owner), Some(dir), Some(bin)) = (
+        std::env::var_os(WATCH_OWNER),
+        std::env::var_os(WATCH_DIR),
+        std::env::var_os(WATCH_BIN),
+    ) else {
+        return;
+    };
+    watch(owner, PathBuf::from(dir), PathBuf::from(bin));
+    std::process::exit(0);
+}
+
+fn watch(owner: OsString, dir: PathBuf, bin: PathBuf) {
+    let proc_dir = Path::new("/proc").join(owner);
+    while proc_dir.exists() {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    stop(&bin, &dir, is_root());
+}
+
+/// Stops the cluster in `dir` (if it runs) and removes `dir`, exactly.
+fn stop(bin: &Path, dir: &Path, root: bool) {
+    let data = dir.join("data");
+    if data.join("postmaster.pid").exists() {
+        let _ = as_postgres(root, &bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "stop"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Stops and removes clusters whose owning process is gone.
+fn reap_stale() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    let Ok(bin) = bindir() else { return };
+    let root = is_root();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(DIR_PREFIX) {
+            continue;
+        }
+        let dir = entry.path();
+        let owner = std::fs::read_to_string(dir.join("owner.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok());
+        let alive = owner.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            stop(&bin, &dir, root);
+        }
+    }
+}
