@@ -524,14 +524,9 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             let mut parents: Vec<String> = Vec::new();
             for spec in &revisions {
                 let resolved: Vec<String> = if spec == "heads" {
-                    migrator
-                        .graph()
-                        .heads()
-                        .iter()
-                        .map(|h| h.to_string())
-                        .collect()
+                    heads_on_disk(&migrator)
                 } else {
-                    vec![migrator.graph().resolve(spec)?.revision().to_string()]
+                    vec![resolve_on_disk(&migrator, spec)?]
                 };
                 for r in resolved {
                     if !parents.contains(&r) {
@@ -539,8 +534,8 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                     }
                 }
             }
-            let heads = migrator.graph().heads();
-            if let Some(taken) = parents.iter().find(|p| !heads.contains(&p.as_str())) {
+            let heads = heads_on_disk(&migrator);
+            if let Some(taken) = parents.iter().find(|p| !heads.contains(p)) {
                 if branch_label.is_none() {
                     return Err(Error::Scaffold {
                         what: format!("{taken} is not a head: a second unlabelled revision after it would not compile"),
@@ -568,17 +563,46 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
     Ok(())
 }
 
+/// The heads for a new revision: the build's, and the files written since
+/// the last build (a second `revision -m` follows the first).
+fn heads_on_disk(migrator: &Migrator) -> Vec<String> {
+    let pending = crate::scaffold::pending(migrator.migrations());
+    let followed: BTreeSet<&str> = pending
+        .iter()
+        .flat_map(|p| p.parents.iter().map(String::as_str))
+        .collect();
+    migrator
+        .graph()
+        .heads()
+        .into_iter()
+        .map(str::to_string)
+        .chain(pending.iter().map(|p| p.revision.clone()))
+        .filter(|h| !followed.contains(h.as_str()))
+        .collect()
+}
+
+/// A revision named on the command line: one of the build's, or the exact id
+/// of one written since the last build.
+fn resolve_on_disk(migrator: &Migrator, spec: &str) -> Result<String, Error> {
+    let pending = crate::scaffold::pending(migrator.migrations());
+    if pending.iter().any(|p| p.revision == spec) {
+        return Ok(spec.to_string());
+    }
+    Ok(migrator.graph().resolve(spec)?.revision().to_string())
+}
+
 /// The parent of a new revision: the one head, or `--head`.
 fn revision_parents(
     migrator: &Migrator,
     head: Option<&str>,
     branch_label: Option<&str>,
 ) -> Result<Vec<String>, Error> {
-    let heads = migrator.graph().heads();
+    let heads = heads_on_disk(migrator);
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
     let parents = match head {
         Some("base") => Vec::new(),
         Some(h) => {
-            let r = migrator.graph().resolve(h)?.revision().to_string();
+            let r = resolve_on_disk(migrator, h)?;
             if !heads.contains(&r.as_str()) && branch_label.is_none() {
                 return Err(Error::Scaffold {
                     what: format!("{r} is not a head: a second unlabelled revision after it would not compile"),

@@ -15,6 +15,7 @@ pub trait MigrationConnection {
 }
 
 #[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 impl MigrationConnection for diesel::PgConnection {
     fn connection(&mut self) -> Connection<'_> {
         Connection::Postgres(self)
@@ -22,6 +23,7 @@ impl MigrationConnection for diesel::PgConnection {
 }
 
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 impl MigrationConnection for diesel::SqliteConnection {
     fn connection(&mut self) -> Connection<'_> {
         Connection::Sqlite(self)
@@ -43,9 +45,11 @@ impl MigrationConnection for Connection<'_> {
 pub enum Database {
     /// PostgreSQL.
     #[cfg(feature = "postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
     Postgres(diesel::PgConnection),
     /// SQLite.
     #[cfg(feature = "sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
     Sqlite(diesel::SqliteConnection),
 }
 

@@ -19,13 +19,18 @@
 //! the same, whatever route (online run, offline SQL) built them.
 //!
 //! ```no_run
-//! use migrate_runtime::testing::{Snapshot, TestDatabase};
-//! let (a, b) = (TestDatabase::sqlite(), TestDatabase::sqlite());
+//! use migrate_runtime::{introspect::Snapshot, Database};
+//! let mut a = Database::connect("sqlite://a.db")?;
+//! let mut b = Database::connect("sqlite://b.db")?;
 //! // ... build both ...
-//! let before = Snapshot::capture(&mut a.connect()).unwrap();
-//! let after = Snapshot::capture(&mut b.connect()).unwrap();
+//! let before = Snapshot::capture(&mut a)?;
+//! let after = Snapshot::capture(&mut b)?;
 //! assert!(before.diff(&after).is_empty(), "{}", before.diff(&after).join("\n"));
+//! # Ok::<(), migrate_runtime::Error>(())
 //! ```
+//!
+//! The testing toolkit (feature `testing`) re-exports it beside throwaway
+//! databases: `migrate_runtime::testing::{Snapshot, TestDatabase}`.
 
 use crate::error::db;
 use crate::{Connection, Error, MigrationConnection};

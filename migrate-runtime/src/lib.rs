@@ -40,6 +40,8 @@
 // Unsafe only where it cannot be avoided: the testing toolkit's cluster
 // watchdog runs before `main` (`testing/cluster.rs`).
 #![deny(unsafe_code)]
+// docs.rs builds with every feature and marks what each item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 // Errors carry the revision, op and SQL that failed; they happen at most once
 // per run, so their size costs nothing that matters.
@@ -51,6 +53,7 @@ compile_error!(
 );
 
 #[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
 mod connection;
 pub mod dialect;
@@ -65,6 +68,7 @@ pub mod ops;
 mod scaffold;
 pub mod schema;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod version;
 
@@ -74,6 +78,11 @@ pub use error::{BoxError, ChecksumMismatch, Error};
 pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
 pub use migrator::{Event, Migrator, SchemaCheck};
 pub use version::{AppliedRevision, VersionTable};
+
+/// The diesel this crate is built on: its connections are what
+/// [`Migrator`] takes, so `migrate_runtime::diesel::PgConnection` is always
+/// the right version (or depend on `diesel` 2.2+ with the same backends).
+pub use diesel;
 
 /// Declares one migration on an inline module.
 ///

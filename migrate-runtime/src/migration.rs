@@ -10,9 +10,11 @@ use std::fmt;
 pub enum Connection<'a> {
     /// A PostgreSQL connection.
     #[cfg(feature = "postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
     Postgres(&'a mut diesel::PgConnection),
     /// A SQLite connection.
     #[cfg(feature = "sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
     Sqlite(&'a mut diesel::SqliteConnection),
 }
 

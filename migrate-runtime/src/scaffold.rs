@@ -55,7 +55,7 @@ pub(crate) fn write(migrations: &Migrations, new: &NewMigration<'_>) -> Result<W
             }
             r.to_string()
         }
-        None => fresh_id(migrations),
+        None => fresh_id(migrations, &pending(migrations)),
     };
     if let Some(b) = new.branch {
         check_id(b, "branch label")?;
@@ -109,6 +109,81 @@ pub(crate) fn write(migrations: &Migrations, new: &NewMigration<'_>) -> Result<W
     })
 }
 
+/// A migration whose file is on disk but not in this build: written by
+/// `revision -m` or `merge` since the last build (or not declared with
+/// `mod`). A second `revision -m` before a build must follow it, as Alembic's
+/// second `revision` follows the first.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    pub revision: String,
+    pub parents: Vec<String>,
+    pub file: PathBuf,
+}
+
+/// The migrations of files beside the compiled ones that this build does not
+/// hold, read from their `#[migration(...)]` attributes.
+pub(crate) fn pending(migrations: &Migrations) -> Vec<Pending> {
+    let mut out = Vec::new();
+    for file in migrations.undeclared_files().unwrap_or_default() {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(parsed) = syn::parse_file(&text) else {
+            continue;
+        };
+        for item in parsed.items {
+            let syn::Item::Mod(m) = item else { continue };
+            for attr in &m.attrs {
+                if attr
+                    .path()
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "migration")
+                {
+                    if let Some((revision, parents)) = revision_and_parents(attr) {
+                        out.push(Pending {
+                            revision,
+                            parents,
+                            file: file.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `revision` and `down_revision` of a `#[migration(...)]` attribute (the
+/// other arguments are the compiler's business).
+fn revision_and_parents(attr: &syn::Attribute) -> Option<(String, Vec<String>)> {
+    use syn::punctuated::Punctuated;
+    let args = attr
+        .parse_args_with(Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let text = |e: &syn::Expr| match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    };
+    let mut revision = None;
+    let mut parents = None;
+    for arg in &args {
+        if arg.path.is_ident("revision") {
+            revision = text(&arg.value);
+        } else if arg.path.is_ident("down_revision") {
+            parents = match &arg.value {
+                syn::Expr::Array(a) => a.elems.iter().map(text).collect(),
+                syn::Expr::Path(p) if p.path.is_ident("None") => Some(Vec::new()),
+                other => text(other).map(|p| vec![p]),
+            };
+        }
+    }
+    Some((revision?, parents?))
+}
+
 /// A `.rs` file of `dir` that declares `revision`.
 fn file_declaring(dir: &Path, revision: &str) -> Option<PathBuf> {
     let needle = format!("revision = {revision:?}");
@@ -121,12 +196,12 @@ fn file_declaring(dir: &Path, revision: &str) -> Option<PathBuf> {
 }
 
 /// Alembic's ids: 12 hexadecimal digits, random, unused.
-fn fresh_id(migrations: &Migrations) -> String {
+fn fresh_id(migrations: &Migrations, pending: &[Pending]) -> String {
     loop {
         // std's hasher keys are random per instance, seeded by the OS.
         let n = RandomState::new().hash_one(std::time::SystemTime::now());
         let id = format!("{:012x}", n & 0xffff_ffff_ffff);
-        if migrations.get(&id).is_none() {
+        if migrations.get(&id).is_none() && pending.iter().all(|p| p.revision != id) {
             return id;
         }
     }
@@ -176,6 +251,13 @@ fn directory(migrations: &Migrations, new: &NewMigration<'_>) -> Result<PathBuf,
                 "give the directory that holds the migration files",
             ))
         };
+    }
+    if let Some(p) = new.parents.first().and_then(|p| {
+        pending(migrations)
+            .into_iter()
+            .find(|pending| &pending.revision == p)
+    }) {
+        return Ok(p.file.parent().map(Path::to_path_buf).unwrap_or_default());
     }
     let beside = new
         .parents
@@ -239,11 +321,15 @@ fn module_file(dir: &Path) -> Result<PathBuf, Error> {
 /// The path the migrations name the runtime by (`use migrate_runtime::...` in
 /// the parent's file, for a renamed dependency), or `migrate_runtime`.
 fn crate_root(migrations: &Migrations, new: &NewMigration<'_>) -> String {
-    let text = new
-        .parents
-        .first()
-        .and_then(|p| migrations.get(p))
-        .and_then(|m| std::fs::read_to_string(m.file()).ok())
+    let parent_file = new.parents.first().and_then(|p| match migrations.get(p) {
+        Some(m) => Some(PathBuf::from(m.file())),
+        None => pending(migrations)
+            .into_iter()
+            .find(|pending| &pending.revision == p)
+            .map(|pending| pending.file),
+    });
+    let text = parent_file
+        .and_then(|f| std::fs::read_to_string(f).ok())
         .unwrap_or_default();
     text.lines()
         .map(str::trim)
@@ -296,14 +382,16 @@ fn source(root: &str, revision: &str, name: &str, slug: &str, new: &NewMigration
     } else {
         slug
     };
-    let body = if new.parents.len() > 1 {
-        // A merge joins the heads and usually changes nothing itself.
-        "    fn upgrade() {}\n".to_string()
+    // A merge joins the heads and usually changes nothing itself; any other
+    // revision is there for its ops, so `op` is imported for them (unused,
+    // and so reported, until the first is written).
+    let (imports, body) = if new.parents.len() > 1 {
+        ("migration", "    fn upgrade() {}\n")
     } else {
-        "    fn upgrade() {\n        // The changes, as `op!(...)` calls (import `op` beside `migration`):\n        // op!(add_column(\"users\", Column(\"role\", String(50), nullable = true)));\n        // Leave out `downgrade` when every op carries its inverse; it is derived.\n    }\n".to_string()
+        ("{migration, op}", "    fn upgrade() {\n        // The changes, as `op!(...)` calls:\n        // op!(add_column(\"users\", Column(\"role\", String(50), nullable = true)));\n        // Leave out `downgrade` when every op carries its inverse; it is derived.\n    }\n")
     };
     format!(
-        "use {root}::migration;\n\n{doc}#[migration(revision = {revision:?}, down_revision = {parents}{branch})]\nmod {module} {{\n{body}}}\n"
+        "use {root}::{imports};\n\n{doc}#[migration(revision = {revision:?}, down_revision = {parents}{branch})]\nmod {module} {{\n{body}}}\n"
     )
 }
 
@@ -359,8 +447,8 @@ mod tests {
     #[test]
     fn fresh_ids_are_twelve_hex_digits_and_differ() {
         let m = Migrations::collect(std::any::TypeId::of::<()>(), "none");
-        let a = fresh_id(&m);
-        let b = fresh_id(&m);
+        let a = fresh_id(&m, &[]);
+        let b = fresh_id(&m, &[]);
         assert_eq!(a.len(), 12);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()), "{a}");
         assert_ne!(a, b);

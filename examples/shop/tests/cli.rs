@@ -692,6 +692,8 @@ fn revision_and_merge_write_migration_files() {
         "revision",
         "-m",
         "again",
+        "--head",
+        "aa11",
         "--rev-id",
         "9c0d1e2f3a4b",
     ]));
@@ -699,7 +701,9 @@ fn revision_and_merge_write_migration_files() {
         err.contains("revision 9c0d1e2f3a4b already exists in examples/shop/src/migrations/r9c0d1e2f3a4b_add_role_to_users.rs"),
         "{err}"
     );
-    let err = fails(&run(&["revision", "-m", "x", "--dir", "nowhere"]));
+    let err = fails(&run(&[
+        "revision", "-m", "x", "--head", "aa11", "--dir", "nowhere",
+    ]));
     assert!(err.contains("nowhere is not a directory"), "{err}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), files);
     assert_eq!(std::fs::read_to_string(dir.join("mod.rs")).unwrap(), module);
@@ -712,6 +716,82 @@ fn revision_and_merge_write_migration_files() {
             .unwrap(),
     );
     assert!(err.contains("are not found from this directory"), "{err}");
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+/// Alembic's second `revision` follows the first; here too, although the
+/// binary was not rebuilt in between and so does not hold the first.
+#[test]
+fn a_second_revision_before_a_build_follows_the_first() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let tmp = std::env::temp_dir().join(format!("shop-scaffold-twice-{}", std::process::id()));
+    let dir = tmp.join("examples/shop/src/migrations");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(root.join("examples/shop/src/migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shop"))
+            .args(args)
+            .current_dir(&tmp)
+            .output()
+            .unwrap()
+    };
+    ok(&run(&[
+        "revision",
+        "-m",
+        "first",
+        "--rev-id",
+        "f1f1f1f1f1f1",
+    ]));
+    let out = ok(&run(&["revision", "-m", "second"]));
+    let id = out
+        .split("Revision ")
+        .nth(1)
+        .and_then(|s| s.split(':').next())
+        .unwrap()
+        .to_string();
+    assert_ne!(id, "f1f1f1f1f1f1");
+    let text = std::fs::read_to_string(dir.join(format!("r{id}_second.rs"))).unwrap();
+    assert!(
+        text.contains(&format!(
+            "#[migration(revision = \"{id}\", down_revision = \"f1f1f1f1f1f1\")]"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("use migrate_runtime::{migration, op};\n"),
+        "{text}"
+    );
+    // The compiled head is no longer a head on disk.
+    let err = fails(&run(&["revision", "-m", "third", "--head", "8b9c0d1e2f3a"]));
+    assert!(err.contains("8b9c0d1e2f3a is not a head"), "{err}");
+    // `--head` names a revision written since the build.
+    ok(&run(&[
+        "revision",
+        "-m",
+        "beside",
+        "--head",
+        "f1f1f1f1f1f1",
+        "--branch-label",
+        "beside",
+        "--rev-id",
+        "b2b2",
+    ]));
+    let text = std::fs::read_to_string(dir.join("rb2b2_beside.rs")).unwrap();
+    assert!(
+        text.contains("down_revision = \"f1f1f1f1f1f1\", branch = \"beside\")]"),
+        "{text}"
+    );
+    // `merge heads` joins the heads on disk.
+    ok(&run(&["merge", "heads", "-m", "join", "--rev-id", "c3c3"]));
+    let text = std::fs::read_to_string(dir.join("rc3c3_join.rs")).unwrap();
+    assert!(
+        text.contains(&format!("down_revision = [\"{id}\", \"b2b2\"])]"))
+            || text.contains(&format!("down_revision = [\"b2b2\", \"{id}\"])]")),
+        "{text}"
+    );
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 
