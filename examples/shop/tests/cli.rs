@@ -810,3 +810,73 @@ fn verify_finds_undeclared_migration_files() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("8 migrations verified"));
 }
+
+/// The README's tour prints what the tool prints: each `$ cargo run -p shop
+/// -- ...` of its "Run it" block runs on one SQLite file, and its output
+/// matches the lines shown (`...` stands for any lines; durations vary).
+#[test]
+fn the_readme_tour_shows_what_the_tool_prints() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let block = readme
+        .split("**5. Run it.**")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the README's tour has a `Run it` block");
+    let mut commands: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+    for line in block.lines() {
+        match line.strip_prefix("$ cargo run -p shop -- ") {
+            Some(args) => commands.push((args.split(' ').collect(), Vec::new())),
+            None if line.starts_with('$') => commands.push((Vec::new(), Vec::new())),
+            None => commands.last_mut().unwrap().1.push(line),
+        }
+    }
+    let db = TestDatabase::sqlite();
+    let normal = |line: &str| -> String {
+        match line.split_once("... done in ") {
+            Some((head, _)) => format!("{head}... done in N"),
+            None => line.to_string(),
+        }
+    };
+    let mut ran = 0;
+    for (args, expected) in commands {
+        // Lines the tour shows without running here: a redirect, another URL.
+        if args.is_empty() || args.contains(&">") {
+            continue;
+        }
+        let out = shop(db.url(), &args);
+        ok(&out);
+        ran += 1;
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let actual: Vec<String> = printed.lines().map(normal).collect();
+        let expected: Vec<String> = expected.iter().map(|l| normal(l)).collect();
+        assert!(
+            matches_with_ellipsis(&expected, &actual),
+            "`{}`: the README shows\n{}\nthe tool prints\n{}",
+            args.join(" "),
+            expected.join("\n"),
+            actual.join("\n")
+        );
+    }
+    assert!(ran >= 5, "the tour ran {ran} commands");
+}
+
+/// `expected` equals `actual`, where a line `...` of `expected` stands for
+/// any number of lines.
+fn matches_with_ellipsis(expected: &[String], actual: &[String]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((first, rest)) if first == "..." => {
+            (0..=actual.len()).any(|skip| matches_with_ellipsis(rest, &actual[skip..]))
+        }
+        Some((first, rest)) => {
+            actual.first() == Some(first) && matches_with_ellipsis(rest, &actual[1..])
+        }
+    }
+}
