@@ -79,7 +79,8 @@ enum Command {
         /// With --sql: postgresql or sqlite.
         #[arg(long, value_name = "DIALECT", requires = "sql")]
         dialect: Option<String>,
-        /// Run even if the database has revisions this build does not know.
+        /// Refused anyway while the database has revisions this build does
+        /// not know: downgrade with the build that knows them.
         #[arg(long)]
         allow_unknown_applied: bool,
     },

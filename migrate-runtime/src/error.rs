@@ -261,6 +261,14 @@ pub enum Error {
         /// The database's error.
         source: diesel::result::Error,
     },
+
+    /// A downgrade while revisions this build does not know are applied:
+    /// they were applied on top of what it would revert.
+    #[error("cannot downgrade: the database has applied revision{} this build does not know: {}\nthey were applied by a newer build on top of the revisions this build would revert; downgrading beneath them would leave a half-applied database (objects they build on removed while they stay recorded)\nhelp: run the downgrade with the build that knows {} (`--allow-unknown-applied` lets an older build upgrade or run beside a newer one, not downgrade); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "), .revisions.join(", "))]
+    DowngradeUnderUnknown {
+        /// The unknown revisions.
+        revisions: Vec<String>,
+    },
 }
 
 /// One applied migration whose upgrade changed since.

@@ -135,7 +135,8 @@ impl Migrator {
 
     /// Lets this build run against a database that a newer build already
     /// migrated further (rolling deploys): revisions it does not know are left
-    /// alone instead of refused.
+    /// alone instead of refused. A downgrade is refused while they are
+    /// applied, with or without this: they may build on what it would revert.
     pub fn allow_unknown_applied(mut self, allow: bool) -> Self {
         self.allow_unknown_applied = allow;
         self
@@ -752,14 +753,20 @@ impl Migrator {
             }
             _ => self.version_table.read_brief(conn, table_exists)?,
         };
-        let unknown: Vec<String> = rows
+        let mut unknown: Vec<String> = rows
             .iter()
             .filter(|r| !self.graph.contains(&r.revision))
             .map(|r| r.revision.clone())
             .collect();
+        unknown.sort();
         // Only running migrations is refused; stamp and repair are the tools
         // to mend the table, and leave unknown rows alone (or purge them).
         let runs = matches!(mode, Mode::Upgrade(_) | Mode::Downgrade(_));
+        // The unknown revisions may build on anything this build would
+        // revert: the opt-in covers running beside them, not beneath them.
+        if !unknown.is_empty() && matches!(mode, Mode::Downgrade(_)) {
+            return Err(Error::DowngradeUnderUnknown { revisions: unknown });
+        }
         if !unknown.is_empty() && !self.allow_unknown_applied && runs {
             return Err(Error::UnknownApplied { revisions: unknown });
         }

@@ -56,6 +56,7 @@ on_both!(
     failure_mid_chain_leaves_the_previous_revision,
     edited_migration_is_refused_until_repaired,
     unknown_revision_is_refused_unless_allowed,
+    no_downgrade_under_unknown_revisions,
     tampered_version_table_is_refused,
     lock_is_waited_for_then_times_out,
     rows_breaking_a_foreign_key_roll_the_migration_back,
@@ -380,6 +381,41 @@ fn unknown_revision_is_refused_unless_allowed(db: TestDatabase) {
         cur.contains(&"99aa99aa99aa".to_string()) && cur.contains(&"8b9c0d1e2f3a".to_string()),
         "{cur:?}"
     );
+}
+
+/// Rolling deploys: an older build may run beside a newer one
+/// (`allow_unknown_applied`), but never downgrade beneath revisions it does
+/// not know: that would drop what they build on and leave them recorded.
+fn no_downgrade_under_unknown_revisions(db: TestDatabase) {
+    let mut conn = db.connect();
+    let newer = Migrator::new(fixture_chain::migrations()).unwrap();
+    newer.upgrade(&mut conn, "head").unwrap();
+    let older = Migrator::new(
+        fixture_chain::migrations().filter(|m| !["c11", "c12"].contains(&m.revision())),
+    )
+    .unwrap()
+    .allow_unknown_applied(true);
+    let before = (snapshot(&mut conn), applied(&newer, &mut conn));
+    for target in ["-1", "c09", "base"] {
+        let err = older.downgrade(&mut conn, target).unwrap_err();
+        assert!(
+            matches!(&err, Error::DowngradeUnderUnknown { revisions } if revisions == &["c11", "c12"]),
+            "{target}: {err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("c11, c12")
+                && text.contains("half-applied")
+                && text.contains("help: run the downgrade with the build")
+                && text.contains("nothing was changed"),
+            "{text}"
+        );
+        assert_eq!((snapshot(&mut conn), applied(&newer, &mut conn)), before);
+    }
+    // Upgrading beside the newer build is still allowed.
+    assert!(older.upgrade(&mut conn, "head").unwrap().is_empty());
+    // The newer build downgrades as usual.
+    assert_eq!(newer.downgrade(&mut conn, "-1").unwrap(), ["c12"]);
 }
 
 fn tampered_version_table_is_refused(db: TestDatabase) {

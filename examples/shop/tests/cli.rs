@@ -301,17 +301,26 @@ fn bad_input(db: TestDatabase) {
         ),
     );
     let before = state(&db);
-    let err = fails(&shop(url, &["downgrade", "-1", "--allow-unknown-applied"]));
+    let err = fails(&shop(url, &["upgrade", "head", "--allow-unknown-applied"]));
     assert!(
         err.contains("changed since it was applied") && err.contains("repair"),
         "{err}"
     );
     assert_eq!(state(&db), before);
     ok(&shop(url, &["-q", "repair", "1a2b3c4d5e6f"]));
-    ok(&shop(
-        url,
-        &["-q", "downgrade", "-1", "--allow-unknown-applied"],
-    ));
+    // No downgrade beneath a revision this build does not know, opt-in or not.
+    let before = state(&db);
+    let err = fails(&shop(url, &["downgrade", "-1", "--allow-unknown-applied"]));
+    assert!(
+        err.contains("f00dfeedbeef") && err.contains("run the downgrade with the build"),
+        "{err}"
+    );
+    assert_eq!(state(&db), before);
+    exec(
+        &db,
+        "DELETE FROM migrate_revisions WHERE revision = 'f00dfeedbeef'",
+    );
+    ok(&shop(url, &["-q", "downgrade", "-1"]));
 }
 
 fn exec(db: &TestDatabase, sql: &str) {
