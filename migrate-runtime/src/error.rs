@@ -269,6 +269,26 @@ pub enum Error {
         /// The unknown revisions.
         revisions: Vec<String>,
     },
+
+    /// A PostgreSQL migration sent as one batch failed for a reason its
+    /// statements' text does not explain (a lost connection, a timeout, a
+    /// lock, a serialization failure), so it was not replayed statement by
+    /// statement and the failing op is not known.
+    #[error("{direction} {revision} ({message}) failed: {source}\nits statements were sent together, and this error is not caused by a statement's text, so they were not run again one by one to find the op: which op failed is not known\n{}{}", batch_outcome(*.commit_unknown, .at, .revision), statement_help(.source, .revision, "step"))]
+    Batch {
+        /// `upgrade` or `downgrade`.
+        direction: &'static str,
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// Where the database stays (or was, when `commit_unknown`).
+        at: String,
+        /// The error came at COMMIT: whether it committed is not known.
+        commit_unknown: bool,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
 }
 
 /// One applied migration whose upgrade changed since.
@@ -349,10 +369,22 @@ fn outcome(rolled_back: bool, at: &str) -> String {
     }
 }
 
+/// What became of a migration whose batch failed.
+fn batch_outcome(commit_unknown: bool, at: &str, revision: &str) -> String {
+    if commit_unknown {
+        format!("the error came at COMMIT, so whether {revision} was committed is not known: the database is at {at} or at {revision}; run `current` to see, then run again")
+    } else {
+        outcome(true, at)
+    }
+}
+
 /// What to do about the database errors a deploy commonly meets.
 fn statement_help(e: &diesel::result::Error, revision: &str, direction: &str) -> String {
+    use diesel::result::{DatabaseErrorKind, Error as E};
     let text = e.to_string().to_lowercase();
-    let help = if text.contains("readonly database") || text.contains("read-only") {
+    let help = if matches!(e, E::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) {
+        "the connection to the server was lost (a restart, the network, or the session was terminated): connect again and run again".to_string()
+    } else if text.contains("readonly database") || text.contains("read-only") {
         "this process cannot write the database: check the permissions of the file and of its directory (SQLite writes a journal beside the file), or the user the process runs as".to_string()
     } else if text.contains("permission denied") || text.contains("must be owner") {
         "the database user lacks a privilege this statement needs: run migrations as the owner of the schema's objects, or grant it".to_string()

@@ -912,15 +912,55 @@ impl Migrator {
                 running();
                 let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
                 if in_transaction && sql_only {
+                    // The batch's own error, apart from BEGIN's and COMMIT's.
+                    let mut failed = None;
+                    let mut began = false;
                     let batch = |c: &mut Connection<'_>| {
-                        self.apply_batch(c, m, step.direction, &statements, create_table)
+                        began = true;
+                        match self.apply_batch(c, m, step.direction, &statements, create_table)? {
+                            Ok(()) => Ok(()),
+                            Err(e) => {
+                                failed = Some(e);
+                                Err(diesel::result::Error::RollbackTransaction.into())
+                            }
+                        }
                     };
-                    if conn.transaction(batch).is_err() {
+                    let result = conn.transaction(batch);
+                    let verb = match step.direction {
+                        Direction::Up => "upgrade",
+                        Direction::Down => "downgrade",
+                    };
+                    let batch_error = |source, commit_unknown| Error::Batch {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        at: at(),
+                        commit_unknown,
+                        source,
+                    };
+                    match (result, failed) {
+                        (Ok(()), _) => {}
                         // Sent as one message, a failure does not say which
                         // statement failed: the batch was rolled back, so
                         // replay it statement by statement, for the error
-                        // to name the op and its SQL.
-                        conn.transaction(one)?;
+                        // to name the op and its SQL; unless the error is
+                        // not the statements' (a replay would only hold the
+                        // locks again, or fail on a dead connection).
+                        (Err(_), Some(source)) if statement_caused(&source) => {
+                            match conn.transaction(one) {
+                                Ok(()) => {}
+                                Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
+                                    return Err(e)
+                                }
+                                Err(_) => return Err(batch_error(source, false)),
+                            }
+                        }
+                        (Err(_), Some(source)) => return Err(batch_error(source, false)),
+                        // COMMIT failed: the outcome is the server's secret.
+                        (Err(Error::Database { source, .. }), None) if began => {
+                            return Err(batch_error(source, true))
+                        }
+                        (Err(e), None) => return Err(e),
                     }
                 } else if in_transaction {
                     conn.transaction(one)?;
@@ -954,7 +994,7 @@ impl Migrator {
         direction: Direction,
         statements: &[(usize, Stmt)],
         create_table: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<Result<(), diesel::result::Error>, Error> {
         let vt = &self.version_table;
         let unsupported = |u| self.unsupported(m.revision(), 0, u);
         let mut sql = String::new();
@@ -974,8 +1014,7 @@ impl Migrator {
             }
             .map_err(unsupported)?,
         );
-        conn.execute(&sql)
-            .map_err(db(format!("applying {}", m.revision())))
+        Ok(conn.execute(&sql))
     }
 
     /// Under a step's own lock: false when another process has done the step
@@ -1335,6 +1374,42 @@ fn show(revisions: &[String]) -> String {
         "<base>".into()
     } else {
         revisions.join(", ")
+    }
+}
+
+/// Whether running a failed batch's statements one by one would find the
+/// statement at fault: not for a lost connection, a timeout, a lock not
+/// obtained, a deadlock, a serialization failure or a server going down,
+/// which are not the statements' doing. diesel 2.3 keeps the SQLSTATE to
+/// itself beyond its error kinds, so the others (55P03, 57014, 40P01, 57P0x,
+/// 53xxx) are known by the server's message; in another `lc_messages` they
+/// are replayed, and the first error is still kept if the replay fails too.
+fn statement_caused(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error as E};
+    match e {
+        E::DatabaseError(
+            Kind::ClosedConnection
+            | Kind::SerializationFailure
+            | Kind::UnableToSendCommand
+            | Kind::ReadOnlyTransaction,
+            _,
+        ) => false,
+        E::DatabaseError(_, info) => {
+            const NOT_THE_STATEMENT: &[&str] = &[
+                "canceling statement due to",
+                "could not obtain lock",
+                "deadlock detected",
+                "terminating connection",
+                "could not serialize",
+                "out of memory",
+                "no space left on device",
+                "could not extend file",
+                "too many connections",
+            ];
+            let message = info.message();
+            !NOT_THE_STATEMENT.iter().any(|m| message.contains(m))
+        }
+        _ => false,
     }
 }
 

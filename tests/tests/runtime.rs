@@ -614,7 +614,7 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
     // statement_timeout applies to the migrations' statements.
     let impatient = every_op().statement_timeout(Duration::from_millis(200));
     match impatient.upgrade(&mut conn, "slow@head") {
-        Err(Error::Statement {
+        Err(Error::Batch {
             revision, source, ..
         }) => {
             assert_eq!(revision, "s1");
@@ -640,7 +640,7 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
     );
     let cautious = every_op().postgres_lock_timeout(Duration::from_millis(200));
     match cautious.upgrade(&mut conn, "pg@head") {
-        Err(Error::Statement {
+        Err(Error::Batch {
             revision, source, ..
         }) => {
             assert_eq!(revision, "g1");
@@ -656,6 +656,83 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
     );
     // With the table free, the same call goes through.
     cautious.upgrade(&mut conn, "pg@head").unwrap();
+}
+
+/// A server session that goes away mid-migration: the error says so, not
+/// "the transaction manager is broken" from a replay on a dead connection.
+#[test]
+fn a_terminated_session_is_reported_as_such() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    let mut admin = db.connect();
+    let pid = one(&mut conn, "SELECT CAST(pg_backend_pid() AS TEXT) AS value");
+    let url = db.url().to_string();
+    let killer = std::thread::spawn(move || {
+        let mut admin = Database::connect(&url).unwrap();
+        let started = std::time::Instant::now();
+        // Once the migration's sleep runs, end its session.
+        while started.elapsed() < Duration::from_secs(10) {
+            let sleeping = one(&mut admin, &format!("SELECT CAST(COUNT(*) AS TEXT) AS value FROM pg_stat_activity WHERE pid = {pid} AND state = 'active' AND query LIKE '%pg_sleep%'"));
+            if sleeping == "1" {
+                exec(&mut admin, &format!("SELECT pg_terminate_backend({pid})"));
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    });
+    let err = every_op().upgrade(&mut conn, "slow@head").unwrap_err();
+    assert!(killer.join().unwrap(), "the migration never ran its sleep");
+    let text = err.to_string();
+    assert!(
+        matches!(&err, Error::Batch { revision, .. } if revision == "s1"),
+        "{err:?}"
+    );
+    assert!(
+        (text.contains("terminating connection") || text.contains("server closed the connection"))
+            && text.contains("help: the connection to the server was lost")
+            && !text.contains("transaction manager is broken"),
+        "{text}"
+    );
+    assert!(text.contains("s1") && text.contains("base"), "{text}");
+    assert_eq!(current(&every_op(), &mut admin), Vec::<String>::new());
+}
+
+/// A statement timeout in a migration sent as one batch is reported once:
+/// the batch is not replayed statement by statement, which would hold the
+/// locks for a second timeout.
+#[test]
+fn a_timeout_in_a_batch_is_not_replayed() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    exec(&mut conn, "CREATE SEQUENCE s1_runs");
+    let timeout = Duration::from_millis(700);
+    let started = std::time::Instant::now();
+    let err = every_op()
+        .statement_timeout(timeout)
+        .upgrade(&mut conn, "slow@head")
+        .unwrap_err();
+    let took = started.elapsed();
+    // The slow statement ran once (the sequence counts every run).
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(last_value AS TEXT) AS value FROM s1_runs"
+        ),
+        "1"
+    );
+    assert!(took < timeout * 2, "{took:?}");
+    let text = err.to_string();
+    assert!(
+        matches!(&err, Error::Batch { revision, .. } if revision == "s1"),
+        "{err:?}"
+    );
+    assert!(
+        text.contains("statement timeout")
+            && text.contains("rolled back: the database is still at base"),
+        "{text}"
+    );
+    assert_eq!(current(&every_op(), &mut conn), Vec::<String>::new());
 }
 
 #[test]
