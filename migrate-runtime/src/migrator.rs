@@ -284,7 +284,8 @@ impl Migrator {
     /// describe, as `alembic check` compares it with the models: the
     /// migrations' ops are replayed on the schema model, which is created in
     /// a scratch space (on PostgreSQL a temporary schema inside a transaction
-    /// that is rolled back, on SQLite an in-memory database) and read back by
+    /// that is rolled back, a savepoint inside the caller's transaction if one
+    /// is open, on SQLite an in-memory database) and read back by
     /// introspection, like the live database. What `execute` and `run` do is
     /// not in the model (see [`Op::is_opaque`]), nor are views and
     /// triggers, which only `execute` makes. On PostgreSQL the
@@ -326,17 +327,33 @@ impl Migrator {
         let modelled = match conn.dialect() {
             Dialect::Postgres => {
                 // Created and read inside a transaction that is always rolled
-                // back: the check leaves nothing in the database.
+                // back: the check leaves nothing in the database. Through
+                // diesel's transaction API, so that inside a caller's
+                // transaction it is a savepoint, and the caller's work stays.
                 let schema = format!("migrate_check_{}", std::process::id());
-                conn.execute(&format!(
-                    "BEGIN; CREATE SCHEMA {schema}; SET LOCAL search_path TO {schema}"
-                ))
-                .map_err(db("creating a scratch schema for the check"))?;
-                let snapshot = create_model(&mut conn, &ops)
-                    .and_then(|()| crate::introspect::Snapshot::capture(&mut conn));
-                conn.execute("ROLLBACK")
-                    .map_err(db("dropping the check's scratch schema"))?;
-                snapshot?
+                let mut snapshot = None;
+                let scratch = conn.transaction(|c| {
+                    c.execute(&format!(
+                        "CREATE SCHEMA {schema}; SET LOCAL search_path TO {schema}"
+                    ))
+                    .map_err(db("creating a scratch schema for the check"))?;
+                    snapshot = Some(
+                        create_model(c, &ops)
+                            .and_then(|()| crate::introspect::Snapshot::capture(c)),
+                    );
+                    Err::<(), _>(Error::from(diesel::result::Error::RollbackTransaction))
+                });
+                match (scratch, snapshot) {
+                    (
+                        Err(Error::Database {
+                            source: diesel::result::Error::RollbackTransaction,
+                            ..
+                        }),
+                        Some(snapshot),
+                    ) => snapshot?,
+                    (Err(e), _) => return Err(e),
+                    (Ok(()), _) => unreachable!("the scratch transaction is always rolled back"),
+                }
             }
             Dialect::Sqlite => scratch_sqlite(&ops)?,
         };

@@ -735,6 +735,45 @@ fn a_timeout_in_a_batch_is_not_replayed() {
     assert_eq!(current(&every_op(), &mut conn), Vec::<String>::new());
 }
 
+/// `check` inside the caller's transaction rolls back only its own scratch
+/// work: the caller's row stays and its transaction commits.
+#[test]
+fn check_keeps_the_callers_transaction() {
+    use diesel::Connection as _;
+    let db = TestDatabase::postgres();
+    let m = every_op();
+    m.upgrade(&mut db.connect(), "p3").unwrap();
+    let mut conn = match db.connect() {
+        Database::Postgres(c) => c,
+        Database::Sqlite(_) => unreachable!(),
+    };
+    let report = conn
+        .transaction(|c| {
+            c.batch_execute(
+                "INSERT INTO people (id, email, name) VALUES (500, 'kept@example.com', 'Kept')",
+            )?;
+            let report = m.check(c).unwrap();
+            // Still inside the caller's transaction, which still works.
+            c.batch_execute("UPDATE people SET name = 'Kept too' WHERE id = 500")?;
+            Ok::<_, diesel::result::Error>(report)
+        })
+        .unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    let mut other = db.connect();
+    assert_eq!(
+        one(
+            &mut other,
+            "SELECT name AS value FROM people WHERE id = 500"
+        ),
+        "Kept too"
+    );
+    // The scratch schema went with the check.
+    assert_eq!(
+        one(&mut other, "SELECT CAST(COUNT(*) AS TEXT) AS value FROM pg_namespace WHERE nspname LIKE 'migrate_check_%'"),
+        "0"
+    );
+}
+
 #[test]
 fn schema_qualified_ops_are_refused_on_sqlite() {
     let db = TestDatabase::sqlite();
