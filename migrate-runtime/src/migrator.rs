@@ -13,7 +13,7 @@ use crate::dialect::Dialect;
 use crate::error::{db, ChecksumMismatch, Error};
 use crate::graph::{Direction, RevisionGraph, Step};
 use crate::migration::{Connection, Migration, Migrations};
-use crate::ops::Op;
+use crate::ops::{Op, StoredChecksum};
 use crate::schema::Schema;
 use crate::version::{AppliedRevision, VersionTable};
 use std::collections::BTreeSet;
@@ -485,7 +485,7 @@ impl Migrator {
             if wanted.contains(rev) && (purge || !have.contains(rev)) {
                 let m = self.migration(rev);
                 sql.push(
-                    vt.insert_sql(dialect, rev, &m.checksum().to_hex(), 0)
+                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
                         .map_err(|u| self.unsupported(rev, 0, u))?,
                 );
                 stamped.push(rev.to_string());
@@ -561,7 +561,7 @@ impl Migrator {
                 }
             }
             let version = match step.direction {
-                Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().to_hex(), 0),
+                Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().stored(), 0),
                 Direction::Down => vt.delete_sql(dialect, m.revision()),
             }
             .map_err(|u| self.unsupported(m.revision(), 0, u))?;
@@ -835,7 +835,7 @@ impl Migrator {
                 let m = self.migration(&rev);
                 let sql = self
                     .version_table
-                    .repair_sql(dialect, &rev, &m.checksum().to_hex())
+                    .repair_sql(dialect, &rev, &m.checksum().stored())
                     .map_err(|u| self.unsupported(&rev, 0, u))?;
                 conn.execute(&sql)
                     .map_err(db(format!("repairing the checksum of {rev}")))?;
@@ -848,15 +848,34 @@ impl Migrator {
         let mut mismatches = Vec::new();
         for r in rows {
             if let Some(m) = self.migrations.get(&r.revision) {
-                let compiled = m.checksum().to_hex();
-                if compiled != r.checksum {
-                    mismatches.push(ChecksumMismatch {
+                let recorded = StoredChecksum::parse(&r.checksum).ok_or_else(|| {
+                    Error::VersionTable {
+                        table: self.version_table.display(),
+                        problem: format!("revision `{}` has checksum `{}`, which is not 64 hex digits after an encoding version such as `v1:`", r.revision, r.checksum),
+                        help: "restore the table from a backup, or record this build's checksum with `repair <revision>`".into(),
+                    }
+                })?;
+                // Each row is verified with the encoding it was recorded in.
+                let same = if recorded.version == crate::ops::ENCODING_VERSION {
+                    Some(recorded.checksum == m.checksum())
+                } else {
+                    recorded.matches(m.upgrade())
+                };
+                match same {
+                    Some(true) => {}
+                    Some(false) => mismatches.push(ChecksumMismatch {
                         revision: r.revision.clone(),
                         message: m.message().to_string(),
-                        recorded: r.checksum.clone(),
-                        compiled,
+                        recorded: recorded.checksum.to_hex(),
+                        compiled: m.checksum().to_hex(),
                         location: format!("{}:{}", m.file(), m.line()),
-                    });
+                    }),
+                    None => {
+                        return Err(Error::ChecksumEncoding {
+                            revision: r.revision.clone(),
+                            version: recorded.version,
+                        })
+                    }
                 }
             }
         }
@@ -1026,7 +1045,7 @@ impl Migrator {
         }
         sql.push_str(
             &match direction {
-                Direction::Up => vt.insert_sql_timed(m.revision(), &m.checksum().to_hex()),
+                Direction::Up => vt.insert_sql_timed(m.revision(), &m.checksum().stored()),
                 Direction::Down => vt.delete_sql(Dialect::Postgres, m.revision()),
             }
             .map_err(unsupported)?,
@@ -1228,7 +1247,7 @@ impl Migrator {
             Direction::Up => vt.insert_sql(
                 dialect,
                 m.revision(),
-                &m.checksum().to_hex(),
+                &m.checksum().stored(),
                 started.elapsed().as_millis() as u64,
             ),
             Direction::Down => vt.delete_sql(dialect, m.revision()),

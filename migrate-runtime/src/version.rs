@@ -70,8 +70,18 @@ impl VersionTable {
             ),
             Dialect::Sqlite => ("TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP", None),
         };
+        // The checksum is stored as `v1:<64 hex digits>`. A table made
+        // before the prefix has CHAR(64) there: widened once (PostgreSQL;
+        // SQLite does not enforce lengths).
+        let widen = match dialect {
+            Dialect::Postgres => format!(
+                ";\nDO $migrate$ BEGIN IF (SELECT atttypid = 'bpchar'::regtype FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = 'checksum') THEN ALTER TABLE {t} ALTER COLUMN checksum TYPE VARCHAR(80); END IF; END $migrate$",
+                quote_literal(&t)
+            ),
+            Dialect::Sqlite => String::new(),
+        };
         Ok(format!(
-            "{}CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    checksum CHAR(64) NOT NULL,\n    applied_at {applied_at},\n    duration_ms BIGINT NOT NULL DEFAULT 0\n)",
+            "{}CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(80) NOT NULL,\n    applied_at {applied_at},\n    duration_ms BIGINT NOT NULL DEFAULT 0\n){widen}",
             schema.unwrap_or_default()
         ))
     }
@@ -242,9 +252,9 @@ impl VersionTable {
                     "revision `{}` has surrounding whitespace",
                     r.revision
                 ))
-            } else if crate::ops::Checksum::from_hex(&r.checksum).is_none() {
+            } else if crate::ops::StoredChecksum::parse(&r.checksum).is_none() {
                 Some(format!(
-                    "revision `{}` has checksum `{}`, which is not 64 hex digits",
+                    "revision `{}` has checksum `{}`, which is not 64 hex digits after an encoding version such as `v1:`",
                     r.revision, r.checksum
                 ))
             } else {

@@ -55,6 +55,7 @@ on_both!(
     portable_ops_up_and_down,
     failure_mid_chain_leaves_the_previous_revision,
     edited_migration_is_refused_until_repaired,
+    checksums_carry_their_encoding_version,
     unknown_revision_is_refused_unless_allowed,
     no_downgrade_under_unknown_revisions,
     tampered_version_table_is_refused,
@@ -359,6 +360,76 @@ fn edited_migration_is_refused_until_repaired(db: TestDatabase) {
     assert_eq!(m.repair(&mut conn, "2b3c").unwrap(), ["2b3c4d5e6f7a"]);
     m.upgrade(&mut conn, "head").unwrap();
     assert!(matches!(m.repair(&mut conn, "ffff"), Err(Error::Target(_))));
+}
+
+/// Checksums are stored with the version of their encoding (`v1:`), so a
+/// future encoding does not make rows of this one read as edited. Rows
+/// without a prefix (written before it existed) are version 1; a version
+/// this build does not know is refused, naming it.
+fn checksums_carry_their_encoding_version(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    m.upgrade(&mut conn, "2b3c4d5e6f7a").unwrap();
+    let stored = |conn: &mut Database, rev: &str| {
+        one(
+            conn,
+            &format!("SELECT CAST(checksum AS TEXT) AS value FROM migrate_revisions WHERE revision = '{rev}'"),
+        )
+    };
+    let compiled = shop::migrations()
+        .get("1a2b3c4d5e6f")
+        .unwrap()
+        .checksum()
+        .to_hex();
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), format!("v1:{compiled}"));
+    // A table as the code before the prefix wrote it: unprefixed checksums,
+    // and on PostgreSQL a CHAR(64) column.
+    exec(
+        &mut conn,
+        "UPDATE migrate_revisions SET checksum = substr(checksum, 4)",
+    );
+    if let Database::Postgres(_) = conn {
+        exec(
+            &mut conn,
+            "ALTER TABLE migrate_revisions ALTER COLUMN checksum TYPE CHAR(64)",
+        );
+    }
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), compiled);
+    m.upgrade(&mut conn, "3c4d5e6f7a8b").unwrap();
+    assert!(stored(&mut conn, "3c4d5e6f7a8b").starts_with("v1:"));
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), compiled);
+    // An encoding this build does not know: refused, nothing changed.
+    exec(
+        &mut conn,
+        &format!("UPDATE migrate_revisions SET checksum = 'v9:{compiled}' WHERE revision = '1a2b3c4d5e6f'"),
+    );
+    let before = applied(&m, &mut conn);
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    assert!(
+        matches!(&err, Error::ChecksumEncoding { revision, version: 9 } if revision == "1a2b3c4d5e6f"),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("v9") && text.contains("v1") && text.contains("help:"),
+        "{text}"
+    );
+    assert_eq!(applied(&m, &mut conn), before);
+    // A v1 row whose checksum differs is an edit, as before.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE migrate_revisions SET checksum = 'v1:{}' WHERE revision = '1a2b3c4d5e6f'",
+            "0".repeat(64)
+        ),
+    );
+    assert!(matches!(
+        m.upgrade(&mut conn, "head"),
+        Err(Error::ChecksumMismatch(_))
+    ));
+    m.repair(&mut conn, "1a2b3c4d5e6f").unwrap();
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), format!("v1:{compiled}"));
+    m.upgrade(&mut conn, "head").unwrap();
 }
 
 fn unknown_revision_is_refused_unless_allowed(db: TestDatabase) {
