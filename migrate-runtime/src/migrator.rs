@@ -85,7 +85,17 @@ pub struct Migrator {
     allow_unknown_applied: bool,
     connection_closes_after: bool,
     listener: Option<Listener>,
+    check_excluded: Vec<String>,
 }
+
+/// The version tables of other migration tools, and the tools: `check`
+/// leaves them out, and a first run that finds one says so.
+pub(crate) const OTHER_TOOLS: &[(&str, &str)] = &[
+    ("alembic_version", "Alembic"),
+    ("__diesel_schema_migrations", "diesel_migrations"),
+    ("_sqlx_migrations", "sqlx"),
+    ("refinery_schema_history", "refinery"),
+];
 
 impl Migrator {
     /// A migrator for a set of migrations (a crate's `migrations()`).
@@ -101,6 +111,7 @@ impl Migrator {
             allow_unknown_applied: false,
             connection_closes_after: false,
             listener: None,
+            check_excluded: Vec::new(),
         })
     }
 
@@ -149,6 +160,15 @@ impl Migrator {
     /// leave it off for a connection that lives on.
     pub fn connection_closes_after(mut self, closes: bool) -> Self {
         self.connection_closes_after = closes;
+        self
+    }
+
+    /// Leaves a table out of [`Migrator::check`] (repeatable): one that is
+    /// not the migrations' business. The version tables of other migration
+    /// tools (`alembic_version`, `__diesel_schema_migrations`,
+    /// `_sqlx_migrations`, `refinery_schema_history`) are left out without it.
+    pub fn exclude_table(mut self, name: impl Into<String>) -> Self {
+        self.check_excluded.push(name.into());
         self
     }
 
@@ -291,7 +311,11 @@ impl Migrator {
     /// triggers, which only `execute` makes. On PostgreSQL the
     /// comparison covers the connection's search path; objects the
     /// migrations place in a named schema (`schema = "..."`) are left out
-    /// on both sides, and the report names those schemas.
+    /// on both sides, and the report names those schemas. Column order and
+    /// the names of sequences a column owns are not compared
+    /// ([`Snapshot::diff_schema`](crate::introspect::Snapshot::diff_schema));
+    /// other tools' version tables and [`Migrator::exclude_table`]'s are left
+    /// out, and the report names those found.
     pub fn check(&self, conn: &mut impl MigrationConnection) -> Result<SchemaCheck, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read_brief(&mut conn, None)?;
@@ -323,6 +347,20 @@ impl Migrator {
         }
         for s in &not_compared {
             live = live.without_schema(s);
+        }
+        // Other tools' tables, and those the caller excludes, on both sides.
+        let mut excluded = BTreeSet::new();
+        let names = OTHER_TOOLS
+            .iter()
+            .map(|(table, _)| *table)
+            .chain(self.check_excluded.iter().map(String::as_str));
+        let mut left_out = Vec::new();
+        for name in names {
+            if live.table(name).is_some() {
+                excluded.insert(name.to_string());
+            }
+            live = live.without_table(name);
+            left_out.push(name);
         }
         let modelled = match conn.dialect() {
             Dialect::Postgres => {
@@ -357,9 +395,13 @@ impl Migrator {
             }
             Dialect::Sqlite => scratch_sqlite(&ops)?,
         };
+        let modelled = left_out
+            .iter()
+            .fold(modelled, |m, name| m.without_table(name));
         Ok(SchemaCheck {
-            differences: modelled.diff(&live),
+            differences: modelled.diff_schema(&live),
             not_compared: not_compared.into_iter().collect(),
+            excluded: excluded.into_iter().collect(),
             at: self
                 .graph
                 .current_heads(&applied)
@@ -1550,6 +1592,9 @@ pub struct SchemaCheck {
     /// Where the database is: its applied revisions that no applied
     /// revision follows (empty at base).
     pub at: Vec<String>,
+    /// Tables of the database left out of the comparison: other migration
+    /// tools' version tables, and those named by [`Migrator::exclude_table`].
+    pub excluded: Vec<String>,
 }
 
 /// Creates a modelled schema (its [`Schema::create_ops`]) on a connection:

@@ -52,6 +52,8 @@ macro_rules! on_both {
 
 on_both!(
     check_compares_the_live_schema_with_the_migrations,
+    check_ignores_column_order,
+    check_leaves_out_other_tools_tables,
     portable_ops_up_and_down,
     failure_mid_chain_leaves_the_previous_revision,
     edited_migration_is_refused_until_repaired,
@@ -982,6 +984,110 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
     );
     exec(&mut conn, "ALTER TABLE people DROP COLUMN added_by_hand");
     assert_eq!(snapshot(&mut conn), before);
+}
+
+/// A downgrade puts a dropped column back at the end of its table: `check`
+/// does not report the order, as the stairway does not.
+fn check_ignores_column_order(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_chain::migrations()).unwrap();
+    m.upgrade(&mut conn, "head").unwrap();
+    // c11 drops customers.phone; its downgrade adds it back, last.
+    m.downgrade(&mut conn, "c10").unwrap();
+    let columns = snapshot(&mut conn)
+        .table("customers")
+        .unwrap()
+        .columns
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(columns.last().map(String::as_str), Some("phone"));
+    let report = m.check(&mut conn).unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    m.upgrade(&mut conn, "head").unwrap();
+    assert_eq!(
+        m.check(&mut conn).unwrap().differences,
+        Vec::<String>::new()
+    );
+}
+
+/// The version tables of other migration tools are left out of `check`,
+/// and the report names them; `exclude_table` leaves out others.
+fn check_leaves_out_other_tools_tables(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_chain::migrations()).unwrap();
+    m.upgrade(&mut conn, "c03").unwrap();
+    exec(
+        &mut conn,
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+         CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+         CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL);
+         CREATE TABLE refinery_schema_history (version INTEGER PRIMARY KEY, name VARCHAR(255));
+         CREATE TABLE scratch_notes (id INTEGER PRIMARY KEY)",
+    );
+    let report = m.check(&mut conn).unwrap();
+    assert_eq!(
+        report.differences,
+        ["table `scratch_notes`: absent vs present"]
+    );
+    assert_eq!(
+        report.excluded,
+        [
+            "__diesel_schema_migrations",
+            "_sqlx_migrations",
+            "alembic_version",
+            "refinery_schema_history"
+        ]
+    );
+    let report = Migrator::new(fixture_chain::migrations())
+        .unwrap()
+        .exclude_table("scratch_notes")
+        .exclude_table("not_there")
+        .check(&mut conn)
+        .unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    assert!(
+        report.excluded.contains(&"scratch_notes".to_string())
+            && !report.excluded.contains(&"not_there".to_string()),
+        "{:?}",
+        report.excluded
+    );
+}
+
+/// PostgreSQL keeps an identity column's sequence name when its table is
+/// renamed: `check` compares the column's identity, not the sequence's name.
+#[test]
+fn check_ignores_the_names_of_owned_sequences() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_chain::migrations()).unwrap();
+    // c06 renames `products` (identity `id`) to `items`.
+    m.upgrade(&mut conn, "c06").unwrap();
+    assert!(snapshot(&mut conn)
+        .sequences()
+        .any(|s| s == "products_id_seq"));
+    assert_eq!(
+        m.check(&mut conn).unwrap().differences,
+        Vec::<String>::new()
+    );
+    // A serial column of a renamed table too.
+    exec(
+        &mut conn,
+        "CREATE TABLE tally (n SERIAL PRIMARY KEY); ALTER TABLE tally RENAME TO tallies",
+    );
+    let diff = m.check(&mut conn).unwrap().differences;
+    assert_eq!(diff, ["table `tallies`: absent vs present"], "{diff:?}");
+    // A sequence of its own is still compared.
+    exec(
+        &mut conn,
+        "DROP TABLE tallies; CREATE SEQUENCE loose_numbers",
+    );
+    let diff = m.check(&mut conn).unwrap().differences;
+    assert_eq!(
+        diff,
+        ["sequence `loose_numbers`: absent vs present"],
+        "{diff:?}"
+    );
 }
 
 /// On SQLite each migration takes the file's lock for itself: a step that
