@@ -299,6 +299,20 @@ pub enum Error {
         /// The encoding version its row names.
         version: u32,
     },
+
+    /// A first run (no version table yet) found another migration tool's
+    /// version table: running from base would create what that tool made.
+    #[error("this database is managed by {tool} (`{table}`{}): these migrations have never run here, and running them from base would create what it already has\nhelp: {}; to build these migrations' schema beside it anyway, run `stamp base` first; nothing was changed", if .revisions.is_empty() { String::new() } else { format!(" at {}", .revisions.join(", ")) }, stamp_help(.revisions, *.known))]
+    ManagedByAnotherTool {
+        /// The tool.
+        tool: &'static str,
+        /// Its version table.
+        table: String,
+        /// The revisions it records (Alembic's).
+        revisions: Vec<String>,
+        /// Whether all of them are revisions of these migrations.
+        known: bool,
+    },
 }
 
 /// One applied migration whose upgrade changed since.
@@ -376,6 +390,20 @@ fn outcome(rolled_back: bool, at: &str) -> String {
         format!("the migration was rolled back: the database is still at {at}")
     } else {
         format!("the migration ran outside a transaction (`transactional = false`, or `postgresql_concurrently`), so what it did before the failure stays (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it); the version table still says {at}: finish or undo the migration's work by hand, then run again")
+    }
+}
+
+/// How to take over a database another tool migrated.
+fn stamp_help(revisions: &[String], known: bool) -> String {
+    if known && !revisions.is_empty() {
+        let stamps: Vec<String> = revisions.iter().map(|r| format!("`stamp {r}`")).collect();
+        format!(
+            "these migrations have its revision{}: record it with {}, then upgrade from there",
+            if revisions.len() == 1 { "" } else { "s" },
+            stamps.join(" and ")
+        )
+    } else {
+        "record which revision of these migrations the schema is at with `stamp <revision>`, then upgrade from there".to_string()
     }
 }
 

@@ -829,6 +829,15 @@ impl Migrator {
         if !unknown.is_empty() && !self.allow_unknown_applied && runs {
             return Err(Error::UnknownApplied { revisions: unknown });
         }
+        if matches!(mode, Mode::Upgrade(_)) && rows.is_empty() {
+            let exists = match table_exists {
+                Some(known) => known,
+                None => self.version_table.exists(conn)?,
+            };
+            if !exists {
+                self.refuse_other_tools(conn)?;
+            }
+        }
         if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
             self.verify_checksums(&rows)?;
         }
@@ -884,6 +893,48 @@ impl Migrator {
                 Ok(vec![rev])
             }
         }
+    }
+
+    /// On a first run, another migration tool's version table means the
+    /// schema is that tool's: refused until `stamp` says where it is.
+    fn refuse_other_tools(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
+        let names: Vec<String> = OTHER_TOOLS
+            .iter()
+            .map(|(t, _)| crate::dialect::quote_literal(t))
+            .collect();
+        let sql = match conn.dialect() {
+            Dialect::Postgres => format!("SELECT CAST(c.relname AS TEXT) AS value FROM pg_class c WHERE c.relkind IN ('r', 'p') AND c.relname IN ({}) AND pg_table_is_visible(c.oid)", names.join(", ")),
+            Dialect::Sqlite => format!("SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name IN ({})", names.join(", ")),
+        };
+        let found: Vec<String> = conn
+            .texts(&sql)
+            .map_err(db("looking for other migration tools' version tables"))?
+            .into_iter()
+            .flatten()
+            .collect();
+        let Some((table, tool)) = OTHER_TOOLS
+            .iter()
+            .find(|(t, _)| found.iter().any(|f| f == t))
+        else {
+            return Ok(());
+        };
+        // Alembic's revisions, when it can be read; the refusal stands anyway.
+        let mut revisions: Vec<String> = match *table {
+            "alembic_version" => conn
+                .texts("SELECT CAST(version_num AS TEXT) AS value FROM alembic_version")
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        };
+        revisions.sort();
+        Err(Error::ManagedByAnotherTool {
+            tool,
+            table: table.to_string(),
+            known: revisions.iter().all(|r| self.graph.contains(r)),
+            revisions,
+        })
     }
 
     fn verify_checksums(&self, rows: &[AppliedRevision]) -> Result<(), Error> {

@@ -65,6 +65,7 @@ on_both!(
     rows_breaking_a_foreign_key_roll_the_migration_back,
     stamp_records_without_running,
     bad_targets_change_nothing,
+    a_database_alembic_manages_is_not_migrated_from_base,
 );
 
 fn every_op() -> Migrator {
@@ -608,6 +609,50 @@ fn stamp_records_without_running(db: TestDatabase) {
     assert_eq!(applied(&m, &mut conn), ["1a2b3c4d5e6f", "2b3c4d5e6f7a"]);
     m.stamp(&mut conn, "base", true).unwrap();
     assert!(applied(&m, &mut conn).is_empty());
+}
+
+/// A first run (no version table yet) on a database with Alembic's version
+/// table refuses: running from base would create what Alembic already made.
+/// `stamp` says where the schema is, and upgrading goes on from there.
+fn a_database_alembic_manages_is_not_migrated_from_base(db: TestDatabase) {
+    let mut conn = db.connect();
+    // The schema as Alembic left it: the shop's first two revisions.
+    let elsewhere = Migrator::new(shop::migrations())
+        .unwrap()
+        .version_table("scratch_versions", None);
+    elsewhere.upgrade(&mut conn, "2b3c4d5e6f7a").unwrap();
+    exec(
+        &mut conn,
+        "DROP TABLE scratch_versions;
+         CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+         INSERT INTO alembic_version VALUES ('2b3c4d5e6f7a')",
+    );
+    let before = snapshot(&mut conn);
+    let m = Migrator::new(shop::migrations()).unwrap();
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::ManagedByAnotherTool {
+                tool: "Alembic",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("this database is managed by Alembic (`alembic_version` at 2b3c4d5e6f7a)")
+            && text.contains("help: ")
+            && text.contains("`stamp 2b3c4d5e6f7a`")
+            && text.contains("nothing was changed"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&mut conn), before);
+    // `stamp` records where the schema is; upgrading goes on from there.
+    assert_eq!(m.stamp(&mut conn, "2b3c4d5e6f7a", false).unwrap().len(), 2);
+    m.upgrade(&mut conn, "head").unwrap();
+    assert_eq!(current(&m, &mut conn), ["8b9c0d1e2f3a"]);
 }
 
 fn bad_targets_change_nothing(db: TestDatabase) {
