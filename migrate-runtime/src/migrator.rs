@@ -236,7 +236,26 @@ impl Migrator {
         &self,
         conn: &mut impl MigrationConnection,
     ) -> Result<Vec<AppliedRevision>, Error> {
-        self.version_table.read(&mut conn.connection())
+        self.reading(&mut conn.connection(), |c| self.version_table.read(c))
+    }
+
+    /// Runs a read (`current`, `check`) that, on SQLite, waits up to the lock
+    /// timeout for the file's lock a migrating process holds, as a run does.
+    fn reading<T>(
+        &self,
+        conn: &mut Connection<'_>,
+        read: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if conn.dialect() != Dialect::Sqlite {
+            return read(conn);
+        }
+        let started = Instant::now();
+        conn.execute(&format!(
+            "PRAGMA busy_timeout = {}",
+            self.lock_timeout.as_millis()
+        ))
+        .map_err(db("preparing the connection"))?;
+        read(conn).map_err(|e| sqlite_busy(e, started))
     }
 
     /// The applied revisions no applied revision follows: where the database
@@ -317,6 +336,10 @@ impl Migrator {
     /// other tools' version tables and [`Migrator::exclude_table`]'s are left
     /// out, and the report names those found.
     pub fn check(&self, conn: &mut impl MigrationConnection) -> Result<SchemaCheck, Error> {
+        self.reading(&mut conn.connection(), |c| self.check_on(c))
+    }
+
+    fn check_on(&self, conn: &mut Connection<'_>) -> Result<SchemaCheck, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read_brief(&mut conn, None)?;
         let unknown: Vec<String> = rows
@@ -751,13 +774,7 @@ impl Migrator {
         // pragma does nothing): a table rebuild with them on would delete the
         // ON DELETE CASCADE children. Each migration checks them instead.
         let started = Instant::now();
-        let busy = |e: Error| match e {
-            Error::Database { source, .. } if is_busy(&source) => Error::LockTimeout {
-                waited_ms: started.elapsed().as_millis() as u64,
-                holder: "another connection writing to this SQLite file".into(),
-            },
-            other => other,
-        };
+        let busy = |e: Error| sqlite_busy(e, started);
         // Waiting for the file lock is bounded by busy_timeout, set first.
         conn.execute(&format!(
             "PRAGMA busy_timeout = {}",
@@ -1542,10 +1559,21 @@ fn statement_caused(e: &diesel::result::Error) -> bool {
     }
 }
 
-#[cfg(feature = "sqlite")]
-fn is_busy(e: &diesel::result::Error) -> bool {
+pub(crate) fn is_busy(e: &diesel::result::Error) -> bool {
     let text = e.to_string();
     text.contains("database is locked") || text.contains("database is busy")
+}
+
+/// A SQLite "database is locked" after waiting `busy_timeout`: the lock
+/// timeout, naming the lock.
+fn sqlite_busy(e: Error, started: Instant) -> Error {
+    match e {
+        Error::Database { source, .. } if is_busy(&source) => Error::LockTimeout {
+            waited_ms: started.elapsed().as_millis() as u64,
+            holder: "another connection writing to this SQLite file (its file lock)".into(),
+        },
+        other => other,
+    }
 }
 
 /// PostgreSQL's session advisory lock, keyed by the version table's name so

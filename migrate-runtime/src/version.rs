@@ -235,11 +235,14 @@ impl VersionTable {
             #[cfg(feature = "sqlite")]
             Connection::Sqlite(c) => diesel::sql_query(&sql).load(*c),
         };
-        let rows = rows.map_err(|e| Error::VersionTable {
+        let rows = rows.map_err(|e| match e {
+            // Locked, not damaged: the caller waits or says so.
+            e if crate::migrator::is_busy(&e) => db("reading the version table")(e),
+            e => Error::VersionTable {
             table: self.display(),
             problem: format!("reading it failed ({e})"),
             help: "it must have the columns revision, checksum, applied_at, duration_ms; if another tool owns a table of this name, choose another version table name".into(),
-        })?;
+        }})?;
         Ok(rows)
     }
 

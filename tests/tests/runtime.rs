@@ -1135,6 +1135,45 @@ fn check_ignores_the_names_of_owned_sequences() {
     );
 }
 
+/// `current` and `check` on a SQLite file another process holds locked
+/// (mid-migration) wait for the lock up to the lock timeout, then say so.
+#[test]
+fn sqlite_reads_wait_for_the_file_lock() {
+    use std::time::Instant;
+    let db = TestDatabase::sqlite();
+    let m = every_op().lock_timeout(Duration::from_millis(400));
+    m.upgrade(&mut db.connect(), "p1").unwrap();
+    let mut holder = db.connect();
+    let mut conn = db.connect();
+    exec(&mut holder, "BEGIN EXCLUSIVE");
+    for read in ["current", "check"] {
+        let started = Instant::now();
+        let err = match read {
+            "current" => m.current(&mut conn).map(|_| ()).unwrap_err(),
+            _ => m.check(&mut conn).map(|_| ()).unwrap_err(),
+        };
+        let waited = started.elapsed();
+        assert!(matches!(&err, Error::LockTimeout { .. }), "{read}: {err:?}");
+        assert!(waited >= Duration::from_millis(400), "{read}: {waited:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("SQLite file") && text.contains("--lock-timeout"),
+            "{text}"
+        );
+    }
+    // A lock released within the timeout is waited for.
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        exec(&mut holder, "COMMIT");
+    });
+    assert_eq!(current(&m, &mut conn), ["p1"]);
+    release.join().unwrap();
+    assert_eq!(
+        m.check(&mut conn).unwrap().differences,
+        Vec::<String>::new()
+    );
+}
+
 /// On SQLite each migration takes the file's lock for itself: a step that
 /// another process ran between two of this run's steps is skipped, and a
 /// step the database no longer fits is refused. The other process acts from
