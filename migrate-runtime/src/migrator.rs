@@ -1102,9 +1102,12 @@ impl Migrator {
                             }
                         }
                         (Err(_), Some(source)) => return Err(batch_error(source, false)),
-                        // COMMIT failed: the outcome is the server's secret.
+                        // COMMIT failed: refused by the server (a deferred
+                        // constraint), it rolled back; with the connection
+                        // lost, the outcome is the server's secret.
                         (Err(Error::Database { source, .. }), None) if began => {
-                            return Err(batch_error(source, true))
+                            let refused = matches!(&source, diesel::result::Error::DatabaseError(kind, _) if !matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection));
+                            return Err(batch_error(source, !refused));
                         }
                         (Err(e), None) => return Err(e),
                     }
