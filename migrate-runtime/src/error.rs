@@ -292,7 +292,7 @@ pub enum Error {
 
     /// An applied revision's checksum was recorded with an encoding this
     /// build does not know (a newer build's).
-    #[error("revision {revision} was recorded with checksum encoding v{version}, which this build does not know (it knows v1 to v{})\nhelp: a newer build recorded it: deploy that build; if the database holds exactly this build's migration, record this build's checksum with `repair {revision}`; nothing was changed", crate::ops::ENCODING_VERSION)]
+    #[error("revision {revision} was recorded with checksum encoding v{version}, which this build does not know (it knows encodings up to v{})\nhelp: a newer build recorded it: deploy that build; if the database holds exactly this build's migration, record this build's checksum with `repair {revision}`; nothing was changed", crate::ops::ENCODING_VERSION)]
     ChecksumEncoding {
         /// The revision.
         revision: String,
