@@ -4,8 +4,10 @@
 //! `Debug` output: reformatting a file, reordering keyword arguments, CRLF line
 //! endings, re-indenting an SQL string, or editing `downgrade()` leave it as it
 //! was; changing what the upgrade does changes it. The encoding is versioned so
-//! that a future change to it can be told apart from an edited migration; the
-//! golden values in the tests below pin version 1 and must never change.
+//! that a future change to it can be told apart from an edited migration: the
+//! version is stored with the checksum (`v1:<hex>`), and a row is verified
+//! with the encoding it names. The golden values in the tests below pin
+//! version 1 and must never change.
 //!
 //! Encoding v1: the bytes `migrate-checksum-v1\0`, then each op as a tag string
 //! followed by its fields in declaration order. Strings are a little-endian u32
@@ -17,7 +19,8 @@
 use crate::model::*;
 use sha2::{Digest, Sha256};
 
-/// The version of the canonical encoding, stored beside checksums.
+/// The version of the canonical encoding, stored with each checksum as a
+/// `v1:` prefix ([`Checksum::stored`], [`StoredChecksum`]).
 pub const ENCODING_VERSION: u32 = 1;
 
 /// A SHA-256 over the canonical encoding of an op list.
@@ -46,6 +49,64 @@ impl Checksum {
             *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
         }
         Some(Checksum(out))
+    }
+}
+
+impl Checksum {
+    /// The form a version table stores: `v<encoding version>:<hex>`.
+    pub fn stored(&self) -> String {
+        format!("v{ENCODING_VERSION}:{}", self.to_hex())
+    }
+}
+
+/// A checksum as a version table holds it, with the version of the
+/// encoding it was computed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredChecksum {
+    /// The encoding version (1 for a value without prefix: those were
+    /// written before the prefix was).
+    pub version: u32,
+    /// The checksum.
+    pub checksum: Checksum,
+}
+
+impl StoredChecksum {
+    /// Parses `v<N>:<64 hex digits>` (N a decimal number from 1, without
+    /// leading zeros), or 64 hex digits alone, which are version 1.
+    pub fn parse(s: &str) -> Option<StoredChecksum> {
+        let (version, hex) = match s.split_once(':') {
+            None => (1, s),
+            Some((v, hex)) => {
+                let digits = v.strip_prefix('v')?;
+                if digits.is_empty()
+                    || digits.starts_with('0')
+                    || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return None;
+                }
+                (digits.parse().ok()?, hex)
+            }
+        };
+        Some(StoredChecksum {
+            version,
+            checksum: Checksum::from_hex(hex)?,
+        })
+    }
+
+    /// Whether `ops` have this checksum under its encoding version; `None`
+    /// when this build does not know that version.
+    pub fn matches(&self, ops: &[Op]) -> Option<bool> {
+        checksum_with(self.version, ops).map(|c| c == self.checksum)
+    }
+}
+
+/// The checksum of an upgrade under a given encoding version, for rows
+/// recorded by an older encoding; `None` for a version this build does not
+/// know. Each version stays here for good once released.
+pub fn checksum_with(version: u32, ops: &[Op]) -> Option<Checksum> {
+    match version {
+        1 => Some(checksum(ops)),
+        _ => None,
     }
 }
 
@@ -570,6 +631,29 @@ mod tests {
         assert_eq!(normalize_sql("x = '  y  '"), "x = '  y  '");
         assert_eq!(normalize_sql("$f$ a  \n b $f$   c"), "$f$ a  \n b $f$ c");
         assert_eq!(normalize_sql("\"Odd  Name\"  =  1"), "\"Odd  Name\" = 1");
+    }
+
+    #[test]
+    fn stored_checksums_name_their_encoding() {
+        let c = checksum(&sample());
+        assert_eq!(c.stored(), format!("v1:{}", c.to_hex()));
+        let v1 = StoredChecksum {
+            version: 1,
+            checksum: c,
+        };
+        assert_eq!(StoredChecksum::parse(&c.stored()), Some(v1));
+        // Written before the prefix existed: version 1.
+        assert_eq!(StoredChecksum::parse(&c.to_hex()), Some(v1));
+        assert_eq!(v1.matches(&sample()), Some(true));
+        assert_eq!(v1.matches(&[]), Some(false));
+        // A future encoding is parsed, and said to be unknown, not edited.
+        let v9 = StoredChecksum::parse(&format!("v9:{}", c.to_hex())).unwrap();
+        assert_eq!(v9.version, 9);
+        assert_eq!(v9.matches(&sample()), None);
+        for bad in ["v1:zz", "v:", "1:ab", "V1:x", "v01:x", "v1x:y", ""] {
+            let bad = bad.replace('x', &c.to_hex());
+            assert_eq!(StoredChecksum::parse(&bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -79,7 +79,8 @@ enum Command {
         /// With --sql: postgresql or sqlite.
         #[arg(long, value_name = "DIALECT", requires = "sql")]
         dialect: Option<String>,
-        /// Run even if the database has revisions this build does not know.
+        /// Refused anyway while the database has revisions this build does
+        /// not know: downgrade with the build that knows them.
         #[arg(long)]
         allow_unknown_applied: bool,
     },
@@ -130,7 +131,12 @@ enum Command {
     Verify,
     /// Compare the live database with the schema its applied migrations
     /// describe (exit 1 when they differ).
-    Check,
+    Check {
+        /// Leave this table out of the comparison (repeatable); other
+        /// migration tools' version tables are left out without it.
+        #[arg(long, value_name = "NAME")]
+        exclude_table: Vec<String>,
+    },
     /// Write a new migration file after the head, and declare it in the
     /// migrations module.
     Revision {
@@ -477,9 +483,19 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             }
         }
         Command::Verify => unreachable!("handled before connecting"),
-        Command::Check => {
+        Command::Check { exclude_table } => {
             let mut conn = connect()?;
+            let migrator = exclude_table
+                .into_iter()
+                .fold(migrator, |m, t| m.exclude_table(t));
             let report = migrator.check(&mut conn)?;
+            if !report.excluded.is_empty() && !quiet {
+                eprintln!(
+                    "note: {} {} not compared (other migration tools' version tables, and --exclude-table)",
+                    report.excluded.join(", "),
+                    if report.excluded.len() == 1 { "is" } else { "are" },
+                );
+            }
             if !report.not_compared.is_empty() && !quiet {
                 eprintln!(
                     "note: the objects in schema{} {} are not compared (`check` covers the search path)",

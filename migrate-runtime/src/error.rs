@@ -261,6 +261,58 @@ pub enum Error {
         /// The database's error.
         source: diesel::result::Error,
     },
+
+    /// A downgrade while revisions this build does not know are applied:
+    /// they were applied on top of what it would revert.
+    #[error("cannot downgrade: the database has applied revision{} this build does not know: {}\nthey were applied by a newer build on top of the revisions this build would revert; downgrading beneath them would leave a half-applied database (objects they build on removed while they stay recorded)\nhelp: run the downgrade with the build that knows {} (`--allow-unknown-applied` lets an older build upgrade or run beside a newer one, not downgrade); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "), .revisions.join(", "))]
+    DowngradeUnderUnknown {
+        /// The unknown revisions.
+        revisions: Vec<String>,
+    },
+
+    /// A PostgreSQL migration sent as one batch failed for a reason its
+    /// statements' text does not explain (a lost connection, a timeout, a
+    /// lock, a serialization failure), so it was not replayed statement by
+    /// statement and the failing op is not known.
+    #[error("{direction} {revision} ({message}) failed: {source}\nits statements were sent together, and this error is not caused by a statement's text, so they were not run again one by one to find the op: which op failed is not known\n{}{}", batch_outcome(*.commit_unknown, .at, .revision), statement_help(.source, .revision, "step"))]
+    Batch {
+        /// `upgrade` or `downgrade`.
+        direction: &'static str,
+        /// The revision.
+        revision: String,
+        /// Its message.
+        message: String,
+        /// Where the database stays (or was, when `commit_unknown`).
+        at: String,
+        /// The error came at COMMIT: whether it committed is not known.
+        commit_unknown: bool,
+        /// The database's error.
+        source: diesel::result::Error,
+    },
+
+    /// An applied revision's checksum was recorded with an encoding this
+    /// build does not know (a newer build's).
+    #[error("revision {revision} was recorded with checksum encoding v{version}, which this build does not know (it knows encodings up to v{})\nhelp: a newer build recorded it: deploy that build; if the database holds exactly this build's migration, record this build's checksum with `repair {revision}`; nothing was changed", crate::ops::ENCODING_VERSION)]
+    ChecksumEncoding {
+        /// The revision.
+        revision: String,
+        /// The encoding version its row names.
+        version: u32,
+    },
+
+    /// A first run (no version table yet) found another migration tool's
+    /// version table: running from base would create what that tool made.
+    #[error("this database is managed by {tool} (`{table}`{}): these migrations have never run here, and running them from base would create what it already has\nhelp: {}; to build these migrations' schema beside it anyway, run `stamp base` first; nothing was changed", if .revisions.is_empty() { String::new() } else { format!(" at {}", .revisions.join(", ")) }, stamp_help(.revisions, *.known))]
+    ManagedByAnotherTool {
+        /// The tool.
+        tool: &'static str,
+        /// Its version table.
+        table: String,
+        /// The revisions it records (Alembic's).
+        revisions: Vec<String>,
+        /// Whether all of them are revisions of these migrations.
+        known: bool,
+    },
 }
 
 /// One applied migration whose upgrade changed since.
@@ -341,10 +393,36 @@ fn outcome(rolled_back: bool, at: &str) -> String {
     }
 }
 
+/// How to take over a database another tool migrated.
+fn stamp_help(revisions: &[String], known: bool) -> String {
+    if known && !revisions.is_empty() {
+        let stamps: Vec<String> = revisions.iter().map(|r| format!("`stamp {r}`")).collect();
+        format!(
+            "these migrations have its revision{}: record it with {}, then upgrade from there",
+            if revisions.len() == 1 { "" } else { "s" },
+            stamps.join(" and ")
+        )
+    } else {
+        "record which revision of these migrations the schema is at with `stamp <revision>`, then upgrade from there".to_string()
+    }
+}
+
+/// What became of a migration whose batch failed.
+fn batch_outcome(commit_unknown: bool, at: &str, revision: &str) -> String {
+    if commit_unknown {
+        format!("the error came at COMMIT, so whether {revision} was committed is not known: the database is at {at} or at {revision}; run `current` to see, then run again")
+    } else {
+        outcome(true, at)
+    }
+}
+
 /// What to do about the database errors a deploy commonly meets.
 fn statement_help(e: &diesel::result::Error, revision: &str, direction: &str) -> String {
+    use diesel::result::{DatabaseErrorKind, Error as E};
     let text = e.to_string().to_lowercase();
-    let help = if text.contains("readonly database") || text.contains("read-only") {
+    let help = if matches!(e, E::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) {
+        "the connection to the server was lost (a restart, the network, or the session was terminated): connect again and run again".to_string()
+    } else if text.contains("readonly database") || text.contains("read-only") {
         "this process cannot write the database: check the permissions of the file and of its directory (SQLite writes a journal beside the file), or the user the process runs as".to_string()
     } else if text.contains("permission denied") || text.contains("must be owner") {
         "the database user lacks a privilege this statement needs: run migrations as the owner of the schema's objects, or grant it".to_string()

@@ -53,6 +53,9 @@ pub struct Snapshot {
     tables: BTreeMap<String, TableSnapshot>,
     enums: BTreeMap<String, EnumSnapshot>,
     sequences: BTreeSet<String>,
+    /// The sequences owned by a column (identity, serial): PostgreSQL keeps
+    /// their names when the table is renamed.
+    owned_sequences: BTreeSet<String>,
     views: BTreeMap<String, String>,
     triggers: BTreeMap<String, TriggerSnapshot>,
 }
@@ -245,6 +248,26 @@ impl Snapshot {
         out
     }
 
+    /// The differences that matter between two schemas built by
+    /// migrations: [`diff`](Snapshot::diff) without the order of columns (a
+    /// column dropped and added back comes back last: no database restores
+    /// its position) and without the names of sequences a column owns
+    /// (PostgreSQL keeps `orders_id_seq` when `orders` is renamed; the
+    /// column's identity or default is compared). For `check` and the
+    /// testing toolkit's stairway and model checks.
+    pub fn diff_schema(&self, other: &Snapshot) -> Vec<String> {
+        fn compared(s: &Snapshot) -> Snapshot {
+            let mut s = s.clone();
+            for t in s.tables.values_mut() {
+                t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+            let owned = std::mem::take(&mut s.owned_sequences);
+            s.sequences.retain(|q| !owned.contains(q));
+            s
+        }
+        compared(self).diff(&compared(other))
+    }
+
     /// The snapshot without views and triggers (which migrations can only
     /// make with `execute`, so a schema model has none).
     pub fn without_views_and_triggers(mut self) -> Snapshot {
@@ -278,6 +301,7 @@ impl Snapshot {
         self.tables.retain(|k, _| !k.starts_with(&prefix));
         self.enums.retain(|k, _| !k.starts_with(&prefix));
         self.sequences.retain(|k| !k.starts_with(&prefix));
+        self.owned_sequences.retain(|k| !k.starts_with(&prefix));
         self.views.retain(|k, _| !k.starts_with(&prefix));
         self.triggers.retain(|_, t| !t.table.starts_with(&prefix));
         self
@@ -796,13 +820,21 @@ mod postgres {
                 .insert(name.clone(), EnumSnapshot { name, values });
         }
 
+        // Owned: an identity column's (dependency `i`) or a serial's (`a`).
         let sql = format!(
-            "SELECT {table} AS name FROM pg_sequence s \
+            "SELECT {table} AS name, CAST(EXISTS (SELECT 1 FROM pg_depend d \
+                 WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+                   AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 \
+                   AND d.deptype IN ('a', 'i')) AS TEXT) AS owned \
+             FROM pg_sequence s \
              JOIN pg_class c ON c.oid = s.seqrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE {IN_SCHEMAS}"
         );
         for row in rows(conn, "the sequences", &sql)? {
+            if text(&row, 1) == "true" {
+                snap.owned_sequences.insert(text(&row, 0));
+            }
             snap.sequences.insert(text(&row, 0));
         }
 

@@ -13,7 +13,7 @@ use crate::dialect::Dialect;
 use crate::error::{db, ChecksumMismatch, Error};
 use crate::graph::{Direction, RevisionGraph, Step};
 use crate::migration::{Connection, Migration, Migrations};
-use crate::ops::Op;
+use crate::ops::{Op, StoredChecksum};
 use crate::schema::Schema;
 use crate::version::{AppliedRevision, VersionTable};
 use std::collections::BTreeSet;
@@ -85,7 +85,17 @@ pub struct Migrator {
     allow_unknown_applied: bool,
     connection_closes_after: bool,
     listener: Option<Listener>,
+    check_excluded: Vec<String>,
 }
+
+/// The version tables of other migration tools, and the tools: `check`
+/// leaves them out, and a first run that finds one says so.
+pub(crate) const OTHER_TOOLS: &[(&str, &str)] = &[
+    ("alembic_version", "Alembic"),
+    ("__diesel_schema_migrations", "diesel_migrations"),
+    ("_sqlx_migrations", "sqlx"),
+    ("refinery_schema_history", "refinery"),
+];
 
 impl Migrator {
     /// A migrator for a set of migrations (a crate's `migrations()`).
@@ -101,6 +111,7 @@ impl Migrator {
             allow_unknown_applied: false,
             connection_closes_after: false,
             listener: None,
+            check_excluded: Vec::new(),
         })
     }
 
@@ -135,7 +146,8 @@ impl Migrator {
 
     /// Lets this build run against a database that a newer build already
     /// migrated further (rolling deploys): revisions it does not know are left
-    /// alone instead of refused.
+    /// alone instead of refused. A downgrade is refused while they are
+    /// applied, with or without this: they may build on what it would revert.
     pub fn allow_unknown_applied(mut self, allow: bool) -> Self {
         self.allow_unknown_applied = allow;
         self
@@ -148,6 +160,15 @@ impl Migrator {
     /// leave it off for a connection that lives on.
     pub fn connection_closes_after(mut self, closes: bool) -> Self {
         self.connection_closes_after = closes;
+        self
+    }
+
+    /// Leaves a table out of [`Migrator::check`] (repeatable): one that is
+    /// not the migrations' business. The version tables of other migration
+    /// tools (`alembic_version`, `__diesel_schema_migrations`,
+    /// `_sqlx_migrations`, `refinery_schema_history`) are left out without it.
+    pub fn exclude_table(mut self, name: impl Into<String>) -> Self {
+        self.check_excluded.push(name.into());
         self
     }
 
@@ -215,7 +236,26 @@ impl Migrator {
         &self,
         conn: &mut impl MigrationConnection,
     ) -> Result<Vec<AppliedRevision>, Error> {
-        self.version_table.read(&mut conn.connection())
+        self.reading(&mut conn.connection(), |c| self.version_table.read(c))
+    }
+
+    /// Runs a read (`current`, `check`) that, on SQLite, waits up to the lock
+    /// timeout for the file's lock a migrating process holds, as a run does.
+    fn reading<T>(
+        &self,
+        conn: &mut Connection<'_>,
+        read: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        if conn.dialect() != Dialect::Sqlite {
+            return read(conn);
+        }
+        let started = Instant::now();
+        conn.execute(&format!(
+            "PRAGMA busy_timeout = {}",
+            self.lock_timeout.as_millis()
+        ))
+        .map_err(db("preparing the connection"))?;
+        read(conn).map_err(|e| sqlite_busy(e, started))
     }
 
     /// The applied revisions no applied revision follows: where the database
@@ -283,14 +323,23 @@ impl Migrator {
     /// describe, as `alembic check` compares it with the models: the
     /// migrations' ops are replayed on the schema model, which is created in
     /// a scratch space (on PostgreSQL a temporary schema inside a transaction
-    /// that is rolled back, on SQLite an in-memory database) and read back by
+    /// that is rolled back, a savepoint inside the caller's transaction if one
+    /// is open, on SQLite an in-memory database) and read back by
     /// introspection, like the live database. What `execute` and `run` do is
     /// not in the model (see [`Op::is_opaque`]), nor are views and
     /// triggers, which only `execute` makes. On PostgreSQL the
     /// comparison covers the connection's search path; objects the
     /// migrations place in a named schema (`schema = "..."`) are left out
-    /// on both sides, and the report names those schemas.
+    /// on both sides, and the report names those schemas. Column order and
+    /// the names of sequences a column owns are not compared
+    /// ([`Snapshot::diff_schema`](crate::introspect::Snapshot::diff_schema));
+    /// other tools' version tables and [`Migrator::exclude_table`]'s are left
+    /// out, and the report names those found.
     pub fn check(&self, conn: &mut impl MigrationConnection) -> Result<SchemaCheck, Error> {
+        self.reading(&mut conn.connection(), |c| self.check_on(c))
+    }
+
+    fn check_on(&self, conn: &mut Connection<'_>) -> Result<SchemaCheck, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read_brief(&mut conn, None)?;
         let unknown: Vec<String> = rows
@@ -322,26 +371,60 @@ impl Migrator {
         for s in &not_compared {
             live = live.without_schema(s);
         }
+        // Other tools' tables, and those the caller excludes, on both sides.
+        let mut excluded = BTreeSet::new();
+        let names = OTHER_TOOLS
+            .iter()
+            .map(|(table, _)| *table)
+            .chain(self.check_excluded.iter().map(String::as_str));
+        let mut left_out = Vec::new();
+        for name in names {
+            if live.table(name).is_some() {
+                excluded.insert(name.to_string());
+            }
+            live = live.without_table(name);
+            left_out.push(name);
+        }
         let modelled = match conn.dialect() {
             Dialect::Postgres => {
                 // Created and read inside a transaction that is always rolled
-                // back: the check leaves nothing in the database.
+                // back: the check leaves nothing in the database. Through
+                // diesel's transaction API, so that inside a caller's
+                // transaction it is a savepoint, and the caller's work stays.
                 let schema = format!("migrate_check_{}", std::process::id());
-                conn.execute(&format!(
-                    "BEGIN; CREATE SCHEMA {schema}; SET LOCAL search_path TO {schema}"
-                ))
-                .map_err(db("creating a scratch schema for the check"))?;
-                let snapshot = create_model(&mut conn, &ops)
-                    .and_then(|()| crate::introspect::Snapshot::capture(&mut conn));
-                conn.execute("ROLLBACK")
-                    .map_err(db("dropping the check's scratch schema"))?;
-                snapshot?
+                let mut snapshot = None;
+                let scratch = conn.transaction(|c| {
+                    c.execute(&format!(
+                        "CREATE SCHEMA {schema}; SET LOCAL search_path TO {schema}"
+                    ))
+                    .map_err(db("creating a scratch schema for the check"))?;
+                    snapshot = Some(
+                        create_model(c, &ops)
+                            .and_then(|()| crate::introspect::Snapshot::capture(c)),
+                    );
+                    Err::<(), _>(Error::from(diesel::result::Error::RollbackTransaction))
+                });
+                match (scratch, snapshot) {
+                    (
+                        Err(Error::Database {
+                            source: diesel::result::Error::RollbackTransaction,
+                            ..
+                        }),
+                        Some(snapshot),
+                    ) => snapshot?,
+                    (Err(e), _) => return Err(e),
+                    (Ok(()), _) => unreachable!("the scratch transaction is always rolled back"),
+                }
             }
             Dialect::Sqlite => scratch_sqlite(&ops)?,
         };
+        let modelled = left_out
+            .iter()
+            .fold(modelled, |m, name| m.without_table(name));
         Ok(SchemaCheck {
-            differences: modelled.diff(&live),
+            differences: modelled.diff_schema(&live),
             not_compared: not_compared.into_iter().collect(),
+            excluded: excluded.into_iter().collect(),
             at: self
                 .graph
                 .current_heads(&applied)
@@ -467,7 +550,7 @@ impl Migrator {
             if wanted.contains(rev) && (purge || !have.contains(rev)) {
                 let m = self.migration(rev);
                 sql.push(
-                    vt.insert_sql(dialect, rev, &m.checksum().to_hex(), 0)
+                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
                         .map_err(|u| self.unsupported(rev, 0, u))?,
                 );
                 stamped.push(rev.to_string());
@@ -543,7 +626,7 @@ impl Migrator {
                 }
             }
             let version = match step.direction {
-                Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().to_hex(), 0),
+                Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().stored(), 0),
                 Direction::Down => vt.delete_sql(dialect, m.revision()),
             }
             .map_err(|u| self.unsupported(m.revision(), 0, u))?;
@@ -691,13 +774,7 @@ impl Migrator {
         // pragma does nothing): a table rebuild with them on would delete the
         // ON DELETE CASCADE children. Each migration checks them instead.
         let started = Instant::now();
-        let busy = |e: Error| match e {
-            Error::Database { source, .. } if is_busy(&source) => Error::LockTimeout {
-                waited_ms: started.elapsed().as_millis() as u64,
-                holder: "another connection writing to this SQLite file".into(),
-            },
-            other => other,
-        };
+        let busy = |e: Error| sqlite_busy(e, started);
         // Waiting for the file lock is bounded by busy_timeout, set first.
         conn.execute(&format!(
             "PRAGMA busy_timeout = {}",
@@ -752,16 +829,31 @@ impl Migrator {
             }
             _ => self.version_table.read_brief(conn, table_exists)?,
         };
-        let unknown: Vec<String> = rows
+        let mut unknown: Vec<String> = rows
             .iter()
             .filter(|r| !self.graph.contains(&r.revision))
             .map(|r| r.revision.clone())
             .collect();
+        unknown.sort();
         // Only running migrations is refused; stamp and repair are the tools
         // to mend the table, and leave unknown rows alone (or purge them).
         let runs = matches!(mode, Mode::Upgrade(_) | Mode::Downgrade(_));
+        // The unknown revisions may build on anything this build would
+        // revert: the opt-in covers running beside them, not beneath them.
+        if !unknown.is_empty() && matches!(mode, Mode::Downgrade(_)) {
+            return Err(Error::DowngradeUnderUnknown { revisions: unknown });
+        }
         if !unknown.is_empty() && !self.allow_unknown_applied && runs {
             return Err(Error::UnknownApplied { revisions: unknown });
+        }
+        if matches!(mode, Mode::Upgrade(_)) && rows.is_empty() {
+            let exists = match table_exists {
+                Some(known) => known,
+                None => self.version_table.exists(conn)?,
+            };
+            if !exists {
+                self.refuse_other_tools(conn)?;
+            }
         }
         if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
             self.verify_checksums(&rows)?;
@@ -811,7 +903,7 @@ impl Migrator {
                 let m = self.migration(&rev);
                 let sql = self
                     .version_table
-                    .repair_sql(dialect, &rev, &m.checksum().to_hex())
+                    .repair_sql(dialect, &rev, &m.checksum().stored())
                     .map_err(|u| self.unsupported(&rev, 0, u))?;
                 conn.execute(&sql)
                     .map_err(db(format!("repairing the checksum of {rev}")))?;
@@ -820,19 +912,80 @@ impl Migrator {
         }
     }
 
+    /// On a first run, another migration tool's version table means the
+    /// schema is that tool's: refused until `stamp` says where it is.
+    fn refuse_other_tools(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
+        let names: Vec<String> = OTHER_TOOLS
+            .iter()
+            .map(|(t, _)| crate::dialect::quote_literal(t))
+            .collect();
+        let sql = match conn.dialect() {
+            Dialect::Postgres => format!("SELECT CAST(c.relname AS TEXT) AS value FROM pg_class c WHERE c.relkind IN ('r', 'p') AND c.relname IN ({}) AND pg_table_is_visible(c.oid)", names.join(", ")),
+            Dialect::Sqlite => format!("SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name IN ({})", names.join(", ")),
+        };
+        let found: Vec<String> = conn
+            .texts(&sql)
+            .map_err(db("looking for other migration tools' version tables"))?
+            .into_iter()
+            .flatten()
+            .collect();
+        let Some((table, tool)) = OTHER_TOOLS
+            .iter()
+            .find(|(t, _)| found.iter().any(|f| f == t))
+        else {
+            return Ok(());
+        };
+        // Alembic's revisions, when it can be read; the refusal stands anyway.
+        let mut revisions: Vec<String> = match *table {
+            "alembic_version" => conn
+                .texts("SELECT CAST(version_num AS TEXT) AS value FROM alembic_version")
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        };
+        revisions.sort();
+        Err(Error::ManagedByAnotherTool {
+            tool,
+            table: table.to_string(),
+            known: revisions.iter().all(|r| self.graph.contains(r)),
+            revisions,
+        })
+    }
+
     fn verify_checksums(&self, rows: &[AppliedRevision]) -> Result<(), Error> {
         let mut mismatches = Vec::new();
         for r in rows {
             if let Some(m) = self.migrations.get(&r.revision) {
-                let compiled = m.checksum().to_hex();
-                if compiled != r.checksum {
-                    mismatches.push(ChecksumMismatch {
+                let recorded = StoredChecksum::parse(&r.checksum).ok_or_else(|| {
+                    Error::VersionTable {
+                        table: self.version_table.display(),
+                        problem: format!("revision `{}` has checksum `{}`, which is not 64 hex digits after an encoding version such as `v1:`", r.revision, r.checksum),
+                        help: "restore the table from a backup, or record this build's checksum with `repair <revision>`".into(),
+                    }
+                })?;
+                // Each row is verified with the encoding it was recorded in.
+                let same = if recorded.version == crate::ops::ENCODING_VERSION {
+                    Some(recorded.checksum == m.checksum())
+                } else {
+                    recorded.matches(m.upgrade())
+                };
+                match same {
+                    Some(true) => {}
+                    Some(false) => mismatches.push(ChecksumMismatch {
                         revision: r.revision.clone(),
                         message: m.message().to_string(),
-                        recorded: r.checksum.clone(),
-                        compiled,
+                        recorded: recorded.checksum.to_hex(),
+                        compiled: m.checksum().to_hex(),
                         location: format!("{}:{}", m.file(), m.line()),
-                    });
+                    }),
+                    None => {
+                        return Err(Error::ChecksumEncoding {
+                            revision: r.revision.clone(),
+                            version: recorded.version,
+                        })
+                    }
                 }
             }
         }
@@ -905,15 +1058,58 @@ impl Migrator {
                 running();
                 let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
                 if in_transaction && sql_only {
+                    // The batch's own error, apart from BEGIN's and COMMIT's.
+                    let mut failed = None;
+                    let mut began = false;
                     let batch = |c: &mut Connection<'_>| {
-                        self.apply_batch(c, m, step.direction, &statements, create_table)
+                        began = true;
+                        match self.apply_batch(c, m, step.direction, &statements, create_table)? {
+                            Ok(()) => Ok(()),
+                            Err(e) => {
+                                failed = Some(e);
+                                Err(diesel::result::Error::RollbackTransaction.into())
+                            }
+                        }
                     };
-                    if conn.transaction(batch).is_err() {
+                    let result = conn.transaction(batch);
+                    let verb = match step.direction {
+                        Direction::Up => "upgrade",
+                        Direction::Down => "downgrade",
+                    };
+                    let batch_error = |source, commit_unknown| Error::Batch {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        at: at(),
+                        commit_unknown,
+                        source,
+                    };
+                    match (result, failed) {
+                        (Ok(()), _) => {}
                         // Sent as one message, a failure does not say which
                         // statement failed: the batch was rolled back, so
                         // replay it statement by statement, for the error
-                        // to name the op and its SQL.
-                        conn.transaction(one)?;
+                        // to name the op and its SQL; unless the error is
+                        // not the statements' (a replay would only hold the
+                        // locks again, or fail on a dead connection).
+                        (Err(_), Some(source)) if statement_caused(&source) => {
+                            match conn.transaction(one) {
+                                Ok(()) => {}
+                                Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
+                                    return Err(e)
+                                }
+                                Err(_) => return Err(batch_error(source, false)),
+                            }
+                        }
+                        (Err(_), Some(source)) => return Err(batch_error(source, false)),
+                        // COMMIT failed: refused by the server (a deferred
+                        // constraint), it rolled back; with the connection
+                        // lost, the outcome is the server's secret.
+                        (Err(Error::Database { source, .. }), None) if began => {
+                            let refused = matches!(&source, diesel::result::Error::DatabaseError(kind, _) if !matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection));
+                            return Err(batch_error(source, !refused));
+                        }
+                        (Err(e), None) => return Err(e),
                     }
                 } else if in_transaction {
                     conn.transaction(one)?;
@@ -947,7 +1143,7 @@ impl Migrator {
         direction: Direction,
         statements: &[(usize, Stmt)],
         create_table: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<Result<(), diesel::result::Error>, Error> {
         let vt = &self.version_table;
         let unsupported = |u| self.unsupported(m.revision(), 0, u);
         let mut sql = String::new();
@@ -962,13 +1158,12 @@ impl Migrator {
         }
         sql.push_str(
             &match direction {
-                Direction::Up => vt.insert_sql_timed(m.revision(), &m.checksum().to_hex()),
+                Direction::Up => vt.insert_sql_timed(m.revision(), &m.checksum().stored()),
                 Direction::Down => vt.delete_sql(Dialect::Postgres, m.revision()),
             }
             .map_err(unsupported)?,
         );
-        conn.execute(&sql)
-            .map_err(db(format!("applying {}", m.revision())))
+        Ok(conn.execute(&sql))
     }
 
     /// Under a step's own lock: false when another process has done the step
@@ -1165,7 +1360,7 @@ impl Migrator {
             Direction::Up => vt.insert_sql(
                 dialect,
                 m.revision(),
-                &m.checksum().to_hex(),
+                &m.checksum().stored(),
                 started.elapsed().as_millis() as u64,
             ),
             Direction::Down => vt.delete_sql(dialect, m.revision()),
@@ -1331,10 +1526,57 @@ fn show(revisions: &[String]) -> String {
     }
 }
 
-#[cfg(feature = "sqlite")]
-fn is_busy(e: &diesel::result::Error) -> bool {
+/// Whether running a failed batch's statements one by one would find the
+/// statement at fault: not for a lost connection, a timeout, a lock not
+/// obtained, a deadlock, a serialization failure or a server going down,
+/// which are not the statements' doing. diesel 2.3 keeps the SQLSTATE to
+/// itself beyond its error kinds, so the others (55P03, 57014, 40P01, 57P0x,
+/// 53xxx) are known by the server's message; in another `lc_messages` they
+/// are replayed, and the first error is still kept if the replay fails too.
+fn statement_caused(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error as E};
+    match e {
+        E::DatabaseError(
+            Kind::ClosedConnection
+            | Kind::SerializationFailure
+            | Kind::UnableToSendCommand
+            | Kind::ReadOnlyTransaction,
+            _,
+        ) => false,
+        E::DatabaseError(_, info) => {
+            const NOT_THE_STATEMENT: &[&str] = &[
+                "canceling statement due to",
+                "could not obtain lock",
+                "deadlock detected",
+                "terminating connection",
+                "could not serialize",
+                "out of memory",
+                "no space left on device",
+                "could not extend file",
+                "too many connections",
+            ];
+            let message = info.message();
+            !NOT_THE_STATEMENT.iter().any(|m| message.contains(m))
+        }
+        _ => false,
+    }
+}
+
+pub(crate) fn is_busy(e: &diesel::result::Error) -> bool {
     let text = e.to_string();
     text.contains("database is locked") || text.contains("database is busy")
+}
+
+/// A SQLite "database is locked" after waiting `busy_timeout`: the lock
+/// timeout, naming the lock.
+fn sqlite_busy(e: Error, started: Instant) -> Error {
+    match e {
+        Error::Database { source, .. } if is_busy(&source) => Error::LockTimeout {
+            waited_ms: started.elapsed().as_millis() as u64,
+            holder: "another connection writing to this SQLite file (its file lock)".into(),
+        },
+        other => other,
+    }
 }
 
 /// PostgreSQL's session advisory lock, keyed by the version table's name so
@@ -1432,6 +1674,9 @@ pub struct SchemaCheck {
     /// Where the database is: its applied revisions that no applied
     /// revision follows (empty at base).
     pub at: Vec<String>,
+    /// Tables of the database left out of the comparison: other migration
+    /// tools' version tables, and those named by [`Migrator::exclude_table`].
+    pub excluded: Vec<String>,
 }
 
 /// Creates a modelled schema (its [`Schema::create_ops`]) on a connection:

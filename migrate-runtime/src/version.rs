@@ -70,8 +70,18 @@ impl VersionTable {
             ),
             Dialect::Sqlite => ("TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP", None),
         };
+        // The checksum is stored as `v1:<64 hex digits>`. A table made
+        // before the prefix has CHAR(64) there: widened once (PostgreSQL;
+        // SQLite does not enforce lengths).
+        let widen = match dialect {
+            Dialect::Postgres => format!(
+                ";\nDO $migrate$ BEGIN IF (SELECT atttypid = 'bpchar'::regtype FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = 'checksum') THEN ALTER TABLE {t} ALTER COLUMN checksum TYPE VARCHAR(80); END IF; END $migrate$",
+                quote_literal(&t)
+            ),
+            Dialect::Sqlite => String::new(),
+        };
         Ok(format!(
-            "{}CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    checksum CHAR(64) NOT NULL,\n    applied_at {applied_at},\n    duration_ms BIGINT NOT NULL DEFAULT 0\n)",
+            "{}CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(80) NOT NULL,\n    applied_at {applied_at},\n    duration_ms BIGINT NOT NULL DEFAULT 0\n){widen}",
             schema.unwrap_or_default()
         ))
     }
@@ -225,11 +235,14 @@ impl VersionTable {
             #[cfg(feature = "sqlite")]
             Connection::Sqlite(c) => diesel::sql_query(&sql).load(*c),
         };
-        let rows = rows.map_err(|e| Error::VersionTable {
+        let rows = rows.map_err(|e| match e {
+            // Locked, not damaged: the caller waits or says so.
+            e if crate::migrator::is_busy(&e) => db("reading the version table")(e),
+            e => Error::VersionTable {
             table: self.display(),
             problem: format!("reading it failed ({e})"),
             help: "it must have the columns revision, checksum, applied_at, duration_ms; if another tool owns a table of this name, choose another version table name".into(),
-        })?;
+        }})?;
         Ok(rows)
     }
 
@@ -242,9 +255,9 @@ impl VersionTable {
                     "revision `{}` has surrounding whitespace",
                     r.revision
                 ))
-            } else if crate::ops::Checksum::from_hex(&r.checksum).is_none() {
+            } else if crate::ops::StoredChecksum::parse(&r.checksum).is_none() {
                 Some(format!(
-                    "revision `{}` has checksum `{}`, which is not 64 hex digits",
+                    "revision `{}` has checksum `{}`, which is not 64 hex digits after an encoding version such as `v1:`",
                     r.revision, r.checksum
                 ))
             } else {

@@ -52,15 +52,20 @@ macro_rules! on_both {
 
 on_both!(
     check_compares_the_live_schema_with_the_migrations,
+    check_ignores_column_order,
+    check_leaves_out_other_tools_tables,
     portable_ops_up_and_down,
     failure_mid_chain_leaves_the_previous_revision,
     edited_migration_is_refused_until_repaired,
+    checksums_carry_their_encoding_version,
     unknown_revision_is_refused_unless_allowed,
+    no_downgrade_under_unknown_revisions,
     tampered_version_table_is_refused,
     lock_is_waited_for_then_times_out,
     rows_breaking_a_foreign_key_roll_the_migration_back,
     stamp_records_without_running,
     bad_targets_change_nothing,
+    a_database_alembic_manages_is_not_migrated_from_base,
 );
 
 fn every_op() -> Migrator {
@@ -360,6 +365,76 @@ fn edited_migration_is_refused_until_repaired(db: TestDatabase) {
     assert!(matches!(m.repair(&mut conn, "ffff"), Err(Error::Target(_))));
 }
 
+/// Checksums are stored with the version of their encoding (`v1:`), so a
+/// future encoding does not make rows of this one read as edited. Rows
+/// without a prefix (written before it existed) are version 1; a version
+/// this build does not know is refused, naming it.
+fn checksums_carry_their_encoding_version(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    m.upgrade(&mut conn, "2b3c4d5e6f7a").unwrap();
+    let stored = |conn: &mut Database, rev: &str| {
+        one(
+            conn,
+            &format!("SELECT CAST(checksum AS TEXT) AS value FROM migrate_revisions WHERE revision = '{rev}'"),
+        )
+    };
+    let compiled = shop::migrations()
+        .get("1a2b3c4d5e6f")
+        .unwrap()
+        .checksum()
+        .to_hex();
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), format!("v1:{compiled}"));
+    // A table as the code before the prefix wrote it: unprefixed checksums,
+    // and on PostgreSQL a CHAR(64) column.
+    exec(
+        &mut conn,
+        "UPDATE migrate_revisions SET checksum = substr(checksum, 4)",
+    );
+    if let Database::Postgres(_) = conn {
+        exec(
+            &mut conn,
+            "ALTER TABLE migrate_revisions ALTER COLUMN checksum TYPE CHAR(64)",
+        );
+    }
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), compiled);
+    m.upgrade(&mut conn, "3c4d5e6f7a8b").unwrap();
+    assert!(stored(&mut conn, "3c4d5e6f7a8b").starts_with("v1:"));
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), compiled);
+    // An encoding this build does not know: refused, nothing changed.
+    exec(
+        &mut conn,
+        &format!("UPDATE migrate_revisions SET checksum = 'v9:{compiled}' WHERE revision = '1a2b3c4d5e6f'"),
+    );
+    let before = applied(&m, &mut conn);
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    assert!(
+        matches!(&err, Error::ChecksumEncoding { revision, version: 9 } if revision == "1a2b3c4d5e6f"),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("v9") && text.contains("v1") && text.contains("help:"),
+        "{text}"
+    );
+    assert_eq!(applied(&m, &mut conn), before);
+    // A v1 row whose checksum differs is an edit, as before.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE migrate_revisions SET checksum = 'v1:{}' WHERE revision = '1a2b3c4d5e6f'",
+            "0".repeat(64)
+        ),
+    );
+    assert!(matches!(
+        m.upgrade(&mut conn, "head"),
+        Err(Error::ChecksumMismatch(_))
+    ));
+    m.repair(&mut conn, "1a2b3c4d5e6f").unwrap();
+    assert_eq!(stored(&mut conn, "1a2b3c4d5e6f"), format!("v1:{compiled}"));
+    m.upgrade(&mut conn, "head").unwrap();
+}
+
 fn unknown_revision_is_refused_unless_allowed(db: TestDatabase) {
     let mut conn = db.connect();
     let m = Migrator::new(shop::migrations()).unwrap();
@@ -380,6 +455,41 @@ fn unknown_revision_is_refused_unless_allowed(db: TestDatabase) {
         cur.contains(&"99aa99aa99aa".to_string()) && cur.contains(&"8b9c0d1e2f3a".to_string()),
         "{cur:?}"
     );
+}
+
+/// Rolling deploys: an older build may run beside a newer one
+/// (`allow_unknown_applied`), but never downgrade beneath revisions it does
+/// not know: that would drop what they build on and leave them recorded.
+fn no_downgrade_under_unknown_revisions(db: TestDatabase) {
+    let mut conn = db.connect();
+    let newer = Migrator::new(fixture_chain::migrations()).unwrap();
+    newer.upgrade(&mut conn, "head").unwrap();
+    let older = Migrator::new(
+        fixture_chain::migrations().filter(|m| !["c11", "c12"].contains(&m.revision())),
+    )
+    .unwrap()
+    .allow_unknown_applied(true);
+    let before = (snapshot(&mut conn), applied(&newer, &mut conn));
+    for target in ["-1", "c09", "base"] {
+        let err = older.downgrade(&mut conn, target).unwrap_err();
+        assert!(
+            matches!(&err, Error::DowngradeUnderUnknown { revisions } if revisions == &["c11", "c12"]),
+            "{target}: {err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("c11, c12")
+                && text.contains("half-applied")
+                && text.contains("help: run the downgrade with the build")
+                && text.contains("nothing was changed"),
+            "{text}"
+        );
+        assert_eq!((snapshot(&mut conn), applied(&newer, &mut conn)), before);
+    }
+    // Upgrading beside the newer build is still allowed.
+    assert!(older.upgrade(&mut conn, "head").unwrap().is_empty());
+    // The newer build downgrades as usual.
+    assert_eq!(newer.downgrade(&mut conn, "-1").unwrap(), ["c12"]);
 }
 
 fn tampered_version_table_is_refused(db: TestDatabase) {
@@ -515,6 +625,50 @@ fn stamp_records_without_running(db: TestDatabase) {
     assert!(applied(&m, &mut conn).is_empty());
 }
 
+/// A first run (no version table yet) on a database with Alembic's version
+/// table refuses: running from base would create what Alembic already made.
+/// `stamp` says where the schema is, and upgrading goes on from there.
+fn a_database_alembic_manages_is_not_migrated_from_base(db: TestDatabase) {
+    let mut conn = db.connect();
+    // The schema as Alembic left it: the shop's first two revisions.
+    let elsewhere = Migrator::new(shop::migrations())
+        .unwrap()
+        .version_table("scratch_versions", None);
+    elsewhere.upgrade(&mut conn, "2b3c4d5e6f7a").unwrap();
+    exec(
+        &mut conn,
+        "DROP TABLE scratch_versions;
+         CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+         INSERT INTO alembic_version VALUES ('2b3c4d5e6f7a')",
+    );
+    let before = snapshot(&mut conn);
+    let m = Migrator::new(shop::migrations()).unwrap();
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::ManagedByAnotherTool {
+                tool: "Alembic",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("this database is managed by Alembic (`alembic_version` at 2b3c4d5e6f7a)")
+            && text.contains("help: ")
+            && text.contains("`stamp 2b3c4d5e6f7a`")
+            && text.contains("nothing was changed"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&mut conn), before);
+    // `stamp` records where the schema is; upgrading goes on from there.
+    assert_eq!(m.stamp(&mut conn, "2b3c4d5e6f7a", false).unwrap().len(), 2);
+    m.upgrade(&mut conn, "head").unwrap();
+    assert_eq!(current(&m, &mut conn), ["8b9c0d1e2f3a"]);
+}
+
 fn bad_targets_change_nothing(db: TestDatabase) {
     let mut conn = db.connect();
     let m = Migrator::new(shop::migrations()).unwrap();
@@ -592,7 +746,7 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
     // statement_timeout applies to the migrations' statements.
     let impatient = every_op().statement_timeout(Duration::from_millis(200));
     match impatient.upgrade(&mut conn, "slow@head") {
-        Err(Error::Statement {
+        Err(Error::Batch {
             revision, source, ..
         }) => {
             assert_eq!(revision, "s1");
@@ -618,7 +772,7 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
     );
     let cautious = every_op().postgres_lock_timeout(Duration::from_millis(200));
     match cautious.upgrade(&mut conn, "pg@head") {
-        Err(Error::Statement {
+        Err(Error::Batch {
             revision, source, ..
         }) => {
             assert_eq!(revision, "g1");
@@ -634,6 +788,122 @@ fn schemas_concurrent_indexes_and_timeouts_on_postgres() {
     );
     // With the table free, the same call goes through.
     cautious.upgrade(&mut conn, "pg@head").unwrap();
+}
+
+/// A server session that goes away mid-migration: the error says so, not
+/// "the transaction manager is broken" from a replay on a dead connection.
+#[test]
+fn a_terminated_session_is_reported_as_such() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    let mut admin = db.connect();
+    let pid = one(&mut conn, "SELECT CAST(pg_backend_pid() AS TEXT) AS value");
+    let url = db.url().to_string();
+    let killer = std::thread::spawn(move || {
+        let mut admin = Database::connect(&url).unwrap();
+        let started = std::time::Instant::now();
+        // Once the migration's sleep runs, end its session.
+        while started.elapsed() < Duration::from_secs(10) {
+            let sleeping = one(&mut admin, &format!("SELECT CAST(COUNT(*) AS TEXT) AS value FROM pg_stat_activity WHERE pid = {pid} AND state = 'active' AND query LIKE '%pg_sleep%'"));
+            if sleeping == "1" {
+                exec(&mut admin, &format!("SELECT pg_terminate_backend({pid})"));
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    });
+    let err = every_op().upgrade(&mut conn, "slow@head").unwrap_err();
+    assert!(killer.join().unwrap(), "the migration never ran its sleep");
+    let text = err.to_string();
+    assert!(
+        matches!(&err, Error::Batch { revision, .. } if revision == "s1"),
+        "{err:?}"
+    );
+    assert!(
+        (text.contains("terminating connection") || text.contains("server closed the connection"))
+            && text.contains("help: the connection to the server was lost")
+            && !text.contains("transaction manager is broken"),
+        "{text}"
+    );
+    assert!(text.contains("s1") && text.contains("base"), "{text}");
+    assert_eq!(current(&every_op(), &mut admin), Vec::<String>::new());
+}
+
+/// A statement timeout in a migration sent as one batch is reported once:
+/// the batch is not replayed statement by statement, which would hold the
+/// locks for a second timeout.
+#[test]
+fn a_timeout_in_a_batch_is_not_replayed() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    exec(&mut conn, "CREATE SEQUENCE s1_runs");
+    let timeout = Duration::from_millis(700);
+    let started = std::time::Instant::now();
+    let err = every_op()
+        .statement_timeout(timeout)
+        .upgrade(&mut conn, "slow@head")
+        .unwrap_err();
+    let took = started.elapsed();
+    // The slow statement ran once (the sequence counts every run).
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(last_value AS TEXT) AS value FROM s1_runs"
+        ),
+        "1"
+    );
+    assert!(took < timeout * 2, "{took:?}");
+    let text = err.to_string();
+    assert!(
+        matches!(&err, Error::Batch { revision, .. } if revision == "s1"),
+        "{err:?}"
+    );
+    assert!(
+        text.contains("statement timeout")
+            && text.contains("rolled back: the database is still at base"),
+        "{text}"
+    );
+    assert_eq!(current(&every_op(), &mut conn), Vec::<String>::new());
+}
+
+/// `check` inside the caller's transaction rolls back only its own scratch
+/// work: the caller's row stays and its transaction commits.
+#[test]
+fn check_keeps_the_callers_transaction() {
+    use diesel::Connection as _;
+    let db = TestDatabase::postgres();
+    let m = every_op();
+    m.upgrade(&mut db.connect(), "p3").unwrap();
+    let mut conn = match db.connect() {
+        Database::Postgres(c) => c,
+        Database::Sqlite(_) => unreachable!(),
+    };
+    let report = conn
+        .transaction(|c| {
+            c.batch_execute(
+                "INSERT INTO people (id, email, name) VALUES (500, 'kept@example.com', 'Kept')",
+            )?;
+            let report = m.check(c).unwrap();
+            // Still inside the caller's transaction, which still works.
+            c.batch_execute("UPDATE people SET name = 'Kept too' WHERE id = 500")?;
+            Ok::<_, diesel::result::Error>(report)
+        })
+        .unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    let mut other = db.connect();
+    assert_eq!(
+        one(
+            &mut other,
+            "SELECT name AS value FROM people WHERE id = 500"
+        ),
+        "Kept too"
+    );
+    // The scratch schema went with the check.
+    assert_eq!(
+        one(&mut other, "SELECT CAST(COUNT(*) AS TEXT) AS value FROM pg_namespace WHERE nspname LIKE 'migrate_check_%'"),
+        "0"
+    );
 }
 
 #[test]
@@ -773,6 +1043,149 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
     );
     exec(&mut conn, "ALTER TABLE people DROP COLUMN added_by_hand");
     assert_eq!(snapshot(&mut conn), before);
+}
+
+/// A downgrade puts a dropped column back at the end of its table: `check`
+/// does not report the order, as the stairway does not.
+fn check_ignores_column_order(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_chain::migrations()).unwrap();
+    m.upgrade(&mut conn, "head").unwrap();
+    // c11 drops customers.phone; its downgrade adds it back, last.
+    m.downgrade(&mut conn, "c10").unwrap();
+    let columns = snapshot(&mut conn)
+        .table("customers")
+        .unwrap()
+        .columns
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(columns.last().map(String::as_str), Some("phone"));
+    let report = m.check(&mut conn).unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    m.upgrade(&mut conn, "head").unwrap();
+    assert_eq!(
+        m.check(&mut conn).unwrap().differences,
+        Vec::<String>::new()
+    );
+}
+
+/// The version tables of other migration tools are left out of `check`,
+/// and the report names them; `exclude_table` leaves out others.
+fn check_leaves_out_other_tools_tables(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_chain::migrations()).unwrap();
+    m.upgrade(&mut conn, "c03").unwrap();
+    exec(
+        &mut conn,
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+         CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+         CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL);
+         CREATE TABLE refinery_schema_history (version INTEGER PRIMARY KEY, name VARCHAR(255));
+         CREATE TABLE scratch_notes (id INTEGER PRIMARY KEY)",
+    );
+    let report = m.check(&mut conn).unwrap();
+    assert_eq!(
+        report.differences,
+        ["table `scratch_notes`: absent vs present"]
+    );
+    assert_eq!(
+        report.excluded,
+        [
+            "__diesel_schema_migrations",
+            "_sqlx_migrations",
+            "alembic_version",
+            "refinery_schema_history"
+        ]
+    );
+    let report = Migrator::new(fixture_chain::migrations())
+        .unwrap()
+        .exclude_table("scratch_notes")
+        .exclude_table("not_there")
+        .check(&mut conn)
+        .unwrap();
+    assert_eq!(report.differences, Vec::<String>::new());
+    assert!(
+        report.excluded.contains(&"scratch_notes".to_string())
+            && !report.excluded.contains(&"not_there".to_string()),
+        "{:?}",
+        report.excluded
+    );
+}
+
+/// PostgreSQL keeps an identity column's sequence name when its table is
+/// renamed: `check` compares the column's identity, not the sequence's name.
+#[test]
+fn check_ignores_the_names_of_owned_sequences() {
+    let db = TestDatabase::postgres();
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_chain::migrations()).unwrap();
+    // c06 renames `products` (identity `id`) to `items`.
+    m.upgrade(&mut conn, "c06").unwrap();
+    assert!(snapshot(&mut conn)
+        .sequences()
+        .any(|s| s == "products_id_seq"));
+    assert_eq!(
+        m.check(&mut conn).unwrap().differences,
+        Vec::<String>::new()
+    );
+    // A serial column of a renamed table too.
+    exec(
+        &mut conn,
+        "CREATE TABLE tally (n SERIAL PRIMARY KEY); ALTER TABLE tally RENAME TO tallies",
+    );
+    let diff = m.check(&mut conn).unwrap().differences;
+    assert_eq!(diff, ["table `tallies`: absent vs present"], "{diff:?}");
+    // A sequence of its own is still compared.
+    exec(
+        &mut conn,
+        "DROP TABLE tallies; CREATE SEQUENCE loose_numbers",
+    );
+    let diff = m.check(&mut conn).unwrap().differences;
+    assert_eq!(
+        diff,
+        ["sequence `loose_numbers`: absent vs present"],
+        "{diff:?}"
+    );
+}
+
+/// `current` and `check` on a SQLite file another process holds locked
+/// (mid-migration) wait for the lock up to the lock timeout, then say so.
+#[test]
+fn sqlite_reads_wait_for_the_file_lock() {
+    use std::time::Instant;
+    let db = TestDatabase::sqlite();
+    let m = every_op().lock_timeout(Duration::from_millis(400));
+    m.upgrade(&mut db.connect(), "p1").unwrap();
+    let mut holder = db.connect();
+    let mut conn = db.connect();
+    exec(&mut holder, "BEGIN EXCLUSIVE");
+    for read in ["current", "check"] {
+        let started = Instant::now();
+        let err = match read {
+            "current" => m.current(&mut conn).map(|_| ()).unwrap_err(),
+            _ => m.check(&mut conn).map(|_| ()).unwrap_err(),
+        };
+        let waited = started.elapsed();
+        assert!(matches!(&err, Error::LockTimeout { .. }), "{read}: {err:?}");
+        assert!(waited >= Duration::from_millis(400), "{read}: {waited:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("SQLite file") && text.contains("--lock-timeout"),
+            "{text}"
+        );
+    }
+    // A lock released within the timeout is waited for.
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        exec(&mut holder, "COMMIT");
+    });
+    assert_eq!(current(&m, &mut conn), ["p1"]);
+    release.join().unwrap();
+    assert_eq!(
+        m.check(&mut conn).unwrap().differences,
+        Vec::<String>::new()
+    );
 }
 
 /// On SQLite each migration takes the file's lock for itself: a step that

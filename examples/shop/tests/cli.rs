@@ -301,17 +301,26 @@ fn bad_input(db: TestDatabase) {
         ),
     );
     let before = state(&db);
-    let err = fails(&shop(url, &["downgrade", "-1", "--allow-unknown-applied"]));
+    let err = fails(&shop(url, &["upgrade", "head", "--allow-unknown-applied"]));
     assert!(
         err.contains("changed since it was applied") && err.contains("repair"),
         "{err}"
     );
     assert_eq!(state(&db), before);
     ok(&shop(url, &["-q", "repair", "1a2b3c4d5e6f"]));
-    ok(&shop(
-        url,
-        &["-q", "downgrade", "-1", "--allow-unknown-applied"],
-    ));
+    // No downgrade beneath a revision this build does not know, opt-in or not.
+    let before = state(&db);
+    let err = fails(&shop(url, &["downgrade", "-1", "--allow-unknown-applied"]));
+    assert!(
+        err.contains("f00dfeedbeef") && err.contains("run the downgrade with the build"),
+        "{err}"
+    );
+    assert_eq!(state(&db), before);
+    exec(
+        &db,
+        "DELETE FROM migrate_revisions WHERE revision = 'f00dfeedbeef'",
+    );
+    ok(&shop(url, &["-q", "downgrade", "-1"]));
 }
 
 fn exec(db: &TestDatabase, sql: &str) {
@@ -584,6 +593,36 @@ fn check_finds_changes_made_outside_migrations(db: TestDatabase) {
         "{err}"
     );
     assert_eq!(state(&db), before, "check changed the database");
+    // Other tools' version tables are left out, and said so; others with
+    // --exclude-table.
+    exec(
+        &db,
+        "ALTER TABLE products DROP COLUMN colour; CREATE INDEX ix_audit_log_table_name ON audit_log (table_name); \
+         CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); CREATE TABLE notes_by_hand (id INTEGER)",
+    );
+    let err = fails(&shop(url, &["check"]));
+    assert!(
+        err.contains("table `notes_by_hand`: absent vs present")
+            && !err.contains("`alembic_version`"),
+        "{err}"
+    );
+    let out = shop(
+        url,
+        &[
+            "check",
+            "--exclude-table",
+            "notes_by_hand",
+            "--exclude-table",
+            "x",
+        ],
+    );
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("note: alembic_version, notes_by_hand are not compared")
+            && stderr.contains("No differences"),
+        "{stderr}"
+    );
 }
 
 #[test]
