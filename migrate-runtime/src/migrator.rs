@@ -505,6 +505,16 @@ impl Migrator {
         if dialect == Dialect::Sqlite {
             out.push_str("PRAGMA foreign_keys = OFF;\n");
         }
+        let rendered = self.render_plan(dialect, plan, applied)?;
+        let rebuilds = rendered
+            .iter()
+            .flatten()
+            .any(|(_, s)| matches!(s, Stmt::ExpectColumns { .. }));
+        if rebuilds {
+            out.push_str(&comment(
+                "Table rebuilds (SQLite): before each, the script checks that the table has exactly the columns the migrations describe and no triggers. If not, it rolls that migration back and stops with an error, since the rebuild would drop what else the table has. Apply it so that it stops at the first error (`sqlite3 -bail`).",
+            ));
+        }
         if create_table {
             out.push_str(&format!(
                 "\n{};\n",
@@ -512,7 +522,6 @@ impl Migrator {
                     .map_err(|u| self.unsupported("version table", 0, u))?
             ));
         }
-        let rendered = self.render_plan(dialect, plan, applied)?;
         for (step, statements) in plan.iter().zip(rendered) {
             let m = self.migration(&step.revision);
             let (what, arrow) = match step.direction {
@@ -539,6 +548,10 @@ impl Migrator {
                     Stmt::Sql(sql) => push_statement(&mut out, &sql),
                     Stmt::ExpectColumns { table, columns } => {
                         out.push_str(&comment(&format!("rebuilding \"{table}\", which must have the columns {}", columns.join(", "))));
+                        let context = format!("{} ({})", m.revision(), m.message());
+                        for sql in crate::dialect::sqlite::rebuild_guard(&table, &columns, &context) {
+                            push_statement(&mut out, &sql);
+                        }
                     }
                     Stmt::Run(function) => {
                         return Err(Error::Offline {

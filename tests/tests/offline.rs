@@ -260,6 +260,23 @@ fn offline_rebuild_refuses_a_table_changed_by_hand() {
     // Not in a transaction any more: the check rolled its migration back.
     exec(&mut conn, "BEGIN; COMMIT");
 
+    // A trigger made by hand would go with the old table: refused too.
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    m.upgrade(&mut conn, "rb1").unwrap();
+    exec(
+        &mut conn,
+        "CREATE TRIGGER items_audit AFTER INSERT ON items BEGIN SELECT 1; END",
+    );
+    assert!(try_exec(&mut conn, &script).is_err(), "{script}");
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT name AS value FROM sqlite_master WHERE type = 'trigger'"
+        ),
+        "items_audit"
+    );
+
     // The same script on the table the migrations describe rebuilds it.
     let db = TestDatabase::sqlite();
     let mut conn = db.connect();

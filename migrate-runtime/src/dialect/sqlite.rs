@@ -225,6 +225,38 @@ pub(crate) fn rebuild_sql(
     Ok(out)
 }
 
+/// For offline SQL, before a rebuild of `table` (which copies only the
+/// columns the migrations describe): statements that roll the migration back
+/// and stop the script with an error unless the live table has exactly
+/// `columns` (by name) and no triggers, as the migrator checks online. SQLite
+/// has no procedural SQL: a temporary trigger raises the error.
+pub(crate) fn rebuild_guard(table: &str, columns: &[String], context: &str) -> Vec<String> {
+    let guard = quote_ident("_migrate_guard");
+    let info = format!("pragma_table_info({})", quote_literal(table));
+    let names = columns
+        .iter()
+        .map(|c| quote_literal(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n = columns.len();
+    let message = format!(
+        "{context} must rebuild table `{table}` (SQLite cannot alter it in place), but the table does not have exactly the columns [{}] the migrations describe, or it has triggers, which a rebuild would drop\nhelp: the database was changed outside the migrations; bring it back to what they describe, or describe the change in a migration; this migration was rolled back",
+        columns.join(", ")
+    );
+    vec![
+        format!("CREATE TEMP TABLE {guard} (ok INTEGER)"),
+        format!(
+            "CREATE TEMP TRIGGER {guard} BEFORE INSERT ON {guard} WHEN NOT NEW.ok BEGIN SELECT RAISE(ROLLBACK, {}); END",
+            quote_literal(&message)
+        ),
+        format!(
+            "INSERT INTO {guard} (ok) SELECT (SELECT count(*) FROM {info}) = {n} AND (SELECT count(*) FROM {info} WHERE name IN ({names})) = {n} AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {})",
+            quote_literal(table)
+        ),
+        format!("DROP TABLE {guard}"),
+    ]
+}
+
 fn rebuild(what: &str, doing: &str) -> Unsupported {
     Unsupported::new(
         what,
