@@ -1298,10 +1298,15 @@ impl<'m> Renderer<'m> {
                     self.model = Ok(next);
                 }
                 None => {
-                    for sql in self
-                        .dialect
-                        .render(op)
-                        .map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?
+                    let rendered = match self.dialect {
+                        Dialect::Postgres => self.dialect.render(op),
+                        Dialect::Sqlite => crate::dialect::sqlite::render_in(
+                            op,
+                            self.model.as_ref().unwrap_or(&no_model),
+                        ),
+                    };
+                    for sql in
+                        rendered.map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?
                     {
                         statements.push((i, Stmt::Sql(sql)));
                     }
