@@ -142,6 +142,44 @@ mod pu_numeric {
     }
 }
 
+/// a table with a check, a partial index and an expression index on `n`
+#[migration(revision = "rn1", down_revision = None, branch = "rn")]
+mod rn_table {
+    fn upgrade() {
+        op!(create_table(
+            "counts",
+            Column("id", Integer, primary_key = true),
+            Column("n", Integer),
+            CheckConstraint("n > 0", name = "ck_counts_n")
+        ));
+        op!(create_index(
+            "ix_counts_n",
+            "counts",
+            ["id"],
+            postgresql_where = "n > 5"
+        ));
+        op!(create_index(
+            "ix_counts_n_plus",
+            "counts",
+            [text("\"n\" + 1")]
+        ));
+    }
+}
+
+/// `n` renamed, then changed in a way SQLite rebuilds the table for
+#[migration(revision = "rn2", down_revision = "rn1")]
+mod rn_rename {
+    fn upgrade() {
+        op!(alter_column("counts", "n", new_column_name = "m"));
+        op!(alter_column(
+            "counts",
+            "m",
+            nullable = false,
+            existing_nullable = true
+        ));
+    }
+}
+
 fn migrator(branch: &str) -> Migrator {
     let prefix = branch.to_string();
     Migrator::new(migrations().filter(|m| m.revision().starts_with(&prefix))).unwrap()
@@ -353,6 +391,24 @@ fn type_change_with_postgresql_using(db: TestDatabase) {
     assert!(seen.iter().all(|s| s.starts_with("25")), "{seen:?}");
 }
 
+/// A renamed column, named in a check, a predicate and an expression: the
+/// schema model follows the rename there too, so a SQLite rebuild writes them
+/// with the new name and `check` finds no difference.
+fn renamed_column_in_sql_text(db: TestDatabase) {
+    let seen = up_down_up(
+        &db,
+        "rn",
+        "rn2",
+        "INSERT INTO counts (id, n) VALUES (1, 7)",
+        "SELECT CAST(count(*) AS TEXT) AS value FROM counts WHERE id = 1",
+    );
+    assert_eq!(seen, ["1", "1", "1"]);
+    let mut conn = db.connect();
+    let check = migrator("rn").check(&mut conn).unwrap();
+    assert_eq!(check.differences, Vec::<String>::new());
+    assert!(try_exec(&mut conn, "INSERT INTO counts (id, m) VALUES (2, 0)").is_err());
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -368,12 +424,13 @@ on_both!(
     indexed_column_dropped,
     not_null_column_on_a_new_table,
     type_change_with_postgresql_using,
+    renamed_column_in_sql_text,
 );
 
 /// The same forms as offline SQL on SQLite.
 #[test]
 fn sqlite_forms_offline() {
-    for (branch, top) in [("ci", "ci2"), ("nn", "nn1"), ("pu", "pu2")] {
+    for (branch, top) in [("ci", "ci2"), ("nn", "nn1"), ("pu", "pu2"), ("rn", "rn2")] {
         let m = migrator(branch);
         let db = TestDatabase::sqlite();
         let mut conn = db.connect();
