@@ -543,12 +543,21 @@ impl Migrator {
             if transactional {
                 out.push_str("BEGIN;\n");
             }
-            for (_, statement) in statements {
+            for (i, statement) in statements {
                 match statement {
+                    // psql and sqlite3 end a line at a NUL and run what
+                    // follows it as SQL; no database keeps one in text.
+                    Stmt::Sql(sql) if sql.contains('\0') => {
+                        return Err(Error::Offline {
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            reason: format!("op {} writes a NUL character (`\\0`) into the script, where psql and sqlite3 would end the line and run the rest as SQL (and PostgreSQL text cannot hold it)\nhelp: remove the NUL from the op's values", i + 1),
+                        })
+                    }
                     Stmt::Sql(sql) => push_statement(&mut out, &sql),
                     Stmt::ExpectColumns { table, columns } => {
                         out.push_str(&comment(&format!("rebuilding \"{table}\", which must have the columns {}", columns.join(", "))));
-                        let context = format!("{} ({})", m.revision(), m.message());
+                        let context = format!("{} ({})", m.revision(), m.message().replace('\0', "\\0"));
                         for sql in crate::dialect::sqlite::rebuild_guard(&table, &columns, &context) {
                             push_statement(&mut out, &sql);
                         }
@@ -1440,7 +1449,7 @@ impl PgLock {
 fn comment(text: &str) -> String {
     text.replace("\r\n", "\n")
         .split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
-        .map(|line| format!("-- {line}\n"))
+        .map(|line| format!("-- {}\n", line.replace('\0', "\\0")))
         .collect()
 }
 
@@ -1524,8 +1533,8 @@ mod tests {
     #[test]
     fn every_line_of_a_comment_is_commented() {
         assert_eq!(
-            comment("a\nDROP TABLE t;\r\nb\rc"),
-            "-- a\n-- DROP TABLE t;\n-- b\n-- c\n"
+            comment("a\nDROP TABLE t;\r\nb\rc\0d"),
+            "-- a\n-- DROP TABLE t;\n-- b\n-- c\\0d\n"
         );
     }
 

@@ -55,6 +55,25 @@ mod inj_more {
     }
 }
 
+/// a value a script cannot carry
+#[migration(revision = "nul1", down_revision = None, branch = "nul")]
+mod nul_notes {
+    fn upgrade() {
+        op!(create_table(
+            "nul_notes",
+            Column("id", Integer, primary_key = true),
+            Column("body", Text)
+        ));
+        op!(bulk_insert(
+            "nul_notes",
+            [
+                {"id": 1, "body": "a\0"},
+                {"body": "); DROP TABLE keep; --", "id": 2}
+            ]
+        ));
+    }
+}
+
 /// a table
 #[migration(revision = "rb1", down_revision = None, branch = "rb")]
 mod rb_table {
@@ -439,5 +458,23 @@ fn sqlite_forms_offline() {
         let down = m.downgrade_sql(Dialect::Sqlite, top, "base").unwrap();
         try_exec(&mut conn, &down).unwrap_or_else(|e| panic!("{branch}: {e}\n{down}"));
         assert_eq!(tables(&mut conn), ["migrate_revisions"], "{branch}");
+    }
+}
+
+/// A NUL in a value would end the line for psql and sqlite3, which would run
+/// the rest of the script's next statement as SQL: refused.
+#[test]
+fn a_nul_in_a_value_is_refused() {
+    let m = migrator("nul");
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        match m.upgrade_sql(dialect, None, "nul1") {
+            Err(migrate_runtime::Error::Offline {
+                revision, reason, ..
+            }) => {
+                assert_eq!(revision, "nul1");
+                assert!(reason.contains("op 2 writes a NUL"), "{reason}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 }
