@@ -35,7 +35,8 @@ mod inj_notes {
             [
                 {"id": 1, "body": "\\'); DROP TABLE keep; --"},
                 {"id": 2, "body": "C:\\new\\table"},
-                {"id": 3, "body": "it's $m$ and $$"}
+                {"id": 3, "body": "it's $m$ and $$"},
+                {"id": 4, "body": "C:\\$m$ ends in \\$"}
             ]
         ));
     }
@@ -219,7 +220,12 @@ fn notes(db: &mut Database) -> Vec<String> {
         .collect()
 }
 
-const NOTES: [&str; 3] = [PAYLOAD, "C:\\new\\table", "it's $m$ and $$"];
+const NOTES: [&str; 4] = [
+    PAYLOAD,
+    "C:\\new\\table",
+    "it's $m$ and $$",
+    "C:\\$m$ ends in \\$",
+];
 
 /// The scripts of the `inj` branch, applied in one batch each, keep values
 /// as data and messages as comments.
@@ -236,7 +242,7 @@ fn hostile_values_and_messages_stay_data(db: TestDatabase, dialect: Dialect) {
     assert_eq!(notes(&mut conn), NOTES, "{up}");
     let default = texts(
         &mut conn,
-        "INSERT INTO notes (id) VALUES (4) RETURNING body AS value",
+        "INSERT INTO notes (id) VALUES (5) RETURNING body AS value",
     );
     assert_eq!(default, [Some("a\\b'c".to_string())], "{up}");
     assert_eq!(

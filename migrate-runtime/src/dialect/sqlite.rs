@@ -1,9 +1,10 @@
 //! SQLite: the ops its `ALTER TABLE` can express natively, and table rebuilds
 //! (move and copy) for the forms it lacks (changing a column, adding or
 //! dropping a constraint, an expression default, a NOT NULL column without a
-//! default, dropping an indexed column, widening an enum). [`needs_rebuild`] says which ops need one and
-//! [`rebuild_sql`] writes it from the schema the migrations describe; the
-//! migrator does both. `render` alone refuses those ops.
+//! default, dropping an indexed column, widening an enum). [`needs_rebuild`]
+//! says which ops need one and [`rebuild_sql`] writes it from the schema the
+//! migrations describe; the migrator does both. `render` alone refuses those
+//! ops.
 
 use super::*;
 
