@@ -69,6 +69,8 @@ pub fn drop_column() {}
 /// existing_type = ..., existing_nullable = ..., existing_server_default = ...,
 /// existing_comment = ..., postgresql_using = "...", schema = "s")`.
 /// Invertible when every changed property has its `existing_*`.
+/// `postgresql_using` applies on PostgreSQL only: SQLite's rebuild copies the
+/// column as it is (converted by the new type's affinity).
 pub fn alter_column() {}
 
 /// `create_index("name" | None, "table", ["col", text("lower(email)")],

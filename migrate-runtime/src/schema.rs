@@ -9,7 +9,7 @@
 use crate::graph::RevisionGraph;
 use crate::migration::{Migration, Migrations};
 use crate::ops::*;
-use migrate_core::sqltext::mentions;
+use migrate_core::sqltext::{mentions, rename_column};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -522,21 +522,31 @@ fn inline_names(t: &TableModel) -> BTreeSet<&str> {
     names
 }
 
-/// A column rename, carried into the indexes and constraints that name it.
+/// A column rename, carried into the indexes and constraints that name it,
+/// their SQL text too (as the databases do): a SQLite rebuild writes them again.
 fn rename_in(t: &mut TableModel, old: &str, new: &Str) {
     let swap = |list: &mut Str| {
         if *list == old {
             *list = new.clone();
         }
     };
+    let text = |sql: &mut Str| {
+        if mentions(sql, old) {
+            *sql = rename_column(sql, old, new).into();
+        }
+    };
     for i in &mut t.indexes {
         let mut cols = i.columns.to_vec();
         for c in &mut cols {
-            if let IndexColumn::Column(n) = c {
-                swap(n);
+            match c {
+                IndexColumn::Column(n) => swap(n),
+                IndexColumn::Expression(e) => text(e),
             }
         }
         i.columns = cols.into();
+        if let Some(p) = &mut i.predicate {
+            text(p);
+        }
     }
     for c in &mut t.constraints {
         match &mut c.kind {
@@ -550,7 +560,7 @@ fn rename_in(t: &mut TableModel, old: &str, new: &Str) {
                 v.iter_mut().for_each(swap);
                 fk.columns = v.into();
             }
-            ConstraintKind::Check { .. } => {}
+            ConstraintKind::Check { condition } => text(condition),
         }
     }
 }

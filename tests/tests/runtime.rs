@@ -189,7 +189,7 @@ fn portable_ops_up_and_down(db: TestDatabase) {
     assert_eq!(
         one(&mut conn, "SELECT name AS value FROM people WHERE id = 3"),
         "?",
-        "postgresql_using filled the NULL"
+        "postgresql_using (PostgreSQL) or the backfill (SQLite) filled the NULL"
     );
     assert_eq!(
         one(&mut conn, "SELECT name AS value FROM people WHERE id = 2"),

@@ -133,6 +133,24 @@ pub(crate) fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+/// A text literal that every session reads as written. On PostgreSQL a
+/// backslash is an escape when `standard_conforming_strings` is off, and a
+/// script's own `SET` cannot help when the script is sent as one query string
+/// (the server reads all of it first): text with a backslash is dollar-quoted
+/// there, under a tag the text does not contain.
+pub(crate) fn literal(dialect: Dialect, text: &str) -> String {
+    if dialect == Dialect::Sqlite || !text.contains('\\') {
+        return quote_literal(text);
+    }
+    let mut tag = "m".to_string();
+    let mut n = 0;
+    while text.contains(&format!("${tag}")) {
+        n += 1;
+        tag = format!("m{n}");
+    }
+    format!("${tag}${text}${tag}$")
+}
+
 pub(crate) fn ident_list(names: &[Str]) -> String {
     names
         .iter()
@@ -150,7 +168,7 @@ pub(crate) fn value_literal(dialect: Dialect, v: &Value) -> String {
             Dialect::Sqlite => if *b { "1" } else { "0" }.into(),
         },
         Value::Number(n) => n.to_string(),
-        Value::Text(t) => quote_literal(t),
+        Value::Text(t) => literal(dialect, t),
     }
 }
 
@@ -392,6 +410,12 @@ mod tests {
     fn quoting() {
         assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
         assert_eq!(quote_literal("it's \\ fine"), "'it''s \\ fine'");
+        let pg = |t| literal(Dialect::Postgres, t);
+        assert_eq!(pg("it's"), "'it''s'");
+        assert_eq!(pg("a\\'b"), "$m$a\\'b$m$");
+        assert_eq!(pg("a\\ $m$"), "$m1$a\\ $m$$m1$");
+        assert_eq!(pg("\\$m"), "$m1$\\$m$m1$");
+        assert_eq!(literal(Dialect::Sqlite, "a\\'b"), "'a\\''b'");
     }
 
     #[test]

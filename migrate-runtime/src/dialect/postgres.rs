@@ -38,7 +38,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
                 out.push(format!(
                     "COMMENT ON COLUMN {t}.{} IS {}",
                     quote_ident(&column.name),
-                    quote_literal(c)
+                    lit(c)
                 ));
             }
             Ok(out)
@@ -102,23 +102,20 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             placement,
         } => {
             let place = match placement {
-                Some(EnumPlacement::Before(v)) => format!(" BEFORE {}", quote_literal(v)),
-                Some(EnumPlacement::After(v)) => format!(" AFTER {}", quote_literal(v)),
+                Some(EnumPlacement::Before(v)) => format!(" BEFORE {}", lit(v)),
+                Some(EnumPlacement::After(v)) => format!(" AFTER {}", lit(v)),
                 None => String::new(),
             };
             Ok(vec![format!(
                 "ALTER TYPE {} ADD VALUE {}{place}",
                 D.qualified(schema, name)?,
-                quote_literal(value)
+                lit(value)
             )])
         }
         Op::SetTableComment { table, comment, .. } => Ok(vec![format!(
             "COMMENT ON TABLE {} IS {}",
             D.table(table)?,
-            comment
-                .as_deref()
-                .map(quote_literal)
-                .unwrap_or_else(|| "NULL".into())
+            comment.as_deref().map(lit).unwrap_or_else(|| "NULL".into())
         )]),
         Op::BulkInsert { table, rows } => {
             let t = D.table(table)?;
@@ -137,11 +134,11 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             for c in integers {
                 out.push(format!(
                     "SELECT setval(pg_get_serial_sequence({}, {}), CAST((SELECT MAX({}) FROM {t}) AS BIGINT)) WHERE pg_get_serial_sequence({}, {}) IS NOT NULL",
-                    quote_literal(&t),
-                    quote_literal(c),
+                    lit(&t),
+                    lit(c),
                     quote_ident(c),
-                    quote_literal(&t),
-                    quote_literal(c),
+                    lit(&t),
+                    lit(c),
                 ));
             }
             Ok(out)
@@ -156,6 +153,11 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
     }
 }
 
+/// Every literal of a PostgreSQL script: safe whatever the session's settings.
+fn lit(text: &str) -> String {
+    literal(D, text)
+}
+
 fn enum_name(e: &EnumType) -> Result<String, Unsupported> {
     D.qualified(&e.schema, &e.name)
 }
@@ -164,7 +166,7 @@ fn create_type(e: &EnumType) -> Result<String, Unsupported> {
     let values = e
         .values
         .iter()
-        .map(|v| quote_literal(v))
+        .map(|v| lit(v))
         .collect::<Vec<_>>()
         .join(", ");
     Ok(format!("CREATE TYPE {} AS ENUM ({values})", enum_name(e)?))
@@ -172,7 +174,7 @@ fn create_type(e: &EnumType) -> Result<String, Unsupported> {
 
 pub(super) fn default_sql(d: &ServerDefault) -> String {
     match d {
-        ServerDefault::Literal(s) => quote_literal(s),
+        ServerDefault::Literal(s) => lit(s),
         ServerDefault::Number(n) => n.to_string(),
         ServerDefault::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.into(),
         ServerDefault::Sql(s) => s.to_string(),
@@ -214,17 +216,14 @@ fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
     ));
     out.extend(t.columns.iter().filter_map(|c| column_index(&name, c)));
     if let Some(comment) = &t.comment {
-        out.push(format!(
-            "COMMENT ON TABLE {name} IS {}",
-            quote_literal(comment)
-        ));
+        out.push(format!("COMMENT ON TABLE {name} IS {}", lit(comment)));
     }
     for c in t.columns.iter() {
         if let Some(comment) = &c.comment {
             out.push(format!(
                 "COMMENT ON COLUMN {name}.{} IS {}",
                 quote_ident(&c.name),
-                quote_literal(comment)
+                lit(comment)
             ));
         }
     }
@@ -279,10 +278,7 @@ fn alter_column(a: &AlterColumn) -> Result<Vec<String>, Unsupported> {
     if let Some(comment) = &a.comment {
         out.push(format!(
             "COMMENT ON COLUMN {t}.{c} IS {}",
-            comment
-                .as_deref()
-                .map(quote_literal)
-                .unwrap_or_else(|| "NULL".into())
+            comment.as_deref().map(lit).unwrap_or_else(|| "NULL".into())
         ));
     }
     if let Some(new) = &a.new_name {

@@ -1,9 +1,10 @@
 //! SQLite: the ops its `ALTER TABLE` can express natively, and table rebuilds
 //! (move and copy) for the forms it lacks (changing a column, adding or
-//! dropping a constraint, an expression default, dropping an indexed column,
-//! widening an enum). [`needs_rebuild`] says which ops need one and
-//! [`rebuild_sql`] writes it from the schema the migrations describe; the
-//! migrator does both. `render` alone refuses those ops.
+//! dropping a constraint, an expression default, a NOT NULL column without a
+//! default, dropping an indexed column, widening an enum). [`needs_rebuild`]
+//! says which ops need one and [`rebuild_sql`] writes it from the schema the
+//! migrations describe; the migrator does both. `render` alone refuses those
+//! ops.
 
 use super::*;
 
@@ -92,6 +93,34 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
     }
 }
 
+/// The native form of an op, completed from the schema the earlier ops left
+/// where the op's text does not say enough: a column dropped without its
+/// definition still has its own index (`Column(..., index = true)`), which
+/// SQLite refuses to keep across the drop.
+pub(crate) fn render_in(
+    op: &Op,
+    schema: &crate::schema::Schema,
+) -> Result<Vec<String>, Unsupported> {
+    let mut out = Vec::new();
+    if let Op::DropColumn {
+        table,
+        column,
+        definition,
+    } = op
+    {
+        let own = schema
+            .table(table)
+            .and_then(|t| t.column(column))
+            .and_then(|c| c.index.as_ref());
+        let stated = definition.as_ref().and_then(|c| c.index.as_ref());
+        if let Some(ix) = own.filter(|ix| Some(*ix) != stated) {
+            out.push(format!("DROP INDEX IF EXISTS {}", quote_ident(ix)));
+        }
+    }
+    out.extend(render(op)?);
+    Ok(out)
+}
+
 /// The tables an op needs rebuilt on SQLite (move and copy), given the schema
 /// the earlier ops left; `None` when SQLite's ALTER TABLE can do it.
 pub(crate) fn needs_rebuild(op: &Op, schema: &crate::schema::Schema) -> Option<Vec<TableRef>> {
@@ -108,7 +137,11 @@ pub(crate) fn needs_rebuild(op: &Op, schema: &crate::schema::Schema) -> Option<V
                 .server_default
                 .as_ref()
                 .is_some_and(|d| !constant_default(d));
-            (column.unique.is_some() || expression).then(|| vec![table.clone()])
+            // SQLite refuses a NOT NULL column without a default even on an
+            // empty table (one made in the same migration); PostgreSQL adds it
+            // to an empty table: the rebuild does the same.
+            let not_null = !column.nullable && column.server_default.is_none();
+            (column.unique.is_some() || expression || not_null).then(|| vec![table.clone()])
         }
         Op::DropColumn { table, column, .. } => {
             // SQLite refuses to drop a column a key, a constraint or an index
@@ -155,18 +188,18 @@ pub(crate) fn needs_rebuild(op: &Op, schema: &crate::schema::Schema) -> Option<V
 }
 
 /// Where a rebuild reads a new column from, when not from the column of the
-/// same name: a renamed column is read under its old name; a type change with
-/// `postgresql_using` is read through that expression (it names the column as
-/// it was).
+/// same name: a renamed column is read under its old name. A type change is
+/// copied as it is (SQLite converts by the new column's affinity):
+/// `postgresql_using` is PostgreSQL's, and a dialect-prefixed option never
+/// applies to another database.
 pub(crate) fn rebuild_sources(op: &Op) -> Vec<(Str, String)> {
-    let Op::AlterColumn(a) = op else {
-        return Vec::new();
-    };
-    let target = a.new_name.clone().unwrap_or_else(|| a.column.clone());
-    match (&a.using, &a.new_name) {
-        (Some(u), _) => vec![(target, format!("({u})"))],
-        (None, Some(_)) => vec![(target, quote_ident(&a.column))],
-        (None, None) => Vec::new(),
+    match op {
+        Op::AlterColumn(AlterColumn {
+            column,
+            new_name: Some(new),
+            ..
+        }) => vec![(new.clone(), quote_ident(column))],
+        _ => Vec::new(),
     }
 }
 
@@ -174,7 +207,7 @@ pub(crate) fn rebuild_sources(op: &Op) -> Vec<(Str, String)> {
 /// definition under a temporary name, copy the rows, drop the old table,
 /// rename, re-create the indexes. Foreign keys are off around the run and
 /// checked before the migration commits. `sources` gives the SQL that fills a
-/// new column from the old table (a renamed column, a `postgresql_using`).
+/// new column from the old table (a renamed column).
 pub(crate) fn rebuild_sql(
     before: &crate::schema::TableModel,
     after: &crate::schema::TableModel,
@@ -223,6 +256,38 @@ pub(crate) fn rebuild_sql(
         out.push(create_index(i)?);
     }
     Ok(out)
+}
+
+/// For offline SQL, before a rebuild of `table` (which copies only the
+/// columns the migrations describe): statements that roll the migration back
+/// and stop the script with an error unless the live table has exactly
+/// `columns` (by name) and no triggers, as the migrator checks online. SQLite
+/// has no procedural SQL: a temporary trigger raises the error.
+pub(crate) fn rebuild_guard(table: &str, columns: &[String], context: &str) -> Vec<String> {
+    let guard = quote_ident("_migrate_guard");
+    let info = format!("pragma_table_info({})", quote_literal(table));
+    let names = columns
+        .iter()
+        .map(|c| quote_literal(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n = columns.len();
+    let message = format!(
+        "{context} must rebuild table `{table}` (SQLite cannot alter it in place), but the table does not have exactly the columns [{}] the migrations describe, or it has triggers, which a rebuild would drop\nhelp: the database was changed outside the migrations; bring it back to what they describe, or describe the change in a migration; this migration was rolled back",
+        columns.join(", ")
+    );
+    vec![
+        format!("CREATE TEMP TABLE {guard} (ok INTEGER)"),
+        format!(
+            "CREATE TEMP TRIGGER {guard} BEFORE INSERT ON {guard} WHEN NOT NEW.ok BEGIN SELECT RAISE(ROLLBACK, {}); END",
+            quote_literal(&message)
+        ),
+        format!(
+            "INSERT INTO {guard} (ok) SELECT (SELECT count(*) FROM {info}) = {n} AND (SELECT count(*) FROM {info} WHERE name IN ({names})) = {n} AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {})",
+            quote_literal(table)
+        ),
+        format!("DROP TABLE {guard}"),
+    ]
 }
 
 fn rebuild(what: &str, doing: &str) -> Unsupported {
@@ -351,11 +416,9 @@ fn add_column(table: &TableRef, c: &Column) -> Result<Vec<String>, Unsupported> 
         }
     }
     if !c.nullable && c.server_default.is_none() {
-        return Err(Unsupported::new(
+        return Err(rebuild(
             "add_column",
-            D,
-            "SQLite cannot add a NOT NULL column without a default",
-            "give the column a `server_default`",
+            "adding a NOT NULL column without a default",
         ));
     }
     let mut out = vec![format!(
