@@ -730,3 +730,104 @@ fn verify_finds_undeclared_migration_files() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("8 migrations verified"));
 }
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// Progress lines never stop a migration (`upgrade head 2>&1 | head -1`,
+/// `2>/dev/full`): the run finishes and exits with the migration's status.
+#[test]
+fn a_full_or_closed_stderr_does_not_stop_a_migration() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let upgrade = |url: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shop"));
+        cmd.args(["--database-url", url, "upgrade", "head"])
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::null());
+        cmd
+    };
+    let head = "8b9c0d1e2f3a (head)\n";
+    // Every write fails with ENOSPC.
+    let db = TestDatabase::sqlite();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = upgrade(db.url()).stderr(full).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(ok(&shop(db.url(), &["current"])), head);
+    // A reader that is gone before the first line: every write fails with EPIPE.
+    let db = TestDatabase::sqlite();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = upgrade(db.url()).stderr(writer).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(ok(&shop(db.url(), &["current"])), head);
+    // `| head -1`: the reader takes one line and goes.
+    let db = TestDatabase::sqlite();
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut child = upgrade(db.url()).stderr(writer).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(reader)
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("Running upgrade  -> 1a2b3c4d5e6f"),
+        "{line}"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(ok(&shop(db.url(), &["current"])), head);
+}
+
+/// Results on stdout: a reader that has gone ends the command quietly (as
+/// other Unix tools); a script that cannot be written fails, and nothing
+/// panics.
+#[test]
+fn a_closed_or_full_stdout_ends_quietly() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdout: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_shop"))
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .current_dir(dir.path())
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Stdio::from(writer)
+    };
+    for args in [&["history"][..], &["heads"], &["show", "4d5e"]] {
+        let out = run(args, closed());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    let sql = ["upgrade", "head", "--sql", "--dialect", "sqlite"];
+    let out = run(&sql, closed());
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let err = fails(&run(&sql, Stdio::from(full)));
+    assert!(
+        err.starts_with("error: cannot write the output") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
