@@ -54,8 +54,14 @@ pub struct Options {
     disable_version_flag = true
 )]
 struct Cli {
-    /// The database: postgres://user:pass@host/db, sqlite://file.db, or a file
-    /// path. Default: the DATABASE_URL environment variable.
+    /// The database. PostgreSQL: postgres://user:pass@host:5432/db (also
+    /// postgresql://, postgresql+psycopg2://), or a libpq string such as
+    /// "host=h dbname=db user=u". SQLite, as SQLAlchemy spells it:
+    /// sqlite:///x.db (the relative path x.db), sqlite:////abs/x.db (the
+    /// absolute path), also sqlite://x.db, sqlite:x.db and sqlite:/abs/x.db;
+    /// or a path ending in .db, .sqlite or .sqlite3, or an existing file.
+    /// Only upgrade and stamp create a missing SQLite file. Default: the
+    /// DATABASE_URL environment variable.
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
     /// The version table (default migrate_revisions).
@@ -348,6 +354,9 @@ fn execute(
             })
     };
     let connect = || -> Result<Database, Error> { Database::connect(&url()?) };
+    // What only reads, or cannot start from an empty database, never makes
+    // a new SQLite file.
+    let connect_existing = || -> Result<Database, Error> { Database::connect_existing(&url()?) };
     let dialect_of = |name: &Option<String>| -> Result<Dialect, Error> {
         match name.as_deref() {
             Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
@@ -399,13 +408,13 @@ fn execute(
             ..
         } => {
             let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
-            let done = migrator.downgrade(&mut connect()?, &target)?;
+            let done = migrator.downgrade(&mut connect_existing()?, &target)?;
             if done.is_empty() && !quiet {
                 noteln!("Already at {target}: nothing to do.");
             }
         }
         Command::Current { verbose } => {
-            let current = migrator.current(&mut connect()?)?;
+            let current = migrator.current(&mut connect_existing()?)?;
             if current.is_empty() && !quiet {
                 noteln!("No current version.");
             }
@@ -437,7 +446,7 @@ fn execute(
             };
             let current: BTreeSet<String> = if indicate_current {
                 migrator
-                    .current(&mut connect()?)?
+                    .current(&mut connect_existing()?)?
                     .into_iter()
                     .map(|r| r.revision)
                     .collect()
@@ -547,7 +556,7 @@ fn execute(
         }
         Command::Verify => unreachable!("handled before connecting"),
         Command::Check => {
-            let mut conn = connect()?;
+            let mut conn = connect_existing()?;
             let report = migrator.check(&mut conn)?;
             if !report.not_compared.is_empty() && !quiet {
                 noteln!(
@@ -626,7 +635,7 @@ fn execute(
             scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
         }
         Command::Repair { revision } => {
-            let repaired = migrator.repair(&mut connect()?, &revision)?;
+            let repaired = migrator.repair(&mut connect_existing()?, &revision)?;
             if !quiet {
                 for r in repaired {
                     noteln!("Recorded the current checksum of {r}.");

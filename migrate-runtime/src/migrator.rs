@@ -1459,6 +1459,7 @@ fn scratch_sqlite(ops: &[Op]) -> Result<crate::introspect::Snapshot, Error> {
     let mut c = diesel::SqliteConnection::establish(":memory:").map_err(|e| Error::Connect {
         url: ":memory:".into(),
         message: e.to_string(),
+        help: "SQLite cannot open an in-memory database: check the memory available".into(),
     })?;
     let mut conn = Connection::Sqlite(&mut c);
     create_model(&mut conn, ops)?;

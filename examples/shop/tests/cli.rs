@@ -444,7 +444,7 @@ fn a_database_file_the_process_cannot_write() {
     let dir = std::env::temp_dir().join(format!("shop-readonly-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("shop.db");
-    let url = format!("sqlite://{}", file.display());
+    let url = format!("sqlite:///{}", file.display());
     ok(&shop(&url, &["-q", "upgrade", "3c4d5e6f7a8b"]));
     // The binary is copied where the other user may run it (the build
     // directory may be private).
@@ -510,7 +510,7 @@ fn bad_input_on_postgres() {
 #[test]
 fn database_url_from_the_environment_and_bare_paths() {
     let db = TestDatabase::sqlite();
-    let path = db.url().trim_start_matches("sqlite://").to_string();
+    let path = db.url().trim_start_matches("sqlite:///").to_string();
     let run = |args: &[&str], env: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_shop"));
         cmd.args(args).env_remove("DATABASE_URL");
@@ -731,6 +731,16 @@ fn verify_finds_undeclared_migration_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("8 migrations verified"));
 }
 
+/// The shop binary in `dir`, with no `DATABASE_URL`.
+fn shop_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shop"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -830,4 +840,225 @@ fn a_closed_or_full_stdout_ends_quietly() {
         "{err}"
     );
     assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+/// A URL the tool does not recognise is an error naming the accepted forms,
+/// never a new SQLite file.
+#[test]
+fn unrecognised_urls_create_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, says) in [
+        (
+            "shop.bd",
+            "no such file, and a new SQLite file's name must end in",
+        ),
+        ("shop", "no such file"),
+        ("mysql://u@h/db", "`mysql` is not a supported database"),
+        (
+            "postgres//u@h/db",
+            "a PostgreSQL URL starts with `postgres://`",
+        ),
+        (
+            "postgresql:/u@h/db",
+            "a PostgreSQL URL starts with `postgres://`",
+        ),
+        ("sqlite://", "it names no file"),
+    ] {
+        for command in ["upgrade", "current"] {
+            let err = fails(&shop_in(dir.path(), &["--database-url", url, command]));
+            assert!(
+                err.contains(&format!("invalid database URL `{url}`"))
+                    && err.contains(says)
+                    && err.contains("help: use `postgres://")
+                    && err.contains("a libpq string")
+                    && err.contains("`sqlite:///relative/path.db`")
+                    && err.contains("`.sqlite3`"),
+                "{url} {command}: {err}"
+            );
+            assert_eq!(
+                files_in(dir.path()),
+                Vec::<String>::new(),
+                "{url} {command}"
+            );
+        }
+    }
+}
+
+/// Commands that only read never create a database: a missing file is an
+/// error saying so.
+#[test]
+fn read_only_commands_on_a_missing_file_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let abs = dir.path().join("abs.db");
+    for url in [
+        "missing.db".to_string(),
+        "sqlite:///missing.db".to_string(),
+        format!("sqlite:///{}", abs.display()),
+    ] {
+        for args in [
+            &["current"][..],
+            &["history", "-i"],
+            &["check"],
+            &["downgrade", "base"],
+            &["repair", "1a2b"],
+        ] {
+            let out = shop_in(dir.path(), &[&["--database-url", &url][..], args].concat());
+            let err = fails(&out);
+            assert!(
+                err.contains("does not exist")
+                    && err.contains("help: check the path")
+                    && err.contains("`upgrade` creates it")
+                    && !err.contains("server"),
+                "{url} {args:?}: {err}"
+            );
+            assert_eq!(files_in(dir.path()), Vec::<String>::new(), "{url} {args:?}");
+        }
+    }
+}
+
+/// SQLAlchemy's spellings: `sqlite:///x.db` is the relative path `x.db`,
+/// `sqlite:////abs/x.db` the absolute one; the old `sqlite://` + absolute
+/// path is refused with the spelling it needs.
+#[test]
+fn sqlite_urls_mean_what_sqlalchemy_users_expect() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&shop_in(
+        dir.path(),
+        &[
+            "--database-url",
+            "sqlite:///relative-x.db",
+            "-q",
+            "upgrade",
+            "+1",
+        ],
+    ));
+    assert_eq!(files_in(dir.path()), ["relative-x.db"]);
+    let abs = dir.path().join("abs.db");
+    let four = format!(
+        "sqlite:////{}",
+        abs.display().to_string().trim_start_matches('/')
+    );
+    ok(&shop_in(
+        dir.path(),
+        &["--database-url", &four, "-q", "upgrade", "+1"],
+    ));
+    assert!(abs.is_file());
+    let three = format!("sqlite://{}", abs.display());
+    let err = fails(&shop_in(dir.path(), &["--database-url", &three, "upgrade"]));
+    assert!(err.contains(&format!("`{four}`")), "{err}");
+    for url in [
+        abs.display().to_string(),
+        format!("sqlite:{}", abs.display()),
+        "sqlite:relative-x.db".into(),
+        "sqlite://relative-x.db".into(),
+        "relative-x.db".into(),
+    ] {
+        assert_eq!(
+            ok(&shop_in(dir.path(), &["--database-url", &url, "current"])),
+            "1a2b3c4d5e6f\n",
+            "{url}"
+        );
+    }
+    // An existing file is SQLite whatever its name.
+    std::fs::rename(dir.path().join("relative-x.db"), dir.path().join("plain")).unwrap();
+    assert_eq!(
+        ok(&shop_in(
+            dir.path(),
+            &["--database-url", "plain", "current"]
+        )),
+        "1a2b3c4d5e6f\n"
+    );
+}
+
+/// libpq keyword strings and SQLAlchemy's `postgresql+driver://` are
+/// PostgreSQL; no form of a password is printed, the driver's message
+/// included.
+#[test]
+fn postgres_spellings_and_no_password_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, shown) in [
+        (
+            "host=127.0.0.1 port=1 dbname=none user=nobody password=secret",
+            "host=127.0.0.1 port=1 dbname=none user=nobody password=***",
+        ),
+        (
+            "host=127.0.0.1 port=1 password='se cret' dbname=none",
+            "host=127.0.0.1 port=1 password=*** dbname=none",
+        ),
+        (
+            "postgresql+psycopg2://nobody:secret@127.0.0.1:1/none",
+            "postgresql+psycopg2://nobody:***@127.0.0.1:1/none",
+        ),
+        (
+            "postgres://nobody@127.0.0.1:1/none?password=secret",
+            "postgres://nobody@127.0.0.1:1/none?password=***",
+        ),
+        (
+            "postgres://nobody:se%zzcret@127.0.0.1:1/none",
+            "postgres://nobody:***@127.0.0.1:1/none",
+        ),
+    ] {
+        for command in ["current", "upgrade"] {
+            let err = fails(&shop_in(dir.path(), &["--database-url", url, command]));
+            assert!(
+                err.contains(&format!("cannot connect to {shown}"))
+                    && !err.contains("secret")
+                    && !err.contains("cret")
+                    && err.contains("check that the server is running"),
+                "{url} {command}: {err}"
+            );
+        }
+    }
+    for url in [
+        "postgres//nobody:secret@127.0.0.1:1/none",
+        "postgresql:/nobody:secret@127.0.0.1:1/none",
+        "oracle://nobody:secret@h/db",
+    ] {
+        let err = fails(&shop_in(dir.path(), &["--database-url", url, "current"]));
+        assert!(
+            err.contains("nobody:***@") && !err.contains("secret"),
+            "{url}: {err}"
+        );
+    }
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+/// A SQLite file that cannot be opened: the help is about the path, not a
+/// server.
+#[test]
+fn sqlite_connect_errors_speak_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("adir.db")).unwrap();
+    for (url, says) in [
+        ("nodir/x.db", "the directory `nodir` does not exist"),
+        ("adir.db", "adir.db"),
+    ] {
+        let err = fails(&shop_in(dir.path(), &["--database-url", url, "upgrade"]));
+        assert!(
+            err.contains(says) && err.contains("help: check the path") && !err.contains("server"),
+            "{url}: {err}"
+        );
+    }
+}
+
+/// A libpq keyword string and SQLAlchemy's `postgresql+psycopg2://` reach
+/// the same PostgreSQL database as the URL.
+#[test]
+fn libpq_keyword_strings_and_sqlalchemy_urls_are_postgres() {
+    let db = TestDatabase::postgres();
+    let rest = db.url().strip_prefix("postgres://").unwrap();
+    let (user, rest) = rest.split_once('@').unwrap();
+    let (host, rest) = rest.split_once(':').unwrap();
+    let (port, name) = rest.split_once('/').unwrap();
+    let (user, password) = user.split_once(':').unwrap_or((user, ""));
+    let keywords =
+        format!("host={host} port={port} user={user} password='{password}' dbname={name}");
+    ok(&shop(&keywords, &["-q", "upgrade", "head"]));
+    assert_eq!(ok(&shop(&keywords, &["current"])), "8b9c0d1e2f3a (head)\n");
+    let sqlalchemy = db.url().replace("postgres://", "postgresql+psycopg2://");
+    assert_eq!(
+        ok(&shop(&sqlalchemy, &["current"])),
+        "8b9c0d1e2f3a (head)\n"
+    );
+    assert_eq!(ok(&shop(db.url(), &["current"])), "8b9c0d1e2f3a (head)\n");
 }
