@@ -49,10 +49,7 @@ pub struct Options {
 }
 
 #[derive(Parser, Debug)]
-#[command(
-    about = "Database migrations, checked by the compiler",
-    disable_version_flag = true
-)]
+#[command(about = "Database migrations, checked by the compiler")]
 struct Cli {
     /// The database. PostgreSQL: postgres://user:pass@host:5432/db (also
     /// postgresql://, postgresql+psycopg2://), or a libpq string such as
@@ -71,8 +68,8 @@ struct Cli {
     #[arg(long, global = true, value_name = "SCHEMA")]
     version_schema: Option<String>,
     /// Seconds to wait for another process's migration lock.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
-    lock_timeout: u64,
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "60", value_parser = seconds)]
+    lock_timeout: Duration,
     /// PostgreSQL `lock_timeout` for the migrations' statements, in seconds: a
     /// statement that waits longer for a table lock fails (and its migration
     /// rolls back) instead of queueing the application's queries behind it.
@@ -249,7 +246,21 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `--version` names the program and the runtime (the application's own
+    // version is not known here).
+    let program = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "migrate".into());
+    let command = <Cli as clap::CommandFactory>::command()
+        .display_name(program)
+        .version(concat!("(migrate-runtime ", env!("CARGO_PKG_VERSION"), ")"));
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -313,7 +324,7 @@ fn execute(
     let quiet = cli.quiet;
     // The connection ends with the process: the server releases the lock.
     let mut migrator = Migrator::new(migrations)?
-        .lock_timeout(Duration::from_secs(cli.lock_timeout))
+        .lock_timeout(cli.lock_timeout)
         .connection_closes_after(true);
     if let Some(t) = cli.ddl_lock_timeout {
         migrator = migrator.postgres_lock_timeout(t);
@@ -547,10 +558,18 @@ fn execute(
         Command::Stamp { target, purge, .. } => {
             let stamped = migrator.stamp(&mut connect()?, &target, purge)?;
             if !quiet {
+                let n = stamped.removed.len();
+                if n > 0 {
+                    noteln!(
+                        "Deleted {n} revision{} from the version table: {}",
+                        if n == 1 { "" } else { "s" },
+                        stamped.removed.join(", ")
+                    );
+                }
+                let n = stamped.recorded.len();
                 noteln!(
-                    "Stamped {} revision{} up to {target}.",
-                    stamped.len(),
-                    if stamped.len() == 1 { "" } else { "s" }
+                    "Stamped {n} revision{} up to {target}.",
+                    if n == 1 { "" } else { "s" }
                 );
             }
         }

@@ -1023,6 +1023,96 @@ fn postgres_spellings_and_no_password_printed() {
     assert_eq!(files_in(dir.path()), Vec::<String>::new());
 }
 
+#[test]
+fn version_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let version = text
+        .strip_prefix("shop (migrate-runtime ")
+        .and_then(|v| v.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok()),
+        "{text}"
+    );
+}
+
+/// `--lock-timeout` takes fractions as the other timeouts, and is honoured.
+#[test]
+fn lock_timeout_takes_fractions() {
+    use diesel::connection::SimpleConnection;
+    let db = TestDatabase::sqlite();
+    ok(&shop(
+        db.url(),
+        &["-q", "--lock-timeout", "0.5", "upgrade", "+1"],
+    ));
+    let mut holder = db.connect();
+    match &mut holder {
+        migrate_runtime::Database::Sqlite(c) => c.batch_execute("BEGIN EXCLUSIVE").unwrap(),
+        _ => unreachable!(),
+    }
+    let started = std::time::Instant::now();
+    let err = fails(&shop(
+        db.url(),
+        &["--lock-timeout", "0.3", "upgrade", "head"],
+    ));
+    let waited = started.elapsed();
+    assert!(err.contains("timed out after"), "{err}");
+    assert!(
+        waited >= std::time::Duration::from_millis(300)
+            && waited < std::time::Duration::from_secs(10),
+        "{waited:?}"
+    );
+    drop(holder);
+    assert_eq!(ok(&shop(db.url(), &["current"])), "1a2b3c4d5e6f\n");
+    let out = shop(db.url(), &["--lock-timeout", "soon", "current"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a positive number of seconds"));
+}
+
+/// `stamp` says which revisions it removed from the version table.
+#[test]
+fn stamp_says_what_it_deleted() {
+    let db = TestDatabase::sqlite();
+    let url = db.url();
+    ok(&shop(url, &["-q", "upgrade", "head"]));
+    let out = shop(url, &["stamp", "3c4d"]);
+    ok(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Deleted 5 revisions from the version table: ")
+            && [
+                "4d5e6f7a8b9c",
+                "5e6f7a8b9c0d",
+                "6f7a8b9c0d1e",
+                "7a8b9c0d1e2f",
+                "8b9c0d1e2f3a"
+            ]
+            .iter()
+            .all(|r| err.contains(r))
+            && err.contains("Stamped 0 revisions up to 3c4d."),
+        "{err}"
+    );
+    exec(
+        &db,
+        &format!("INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('f00dfeedbeef', '{}', 0)", "b".repeat(64)),
+    );
+    let out = shop(url, &["stamp", "3c4d", "--purge"]);
+    ok(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Deleted 1 revision from the version table: f00dfeedbeef\n")
+            && err.contains("Stamped 3 revisions up to 3c4d."),
+        "{err}"
+    );
+    let out = shop(url, &["stamp", "head"]);
+    ok(&out);
+    assert_eq!(stderr(&out), "Stamped 5 revisions up to head.\n");
+}
+
 /// A SQLite file that cannot be opened: the help is about the path, not a
 /// server.
 #[test]
