@@ -51,14 +51,20 @@ pub struct Options {
 #[derive(Parser, Debug)]
 #[command(about = "Database migrations, checked by the compiler")]
 struct Cli {
-    /// The database. PostgreSQL: postgres://user:pass@host:5432/db (also
-    /// postgresql://, postgresql+psycopg2://), or a libpq string such as
-    /// "host=h dbname=db user=u". SQLite, as SQLAlchemy spells it:
-    /// sqlite:///x.db (the relative path x.db), sqlite:////abs/x.db (the
-    /// absolute path), also sqlite://x.db, sqlite:x.db and sqlite:/abs/x.db;
-    /// or a path ending in .db, .sqlite or .sqlite3, or an existing file.
-    /// Only upgrade and stamp create a missing SQLite file. Default: the
-    /// DATABASE_URL environment variable.
+    /// The database (default: the DATABASE_URL environment variable):
+    /// postgres://..., a libpq string, sqlite:///relative.db,
+    /// sqlite:////absolute.db, or a path ending in .db, .sqlite or .sqlite3.
+    ///
+    /// PostgreSQL: postgres://user:pass@host:5432/db, postgresql://...,
+    /// postgresql+psycopg2://... (the +driver is dropped), or a libpq keyword
+    /// string such as "host=h dbname=db user=u".
+    ///
+    /// SQLite, as SQLAlchemy spells it: sqlite:///x.db is the relative path
+    /// x.db, sqlite:////abs/x.db the absolute path /abs/x.db; sqlite://x.db
+    /// and sqlite:x.db are relative, sqlite:/abs/x.db absolute; also
+    /// :memory:, a path ending in .db, .sqlite or .sqlite3, or an existing
+    /// file. Anything else is an error; only upgrade and stamp create a
+    /// missing SQLite file.
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
     /// The version table (default migrate_revisions).

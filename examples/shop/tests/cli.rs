@@ -1152,3 +1152,29 @@ fn libpq_keyword_strings_and_sqlalchemy_urls_are_postgres() {
     );
     assert_eq!(ok(&shop(db.url(), &["current"])), "8b9c0d1e2f3a (head)\n");
 }
+
+/// `--help` documents every form of `--database-url`.
+#[test]
+fn database_url_help_names_every_form() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = ok(&out);
+    for form in [
+        "postgres://user:pass@host:5432/db",
+        "postgresql+psycopg2://",
+        "libpq keyword",
+        "sqlite:///x.db is the relative path x.db",
+        "sqlite:////abs/x.db the absolute path",
+        "sqlite://x.db",
+        "sqlite:x.db",
+        "sqlite:/abs/x.db",
+        ":memory:",
+        ".sqlite3",
+        "existing file",
+        "only upgrade and stamp create",
+    ] {
+        assert!(help.contains(form), "{form}: {help}");
+    }
+}
