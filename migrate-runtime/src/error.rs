@@ -359,6 +359,10 @@ fn password_spans(url: &str) -> Vec<std::ops::Range<usize>> {
     // `key=value` pairs: a key starts the string or follows a separator.
     let mut i = 0;
     while i < bytes.len() {
+        if !url.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
         let starts_key = i == 0
             || matches!(bytes[i - 1], b'?' | b'&' | b';')
             || bytes[i - 1].is_ascii_whitespace();
@@ -557,6 +561,12 @@ mod tests {
             ("host=h port=5432 dbname=db", "host=h port=5432 dbname=db"),
             ("shop.db", "shop.db"),
             ("sqlite:///x.db", "sqlite:///x.db"),
+            ("postgres://ü:pässwörd@h/db", "postgres://ü:***@h/db"),
+            ("host=hé password=pässwörd", "host=hé password=***"),
+            (
+                "host=h password='p\\ä' dbname=é",
+                "host=h password=*** dbname=é",
+            ),
         ] {
             assert_eq!(redact(url), shown, "{url}");
         }
