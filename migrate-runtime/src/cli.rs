@@ -11,6 +11,35 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// A line of the command's result, for stdout (written when the command
+/// ends, see [`run_args`]).
+macro_rules! outln {
+    ($out:expr) => {
+        $out.push('\n')
+    };
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&format!($($arg)*));
+        $out.push('\n');
+    }};
+}
+
+/// Progress and notes, on stderr. Write errors are ignored: a closed or full
+/// stderr (`2>&1 | head -1`, `2>/dev/full`) must never stop a migration.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`note!`], as a line.
+macro_rules! noteln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Settings of the application embedding the CLI.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -20,13 +49,22 @@ pub struct Options {
 }
 
 #[derive(Parser, Debug)]
-#[command(
-    about = "Database migrations, checked by the compiler",
-    disable_version_flag = true
-)]
+#[command(about = "Database migrations, checked by the compiler")]
 struct Cli {
-    /// The database: postgres://user:pass@host/db, sqlite://file.db, or a file
-    /// path. Default: the DATABASE_URL environment variable.
+    /// The database (default: the DATABASE_URL environment variable):
+    /// postgres://..., a libpq string, sqlite:///relative.db,
+    /// sqlite:////absolute.db, or a path ending in .db, .sqlite or .sqlite3.
+    ///
+    /// PostgreSQL: postgres://user:pass@host:5432/db, postgresql://...,
+    /// postgresql+psycopg2://... (the +driver is dropped), or a libpq keyword
+    /// string such as "host=h dbname=db user=u".
+    ///
+    /// SQLite, as SQLAlchemy spells it: sqlite:///x.db is the relative path
+    /// x.db, sqlite:////abs/x.db the absolute path /abs/x.db; sqlite://x.db
+    /// and sqlite:x.db are relative, sqlite:/abs/x.db absolute; also
+    /// :memory:, a path ending in .db, .sqlite or .sqlite3, or an existing
+    /// file. Anything else is an error; only upgrade and stamp create a
+    /// missing SQLite file.
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
     /// The version table (default migrate_revisions).
@@ -36,8 +74,8 @@ struct Cli {
     #[arg(long, global = true, value_name = "SCHEMA")]
     version_schema: Option<String>,
     /// Seconds to wait for another process's migration lock.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
-    lock_timeout: u64,
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "60", value_parser = seconds)]
+    lock_timeout: Duration,
     /// PostgreSQL `lock_timeout` for the migrations' statements, in seconds: a
     /// statement that waits longer for a table lock fails (and its migration
     /// rolls back) instead of queueing the application's queries behind it.
@@ -210,12 +248,31 @@ pub fn run_with(migrations: Migrations, options: Options) -> ExitCode {
 }
 
 /// [`run_with`] on explicit arguments (the first is the program name).
+///
+/// Results (and `--sql` scripts) go to stdout when the command ends: a reader
+/// that has gone (`| head -1`) ends the command quietly, as other Unix tools
+/// (a script then exits 1: it is incomplete); any other write error is an
+/// error.
 pub fn run_args<I, T>(migrations: Migrations, options: Options, args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `--version` names the program and the runtime (the application's own
+    // version is not known here).
+    let program = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "migrate".into());
+    let command = <Cli as clap::CommandFactory>::command()
+        .display_name(program)
+        .version(concat!("(migrate-runtime ", env!("CARGO_PKG_VERSION"), ")"));
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -226,23 +283,60 @@ where
             };
         }
     };
-    match execute(migrations, options, cli) {
+    let script = matches!(
+        &cli.command,
+        Command::Upgrade {
+            offline: Offline { sql: true, .. },
+            ..
+        } | Command::Downgrade { sql: true, .. }
+            | Command::Stamp {
+                offline: Offline { sql: true, .. },
+                ..
+            }
+    );
+    let mut out = String::new();
+    let result = execute(migrations, options, cli, &mut out);
+    let written = {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            noteln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    };
+    match written {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && !script => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            noteln!("error: cannot write the output: the reader closed the pipe, so the SQL script is incomplete");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            noteln!("error: cannot write the output: {e}\nhelp: check where stdout goes (a full disk, a closed file)");
             ExitCode::FAILURE
         }
     }
 }
 
-fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Error> {
+fn execute(
+    migrations: Migrations,
+    options: Options,
+    cli: Cli,
+    out: &mut String,
+) -> Result<(), Error> {
     if let Command::Verify = cli.command {
         return verify(&migrations, cli.quiet);
     }
     let quiet = cli.quiet;
     // The connection ends with the process: the server releases the lock.
     let mut migrator = Migrator::new(migrations)?
-        .lock_timeout(Duration::from_secs(cli.lock_timeout))
+        .lock_timeout(cli.lock_timeout)
         .connection_closes_after(true);
     if let Some(t) = cli.ddl_lock_timeout {
         migrator = migrator.postgres_lock_timeout(t);
@@ -262,10 +356,10 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
         migrator = migrator.on_event(|e| match e {
             Event::Running { .. } => {
                 if let Some(line) = e.describe() {
-                    eprint!("{line} ... ");
+                    note!("{line} ... ");
                 }
             }
-            Event::Done { duration, .. } => eprintln!("done in {}", human(*duration)),
+            Event::Done { duration, .. } => noteln!("done in {}", human(*duration)),
         });
     }
     let url = || -> Result<String, Error> {
@@ -283,6 +377,9 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             })
     };
     let connect = || -> Result<Database, Error> { Database::connect(&url()?) };
+    // What only reads, or cannot start from an empty database, never makes
+    // a new SQLite file.
+    let connect_existing = || -> Result<Database, Error> { Database::connect_existing(&url()?) };
     let dialect_of = |name: &Option<String>| -> Result<Dialect, Error> {
         match name.as_deref() {
             Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
@@ -305,10 +402,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 },
             ..
         } => {
-            print!(
-                "{}",
-                migrator.upgrade_sql(dialect_of(&dialect)?, from.as_deref(), &target)?
-            );
+            out.push_str(&migrator.upgrade_sql(dialect_of(&dialect)?, from.as_deref(), &target)?);
         }
         Command::Downgrade {
             target,
@@ -318,10 +412,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             ..
         } => {
             let from = from.unwrap_or_default();
-            print!(
-                "{}",
-                migrator.downgrade_sql(dialect_of(&dialect)?, &from, &target)?
-            );
+            out.push_str(&migrator.downgrade_sql(dialect_of(&dialect)?, &from, &target)?);
         }
         Command::Upgrade {
             target,
@@ -331,7 +422,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
             let done = migrator.upgrade(&mut connect()?, &target)?;
             if done.is_empty() && !quiet {
-                eprintln!("Already at {target}: nothing to do.");
+                noteln!("Already at {target}: nothing to do.");
             }
         }
         Command::Downgrade {
@@ -340,15 +431,15 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             ..
         } => {
             let migrator = migrator.allow_unknown_applied(allow_unknown_applied);
-            let done = migrator.downgrade(&mut connect()?, &target)?;
+            let done = migrator.downgrade(&mut connect_existing()?, &target)?;
             if done.is_empty() && !quiet {
-                eprintln!("Already at {target}: nothing to do.");
+                noteln!("Already at {target}: nothing to do.");
             }
         }
         Command::Current { verbose } => {
-            let current = migrator.current(&mut connect()?)?;
+            let current = migrator.current(&mut connect_existing()?)?;
             if current.is_empty() && !quiet {
-                eprintln!("No current version.");
+                noteln!("No current version.");
             }
             let heads: BTreeSet<&str> = migrator.graph().heads().into_iter().collect();
             for row in current {
@@ -359,11 +450,11 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 };
                 match migrator.migrations().get(&row.revision) {
                     Some(m) if verbose => {
-                        println!("{}{head}", row.revision);
-                        print_verbose(m, &migrator, Some(&row.applied_at));
+                        outln!(out, "{}{head}", row.revision);
+                        print_verbose(out, m, &migrator, Some(&row.applied_at));
                     }
-                    Some(_) => println!("{}{head}", row.revision),
-                    None => println!("{} (unknown to this build)", row.revision),
+                    Some(_) => outln!(out, "{}{head}", row.revision),
+                    None => outln!(out, "{} (unknown to this build)", row.revision),
                 }
             }
         }
@@ -378,7 +469,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             };
             let current: BTreeSet<String> = if indicate_current {
                 migrator
-                    .current(&mut connect()?)?
+                    .current(&mut connect_existing()?)?
                     .into_iter()
                     .map(|r| r.revision)
                     .collect()
@@ -387,22 +478,22 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             };
             for m in list {
                 if verbose {
-                    println!("Rev: {}{}", m.revision(), tags(m, &migrator, &current));
-                    print_verbose(m, &migrator, None);
-                    println!();
+                    outln!(out, "Rev: {}{}", m.revision(), tags(m, &migrator, &current));
+                    print_verbose(out, m, &migrator, None);
+                    outln!(out);
                 } else {
-                    println!("{}", history_line(m, &migrator, &current));
+                    outln!(out, "{}", history_line(m, &migrator, &current));
                 }
             }
         }
         Command::Heads { verbose } => {
             for m in migrator.heads() {
                 if verbose {
-                    println!("Rev: {} (head)", m.revision());
-                    print_verbose(m, &migrator, None);
+                    outln!(out, "Rev: {} (head)", m.revision());
+                    print_verbose(out, m, &migrator, None);
                 } else {
                     let label = m.branch().map(|b| format!(" ({b})")).unwrap_or_default();
-                    println!("{}{label} (head)", m.revision());
+                    outln!(out, "{}{label} (head)", m.revision());
                 }
             }
         }
@@ -410,16 +501,16 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             for m in migrator.history() {
                 let children = migrator.graph().children(m.revision());
                 if children.len() > 1 {
-                    println!("{} (branchpoint)", m.revision());
+                    outln!(out, "{} (branchpoint)", m.revision());
                     for c in children {
                         let child = migrator
                             .migrations()
                             .get(c)
                             .expect("graph revisions are known");
-                        println!("    -> {}, {}", c, child.message());
+                        outln!(out, "    -> {}, {}", c, child.message());
                     }
                     if verbose {
-                        print_verbose(m, &migrator, None);
+                        print_verbose(out, m, &migrator, None);
                     }
                 }
             }
@@ -430,15 +521,17 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 .migrations()
                 .get(resolved.revision())
                 .expect("graph revisions are known");
-            println!(
+            outln!(
+                out,
                 "Rev: {}{}",
                 m.revision(),
                 tags(m, &migrator, &BTreeSet::new())
             );
-            print_verbose(m, &migrator, None);
-            println!("Checksum: {}", m.checksum());
-            println!("Transactional: {}", m.transactional());
-            println!(
+            print_verbose(out, m, &migrator, None);
+            outln!(out, "Checksum: {}", m.checksum());
+            outln!(out, "Transactional: {}", m.transactional());
+            outln!(
+                out,
                 "Downgrade: {}",
                 match (m.downgrade(), m.downgrade_is_derived()) {
                     (None, _) => "irreversible",
@@ -446,14 +539,14 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                     (Some(_), false) => "written",
                 }
             );
-            println!("\nUpgrade:");
+            outln!(out, "\nUpgrade:");
             for op in m.upgrade() {
-                println!("    {}", op.name());
+                outln!(out, "    {}", op.name());
             }
             if let Some(down) = m.downgrade() {
-                println!("Downgrade:");
+                outln!(out, "Downgrade:");
                 for op in down {
-                    println!("    {}", op.name());
+                    outln!(out, "    {}", op.name());
                 }
             }
         }
@@ -467,37 +560,47 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                     dialect,
                 },
         } => {
-            print!(
-                "{}",
-                migrator.stamp_sql(dialect_of(&dialect)?, from.as_deref(), &target, purge)?
-            );
+            out.push_str(&migrator.stamp_sql(
+                dialect_of(&dialect)?,
+                from.as_deref(),
+                &target,
+                purge,
+            )?);
         }
         Command::Stamp { target, purge, .. } => {
             let stamped = migrator.stamp(&mut connect()?, &target, purge)?;
             if !quiet {
-                eprintln!(
-                    "Stamped {} revision{} up to {target}.",
-                    stamped.len(),
-                    if stamped.len() == 1 { "" } else { "s" }
+                let n = stamped.removed.len();
+                if n > 0 {
+                    noteln!(
+                        "Deleted {n} revision{} from the version table: {}",
+                        if n == 1 { "" } else { "s" },
+                        stamped.removed.join(", ")
+                    );
+                }
+                let n = stamped.recorded.len();
+                noteln!(
+                    "Stamped {n} revision{} up to {target}.",
+                    if n == 1 { "" } else { "s" }
                 );
             }
         }
         Command::Verify => unreachable!("handled before connecting"),
         Command::Check { exclude_table } => {
-            let mut conn = connect()?;
+            let mut conn = connect_existing()?;
             let migrator = exclude_table
                 .into_iter()
                 .fold(migrator, |m, t| m.exclude_table(t));
             let report = migrator.check(&mut conn)?;
             if !report.excluded.is_empty() && !quiet {
-                eprintln!(
+                noteln!(
                     "note: {} {} not compared (other migration tools' version tables, and --exclude-table)",
                     report.excluded.join(", "),
                     if report.excluded.len() == 1 { "is" } else { "are" },
                 );
             }
             if !report.not_compared.is_empty() && !quiet {
-                eprintln!(
+                noteln!(
                     "note: the objects in schema{} {} are not compared (`check` covers the search path)",
                     if report.not_compared.len() == 1 { "" } else { "s" },
                     report.not_compared.join(", ")
@@ -517,7 +620,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                 });
             }
             if !quiet {
-                eprintln!("No differences: the database matches the schema its migrations describe at {at}.");
+                noteln!("No differences: the database matches the schema its migrations describe at {at}.");
             }
         }
         Command::Revision {
@@ -528,7 +631,7 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
             dir,
         } => {
             let parents = revision_parents(&migrator, head.as_deref(), branch_label.as_deref())?;
-            scaffold(&migrator, &message, rev_id, parents, branch_label, dir)?;
+            scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
         }
         Command::Merge {
             revisions,
@@ -565,13 +668,13 @@ fn execute(migrations: Migrations, options: Options, cli: Cli) -> Result<(), Err
                     help: "name the heads to merge (`heads` lists them), or use `revision -m` to follow one".into(),
                 });
             }
-            scaffold(&migrator, &message, rev_id, parents, branch_label, dir)?;
+            scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
         }
         Command::Repair { revision } => {
-            let repaired = migrator.repair(&mut connect()?, &revision)?;
+            let repaired = migrator.repair(&mut connect_existing()?, &revision)?;
             if !quiet {
                 for r in repaired {
-                    eprintln!("Recorded the current checksum of {r}.");
+                    noteln!("Recorded the current checksum of {r}.");
                 }
             }
         }
@@ -648,6 +751,7 @@ fn revision_parents(
 }
 
 fn scaffold(
+    out: &mut String,
     migrator: &Migrator,
     message: &str,
     rev_id: Option<String>,
@@ -665,8 +769,9 @@ fn scaffold(
             dir: dir.as_deref(),
         },
     )?;
-    println!("Generating {} ... done", written.file.display());
-    println!(
+    outln!(out, "Generating {} ... done", written.file.display());
+    outln!(
+        out,
         "Revision {}: declared in {}; build to compile it in.",
         written.revision,
         written.module_file.display()
@@ -695,12 +800,12 @@ fn verify(migrations: &Migrations, quiet: bool) -> Result<(), Error> {
                 problems.push(format!("{} holds a #[migration] that is not compiled in: declare it with `mod` in its module", f.display()));
             }
         }
-        None if !quiet => eprintln!("note: the migration sources are not found from this directory; run from the project root to check for undeclared files"),
+        None if !quiet => noteln!("note: the migration sources are not found from this directory; run from the project root to check for undeclared files"),
         None => {}
     }
     if problems.is_empty() {
         if !quiet {
-            eprintln!(
+            noteln!(
                 "{} migrations verified: every op applies and every downgrade returns.",
                 migrations.len()
             );
@@ -753,23 +858,23 @@ fn history_line(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) 
     )
 }
 
-fn print_verbose(m: &Migration, migrator: &Migrator, applied_at: Option<&str>) {
+fn print_verbose(out: &mut String, m: &Migration, migrator: &Migrator, applied_at: Option<&str>) {
     let parents = if m.down_revisions().is_empty() {
         "<base>".to_string()
     } else {
         m.down_revisions().join(", ")
     };
-    println!("Parent: {parents}");
+    outln!(out, "Parent: {parents}");
     let children = migrator.graph().children(m.revision());
     if !children.is_empty() {
-        println!("Children: {}", children.join(", "));
+        outln!(out, "Children: {}", children.join(", "));
     }
     if let Some(b) = m.branch() {
-        println!("Branch: {b}");
+        outln!(out, "Branch: {b}");
     }
-    println!("Path: {}:{}", m.file(), m.line());
+    outln!(out, "Path: {}:{}", m.file(), m.line());
     if let Some(at) = applied_at {
-        println!("Applied: {at}");
+        outln!(out, "Applied: {at}");
     }
-    println!("\n    {}", m.message());
+    outln!(out, "\n    {}", m.message());
 }

@@ -67,16 +67,32 @@ impl MigrationConnection for Database {
 /// Which database a URL names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseUrl {
-    /// `postgres://...` or `postgresql://...`, passed to libpq as is.
+    /// A URL (`postgres://...`, `postgresql://...`, with SQLAlchemy's
+    /// `+driver` removed) or a libpq keyword string (`host=... dbname=...`),
+    /// passed to libpq.
     Postgres(String),
-    /// A SQLite file path (from `sqlite://path`, `sqlite:path` or a bare path),
-    /// or `:memory:`.
+    /// A SQLite file path, or `:memory:`.
     Sqlite(String),
 }
 
+/// The names a new SQLite file may have: any other name must be spelt
+/// `sqlite:...` or be an existing file, so that a typo never becomes a new,
+/// empty database.
+const SQLITE_EXTENSIONS: [&str; 3] = [".db", ".sqlite", ".sqlite3"];
+
 impl DatabaseUrl {
-    /// Reads a URL: `postgres://`, `postgresql://`, `sqlite://path`,
-    /// `sqlite:path`, `file:path`, or a plain file path.
+    /// Reads a connection string:
+    ///
+    /// - PostgreSQL: `postgres://...`, `postgresql://...`,
+    ///   `postgresql+psycopg2://...` (SQLAlchemy's driver is dropped), or a
+    ///   libpq keyword string `host=... port=... dbname=... user=...`;
+    /// - SQLite, as SQLAlchemy writes it: `sqlite:///x.db` is the relative
+    ///   path `x.db`, `sqlite:////abs/x.db` the absolute `/abs/x.db`; also
+    ///   `sqlite://x.db` and `sqlite:x.db` (relative), `sqlite:/abs/x.db`
+    ///   (absolute), `:memory:`, a path ending in `.db`, `.sqlite` or
+    ///   `.sqlite3`, or the path of an existing file.
+    ///
+    /// Anything else is an error (no new database is made of a typo).
     pub fn parse(url: &str) -> Result<DatabaseUrl, Error> {
         let bad = |reason: &str| Error::Url {
             url: redact(url),
@@ -86,43 +102,81 @@ impl DatabaseUrl {
         if url.is_empty() {
             return Err(bad("it is empty"));
         }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
-            if rest.is_empty() || rest.starts_with('/') && rest.len() == 1 {
-                return Err(bad("it names no host or database"));
-            }
-            return Ok(DatabaseUrl::Postgres(url.to_string()));
-        }
-        for prefix in ["sqlite://", "sqlite:", "file:"] {
-            if let Some(path) = url.strip_prefix(prefix) {
-                if path.is_empty() {
-                    return Err(bad("it names no file"));
+        if let Some((scheme, rest)) = url.split_once("://") {
+            // SQLAlchemy's `dialect+driver://`: the driver is Python's.
+            let dialect = scheme.split_once('+').map_or(scheme, |(d, _)| d);
+            return match dialect {
+                "postgres" | "postgresql" if rest.is_empty() || rest == "/" => {
+                    Err(bad("it names no host or database"))
                 }
-                return Ok(DatabaseUrl::Sqlite(path.to_string()));
+                "postgres" | "postgresql" => {
+                    Ok(DatabaseUrl::Postgres(format!("{dialect}://{rest}")))
+                }
+                // `sqlite:///x.db` is `x.db`, `sqlite:////x.db` is `/x.db`
+                // (SQLAlchemy); `sqlite://x.db` is `x.db`.
+                "sqlite" => match rest.strip_prefix('/').unwrap_or(rest) {
+                    "" => Err(bad("it names no file")),
+                    path => Ok(DatabaseUrl::Sqlite(path.to_string())),
+                },
+                _ => Err(bad(&format!("`{scheme}` is not a supported database"))),
+            };
+        }
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            if path.is_empty() {
+                return Err(bad("it names no file"));
+            }
+            return Ok(DatabaseUrl::Sqlite(path.to_string()));
+        }
+        // libpq's `keyword=value ...`: the string starts with a keyword and `=`.
+        if let Some((key, _)) = url.split_once('=') {
+            let key = key.trim_end();
+            if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Ok(DatabaseUrl::Postgres(url.to_string()));
             }
         }
-        if let Some((scheme, _)) = url.split_once("://") {
-            return Err(bad(&format!("`{scheme}` is not a supported database")));
+        let lower = url.to_ascii_lowercase();
+        if url == ":memory:"
+            || SQLITE_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+            || std::path::Path::new(url).is_file()
+        {
+            return Ok(DatabaseUrl::Sqlite(url.to_string()));
         }
-        Ok(DatabaseUrl::Sqlite(url.to_string()))
+        let mut reason = String::from(
+            "no such file, and a new SQLite file's name must end in `.db`, `.sqlite` or `.sqlite3` (a typo must not become an empty database)",
+        );
+        if lower.starts_with("postgres") {
+            reason.push_str("; a PostgreSQL URL starts with `postgres://` or `postgresql://`");
+        }
+        Err(bad(&reason))
     }
 }
 
 impl Database {
-    /// Connects to the database a URL names.
+    /// Connects to the database a URL names (see [`DatabaseUrl::parse`]); a
+    /// SQLite file that does not exist is created.
     pub fn connect(url: &str) -> Result<Database, Error> {
+        Database::open(url, true)
+    }
+
+    /// Connects to a database that must exist: a missing SQLite file is an
+    /// error, not a new database (for commands that only read).
+    pub fn connect_existing(url: &str) -> Result<Database, Error> {
+        Database::open(url, false)
+    }
+
+    fn open(url: &str, create: bool) -> Result<Database, Error> {
         let parsed = DatabaseUrl::parse(url)?;
-        let fail = |message: String| Error::Connect {
-            url: redact(url),
-            message,
-        };
         match parsed {
             DatabaseUrl::Postgres(u) => {
                 #[cfg(feature = "postgres")]
                 {
                     diesel::PgConnection::establish(&u)
                         .map(Database::Postgres)
-                        .map_err(|e| fail(e.to_string().trim().to_string()))
+                        .map_err(|e| Error::Connect {
+                            url: redact(url),
+                            message: crate::error::redact_message(e.to_string().trim(), &u),
+                            help: "check that the server is running and the URL (host, port, database, user) is right".into(),
+                        })
                 }
                 #[cfg(not(feature = "postgres"))]
                 {
@@ -137,24 +191,11 @@ impl Database {
             DatabaseUrl::Sqlite(path) => {
                 #[cfg(feature = "sqlite")]
                 {
-                    if path != ":memory:" {
-                        let p = std::path::Path::new(&path);
-                        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                            if !dir.is_dir() {
-                                return Err(fail(format!(
-                                    "the directory `{}` does not exist",
-                                    dir.display()
-                                )));
-                            }
-                        }
-                    }
-                    diesel::SqliteConnection::establish(&path)
-                        .map(Database::Sqlite)
-                        .map_err(|e| fail(e.to_string().trim().to_string()))
+                    open_sqlite(url, &path, create).map(Database::Sqlite)
                 }
                 #[cfg(not(feature = "sqlite"))]
                 {
-                    let _ = path;
+                    let _ = (path, create);
                     Err(Error::Url {
                         url: redact(url),
                         reason: "this build has no SQLite support (the `sqlite` feature)".into(),
@@ -168,6 +209,60 @@ impl Database {
     pub fn dialect(&mut self) -> Dialect {
         self.connection().dialect()
     }
+}
+
+/// Opens a SQLite file (`path`, read from `url`), creating it only when
+/// `create`; the errors speak of the file, its directory and permissions.
+#[cfg(feature = "sqlite")]
+fn open_sqlite(url: &str, path: &str, create: bool) -> Result<diesel::SqliteConnection, Error> {
+    let fail = |message: String, extra: &str| {
+        let cwd = std::env::current_dir()
+            .map(|d| format!(", `{}`", d.display()))
+            .unwrap_or_default();
+        Error::Connect {
+            url: redact(url),
+            message,
+            help: format!("check the path (a relative path starts at the current directory{cwd}), that its directory exists, and that this process may read and write the file and its directory{extra}"),
+        }
+    };
+    let file = std::path::Path::new(path);
+    if path != ":memory:" && !file.exists() {
+        // `sqlite:///tmp/x.db` is the relative `tmp/x.db`, as in SQLAlchemy:
+        // when the absolute file (or its directory) exists instead, say how
+        // to write it.
+        let absolute = std::path::Path::new("/").join(path);
+        let relative_dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        let meant_absolute = url.trim().starts_with("sqlite:///")
+            && file.is_relative()
+            && (absolute.is_file()
+                || (relative_dir.is_some_and(|d| !d.is_dir())
+                    && absolute.parent().is_some_and(|d| d.is_dir())));
+        let hint = if meant_absolute {
+            format!(
+                "; `sqlite:///` is followed by a relative path, as in SQLAlchemy: for `{}` write `sqlite:///{}`",
+                absolute.display(),
+                absolute.display()
+            )
+        } else {
+            String::new()
+        };
+        if !create || absolute.is_file() && meant_absolute {
+            let shown = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+            let creates = if create { "" } else { "; `upgrade` creates it" };
+            return Err(fail(
+                format!("the SQLite database `{}` does not exist", shown.display()),
+                &format!("{creates}{hint}"),
+            ));
+        }
+        if let Some(dir) = relative_dir.filter(|d| !d.is_dir()) {
+            return Err(fail(
+                format!("the directory `{}` does not exist", dir.display()),
+                &hint,
+            ));
+        }
+    }
+    diesel::SqliteConnection::establish(path)
+        .map_err(|e| fail(format!("`{path}`: {}", e.to_string().trim()), ""))
 }
 
 #[derive(diesel::QueryableByName)]
@@ -253,29 +348,79 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://shop.db").unwrap(),
-            DatabaseUrl::Sqlite("shop.db".into())
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(),
-            DatabaseUrl::Sqlite("/tmp/x.db".into())
-        );
-        assert_eq!(
-            DatabaseUrl::parse("shop.db").unwrap(),
-            DatabaseUrl::Sqlite("shop.db".into())
-        );
-        assert_eq!(
-            DatabaseUrl::parse("postgres://u@h/db").unwrap(),
-            DatabaseUrl::Postgres("postgres://u@h/db".into())
-        );
-        for bad in ["", "mysql://u@h/db", "postgres://", "sqlite://"] {
-            assert!(
-                matches!(DatabaseUrl::parse(bad), Err(Error::Url { .. })),
-                "{bad}"
-            );
+        let pg = |u: &str| DatabaseUrl::Postgres(u.into());
+        let lite = |p: &str| DatabaseUrl::Sqlite(p.into());
+        let existing = std::env::temp_dir().join(format!("migrate-url-{}", std::process::id()));
+        std::fs::write(&existing, b"").unwrap();
+        let existing = existing.display().to_string();
+        for (url, means) in [
+            ("postgres://u@h/db", pg("postgres://u@h/db")),
+            (
+                "postgresql://u:p@h:5432/db?sslmode=require",
+                pg("postgresql://u:p@h:5432/db?sslmode=require"),
+            ),
+            (
+                "postgresql:///db?host=/tmp",
+                pg("postgresql:///db?host=/tmp"),
+            ),
+            (
+                "postgresql+psycopg2://u:p@h/db",
+                pg("postgresql://u:p@h/db"),
+            ),
+            ("postgres+asyncpg://u@h/db", pg("postgres://u@h/db")),
+            (
+                "host=h port=5432 dbname=db user=u password=p",
+                pg("host=h port=5432 dbname=db user=u password=p"),
+            ),
+            ("  dbname = db ", pg("dbname = db")),
+            ("sqlite:///x.db", lite("x.db")),
+            ("sqlite:///dir/x", lite("dir/x")),
+            ("sqlite:////abs/x.db", lite("/abs/x.db")),
+            ("sqlite://x.db", lite("x.db")),
+            ("sqlite:x.db", lite("x.db")),
+            ("sqlite:/abs/x.db", lite("/abs/x.db")),
+            ("sqlite+pysqlite:///x.db", lite("x.db")),
+            (":memory:", lite(":memory:")),
+            ("shop.db", lite("shop.db")),
+            ("dir/Shop.SQLITE", lite("dir/Shop.SQLITE")),
+            ("/abs/shop.sqlite3", lite("/abs/shop.sqlite3")),
+            (existing.as_str(), lite(&existing)),
+        ] {
+            assert_eq!(DatabaseUrl::parse(url).unwrap(), means, "{url}");
+        }
+        std::fs::remove_file(&existing).unwrap();
+        for (bad, says) in [
+            ("", "it is empty"),
+            ("  ", "it is empty"),
+            ("mysql://u@h/db", "`mysql` is not a supported database"),
+            ("postgres://", "names no host or database"),
+            ("postgresql:///", "names no host or database"),
+            ("sqlite://", "names no file"),
+            ("sqlite:///", "names no file"),
+            ("sqlite:", "names no file"),
+            ("shop.bd", "no such file"),
+            ("shop", "no such file"),
+            (existing.as_str(), "no such file"),
+            ("postgres//u@h/db", "starts with `postgres://`"),
+            ("postgresql:/u@h/db", "starts with `postgres://`"),
+            ("=x", "no such file"),
+        ] {
+            match DatabaseUrl::parse(bad) {
+                Err(e @ Error::Url { .. }) => {
+                    let e = e.to_string();
+                    assert!(
+                        e.contains(says) && e.contains("help: use `postgres://"),
+                        "{bad}: {e}"
+                    );
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
         }
         let e = DatabaseUrl::parse("oracle://scott:tiger@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("scott:***@h") && !e.contains("tiger"), "{e}");
+        let e = DatabaseUrl::parse("postgresql:/scott:tiger@h/db")
             .unwrap_err()
             .to_string();
         assert!(e.contains("scott:***@h") && !e.contains("tiger"), "{e}");

@@ -22,7 +22,7 @@ pub enum Error {
     Target(#[from] TargetError),
 
     /// The database URL cannot be used.
-    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname`, `sqlite://path/to/file.db` or a path to a SQLite file")]
+    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname` (also `postgresql://`, `postgresql+driver://`), a libpq string (`host=... dbname=... user=...`), `sqlite:///relative/path.db`, `sqlite:////absolute/path.db`, or a path ending in `.db`, `.sqlite` or `.sqlite3`")]
     Url {
         /// The URL, with any password hidden.
         url: String,
@@ -31,12 +31,14 @@ pub enum Error {
     },
 
     /// The database cannot be reached.
-    #[error("cannot connect to {url}: {message}\nhelp: check that the server is running and the URL (host, port, database, user) is right")]
+    #[error("cannot connect to {url}: {message}\nhelp: {help}")]
     Connect {
         /// The URL, with any password hidden.
         url: String,
-        /// The driver's message.
+        /// The driver's message, with any password hidden.
         message: String,
+        /// What to check: the server (PostgreSQL) or the file (SQLite).
+        help: String,
     },
 
     /// A statement of a migration failed; the migration was rolled back.
@@ -365,23 +367,147 @@ pub(crate) fn db(doing: impl fmt::Display) -> impl FnOnce(diesel::result::Error)
     move |source| Error::Database { doing, source }
 }
 
-/// A URL with its password replaced by `***`.
+/// A connection string with every password in it replaced by `***`.
 pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme + 3],
-                    &userinfo[..colon],
-                    &url[at..]
-                ),
-                None => url.to_string(),
+    let mut out = url.to_string();
+    for span in password_spans(url).into_iter().rev() {
+        out.replace_range(span, "***");
+    }
+    out
+}
+
+/// A driver's message about `url` with the passwords of `url` replaced by
+/// `***` (libpq quotes the part of a URL it cannot read).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn redact_message(message: &str, url: &str) -> String {
+    let mut out = message.to_string();
+    for span in password_spans(url) {
+        let raw = &url[span];
+        let unquoted = raw
+            .strip_prefix('\'')
+            .and_then(|r| r.strip_suffix('\''))
+            .map(|r| r.replace("\\'", "'").replace("\\\\", "\\"));
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        for secret in [Some(raw.to_string()), unquoted, Some(decoded.into_owned())]
+            .into_iter()
+            .flatten()
+        {
+            if !secret.is_empty() {
+                out = out.replace(&secret, "***");
             }
         }
-        _ => url.to_string(),
     }
+    out
+}
+
+/// Where the passwords of a connection string are, whichever form carries
+/// them: the user-info of a URL (`scheme://user:password@host`, also when
+/// misspelt `scheme:/` or `scheme//`), and `password=` (or `sslpassword=`),
+/// as a URL's query parameter or in a libpq keyword string, quoted or not.
+/// Sorted, not overlapping.
+fn password_spans(url: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let bytes = url.as_bytes();
+    // `key=value` pairs: a key starts the string or follows a separator.
+    let mut i = 0;
+    while i < bytes.len() {
+        if !url.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let starts_key = i == 0
+            || matches!(bytes[i - 1], b'?' | b'&' | b';')
+            || bytes[i - 1].is_ascii_whitespace();
+        let key_len = url[i..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
+            .unwrap_or(url.len() - i);
+        if !starts_key || key_len == 0 {
+            i += 1;
+            continue;
+        }
+        let key = percent_encoding::percent_decode_str(&url[i..i + key_len])
+            .decode_utf8_lossy()
+            .to_ascii_lowercase();
+        let in_query = i > 0 && matches!(bytes[i - 1], b'?' | b'&');
+        let mut j = i + key_len;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() && !in_query {
+            j += 1;
+        }
+        if !key.ends_with("password") || bytes.get(j) != Some(&b'=') {
+            i += key_len;
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() && !in_query {
+            j += 1;
+        }
+        let start = j;
+        if in_query {
+            while j < bytes.len() && !matches!(bytes[j], b'&' | b'#') {
+                j += 1;
+            }
+        } else if bytes.get(j) == Some(&b'\'') {
+            // libpq: a quoted value, with \' and \\ escaped.
+            j += 1;
+            while j < bytes.len() && bytes[j] != b'\'' {
+                j += if bytes[j] == b'\\' { 2 } else { 1 };
+            }
+            j = (j + 1).min(bytes.len());
+        } else {
+            while j < bytes.len() && !bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+        }
+        if j > start {
+            spans.push(start..j);
+        }
+        i = j.max(i + 1);
+    }
+    // User-info: from the first `:` after the scheme and its slashes to the
+    // last `@` (over-hiding beats leaking a password that holds `@` or `/`).
+    let keywords = url.trim_start().split_once('=').is_some_and(|(k, _)| {
+        !k.trim().is_empty()
+            && k.trim()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    if let (Some(at), false) = (url.rfind('@'), keywords) {
+        let head = &url[..at];
+        let start = scheme_end(head);
+        if let Some(colon) = head[start..].find(':') {
+            if colon + start + 1 < at {
+                spans.push(colon + start + 1..at);
+            }
+        }
+    }
+    spans.sort_by_key(|s| s.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for s in spans {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// Where the user-info of a URL starts: after `scheme:` and its slashes
+/// (`postgres://`, `postgresql:/`), or after `scheme//`; 0 when there are no
+/// slashes (`user:password@host`).
+fn scheme_end(s: &str) -> usize {
+    let name = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
+        .unwrap_or(s.len());
+    if name == 0 || !s.as_bytes()[0].is_ascii_alphabetic() {
+        return 0;
+    }
+    let rest = &s[name..];
+    let rest = rest.strip_prefix(':').unwrap_or(rest);
+    let after = rest.trim_start_matches('/');
+    if after.len() == rest.len() {
+        return 0;
+    }
+    s.len() - after.len()
 }
 
 /// What became of a failed migration.
@@ -455,11 +581,95 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden() {
+        for (url, shown) in [
+            (
+                "postgres://u:secret@h:5432/db",
+                "postgres://u:***@h:5432/db",
+            ),
+            ("postgresql://u:secret@h/db", "postgresql://u:***@h/db"),
+            (
+                "postgresql+psycopg2://u:secret@h/db",
+                "postgresql+psycopg2://u:***@h/db",
+            ),
+            ("postgres//u:secret@h/db", "postgres//u:***@h/db"),
+            ("postgresql:/u:secret@h/db", "postgresql:/u:***@h/db"),
+            ("postgres://u:se@cr/et@h/db", "postgres://u:***@h/db"),
+            ("u:secret@h/db", "u:***@h/db"),
+            ("postgres://:secret@h/db", "postgres://:***@h/db"),
+            (
+                "postgres://h/db?password=secret",
+                "postgres://h/db?password=***",
+            ),
+            (
+                "postgres://h/db?sslmode=disable&password=secret&application_name=x",
+                "postgres://h/db?sslmode=disable&password=***&application_name=x",
+            ),
+            (
+                "postgres://h/db?pass%77ord=secret",
+                "postgres://h/db?pass%77ord=***",
+            ),
+            (
+                "postgres://h/db?sslpassword=secret",
+                "postgres://h/db?sslpassword=***",
+            ),
+            (
+                "postgres://u:secret@h/db?password=other",
+                "postgres://u:***@h/db?password=***",
+            ),
+            (
+                "host=h user=u password=secret dbname=db",
+                "host=h user=u password=*** dbname=db",
+            ),
+            ("password=secret", "password=***"),
+            ("host=h password = secret", "host=h password = ***"),
+            (
+                "host=h password='se cret' dbname=db",
+                "host=h password=*** dbname=db",
+            ),
+            (
+                r"host=h password='it\'s \\ x' dbname=db",
+                "host=h password=*** dbname=db",
+            ),
+            (
+                "host=h user=a@b password=secret",
+                "host=h user=a@b password=***",
+            ),
+            ("postgres://u@h/db", "postgres://u@h/db"),
+            ("postgres://h:5432/db", "postgres://h:5432/db"),
+            ("host=h port=5432 dbname=db", "host=h port=5432 dbname=db"),
+            ("shop.db", "shop.db"),
+            ("sqlite:///x.db", "sqlite:///x.db"),
+            ("postgres://ü:pässwörd@h/db", "postgres://ü:***@h/db"),
+            ("host=hé password=pässwörd", "host=hé password=***"),
+            (
+                "host=h password='p\\ä' dbname=é",
+                "host=h password=*** dbname=é",
+            ),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+        }
+    }
+
+    #[test]
+    fn driver_messages_lose_the_password() {
+        let url = "postgres://u:se%zzcret@h/db";
         assert_eq!(
-            redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
+            redact_message("invalid percent-encoded token: \"se%zzcret\"", url),
+            "invalid percent-encoded token: \"***\""
         );
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(redact("shop.db"), "shop.db");
+        let url = "postgres://u:p%40ss@h/db";
+        assert_eq!(
+            redact_message("password authentication failed: p@ss", url),
+            "password authentication failed: ***"
+        );
+        let url = "host=h password='se cret'";
+        assert_eq!(
+            redact_message("missing \"=\" after \"se cret\"", url),
+            "missing \"=\" after \"***\""
+        );
+        assert_eq!(
+            redact_message("no password here", "postgres://u@h/db"),
+            "no password here"
+        );
     }
 }

@@ -76,7 +76,7 @@ pub use connection::{Database, DatabaseUrl, MigrationConnection};
 pub use dialect::Dialect;
 pub use error::{BoxError, ChecksumMismatch, Error};
 pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
-pub use migrator::{Event, Migrator, SchemaCheck};
+pub use migrator::{Event, Migrator, SchemaCheck, Stamped};
 pub use version::{AppliedRevision, VersionTable};
 
 /// The diesel this crate is built on: its connections are what

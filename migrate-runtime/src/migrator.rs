@@ -300,13 +300,26 @@ impl Migrator {
 
     /// Records the database as being at `target` without running anything
     /// (`purge`: forget every recorded revision first, unknown ones too).
+    /// Returns what it recorded and which revisions it removed.
     pub fn stamp(
         &self,
         conn: &mut impl MigrationConnection,
         target: &str,
         purge: bool,
-    ) -> Result<Vec<String>, Error> {
-        self.run(&mut conn.connection(), Mode::Stamp { target, purge })
+    ) -> Result<Stamped, Error> {
+        let removed = std::cell::Cell::new(Vec::new());
+        let recorded = self.run(
+            &mut conn.connection(),
+            Mode::Stamp {
+                target,
+                purge,
+                removed: &removed,
+            },
+        )?;
+        Ok(Stamped {
+            recorded,
+            removed: removed.take(),
+        })
     }
 
     /// Re-records the checksum of an applied revision whose upgrade was
@@ -525,18 +538,20 @@ impl Migrator {
     }
 
     /// The version-table statements that stamp a database holding `recorded`
-    /// at `target`, and the revisions they record.
+    /// at `target`, the revisions they record, and those whose rows they
+    /// delete for good.
     fn stamp_statements(
         &self,
         dialect: Dialect,
         recorded: &[&str],
         target: &str,
         purge: bool,
-    ) -> Result<(Vec<String>, Vec<String>), Error> {
+    ) -> Result<(Vec<String>, Stamped), Error> {
         let wanted = self.closure(Some(target).filter(|t| *t != "base"))?;
         let have: BTreeSet<&str> = recorded.iter().copied().collect();
         let vt = &self.version_table;
         let mut sql = Vec::new();
+        let mut removed = Vec::new();
         for &r in recorded {
             let known = self.graph.contains(r);
             // Forget what the target does not include; with `purge`,
@@ -546,6 +561,9 @@ impl Migrator {
                     vt.delete_sql(dialect, r)
                         .map_err(|u| self.unsupported(r, 0, u))?,
                 );
+                if !wanted.contains(r) {
+                    removed.push(r.to_string());
+                }
             }
         }
         let mut stamped = Vec::new();
@@ -559,7 +577,13 @@ impl Migrator {
                 stamped.push(rev.to_string());
             }
         }
-        Ok((sql, stamped))
+        Ok((
+            sql,
+            Stamped {
+                recorded: stamped,
+                removed,
+            },
+        ))
     }
 
     /// The revisions a database at `at` has applied: `at` and its ancestors.
@@ -904,7 +928,11 @@ impl Migrator {
                 let plan = self.graph.downgrade_plan(&applied, target)?;
                 self.apply(conn, dialect, &plan, applied)
             }
-            Mode::Stamp { target, purge } => {
+            Mode::Stamp {
+                target,
+                purge,
+                removed,
+            } => {
                 let recorded: Vec<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
                 let (sql, stamped) = self.stamp_statements(dialect, &recorded, target, purge)?;
                 let vt = &self.version_table;
@@ -919,7 +947,8 @@ impl Migrator {
                     }
                     Ok(())
                 })?;
-                Ok(stamped)
+                removed.set(stamped.removed);
+                Ok(stamped.recorded)
             }
             Mode::Repair(revision) => {
                 let rev = match self.graph.resolve(revision) {
@@ -1548,7 +1577,12 @@ enum Stmt {
 enum Mode<'a> {
     Upgrade(&'a str),
     Downgrade(&'a str),
-    Stamp { target: &'a str, purge: bool },
+    Stamp {
+        target: &'a str,
+        purge: bool,
+        /// Out: the revisions whose rows the stamp deleted for good.
+        removed: &'a std::cell::Cell<Vec<String>>,
+    },
     Repair(&'a str),
 }
 
@@ -1718,6 +1752,17 @@ fn push_statement(script: &mut String, sql: &str) {
     script.push_str(";\n");
 }
 
+/// What [`Migrator::stamp`] changed in the version table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stamped {
+    /// The revisions it recorded as applied.
+    pub recorded: Vec<String>,
+    /// The revisions whose rows it deleted (stamping down, or `purge`) and
+    /// did not record again.
+    pub removed: Vec<String>,
+}
+
 /// What [`Migrator::check`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1760,6 +1805,7 @@ fn scratch_sqlite(ops: &[Op]) -> Result<crate::introspect::Snapshot, Error> {
     let mut c = diesel::SqliteConnection::establish(":memory:").map_err(|e| Error::Connect {
         url: ":memory:".into(),
         message: e.to_string(),
+        help: "SQLite cannot open an in-memory database: check the memory available".into(),
     })?;
     let mut conn = Connection::Sqlite(&mut c);
     create_model(&mut conn, ops)?;

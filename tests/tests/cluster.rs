@@ -153,7 +153,7 @@ fn a_sqlite_test_database_is_deleted_even_when_its_test_panics() {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let db = TestDatabase::sqlite();
         db.connect(); // creates the file
-        path = db.url().trim_start_matches("sqlite://").to_string();
+        path = db.url().trim_start_matches("sqlite:///").to_string();
         assert!(std::path::Path::new(&path).exists(), "{path}");
         panic!("a failing test");
     }));

@@ -453,7 +453,7 @@ fn a_database_file_the_process_cannot_write() {
     let dir = std::env::temp_dir().join(format!("shop-readonly-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("shop.db");
-    let url = format!("sqlite://{}", file.display());
+    let url = format!("sqlite:///{}", file.display());
     ok(&shop(&url, &["-q", "upgrade", "3c4d5e6f7a8b"]));
     // The binary is copied where the other user may run it (the build
     // directory may be private).
@@ -519,7 +519,7 @@ fn bad_input_on_postgres() {
 #[test]
 fn database_url_from_the_environment_and_bare_paths() {
     let db = TestDatabase::sqlite();
-    let path = db.url().trim_start_matches("sqlite://").to_string();
+    let path = db.url().trim_start_matches("sqlite:///").to_string();
     let run = |args: &[&str], env: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_shop"));
         cmd.args(args).env_remove("DATABASE_URL");
@@ -917,5 +917,452 @@ fn matches_with_ellipsis(expected: &[String], actual: &[String]) -> bool {
         Some((first, rest)) => {
             actual.first() == Some(first) && matches_with_ellipsis(rest, &actual[1..])
         }
+    }
+}
+/// The shop binary in `dir`, with no `DATABASE_URL`.
+fn shop_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shop"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// Progress lines never stop a migration (`upgrade head 2>&1 | head -1`,
+/// `2>/dev/full`): the run finishes and exits with the migration's status.
+#[test]
+fn a_full_or_closed_stderr_does_not_stop_a_migration() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let upgrade = |url: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shop"));
+        cmd.args(["--database-url", url, "upgrade", "head"])
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::null());
+        cmd
+    };
+    let head = "8b9c0d1e2f3a (head)\n";
+    // Every write fails with ENOSPC.
+    let db = TestDatabase::sqlite();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = upgrade(db.url()).stderr(full).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(ok(&shop(db.url(), &["current"])), head);
+    // A reader that is gone before the first line: every write fails with EPIPE.
+    let db = TestDatabase::sqlite();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = upgrade(db.url()).stderr(writer).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(ok(&shop(db.url(), &["current"])), head);
+    // `| head -1`: the reader takes one line and goes.
+    let db = TestDatabase::sqlite();
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut child = upgrade(db.url()).stderr(writer).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(reader)
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("Running upgrade  -> 1a2b3c4d5e6f"),
+        "{line}"
+    );
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(ok(&shop(db.url(), &["current"])), head);
+}
+
+/// Results on stdout: a reader that has gone ends the command quietly (as
+/// other Unix tools); a script that cannot be written fails, and nothing
+/// panics.
+#[test]
+fn a_closed_or_full_stdout_ends_quietly() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdout: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_shop"))
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .current_dir(dir.path())
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Stdio::from(writer)
+    };
+    for args in [&["history"][..], &["heads"], &["show", "4d5e"]] {
+        let out = run(args, closed());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    let sql = ["upgrade", "head", "--sql", "--dialect", "sqlite"];
+    let out = run(&sql, closed());
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let err = fails(&run(&sql, Stdio::from(full)));
+    assert!(
+        err.starts_with("error: cannot write the output") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+/// A URL the tool does not recognise is an error naming the accepted forms,
+/// never a new SQLite file.
+#[test]
+fn unrecognised_urls_create_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, says) in [
+        (
+            "shop.bd",
+            "no such file, and a new SQLite file's name must end in",
+        ),
+        ("shop", "no such file"),
+        ("mysql://u@h/db", "`mysql` is not a supported database"),
+        (
+            "postgres//u@h/db",
+            "a PostgreSQL URL starts with `postgres://`",
+        ),
+        (
+            "postgresql:/u@h/db",
+            "a PostgreSQL URL starts with `postgres://`",
+        ),
+        ("sqlite://", "it names no file"),
+    ] {
+        for command in ["upgrade", "current"] {
+            let err = fails(&shop_in(dir.path(), &["--database-url", url, command]));
+            assert!(
+                err.contains(&format!("invalid database URL `{url}`"))
+                    && err.contains(says)
+                    && err.contains("help: use `postgres://")
+                    && err.contains("a libpq string")
+                    && err.contains("`sqlite:///relative/path.db`")
+                    && err.contains("`.sqlite3`"),
+                "{url} {command}: {err}"
+            );
+            assert_eq!(
+                files_in(dir.path()),
+                Vec::<String>::new(),
+                "{url} {command}"
+            );
+        }
+    }
+}
+
+/// Commands that only read never create a database: a missing file is an
+/// error saying so.
+#[test]
+fn read_only_commands_on_a_missing_file_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let abs = dir.path().join("abs.db");
+    for url in [
+        "missing.db".to_string(),
+        "sqlite:///missing.db".to_string(),
+        format!("sqlite:///{}", abs.display()),
+    ] {
+        for args in [
+            &["current"][..],
+            &["history", "-i"],
+            &["check"],
+            &["downgrade", "base"],
+            &["repair", "1a2b"],
+        ] {
+            let out = shop_in(dir.path(), &[&["--database-url", &url][..], args].concat());
+            let err = fails(&out);
+            assert!(
+                err.contains("does not exist")
+                    && err.contains("help: check the path")
+                    && err.contains("`upgrade` creates it")
+                    && !err.contains("server"),
+                "{url} {args:?}: {err}"
+            );
+            assert_eq!(files_in(dir.path()), Vec::<String>::new(), "{url} {args:?}");
+        }
+    }
+}
+
+/// SQLAlchemy's spellings: `sqlite:///x.db` is the relative path `x.db`,
+/// `sqlite:////abs/x.db` the absolute one; the old `sqlite://` + absolute
+/// path is refused with the spelling it needs.
+#[test]
+fn sqlite_urls_mean_what_sqlalchemy_users_expect() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&shop_in(
+        dir.path(),
+        &[
+            "--database-url",
+            "sqlite:///relative-x.db",
+            "-q",
+            "upgrade",
+            "+1",
+        ],
+    ));
+    assert_eq!(files_in(dir.path()), ["relative-x.db"]);
+    let abs = dir.path().join("abs.db");
+    let four = format!(
+        "sqlite:////{}",
+        abs.display().to_string().trim_start_matches('/')
+    );
+    ok(&shop_in(
+        dir.path(),
+        &["--database-url", &four, "-q", "upgrade", "+1"],
+    ));
+    assert!(abs.is_file());
+    let three = format!("sqlite://{}", abs.display());
+    let err = fails(&shop_in(dir.path(), &["--database-url", &three, "upgrade"]));
+    assert!(err.contains(&format!("`{four}`")), "{err}");
+    for url in [
+        abs.display().to_string(),
+        format!("sqlite:{}", abs.display()),
+        "sqlite:relative-x.db".into(),
+        "sqlite://relative-x.db".into(),
+        "relative-x.db".into(),
+    ] {
+        assert_eq!(
+            ok(&shop_in(dir.path(), &["--database-url", &url, "current"])),
+            "1a2b3c4d5e6f\n",
+            "{url}"
+        );
+    }
+    // An existing file is SQLite whatever its name.
+    std::fs::rename(dir.path().join("relative-x.db"), dir.path().join("plain")).unwrap();
+    assert_eq!(
+        ok(&shop_in(
+            dir.path(),
+            &["--database-url", "plain", "current"]
+        )),
+        "1a2b3c4d5e6f\n"
+    );
+}
+
+/// libpq keyword strings and SQLAlchemy's `postgresql+driver://` are
+/// PostgreSQL; no form of a password is printed, the driver's message
+/// included.
+#[test]
+fn postgres_spellings_and_no_password_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, shown) in [
+        (
+            "host=127.0.0.1 port=1 dbname=none user=nobody password=secret",
+            "host=127.0.0.1 port=1 dbname=none user=nobody password=***",
+        ),
+        (
+            "host=127.0.0.1 port=1 password='se cret' dbname=none",
+            "host=127.0.0.1 port=1 password=*** dbname=none",
+        ),
+        (
+            "postgresql+psycopg2://nobody:secret@127.0.0.1:1/none",
+            "postgresql+psycopg2://nobody:***@127.0.0.1:1/none",
+        ),
+        (
+            "postgres://nobody@127.0.0.1:1/none?password=secret",
+            "postgres://nobody@127.0.0.1:1/none?password=***",
+        ),
+        (
+            "postgres://nobody:se%zzcret@127.0.0.1:1/none",
+            "postgres://nobody:***@127.0.0.1:1/none",
+        ),
+    ] {
+        for command in ["current", "upgrade"] {
+            let err = fails(&shop_in(dir.path(), &["--database-url", url, command]));
+            assert!(
+                err.contains(&format!("cannot connect to {shown}"))
+                    && !err.contains("secret")
+                    && !err.contains("cret")
+                    && err.contains("check that the server is running"),
+                "{url} {command}: {err}"
+            );
+        }
+    }
+    for url in [
+        "postgres//nobody:secret@127.0.0.1:1/none",
+        "postgresql:/nobody:secret@127.0.0.1:1/none",
+        "oracle://nobody:secret@h/db",
+    ] {
+        let err = fails(&shop_in(dir.path(), &["--database-url", url, "current"]));
+        assert!(
+            err.contains("nobody:***@") && !err.contains("secret"),
+            "{url}: {err}"
+        );
+    }
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn version_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let version = text
+        .strip_prefix("shop (migrate-runtime ")
+        .and_then(|v| v.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        version.split('.').count() == 3 && version.split('.').all(|n| n.parse::<u32>().is_ok()),
+        "{text}"
+    );
+}
+
+/// `--lock-timeout` takes fractions as the other timeouts, and is honoured.
+#[test]
+fn lock_timeout_takes_fractions() {
+    use diesel::connection::SimpleConnection;
+    let db = TestDatabase::sqlite();
+    ok(&shop(
+        db.url(),
+        &["-q", "--lock-timeout", "0.5", "upgrade", "+1"],
+    ));
+    let mut holder = db.connect();
+    match &mut holder {
+        migrate_runtime::Database::Sqlite(c) => c.batch_execute("BEGIN EXCLUSIVE").unwrap(),
+        _ => unreachable!(),
+    }
+    let started = std::time::Instant::now();
+    let err = fails(&shop(
+        db.url(),
+        &["--lock-timeout", "0.3", "upgrade", "head"],
+    ));
+    let waited = started.elapsed();
+    assert!(err.contains("timed out after"), "{err}");
+    assert!(
+        waited >= std::time::Duration::from_millis(300)
+            && waited < std::time::Duration::from_secs(10),
+        "{waited:?}"
+    );
+    drop(holder);
+    assert_eq!(ok(&shop(db.url(), &["current"])), "1a2b3c4d5e6f\n");
+    let out = shop(db.url(), &["--lock-timeout", "soon", "current"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a positive number of seconds"));
+}
+
+/// `stamp` says which revisions it removed from the version table.
+#[test]
+fn stamp_says_what_it_deleted() {
+    let db = TestDatabase::sqlite();
+    let url = db.url();
+    ok(&shop(url, &["-q", "upgrade", "head"]));
+    let out = shop(url, &["stamp", "3c4d"]);
+    ok(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Deleted 5 revisions from the version table: ")
+            && [
+                "4d5e6f7a8b9c",
+                "5e6f7a8b9c0d",
+                "6f7a8b9c0d1e",
+                "7a8b9c0d1e2f",
+                "8b9c0d1e2f3a"
+            ]
+            .iter()
+            .all(|r| err.contains(r))
+            && err.contains("Stamped 0 revisions up to 3c4d."),
+        "{err}"
+    );
+    exec(
+        &db,
+        &format!("INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('f00dfeedbeef', '{}', 0)", "b".repeat(64)),
+    );
+    let out = shop(url, &["stamp", "3c4d", "--purge"]);
+    ok(&out);
+    let err = stderr(&out);
+    assert!(
+        err.contains("Deleted 1 revision from the version table: f00dfeedbeef\n")
+            && err.contains("Stamped 3 revisions up to 3c4d."),
+        "{err}"
+    );
+    let out = shop(url, &["stamp", "head"]);
+    ok(&out);
+    assert_eq!(stderr(&out), "Stamped 5 revisions up to head.\n");
+}
+
+/// A SQLite file that cannot be opened: the help is about the path, not a
+/// server.
+#[test]
+fn sqlite_connect_errors_speak_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("adir.db")).unwrap();
+    for (url, says) in [
+        ("nodir/x.db", "the directory `nodir` does not exist"),
+        ("adir.db", "adir.db"),
+    ] {
+        let err = fails(&shop_in(dir.path(), &["--database-url", url, "upgrade"]));
+        assert!(
+            err.contains(says) && err.contains("help: check the path") && !err.contains("server"),
+            "{url}: {err}"
+        );
+    }
+}
+
+/// A libpq keyword string and SQLAlchemy's `postgresql+psycopg2://` reach
+/// the same PostgreSQL database as the URL.
+#[test]
+fn libpq_keyword_strings_and_sqlalchemy_urls_are_postgres() {
+    let db = TestDatabase::postgres();
+    let rest = db.url().strip_prefix("postgres://").unwrap();
+    let (user, rest) = rest.split_once('@').unwrap();
+    let (host, rest) = rest.split_once(':').unwrap();
+    let (port, name) = rest.split_once('/').unwrap();
+    let (user, password) = user.split_once(':').unwrap_or((user, ""));
+    let keywords =
+        format!("host={host} port={port} user={user} password='{password}' dbname={name}");
+    ok(&shop(&keywords, &["-q", "upgrade", "head"]));
+    assert_eq!(ok(&shop(&keywords, &["current"])), "8b9c0d1e2f3a (head)\n");
+    let sqlalchemy = db.url().replace("postgres://", "postgresql+psycopg2://");
+    assert_eq!(
+        ok(&shop(&sqlalchemy, &["current"])),
+        "8b9c0d1e2f3a (head)\n"
+    );
+    assert_eq!(ok(&shop(db.url(), &["current"])), "8b9c0d1e2f3a (head)\n");
+}
+
+/// `--help` documents every form of `--database-url`.
+#[test]
+fn database_url_help_names_every_form() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shop"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = ok(&out);
+    for form in [
+        "postgres://user:pass@host:5432/db",
+        "postgresql+psycopg2://",
+        "libpq keyword",
+        "sqlite:///x.db is the relative path x.db",
+        "sqlite:////abs/x.db the absolute path",
+        "sqlite://x.db",
+        "sqlite:x.db",
+        "sqlite:/abs/x.db",
+        ":memory:",
+        ".sqlite3",
+        "existing file",
+        "only upgrade and stamp create",
+    ] {
+        assert!(help.contains(form), "{form}: {help}");
     }
 }

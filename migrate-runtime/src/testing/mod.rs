@@ -66,7 +66,8 @@ impl TestDatabase {
         let path = std::env::temp_dir().join(format!("{}.db", unique_name("migrate_test")));
         let _ = std::fs::remove_file(&path);
         TestDatabase {
-            url: format!("sqlite://{}", path.display()),
+            // SQLAlchemy's spelling: `sqlite:///` then the path as it is.
+            url: format!("sqlite:///{}", path.display()),
             cleanup: Cleanup::File(path),
         }
     }
@@ -133,6 +134,10 @@ impl Drop for TestDatabase {
 
 /// The same server URL with another database name.
 fn replace_database(url: &str, name: &str) -> String {
+    if !url.contains("://") {
+        // A libpq keyword string: a later keyword overrides an earlier one.
+        return format!("{} dbname={name}", url.trim_end());
+    }
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
@@ -167,6 +172,10 @@ mod tests {
         assert_eq!(
             replace_database("postgres://u@h/db?sslmode=disable", "t1"),
             "postgres://u@h/t1?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database("host=h user=u dbname=postgres", "t1"),
+            "host=h user=u dbname=postgres dbname=t1"
         );
     }
 }
