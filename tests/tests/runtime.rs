@@ -665,7 +665,13 @@ fn a_database_alembic_manages_is_not_migrated_from_base(db: TestDatabase) {
     );
     assert_eq!(snapshot(&mut conn), before);
     // `stamp` records where the schema is; upgrading goes on from there.
-    assert_eq!(m.stamp(&mut conn, "2b3c4d5e6f7a", false).unwrap().len(), 2);
+    assert_eq!(
+        m.stamp(&mut conn, "2b3c4d5e6f7a", false)
+            .unwrap()
+            .recorded
+            .len(),
+        2
+    );
     m.upgrade(&mut conn, "head").unwrap();
     assert_eq!(current(&m, &mut conn), ["8b9c0d1e2f3a"]);
 }
