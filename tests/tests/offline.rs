@@ -6,6 +6,7 @@
 
 #![allow(clippy::result_large_err)]
 
+#[macro_use]
 mod support;
 use support::*;
 
@@ -432,17 +433,6 @@ fn renamed_column_in_sql_text(db: TestDatabase) {
     let check = migrator("rn").check(&mut conn).unwrap();
     assert_eq!(check.differences, Vec::<String>::new());
     assert!(try_exec(&mut conn, "INSERT INTO counts (id, m) VALUES (2, 0)").is_err());
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::sqlite()) })*
-        }
-        mod postgres {
-            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::postgres()) })*
-        }
-    };
 }
 
 on_both!(

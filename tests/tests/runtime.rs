@@ -4,6 +4,7 @@
 
 #![allow(clippy::result_large_err)]
 
+#[macro_use]
 mod support;
 use support::*;
 
@@ -37,17 +38,6 @@ fn current(m: &Migrator, db: &mut Database) -> Vec<String> {
         .into_iter()
         .map(|r| r.revision)
         .collect()
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::sqlite()) })*
-        }
-        mod postgres {
-            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::postgres()) })*
-        }
-    };
 }
 
 on_both!(

@@ -3,7 +3,7 @@
 //! nothing.
 
 use migrate_runtime::testing::{Snapshot, TestDatabase};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn shop(url: &str, args: &[&str]) -> Output {
@@ -635,26 +635,37 @@ fn check_on_postgres() {
     check_finds_changes_made_outside_migrations(TestDatabase::postgres());
 }
 
-/// `revision` and `merge` write migration files beside the head's and
-/// declare them, in a copy of the shop's sources (the binary finds them by
-/// the paths the compiler recorded, relative to the workspace root).
-#[test]
-fn revision_and_merge_write_migration_files() {
+/// A copy of the shop's migration files under a new directory, laid out as
+/// in the workspace (the binary finds them by the paths the compiler
+/// recorded); returns that directory and the copy's migrations folder.
+fn copy_of_the_migrations(name: &str) -> (PathBuf, PathBuf) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let tmp = std::env::temp_dir().join(format!("shop-scaffold-{}", std::process::id()));
+    let tmp = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     let dir = tmp.join("examples/shop/src/migrations");
     std::fs::create_dir_all(&dir).unwrap();
     for entry in std::fs::read_dir(root.join("examples/shop/src/migrations")).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
     }
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_shop"))
-            .args(args)
-            .current_dir(&tmp)
-            .output()
-            .unwrap()
-    };
+    (tmp, dir)
+}
+
+/// The shop binary run in `dir`, with no database named.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shop"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// `revision` and `merge` write migration files beside the head's and
+/// declare them, in a copy of the shop's sources (the binary finds them by
+/// the paths the compiler recorded, relative to the workspace root).
+#[test]
+fn revision_and_merge_write_migration_files() {
+    let (tmp, dir) = copy_of_the_migrations("shop-scaffold");
+    let run = |args: &[&str]| run_in(&tmp, args);
     let out = ok(&run(&[
         "revision",
         "-m",
@@ -762,21 +773,8 @@ fn revision_and_merge_write_migration_files() {
 /// binary was not rebuilt in between and so does not hold the first.
 #[test]
 fn a_second_revision_before_a_build_follows_the_first() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let tmp = std::env::temp_dir().join(format!("shop-scaffold-twice-{}", std::process::id()));
-    let dir = tmp.join("examples/shop/src/migrations");
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(root.join("examples/shop/src/migrations")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-    }
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_shop"))
-            .args(args)
-            .current_dir(&tmp)
-            .output()
-            .unwrap()
-    };
+    let (tmp, dir) = copy_of_the_migrations("shop-scaffold-twice");
+    let run = |args: &[&str]| run_in(&tmp, args);
     ok(&run(&[
         "revision",
         "-m",

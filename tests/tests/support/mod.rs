@@ -41,3 +41,18 @@ pub fn try_exec(db: &mut Database, sql: &str) -> Result<(), diesel::result::Erro
         Database::Sqlite(c) => c.batch_execute(sql),
     }
 }
+
+/// `on_both!(a, b)`: tests `sqlite::a`, `postgres::a`, ... each calling
+/// `a(TestDatabase)` on a fresh database of its kind (`#[macro_use] mod
+/// support;`).
+#[allow(unused_macros)]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::sqlite()) })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::postgres()) })*
+        }
+    };
+}
