@@ -15,6 +15,7 @@ use crate::ctxt::Ctxt;
 use crate::data;
 use crate::parse::{AnchorArgs, MigrationArgs};
 use crate::valid::{self, Downgrade};
+use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -295,10 +296,7 @@ fn char_type(c: char) -> String {
 }
 
 fn valid_id(lit: &LitStr) -> bool {
-    let v = lit.value();
-    !v.is_empty()
-        && v.len() <= valid::MAX_REVISION_LEN
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    ids::is_valid(&lit.value(), Kind::Revision)
 }
 
 fn graph_checks(meta: &Meta) -> TokenStream {
@@ -308,8 +306,11 @@ fn graph_checks(meta: &Meta) -> TokenStream {
     let p = private(&meta.krate);
     let me = key(rev);
     let label = match &meta.branch {
-        Some(l) if valid_id_label(l) => key(l),
-        _ => quote!(()),
+        Some(l) if valid_id_label(l) => Some(key(l)),
+        // Reported already; claiming the unlabelled slots would add a false
+        // second root or child.
+        Some(_) => None,
+        None => Some(quote!(())),
     };
     let parents: Vec<&LitStr> = meta
         .down_revisions
@@ -335,19 +336,23 @@ fn graph_checks(meta: &Meta) -> TokenStream {
             const DEPTH: u32 = #depth;
         }
     };
-    let slots = if parents.is_empty() && meta.down_given && meta.down_revisions.is_empty() {
-        let span = meta.down_span;
-        quote_spanned! {span=>
-            impl crate::OnlyOneMigrationMayBeTheRoot for crate::__Root<#label> {}
-        }
-    } else {
-        let claims = parents.iter().map(|parent| {
-            let pk = key(parent);
-            quote_spanned! {parent.span()=>
-                impl crate::OnlyOneMigrationMayFollowEachRevision for crate::__ChildOf<#pk, #label> {}
+    let slots = match &label {
+        None => TokenStream::new(),
+        Some(label) if parents.is_empty() && meta.down_given && meta.down_revisions.is_empty() => {
+            let span = meta.down_span;
+            quote_spanned! {span=>
+                impl crate::OnlyOneMigrationMayBeTheRoot for crate::__Root<#label> {}
             }
-        });
-        quote!(#(#claims)*)
+        }
+        Some(label) => {
+            let claims = parents.iter().map(|parent| {
+                let pk = key(parent);
+                quote_spanned! {parent.span()=>
+                    impl crate::OnlyOneMigrationMayFollowEachRevision for crate::__ChildOf<#pk, #label> {}
+                }
+            });
+            quote!(#(#claims)*)
+        }
     };
     let branch = match &meta.branch {
         Some(l) if valid_id_label(l) => {
@@ -366,11 +371,7 @@ fn graph_checks(meta: &Meta) -> TokenStream {
 }
 
 fn valid_id_label(lit: &LitStr) -> bool {
-    let v = lit.value();
-    !v.is_empty()
-        && v.len() <= valid::MAX_REVISION_LEN
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    ids::is_valid(&lit.value(), Kind::BranchLabel)
 }
 
 fn private(krate: &syn::Path) -> TokenStream {

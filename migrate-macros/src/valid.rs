@@ -5,16 +5,10 @@
 use crate::ast::{Migration, OpNode};
 use crate::ctxt::Ctxt;
 use migrate_core::effect::{self, Finding, FindingKind, Lint, Side};
+use migrate_core::ids::{self, Kind, Problem};
 use migrate_core::inverse;
 use migrate_core::model::Op;
 use syn::LitStr;
-
-/// Longest revision id: the version table's column is wider, ids beyond this
-/// only make error messages unreadable.
-pub const MAX_REVISION_LEN: usize = 64;
-
-/// Target words of the CLI, which an id must not shadow.
-const RESERVED: &[&str] = &["head", "heads", "base", "current"];
 
 /// The result of validation: the downgrade to register.
 pub enum Downgrade {
@@ -84,43 +78,24 @@ pub fn check(cx: &Ctxt, m: &Migration) -> Option<Downgrade> {
     Some(downgrade)
 }
 
-/// Rule: ids become type keys, file names and CLI targets, so they are plain
-/// ASCII words that cannot be read as a target (`head`, `-1`, `a:b`, `x@y`).
+/// Rule: ids become type keys, file names and CLI targets; the rules are
+/// `migrate_core::ids`, which the revision graph applies at run time too.
 pub fn check_revision_id(cx: &Ctxt, lit: &LitStr, what: &str) -> bool {
-    let id = lit.value();
-    let problem = if id.is_empty() {
-        Some(format!("the {what} id is empty"))
-    } else if id.len() > MAX_REVISION_LEN {
-        Some(format!(
-            "the {what} id is {} characters long; the limit is {MAX_REVISION_LEN}",
-            id.len()
-        ))
-    } else if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
-        Some(format!(
-            "`{id}` is not a valid {what} id: `{}` is not allowed",
-            c.escape_default()
-        ))
-    } else if RESERVED.contains(&id.to_ascii_lowercase().as_str()) {
-        Some(format!(
-            "`{id}` is not a valid {what} id: it is a target name of the CLI"
-        ))
-    } else {
-        None
+    check_name(cx, lit, Kind::Revision, &format!("{what} id"))
+}
+
+/// Reports what `ids::problem` finds, on the literal.
+fn check_name(cx: &Ctxt, lit: &LitStr, kind: Kind, what: &str) -> bool {
+    let text = lit.value();
+    let Some(problem) = ids::problem(&text, kind) else {
+        return true;
     };
-    match problem {
-        Some(p) => {
-            cx.error(
-                lit.span(),
-                p,
-                Some("use letters, digits and `_`, e.g. the 12 hex digits `revision -m` generates"),
-            );
-            false
-        }
-        None => true,
-    }
+    let message = match problem {
+        Problem::Empty => format!("the {what} is empty"),
+        p => format!("`{text}` is not a valid {what}: {p}"),
+    };
+    cx.error(lit.span(), message, Some(kind.help()));
+    false
 }
 
 /// Rule: a migration cannot follow itself, nor list a parent twice.
@@ -149,28 +124,10 @@ fn check_parents(cx: &Ctxt, m: &Migration) {
     }
 }
 
-/// Rule: labels are target names (`label@head`).
+/// Rule: labels are target names (`label@head`), under the same rules as the
+/// graph's.
 fn check_branch_label(cx: &Ctxt, label: &LitStr) {
-    let l = label.value();
-    if l.is_empty()
-        || !l
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        || l.len() > MAX_REVISION_LEN
-    {
-        cx.error(
-            label.span(),
-            format!("`{l}` is not a valid branch label"),
-            Some("use letters, digits, `_` and `-`"),
-        );
-    }
-    if RESERVED.contains(&l.as_str()) {
-        cx.error(
-            label.span(),
-            format!("`{l}` is a target name of the CLI and cannot be a branch label"),
-            None,
-        );
-    }
+    check_name(cx, label, Kind::BranchLabel, "branch label");
 }
 
 /// Rule: an op PostgreSQL refuses in a transaction (`CREATE INDEX
@@ -253,4 +210,41 @@ fn allowed(m: &Migration, node: &OpNode, lint: Lint) -> bool {
         .iter()
         .chain(&node.allow)
         .any(|(l, _)| *l == lint)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    /// The macro accepts exactly the ids and labels of the shared table that
+    /// the revision graph accepts (migrate-runtime's graph tests read it too).
+    #[test]
+    fn ids_and_labels_as_the_graph() {
+        let module = proc_macro2::TokenStream::from_str(
+            r#"mod m { fn upgrade() { op!(create_table("t", Column("id", Integer, primary_key = true))); } }"#,
+        )
+        .unwrap();
+        for line in include_str!("../../migrate-core/tests/id-cases.tsv").lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let [kind, text, expected] = line.split('\t').collect::<Vec<_>>()[..] else {
+                panic!("bad line {line:?}");
+            };
+            let args = match kind {
+                "revision" => format!("revision = {text:?}, down_revision = None"),
+                _ => format!("revision = \"r1\", down_revision = None, branch = {text:?}"),
+            };
+            let out = crate::expand::migration(
+                proc_macro2::TokenStream::from_str(&args).unwrap(),
+                module.clone(),
+            )
+            .to_string();
+            assert_eq!(
+                !out.contains("compile_error"),
+                expected == "ok",
+                "{line:?}: {out}"
+            );
+        }
+    }
 }
