@@ -175,6 +175,12 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
             // and the lints are left to say.
             continue;
         }
+        if f.kind == FindingKind::NewEnumValueUsed
+            && matches!(m.meta.transactional, Some((false, _)))
+        {
+            // Without a transaction each statement commits on its own.
+            continue;
+        }
         if let FindingKind::Lint(lint) = f.kind {
             if f.side == Side::Downgrade || allowed(m, &m.upgrade[f.op], lint) {
                 continue;
