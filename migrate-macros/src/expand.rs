@@ -14,6 +14,7 @@ use crate::ast::{Meta, Migration, OpNode};
 use crate::ctxt::Ctxt;
 use crate::data;
 use crate::parse::{AnchorArgs, MigrationArgs};
+use crate::sources;
 use crate::valid::{self, Downgrade};
 use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
@@ -105,6 +106,13 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             .unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
         Err(e) => return e.to_compile_error(),
     };
+    let cx = Ctxt::new();
+    if let Some(root) = crate_root_file() {
+        let tree = sources::read(&root);
+        valid::check_unmarked(&cx, &tree);
+        valid::check_undeclared(&cx, &tree);
+    }
+    let errors = cx.check().err().map(|e| e.to_compile_error());
     // The characters of ids and labels as types, for the type keys.
     let mut chars = String::new();
     for c in ('0'..='9')
@@ -174,12 +182,23 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             ::core::any::TypeId::of::<__MigrationAnchor>()
         }
 
+        #errors
+
         /// The migrations declared in this crate with `#[migration]`.
         #[allow(dead_code)]
         pub fn migrations() -> #krate::Migrations {
             #krate::__private::collect(::core::any::TypeId::of::<__MigrationAnchor>(), ::core::module_path!())
         }
     }
+}
+
+/// The file `migrations!()` is called in: the crate root. Only the compiler
+/// knows it (not rust-analyzer, nor a unit test).
+fn crate_root_file() -> Option<std::path::PathBuf> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    proc_macro::Span::call_site().local_file()
 }
 
 /// Parses generated source text. Inside the compiler, with its own lexer: the

@@ -4,10 +4,12 @@
 
 use crate::ast::{Migration, OpNode};
 use crate::ctxt::Ctxt;
+use crate::sources::{ModuleTree, SourceFile};
 use migrate_core::effect::{self, Finding, FindingKind, Lint, Side};
 use migrate_core::ids::{self, Kind, Problem};
 use migrate_core::inverse;
 use migrate_core::model::Op;
+use proc_macro2::Span;
 use syn::LitStr;
 
 /// The result of validation: the downgrade to register.
@@ -207,6 +209,67 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
             continue;
         }
         cx.error(span, f.message, f.help.as_deref());
+    }
+}
+
+/// Rule: a module with `fn upgrade()` among migration files is a migration
+/// whose `#[migration]` was lost. It would compile (with a dead-code warning),
+/// never be registered, and leave its child a second head at deploy.
+pub fn check_unmarked(cx: &Ctxt, tree: &ModuleTree) {
+    let among_migrations = |f: &SourceFile| {
+        !f.migrations.is_empty()
+            || tree
+                .files
+                .iter()
+                .any(|g| !g.root && !g.migrations.is_empty() && g.path.parent() == f.path.parent())
+    };
+    for f in tree.files.iter().filter(|f| among_migrations(f)) {
+        for (module, line) in &f.unmarked {
+            let at = format!("{}:{line}", f.path.display());
+            match module {
+                Some(name) => cx.error(
+                    Span::call_site(),
+                    format!("`mod {name}` in {at} has `fn upgrade()` but no `#[migration(...)]`, so it is not a migration: it is never registered and never runs"),
+                    Some(&format!("put `#[migration(revision = \"...\", down_revision = \"...\")]` back above `mod {name}`; if it is not a migration, rename its `upgrade`")),
+                ),
+                None => cx.error(
+                    Span::call_site(),
+                    format!("{at} has `fn upgrade()` outside a `#[migration]` module, beside migration files: it is never registered and never runs"),
+                    Some("wrap it in `#[migration(revision = \"...\", down_revision = \"...\")] mod name { ... }`, as in the other migration files"),
+                ),
+            }
+        }
+    }
+}
+
+/// Rule: a migration file that no `mod` declares is not compiled in; found
+/// here rather than by `verify` or at deploy. Rustc does not watch files no
+/// `mod` declares, so adding one alone does not trigger a rebuild.
+pub fn check_undeclared(cx: &Ctxt, tree: &ModuleTree) {
+    for u in &tree.undeclared {
+        let Some(stem) = u.path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let declaration = if syn::parse_str::<syn::Ident>(stem).is_ok() {
+            format!("mod {stem};")
+        } else {
+            format!(
+                "#[path = \"{stem}.rs\"] mod m_{};",
+                stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            )
+        };
+        cx.error(
+            Span::call_site(),
+            format!(
+                "{}:{} holds a `#[migration]`, but no `mod` declares the file, so it is not compiled in",
+                u.path.display(),
+                u.line
+            ),
+            Some(&format!(
+                "add `{declaration}` to {}, beside the other migrations",
+                tree.files[u.sibling_of].path.display()
+            )),
+        );
     }
 }
 
