@@ -173,6 +173,14 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[allow(dead_code)]
         trait BranchLabelsMustBeUnique {}
+        /// Held by every revision id's key and claimed by each branch label
+        /// for its own text (`C`: the labelled revision, so that a label used
+        /// twice is reported once, above): a label equal to a revision id
+        /// (`label@head` would be ambiguous) is E0119.
+        #[doc(hidden)]
+        #[allow(dead_code)]
+        trait BranchLabelsMustNotBeRevisionIds<C> {}
+        impl<T: RevisionIdsMustBeUnique, C> BranchLabelsMustNotBeRevisionIds<C> for T {}
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types)]
         pub struct __MigrationAnchor;
@@ -378,6 +386,7 @@ fn graph_checks(meta: &Meta) -> TokenStream {
             let lk = key(l);
             quote_spanned! {l.span()=>
                 impl crate::BranchLabelsMustBeUnique for crate::__BranchLabel<#lk> {}
+                impl crate::BranchLabelsMustNotBeRevisionIds<crate::__Revision<#me>> for crate::__Revision<#lk> {}
             }
         }
         _ => TokenStream::new(),
