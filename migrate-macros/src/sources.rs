@@ -19,8 +19,8 @@ pub struct SourceFile {
     pub root: bool,
     /// The file whose `mod` declares this one (an index into the tree).
     pub declared_by: Option<usize>,
-    /// The `#[migration]` modules it holds, at any depth, with their lines.
-    pub migrations: Vec<usize>,
+    /// How many `#[migration]` modules it holds, at any depth.
+    pub migrations: usize,
     /// Modules with `fn upgrade()` but no `#[migration]` (`None`: the file's
     /// own items), with their lines.
     pub unmarked: Vec<(Option<String>, usize)>,
@@ -66,7 +66,7 @@ pub fn read(root: &Path) -> ModuleTree {
             path: path.clone(),
             root: declared_by.is_none(),
             declared_by,
-            migrations: Vec::new(),
+            migrations: 0,
             unmarked: Vec::new(),
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -123,8 +123,7 @@ impl Scan<'_> {
         match &m.content {
             Some((_, items)) => {
                 if is_migration(m) {
-                    let line = line_of(self.text, &["#[migration", "migration("]);
-                    self.source.migrations.push(line);
+                    self.source.migrations += 1;
                     return;
                 }
                 let has_upgrade = items
@@ -204,7 +203,7 @@ fn line_of(text: &str, needles: &[&str]) -> usize {
 fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
     let mut dirs: Vec<(PathBuf, usize)> = Vec::new();
     for f in &tree.files {
-        if f.root || f.migrations.is_empty() {
+        if f.root || f.migrations == 0 {
             continue;
         }
         let (Some(dir), Some(by)) = (f.path.parent(), f.declared_by) else {
@@ -356,10 +355,7 @@ mod tests {
         write(dir, "src/db/migrations/r2.rs", MIGRATION);
         let tree = read(&dir.join("src/main.rs"));
         assert_eq!(tree.files.len(), 3);
-        assert_eq!(
-            tree.files.iter().map(|f| f.migrations.len()).sum::<usize>(),
-            1
-        );
+        assert_eq!(tree.files.iter().map(|f| f.migrations).sum::<usize>(), 1);
         assert_eq!(tree.undeclared.len(), 1);
         assert!(tree.undeclared[0].path.ends_with("src/db/migrations/r2.rs"));
     }

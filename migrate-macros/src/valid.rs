@@ -217,11 +217,11 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
 /// never be registered, and leave its child a second head at deploy.
 pub fn check_unmarked(cx: &Ctxt, tree: &ModuleTree) {
     let among_migrations = |f: &SourceFile| {
-        !f.migrations.is_empty()
+        f.migrations > 0
             || tree
                 .files
                 .iter()
-                .any(|g| !g.root && !g.migrations.is_empty() && g.path.parent() == f.path.parent())
+                .any(|g| !g.root && g.migrations > 0 && g.path.parent() == f.path.parent())
     };
     for f in tree.files.iter().filter(|f| among_migrations(f)) {
         for (module, line) in &f.unmarked {
@@ -284,6 +284,46 @@ fn allowed(m: &Migration, node: &OpNode, lint: Lint) -> bool {
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
+
+    /// Only modules among migration files count: an `upgrade` elsewhere in
+    /// the crate (a root, a server module) is not a lost migration.
+    #[test]
+    fn unmarked_upgrade_only_among_migrations() {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "src/lib.rs",
+            "mod net;\nmod migrations;\nmod http { fn upgrade() {} }\n",
+        );
+        write("src/net.rs", "pub fn upgrade() {}\n");
+        write("src/migrations/mod.rs", "mod r1;\nmod r2;\n");
+        write(
+            "src/migrations/r1.rs",
+            "#[migration(revision = \"a1\", down_revision = None)]\nmod a { fn upgrade() {} }\n",
+        );
+        write("src/migrations/r2.rs", "/// b\nmod b { fn upgrade() {} }\n");
+        let tree = crate::sources::read(&tmp.path().join("src/lib.rs"));
+        let cx = super::Ctxt::new();
+        super::check_unmarked(&cx, &tree);
+        super::check_undeclared(&cx, &tree);
+        let messages: Vec<String> = cx
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("`mod b` in "), "{}", messages[0]);
+        assert!(
+            messages[0].contains("r2.rs:2 has `fn upgrade()` but no `#[migration(...)]`"),
+            "{}",
+            messages[0]
+        );
+    }
 
     /// The macro accepts exactly the ids and labels of the shared table that
     /// the revision graph accepts (migrate-runtime's graph tests read it too).
