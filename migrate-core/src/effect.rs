@@ -64,6 +64,9 @@ pub enum FindingKind {
     CannotApply,
     /// A safety lint.
     Lint(Lint),
+    /// A value `add_enum_value` added earlier in the same op list is used:
+    /// PostgreSQL cannot use it before the transaction that adds it commits.
+    NewEnumValueUsed,
 }
 
 /// One problem, located on an op.
@@ -88,6 +91,8 @@ pub fn analyze(upgrade: &[Op], downgrade: &[Op]) -> Vec<Finding> {
     for (i, op) in upgrade.iter().enumerate() {
         sim.apply(Side::Upgrade, i, op);
     }
+    // The downgrade runs in a transaction of its own.
+    sim.new_enum_values.clear();
     for (i, op) in downgrade.iter().enumerate() {
         sim.apply(Side::Downgrade, i, op);
     }
@@ -191,6 +196,9 @@ struct Sim {
     opaque_seen: bool,
     any_opaque: bool,
     at: Option<At>,
+    /// Values `add_enum_value` added in the op list being run, with their
+    /// enum type's name.
+    new_enum_values: Vec<(Str, Str)>,
 }
 
 enum Expect {
@@ -506,6 +514,9 @@ impl Sim {
 
     fn apply(&mut self, side: Side, index: usize, op: &Op) {
         self.at = Some((side, index));
+        if !self.new_enum_values.is_empty() {
+            self.new_enum_value_uses(op);
+        }
         match op {
             Op::CreateTable(t) => self.create_table(t),
             Op::DropTable { table, definition } => self.drop_table(table, definition.as_ref()),
@@ -596,6 +607,7 @@ impl Sim {
                 value,
                 ..
             } => {
+                self.new_enum_values.push((name.clone(), value.clone()));
                 let key = Key::Enum(schema.clone(), name.clone());
                 if self.expect(&key, Expect::Present) {
                     let values = self.attr(&key, "values").map(|v| {
@@ -650,9 +662,160 @@ impl Sim {
         }
     }
 
+    /// Rule: a value `add_enum_value` added earlier in this op list cannot be
+    /// used by a later op, wherever the op data shows it: PostgreSQL refuses
+    /// ("unsafe use of new value") until the migration commits, which SQLite
+    /// does not, so only a deploy on PostgreSQL would find it. Where the
+    /// column's type is not known from this migration, a value equal to the
+    /// new one counts as a use: moving it to the next migration is harmless.
+    fn new_enum_value_uses(&mut self, op: &Op) {
+        let mut uses: Vec<(Option<String>, Option<&'static str>, String, usize)> = Vec::new();
+        let quoted = |v: &Str| format!("'{}'", v.replace('\'', "''"));
+        let in_sql = |sql: &str, uses: &mut Vec<_>, object: Option<String>, field, what: String| {
+            for (n, (_, v)) in self.new_enum_values.iter().enumerate() {
+                if sql.contains(&quoted(v)) {
+                    uses.push((object.clone(), field, what.clone(), n));
+                }
+            }
+        };
+        // A column of enum type `enum`, or of a type the text does not say.
+        let may_be = |ty: Option<&str>, e: &str| ty.is_none_or(|t| t == enum_marker(e));
+        let in_default = |d: &ServerDefault,
+                          ty: Option<&str>,
+                          uses: &mut Vec<_>,
+                          object: Option<String>,
+                          what: String| {
+            for (n, (e, v)) in self.new_enum_values.iter().enumerate() {
+                let used = match d {
+                    ServerDefault::Literal(l) => l == v && may_be(ty, e),
+                    ServerDefault::Sql(sql) => sql.contains(&quoted(v)),
+                    _ => false,
+                };
+                if used {
+                    uses.push((object.clone(), Some("server_default"), what.clone(), n));
+                }
+            }
+        };
+        let column = |table: &TableRef, c: &Column, uses: &mut Vec<_>| {
+            if let (Some(d), ColumnType::Enum(_)) = (&c.server_default, &c.ty) {
+                let ty = c.ty.to_string();
+                let what = format!("the `server_default` of `{table}.{}`", c.name);
+                in_default(d, Some(&ty), uses, Some(c.name.to_string()), what);
+            }
+        };
+        let check = |table: &TableRef, c: &Constraint, uses: &mut Vec<_>| {
+            if let ConstraintKind::Check { condition } = &c.kind {
+                let what = format!("check constraint `{}` on `{table}`", c.name);
+                in_sql(
+                    condition,
+                    uses,
+                    Some(c.name.to_string()),
+                    Some("condition"),
+                    what,
+                );
+            }
+        };
+        match op {
+            Op::BulkInsert { table, rows } => {
+                for (i, row) in rows.iter().enumerate() {
+                    for (col, value) in row.values.iter() {
+                        let Value::Text(text) = value else { continue };
+                        let ty = self.known_attr(&Key::Column(table.clone(), col.clone()), "type");
+                        for (n, (e, v)) in self.new_enum_values.iter().enumerate() {
+                            if text == v && may_be(ty.as_deref(), e) {
+                                let what = format!("`bulk_insert` into `{table}.{col}`");
+                                uses.push((Some(format!("rows[{i}].{col}")), None, what, n));
+                            }
+                        }
+                    }
+                }
+            }
+            Op::CreateTable(t) => {
+                for c in t.columns.iter() {
+                    column(&t.table, c, &mut uses);
+                }
+                for c in t.constraints.iter() {
+                    check(&t.table, c, &mut uses);
+                }
+            }
+            Op::AddColumn { table, column: c } => column(table, c, &mut uses),
+            Op::AddConstraint { table, constraint } => check(table, constraint, &mut uses),
+            Op::AlterColumn(a) => {
+                let what = format!("the `server_default` of `{}.{}`", a.table, a.column);
+                if let Some(Some(d)) = &a.server_default {
+                    let ty = match a.ty.as_ref().or(a.existing_type.as_ref()) {
+                        Some(t) => Some(t.to_string()),
+                        None => {
+                            self.known_attr(&Key::Column(a.table.clone(), a.column.clone()), "type")
+                        }
+                    };
+                    in_default(d, ty.as_deref(), &mut uses, None, what);
+                }
+                if let Some(using) = &a.using {
+                    let what = format!("the `postgresql_using` of `{}.{}`", a.table, a.column);
+                    in_sql(using, &mut uses, None, Some("using"), what);
+                }
+            }
+            Op::CreateIndex(i) => {
+                if let Some(p) = &i.predicate {
+                    in_sql(
+                        p,
+                        &mut uses,
+                        None,
+                        Some("predicate"),
+                        format!("the predicate of index `{}`", i.name),
+                    );
+                }
+                for c in i.columns.iter() {
+                    if let IndexColumn::Expression(e) = c {
+                        in_sql(
+                            e,
+                            &mut uses,
+                            None,
+                            Some("columns"),
+                            format!("an expression of index `{}`", i.name),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        let (side, op) = self.at();
+        for (object, field, what, n) in uses {
+            let (e, v) = &self.new_enum_values[n];
+            self.findings.push(Finding {
+                kind: FindingKind::NewEnumValueUsed,
+                side,
+                op,
+                object,
+                field,
+                message: format!(
+                    "{what} uses {v:?}, a value of enum type `{e}` that `add_enum_value` adds earlier in this {}; PostgreSQL cannot use a new enum value before the transaction that adds it commits",
+                    match side { Side::Upgrade => "upgrade()", Side::Downgrade => "downgrade()" },
+                ),
+                help: Some("move this op to a later migration: each migration commits before the next one runs (`execute` SQL is not checked for this)".into()),
+            });
+        }
+    }
+
+    /// An attribute of the object at `key` as far as this migration knows
+    /// it: set by an op, or learned about the original (`existing_type`).
+    fn known_attr(&self, key: &Key, name: &str) -> Option<String> {
+        let s = self.slots.get(key)?;
+        let base = |k: &Key| self.slots.get(k)?.base.get(name).cloned();
+        match &s.cur {
+            State::Present { attrs, rest } => match attrs.get(name) {
+                Some(v) => v.clone(),
+                None => rest.as_ref().and_then(base),
+            },
+            State::Orig(k) => base(k),
+            State::Absent => None,
+        }
+    }
+
     /// A column created by this migration that still has the enum type `name`.
     fn enum_user(&self, name: &str) -> Option<Key> {
-        let marker = format!("Enum(name = {name:?})");
+        let marker = enum_marker(name);
         self.slots.iter().find_map(|(k, s)| match (k, &s.cur) {
             (Key::Column(..), State::Present { attrs, .. }) => {
                 (attrs.get("type") == Some(&Some(marker.clone()))).then(|| k.clone())
@@ -1285,6 +1448,17 @@ fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, String)> {
         }
     }
     attrs
+}
+
+/// How a column's `type` attribute reads for the enum type `name`.
+fn enum_marker(name: &str) -> String {
+    ColumnType::Enum(EnumType {
+        schema: None,
+        name: name.to_owned().into(),
+        values: Default::default(),
+        create_type: false,
+    })
+    .to_string()
 }
 
 fn enum_key(e: &EnumType) -> Key {

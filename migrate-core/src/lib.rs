@@ -6,6 +6,7 @@
 
 pub mod checksum;
 pub mod effect;
+pub mod ids;
 pub mod inverse;
 pub mod model;
 pub mod naming;

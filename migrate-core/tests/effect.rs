@@ -912,3 +912,171 @@ fn what_went_with_a_dropped_column_may_be_recreated() {
     });
     assert_eq!(one(&up, &other).kind, FindingKind::Existence);
 }
+
+// ----- a new enum value used before its migration commits ---------------------
+
+fn add_value(value: &str) -> Op {
+    Op::AddEnumValue {
+        schema: None,
+        name: s("order_status"),
+        value: s(value),
+        placement: None,
+    }
+}
+fn insert(tbl: &str, column: &str, value: &str) -> Op {
+    Op::BulkInsert {
+        table: t(tbl),
+        rows: vec![Row {
+            values: vec![(s(column), Value::Text(s(value)))].into(),
+        }]
+        .into(),
+    }
+}
+fn enum_uses(up: &[Op], down: &[Op]) -> Vec<(Side, usize, Option<String>, Option<&'static str>)> {
+    analyze(up, down)
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::NewEnumValueUsed)
+        .map(|f| (f.side, f.op, f.object, f.field))
+        .collect()
+}
+
+#[test]
+fn new_enum_value_used_in_the_same_migration() {
+    let orders = Op::CreateTable(table(
+        "orders",
+        vec![
+            pk("id"),
+            col("status", ColumnType::Enum(order_status(false))),
+        ],
+    ));
+    // The row uses the new value; the one before it does not.
+    let up = [
+        Op::CreateEnum(order_status(true)),
+        orders.clone(),
+        insert("orders", "status", "refunded"),
+        add_value("refunded"),
+        insert("orders", "status", "pending"),
+        insert("orders", "status", "refunded"),
+    ];
+    assert_eq!(
+        enum_uses(&up, &[]),
+        [(Side::Upgrade, 5, Some("rows[0].status".into()), None)]
+    );
+
+    // A server default of a column of that type, when added or altered.
+    let mut with_default = col("previous", ColumnType::Enum(order_status(false)));
+    with_default.server_default = Some(ServerDefault::Literal(s("refunded")));
+    let mut alter_default = alter("orders", "status");
+    alter_default.server_default = Some(Some(ServerDefault::Literal(s("refunded"))));
+    let up = [
+        add_value("refunded"),
+        Op::AddColumn {
+            table: t("orders"),
+            column: with_default,
+        },
+        Op::AlterColumn(alter_default),
+    ];
+    assert_eq!(
+        enum_uses(&up, &[]),
+        [
+            (
+                Side::Upgrade,
+                1,
+                Some("previous".into()),
+                Some("server_default")
+            ),
+            (Side::Upgrade, 2, None, Some("server_default")),
+        ]
+    );
+
+    // Quoted in a partial index's predicate or a check constraint.
+    let mut partial = index("ix_refunded", "orders", &["id"]);
+    partial.predicate = Some(s("status = 'refunded'"));
+    let up = [
+        add_value("refunded"),
+        Op::CreateIndex(partial),
+        Op::AddConstraint {
+            table: t("orders"),
+            constraint: Constraint {
+                name: s("ck_orders_refunded"),
+                kind: ConstraintKind::Check {
+                    condition: s("status <> 'refunded'"),
+                },
+            },
+        },
+        // Opaque: not checked.
+        Op::Execute(Sql {
+            any: Some(s("UPDATE orders SET status = 'refunded'")),
+            postgresql: None,
+            sqlite: None,
+            mysql: None,
+        }),
+    ];
+    assert_eq!(
+        enum_uses(&up, &[]),
+        [
+            (Side::Upgrade, 1, None, Some("predicate")),
+            (
+                Side::Upgrade,
+                2,
+                Some("ck_orders_refunded".into()),
+                Some("condition")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn new_enum_value_not_used_is_fine() {
+    // A column known to be of another type takes the same text freely.
+    let up = [
+        Op::CreateTable(table(
+            "notes",
+            vec![pk("id"), col("body", ColumnType::Text)],
+        )),
+        add_value("refunded"),
+        insert("notes", "body", "refunded"),
+    ];
+    assert_eq!(enum_uses(&up, &[]), []);
+    // A default on a column that is not of the enum type.
+    let mut text = col("label", ColumnType::Text);
+    text.server_default = Some(ServerDefault::Literal(s("refunded")));
+    let up = [
+        add_value("refunded"),
+        Op::AddColumn {
+            table: t("orders"),
+            column: text,
+        },
+    ];
+    assert_eq!(enum_uses(&up, &[]), []);
+    // The downgrade is a transaction of its own: the upgrade's new value is
+    // committed by then.
+    let up = [add_value("refunded")];
+    let down = [insert("orders", "status", "refunded")];
+    assert_eq!(enum_uses(&up, &down), []);
+}
+
+#[test]
+fn new_enum_value_column_type_unknown_counts_as_a_use() {
+    // `orders` comes from an earlier migration: its column may be of the
+    // enum type, and moving the row to the next migration is harmless.
+    let up = [
+        add_value("refunded"),
+        insert("orders", "status", "refunded"),
+    ];
+    let f = analyze(&up, &[]);
+    let f = f
+        .iter()
+        .find(|f| f.kind == FindingKind::NewEnumValueUsed)
+        .expect("a finding");
+    assert_eq!(f.message, "`bulk_insert` into `orders.status` uses \"refunded\", a value of enum type `order_status` that `add_enum_value` adds earlier in this upgrade(); PostgreSQL cannot use a new enum value before the transaction that adds it commits");
+    assert!(f.help.as_deref().unwrap().contains("later migration"));
+    // Stated by `existing_type` as another type: not a use.
+    let mut known = alter("orders", "status");
+    known.existing_type = Some(ColumnType::Text);
+    known.server_default = Some(Some(ServerDefault::Literal(s("refunded"))));
+    assert_eq!(
+        enum_uses(&[add_value("refunded"), Op::AlterColumn(known)], &[]),
+        []
+    );
+}

@@ -851,6 +851,7 @@ fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         Some(Value::None(_)) => None,
         Some(v) => {
             spans.push(("server_default".into(), v.span()));
+            spans.push((format!("{col_name}.server_default"), v.span()));
             Some(server_default(cx, v)?)
         }
         None => None,
@@ -1609,6 +1610,7 @@ fn lower_op(
                     ("server_default", "server_default"),
                     ("comment", "comment"),
                     ("new_column_name", "new_column_name"),
+                    ("postgresql_using", "using"),
                 ],
             );
             let ty = |key: &str| -> Option<Option<ColumnType>> {
@@ -2116,6 +2118,7 @@ fn lower_op(
                             return None;
                         }
                     };
+                    spans.push((format!("rows[{}].{k}", rows.len()), v.span()));
                     values.push((s(k.clone()), value));
                 }
                 rows.push(Row {

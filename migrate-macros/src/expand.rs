@@ -14,7 +14,9 @@ use crate::ast::{Meta, Migration, OpNode};
 use crate::ctxt::Ctxt;
 use crate::data;
 use crate::parse::{AnchorArgs, MigrationArgs};
+use crate::sources;
 use crate::valid::{self, Downgrade};
+use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -104,6 +106,13 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             .unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
         Err(e) => return e.to_compile_error(),
     };
+    let cx = Ctxt::new();
+    if let Some(root) = crate_root_file() {
+        let tree = sources::read(&root);
+        valid::check_unmarked(&cx, &tree);
+        valid::check_undeclared(&cx, &tree);
+    }
+    let errors = cx.check().err().map(|e| e.to_compile_error());
     // The characters of ids and labels as types, for the type keys.
     let mut chars = String::new();
     for c in ('0'..='9')
@@ -164,6 +173,14 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[allow(dead_code)]
         trait BranchLabelsMustBeUnique {}
+        /// Held by every revision id's key and claimed by each branch label
+        /// for its own text (`C`: the labelled revision, so that a label used
+        /// twice is reported once, above): a label equal to a revision id
+        /// (`label@head` would be ambiguous) is E0119.
+        #[doc(hidden)]
+        #[allow(dead_code)]
+        trait BranchLabelsMustNotBeRevisionIds<C> {}
+        impl<T: RevisionIdsMustBeUnique, C> BranchLabelsMustNotBeRevisionIds<C> for T {}
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types)]
         pub struct __MigrationAnchor;
@@ -173,12 +190,23 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             ::core::any::TypeId::of::<__MigrationAnchor>()
         }
 
+        #errors
+
         /// The migrations declared in this crate with `#[migration]`.
         #[allow(dead_code)]
         pub fn migrations() -> #krate::Migrations {
             #krate::__private::collect(::core::any::TypeId::of::<__MigrationAnchor>(), ::core::module_path!())
         }
     }
+}
+
+/// The file `migrations!()` is called in: the crate root. Only the compiler
+/// knows it (not rust-analyzer, nor a unit test).
+fn crate_root_file() -> Option<std::path::PathBuf> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    proc_macro::Span::call_site().local_file()
 }
 
 /// Parses generated source text. Inside the compiler, with its own lexer: the
@@ -295,10 +323,7 @@ fn char_type(c: char) -> String {
 }
 
 fn valid_id(lit: &LitStr) -> bool {
-    let v = lit.value();
-    !v.is_empty()
-        && v.len() <= valid::MAX_REVISION_LEN
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    ids::is_valid(&lit.value(), Kind::Revision)
 }
 
 fn graph_checks(meta: &Meta) -> TokenStream {
@@ -308,8 +333,11 @@ fn graph_checks(meta: &Meta) -> TokenStream {
     let p = private(&meta.krate);
     let me = key(rev);
     let label = match &meta.branch {
-        Some(l) if valid_id_label(l) => key(l),
-        _ => quote!(()),
+        Some(l) if valid_id_label(l) => Some(key(l)),
+        // Reported already; claiming the unlabelled slots would add a false
+        // second root or child.
+        Some(_) => None,
+        None => Some(quote!(())),
     };
     let parents: Vec<&LitStr> = meta
         .down_revisions
@@ -335,25 +363,30 @@ fn graph_checks(meta: &Meta) -> TokenStream {
             const DEPTH: u32 = #depth;
         }
     };
-    let slots = if parents.is_empty() && meta.down_given && meta.down_revisions.is_empty() {
-        let span = meta.down_span;
-        quote_spanned! {span=>
-            impl crate::OnlyOneMigrationMayBeTheRoot for crate::__Root<#label> {}
-        }
-    } else {
-        let claims = parents.iter().map(|parent| {
-            let pk = key(parent);
-            quote_spanned! {parent.span()=>
-                impl crate::OnlyOneMigrationMayFollowEachRevision for crate::__ChildOf<#pk, #label> {}
+    let slots = match &label {
+        None => TokenStream::new(),
+        Some(label) if parents.is_empty() && meta.down_given && meta.down_revisions.is_empty() => {
+            let span = meta.down_span;
+            quote_spanned! {span=>
+                impl crate::OnlyOneMigrationMayBeTheRoot for crate::__Root<#label> {}
             }
-        });
-        quote!(#(#claims)*)
+        }
+        Some(label) => {
+            let claims = parents.iter().map(|parent| {
+                let pk = key(parent);
+                quote_spanned! {parent.span()=>
+                    impl crate::OnlyOneMigrationMayFollowEachRevision for crate::__ChildOf<#pk, #label> {}
+                }
+            });
+            quote!(#(#claims)*)
+        }
     };
     let branch = match &meta.branch {
         Some(l) if valid_id_label(l) => {
             let lk = key(l);
             quote_spanned! {l.span()=>
                 impl crate::BranchLabelsMustBeUnique for crate::__BranchLabel<#lk> {}
+                impl crate::BranchLabelsMustNotBeRevisionIds<crate::__Revision<#me>> for crate::__Revision<#lk> {}
             }
         }
         _ => TokenStream::new(),
@@ -366,11 +399,7 @@ fn graph_checks(meta: &Meta) -> TokenStream {
 }
 
 fn valid_id_label(lit: &LitStr) -> bool {
-    let v = lit.value();
-    !v.is_empty()
-        && v.len() <= valid::MAX_REVISION_LEN
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    ids::is_valid(&lit.value(), Kind::BranchLabel)
 }
 
 fn private(krate: &syn::Path) -> TokenStream {

@@ -6,6 +6,7 @@ mod ctxt;
 mod data;
 mod expand;
 mod parse;
+mod sources;
 mod valid;
 
 #[cfg(test)]

@@ -4,17 +4,13 @@
 
 use crate::ast::{Migration, OpNode};
 use crate::ctxt::Ctxt;
+use crate::sources::{ModuleTree, SourceFile};
 use migrate_core::effect::{self, Finding, FindingKind, Lint, Side};
+use migrate_core::ids::{self, Kind, Problem};
 use migrate_core::inverse;
 use migrate_core::model::Op;
+use proc_macro2::Span;
 use syn::LitStr;
-
-/// Longest revision id: the version table's column is wider, ids beyond this
-/// only make error messages unreadable.
-pub const MAX_REVISION_LEN: usize = 64;
-
-/// Target words of the CLI, which an id must not shadow.
-const RESERVED: &[&str] = &["head", "heads", "base", "current"];
 
 /// The result of validation: the downgrade to register.
 pub enum Downgrade {
@@ -84,43 +80,24 @@ pub fn check(cx: &Ctxt, m: &Migration) -> Option<Downgrade> {
     Some(downgrade)
 }
 
-/// Rule: ids become type keys, file names and CLI targets, so they are plain
-/// ASCII words that cannot be read as a target (`head`, `-1`, `a:b`, `x@y`).
+/// Rule: ids become type keys, file names and CLI targets; the rules are
+/// `migrate_core::ids`, which the revision graph applies at run time too.
 pub fn check_revision_id(cx: &Ctxt, lit: &LitStr, what: &str) -> bool {
-    let id = lit.value();
-    let problem = if id.is_empty() {
-        Some(format!("the {what} id is empty"))
-    } else if id.len() > MAX_REVISION_LEN {
-        Some(format!(
-            "the {what} id is {} characters long; the limit is {MAX_REVISION_LEN}",
-            id.len()
-        ))
-    } else if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
-        Some(format!(
-            "`{id}` is not a valid {what} id: `{}` is not allowed",
-            c.escape_default()
-        ))
-    } else if RESERVED.contains(&id.to_ascii_lowercase().as_str()) {
-        Some(format!(
-            "`{id}` is not a valid {what} id: it is a target name of the CLI"
-        ))
-    } else {
-        None
+    check_name(cx, lit, Kind::Revision, &format!("{what} id"))
+}
+
+/// Reports what `ids::problem` finds, on the literal.
+fn check_name(cx: &Ctxt, lit: &LitStr, kind: Kind, what: &str) -> bool {
+    let text = lit.value();
+    let Some(problem) = ids::problem(&text, kind) else {
+        return true;
     };
-    match problem {
-        Some(p) => {
-            cx.error(
-                lit.span(),
-                p,
-                Some("use letters, digits and `_`, e.g. the 12 hex digits `revision -m` generates"),
-            );
-            false
-        }
-        None => true,
-    }
+    let message = match problem {
+        Problem::Empty => format!("the {what} is empty"),
+        p => format!("`{text}` is not a valid {what}: {p}"),
+    };
+    cx.error(lit.span(), message, Some(kind.help()));
+    false
 }
 
 /// Rule: a migration cannot follow itself, nor list a parent twice.
@@ -149,28 +126,10 @@ fn check_parents(cx: &Ctxt, m: &Migration) {
     }
 }
 
-/// Rule: labels are target names (`label@head`).
+/// Rule: labels are target names (`label@head`), under the same rules as the
+/// graph's.
 fn check_branch_label(cx: &Ctxt, label: &LitStr) {
-    let l = label.value();
-    if l.is_empty()
-        || !l
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        || l.len() > MAX_REVISION_LEN
-    {
-        cx.error(
-            label.span(),
-            format!("`{l}` is not a valid branch label"),
-            Some("use letters, digits, `_` and `-`"),
-        );
-    }
-    if RESERVED.contains(&l.as_str()) {
-        cx.error(
-            label.span(),
-            format!("`{l}` is a target name of the CLI and cannot be a branch label"),
-            None,
-        );
-    }
+    check_name(cx, label, Kind::BranchLabel, "branch label");
 }
 
 /// Rule: an op PostgreSQL refuses in a transaction (`CREATE INDEX
@@ -218,6 +177,12 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
             // and the lints are left to say.
             continue;
         }
+        if f.kind == FindingKind::NewEnumValueUsed
+            && matches!(m.meta.transactional, Some((false, _)))
+        {
+            // Without a transaction each statement commits on its own.
+            continue;
+        }
         if let FindingKind::Lint(lint) = f.kind {
             if f.side == Side::Downgrade || allowed(m, &m.upgrade[f.op], lint) {
                 continue;
@@ -247,10 +212,148 @@ fn check_findings(cx: &Ctxt, m: &Migration, downgrade: &Downgrade, findings: Vec
     }
 }
 
+/// Rule: a module with `fn upgrade()` among migration files is a migration
+/// whose `#[migration]` was lost. It would compile (with a dead-code warning),
+/// never be registered, and leave its child a second head at deploy.
+pub fn check_unmarked(cx: &Ctxt, tree: &ModuleTree) {
+    let among_migrations = |f: &SourceFile| {
+        f.migrations > 0
+            || tree
+                .files
+                .iter()
+                .any(|g| !g.root && g.migrations > 0 && g.path.parent() == f.path.parent())
+    };
+    for f in tree.files.iter().filter(|f| among_migrations(f)) {
+        for (module, line) in &f.unmarked {
+            let at = format!("{}:{line}", f.path.display());
+            match module {
+                Some(name) => cx.error(
+                    Span::call_site(),
+                    format!("`mod {name}` in {at} has `fn upgrade()` but no `#[migration(...)]`, so it is not a migration: it is never registered and never runs"),
+                    Some(&format!("put `#[migration(revision = \"...\", down_revision = \"...\")]` back above `mod {name}`; if it is not a migration, rename its `upgrade`")),
+                ),
+                None => cx.error(
+                    Span::call_site(),
+                    format!("{at} has `fn upgrade()` outside a `#[migration]` module, beside migration files: it is never registered and never runs"),
+                    Some("wrap it in `#[migration(revision = \"...\", down_revision = \"...\")] mod name { ... }`, as in the other migration files"),
+                ),
+            }
+        }
+    }
+}
+
+/// Rule: a migration file that no `mod` declares is not compiled in; found
+/// here rather than by `verify` or at deploy. Rustc does not watch files no
+/// `mod` declares, so adding one alone does not trigger a rebuild.
+pub fn check_undeclared(cx: &Ctxt, tree: &ModuleTree) {
+    for u in &tree.undeclared {
+        let Some(stem) = u.path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let declaration = if syn::parse_str::<syn::Ident>(stem).is_ok() {
+            format!("mod {stem};")
+        } else {
+            format!(
+                "#[path = \"{stem}.rs\"] mod m_{};",
+                stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            )
+        };
+        cx.error(
+            Span::call_site(),
+            format!(
+                "{}:{} holds a `#[migration]`, but no `mod` declares the file, so it is not compiled in",
+                u.path.display(),
+                u.line
+            ),
+            Some(&format!(
+                "add `{declaration}` to {}, beside the other migrations",
+                tree.files[u.sibling_of].path.display()
+            )),
+        );
+    }
+}
+
 fn allowed(m: &Migration, node: &OpNode, lint: Lint) -> bool {
     m.meta
         .allow
         .iter()
         .chain(&node.allow)
         .any(|(l, _)| *l == lint)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    /// Only modules among migration files count: an `upgrade` elsewhere in
+    /// the crate (a root, a server module) is not a lost migration.
+    #[test]
+    fn unmarked_upgrade_only_among_migrations() {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "src/lib.rs",
+            "mod net;\nmod migrations;\nmod http { fn upgrade() {} }\n",
+        );
+        write("src/net.rs", "pub fn upgrade() {}\n");
+        write("src/migrations/mod.rs", "mod r1;\nmod r2;\n");
+        write(
+            "src/migrations/r1.rs",
+            "#[migration(revision = \"a1\", down_revision = None)]\nmod a { fn upgrade() {} }\n",
+        );
+        write("src/migrations/r2.rs", "/// b\nmod b { fn upgrade() {} }\n");
+        let tree = crate::sources::read(&tmp.path().join("src/lib.rs"));
+        let cx = super::Ctxt::new();
+        super::check_unmarked(&cx, &tree);
+        super::check_undeclared(&cx, &tree);
+        let messages: Vec<String> = cx
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("`mod b` in "), "{}", messages[0]);
+        assert!(
+            messages[0].contains("r2.rs:2 has `fn upgrade()` but no `#[migration(...)]`"),
+            "{}",
+            messages[0]
+        );
+    }
+
+    /// The macro accepts exactly the ids and labels of the shared table that
+    /// the revision graph accepts (migrate-runtime's graph tests read it too).
+    #[test]
+    fn ids_and_labels_as_the_graph() {
+        let module = proc_macro2::TokenStream::from_str(
+            r#"mod m { fn upgrade() { op!(create_table("t", Column("id", Integer, primary_key = true))); } }"#,
+        )
+        .unwrap();
+        for line in include_str!("../../migrate-core/tests/id-cases.tsv").lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let [kind, text, expected] = line.split('\t').collect::<Vec<_>>()[..] else {
+                panic!("bad line {line:?}");
+            };
+            let args = match kind {
+                "revision" => format!("revision = {text:?}, down_revision = None"),
+                _ => format!("revision = \"r1\", down_revision = None, branch = {text:?}"),
+            };
+            let out = crate::expand::migration(
+                proc_macro2::TokenStream::from_str(&args).unwrap(),
+                module.clone(),
+            )
+            .to_string();
+            assert_eq!(
+                !out.contains("compile_error"),
+                expected == "ok",
+                "{line:?}: {out}"
+            );
+        }
+    }
 }

@@ -25,17 +25,12 @@
 //!   revisions that follow it on that line; a merge of different lines has no
 //!   label. `label@head` is the head that descends from the labelled revision.
 
+use migrate_core::ids::{self, Kind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// Longest revision id or branch label (the version table's column is wider).
-const MAX_ID_LEN: usize = 64;
-
 /// Shortest partial revision id accepted as a target.
 const MIN_PREFIX_LEN: usize = 4;
-
-/// Target words, which neither an id nor a label may shadow.
-const RESERVED: &[&str] = &["head", "heads", "base", "current"];
 
 /// One revision as the graph needs it: id, parents and branch label.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,7 +120,7 @@ impl Resolved {
 pub enum GraphError {
     /// A revision id is empty, too long, has a character other than ASCII
     /// letters, digits and `_`, or is a target word.
-    #[error("invalid revision id `{revision}`: {reason}; use letters, digits and `_` (at most 64 characters), e.g. 12 hex digits")]
+    #[error("invalid revision id `{revision}`: {reason}; {}", Kind::Revision.help())]
     InvalidRevision {
         /// The id.
         revision: String,
@@ -163,7 +158,7 @@ pub enum GraphError {
     },
     /// A branch label is empty, too long, has a character other than ASCII
     /// letters, digits, `_` and `-`, or is a target word.
-    #[error("invalid branch label `{label}` on revision `{revision}`: {reason}; use letters, digits, `_` and `-`")]
+    #[error("invalid branch label `{label}` on revision `{revision}`: {reason}; {}", Kind::BranchLabel.help())]
     InvalidLabel {
         /// The label.
         label: String,
@@ -476,28 +471,6 @@ enum Abs {
     BranchBase(usize),
 }
 
-/// Why `id` cannot be a revision id (or, with `allow_dash`, a branch
-/// label), if it cannot.
-pub(crate) fn id_problem(id: &str, allow_dash: bool) -> Option<String> {
-    if id.is_empty() {
-        Some("it is empty".to_owned())
-    } else if id.len() > MAX_ID_LEN {
-        Some(format!(
-            "it is {} characters long; the limit is {MAX_ID_LEN}",
-            id.len()
-        ))
-    } else if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || (allow_dash && *c == '-')))
-    {
-        Some(format!("`{}` is not allowed", c.escape_default()))
-    } else if RESERVED.contains(&id.to_ascii_lowercase().as_str()) {
-        Some("it is a target word (`head`, `heads`, `base`, `current`)".to_owned())
-    } else {
-        None
-    }
-}
-
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -524,10 +497,10 @@ impl RevisionGraph {
         let mut nodes: Vec<Node> = nodes.into_iter().collect();
         nodes.sort_by(|a, b| a.revision.cmp(&b.revision));
         for node in &nodes {
-            if let Some(reason) = id_problem(&node.revision, false) {
+            if let Some(problem) = ids::problem(&node.revision, Kind::Revision) {
                 return Err(GraphError::InvalidRevision {
                     revision: node.revision.clone(),
-                    reason,
+                    reason: problem.to_string(),
                 });
             }
         }
@@ -547,11 +520,11 @@ impl RevisionGraph {
         let mut label_owner: BTreeMap<&str, &str> = BTreeMap::new();
         for node in &nodes {
             let Some(label) = &node.branch else { continue };
-            if let Some(reason) = id_problem(label, true) {
+            if let Some(problem) = ids::problem(label, Kind::BranchLabel) {
                 return Err(GraphError::InvalidLabel {
                     label: label.clone(),
                     revision: node.revision.clone(),
-                    reason,
+                    reason: problem.to_string(),
                 });
             }
             if let Some(first) = label_owner.get(label.as_str()) {
@@ -1862,6 +1835,26 @@ mod tests {
         }
         // Dashes are fine in labels.
         assert!(RevisionGraph::new(vec![Node::new("a", &[]).with_branch("my-branch")]).is_ok());
+    }
+
+    /// The graph accepts exactly the ids and labels of the shared table that
+    /// the `#[migration]` macro accepts (its tests read the same table).
+    #[test]
+    fn ids_and_labels_as_the_macro() {
+        for line in include_str!("../../migrate-core/tests/id-cases.tsv").lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let [kind, text, expected] = line.split('\t').collect::<Vec<_>>()[..] else {
+                panic!("bad line {line:?}");
+            };
+            let node = match kind {
+                "revision" => Node::new(text, &[]),
+                _ => Node::new("r1", &[]).with_branch(text),
+            };
+            let result = RevisionGraph::new(vec![node]);
+            assert_eq!(result.is_ok(), expected == "ok", "{line:?}: {result:?}");
+        }
     }
 
     #[test]

@@ -207,13 +207,19 @@ fn fresh_id(migrations: &Migrations, pending: &[Pending]) -> String {
     }
 }
 
-/// The same rules as the compiler's and the graph's.
+/// The same rules as the compiler's and the graph's (`migrate_core::ids`).
 fn check_id(id: &str, what: &str) -> Result<(), Error> {
-    match crate::graph::id_problem(id, what != "revision") {
+    use migrate_core::ids::{self, Kind};
+    let kind = if what == "revision" {
+        Kind::Revision
+    } else {
+        Kind::BranchLabel
+    };
+    match ids::problem(id, kind) {
         None => Ok(()),
         Some(problem) => Err(refuse(
             format!("`{id}` is not a valid {what}: {problem}"),
-            "use 1 to 64 ASCII letters, digits and underscores (labels: also `-`), not a target word",
+            kind.help(),
         )),
     }
 }

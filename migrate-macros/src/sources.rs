@@ -1,0 +1,375 @@
+//! The crate's module tree as files, read by `migrations!()` from the crate
+//! root: which files `mod` declares, which hold `#[migration]` modules, and
+//! which hold an `upgrade()` that no `#[migration]` marks. A proc macro sees
+//! only its own tokens, so this is the one way the build can notice a
+//! migration that is not compiled in.
+//!
+//! Best effort by design: a file that cannot be read or parsed is skipped,
+//! never an error, and nothing here panics. Files are resolved as rustc does
+//! (`x.rs` or `x/mod.rs`, `#[path]`, inline `mod` blocks as directories);
+//! `mod` items made by macros and `#[cfg]` are not evaluated.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// One source file of the crate.
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The crate root (`lib.rs`, `main.rs`): never itself a migration file.
+    pub root: bool,
+    /// The file whose `mod` declares this one (an index into the tree).
+    pub declared_by: Option<usize>,
+    /// How many `#[migration]` modules it holds, at any depth.
+    pub migrations: usize,
+    /// Modules with `fn upgrade()` but no `#[migration]` (`None`: the file's
+    /// own items), with their lines.
+    pub unmarked: Vec<(Option<String>, usize)>,
+}
+
+/// A `.rs` file beside migration files that holds a `#[migration]` but that
+/// no `mod` declares.
+pub struct Undeclared {
+    pub path: PathBuf,
+    /// Line of its first `#[migration`.
+    pub line: usize,
+    /// The file that declares its sibling migrations, where its `mod` goes.
+    pub sibling_of: usize,
+}
+
+pub struct ModuleTree {
+    pub files: Vec<SourceFile>,
+    pub undeclared: Vec<Undeclared>,
+}
+
+/// Reads the tree from the crate root file.
+pub fn read(root: &Path) -> ModuleTree {
+    let mut tree = ModuleTree {
+        files: Vec::new(),
+        undeclared: Vec::new(),
+    };
+    let mut seen = BTreeSet::new();
+    // (path, declared by, mod-rs: owns its directory)
+    let mut queue: Vec<(PathBuf, Option<usize>, bool)> = vec![(root.to_path_buf(), None, true)];
+    while let Some((path, declared_by, mod_rs)) = queue.pop() {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(file) = syn::parse_file(&text) else {
+            continue;
+        };
+        let index = tree.files.len();
+        let mut source = SourceFile {
+            path: path.clone(),
+            root: declared_by.is_none(),
+            declared_by,
+            migrations: 0,
+            unmarked: Vec::new(),
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let children = if mod_rs {
+            dir.clone()
+        } else {
+            match path.file_stem() {
+                Some(stem) => dir.join(stem),
+                None => dir.clone(),
+            }
+        };
+        let mut declared = Vec::new();
+        let mut scan = Scan {
+            text: &text,
+            source: &mut source,
+            declared: &mut declared,
+        };
+        scan.items(&file.items, &dir, &children, true);
+        tree.files.push(source);
+        for (child, mod_rs) in declared {
+            queue.push((child, Some(index), mod_rs));
+        }
+    }
+    find_undeclared(&mut tree, &seen);
+    tree
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    source: &'a mut SourceFile,
+    /// Files declared by `mod x;`, with whether each owns its directory.
+    declared: &'a mut Vec<(PathBuf, bool)>,
+}
+
+impl Scan<'_> {
+    /// `path_dir`: what `#[path]` is relative to; `children`: where `mod x;`
+    /// looks for `x.rs` and `x/mod.rs`.
+    fn items(&mut self, items: &[syn::Item], path_dir: &Path, children: &Path, file_level: bool) {
+        for item in items {
+            match item {
+                syn::Item::Mod(m) => self.module(m, path_dir, children),
+                syn::Item::Fn(f) if file_level && !self.source.root && f.sig.ident == "upgrade" => {
+                    let line = line_of(self.text, &["fn upgrade"]);
+                    self.source.unmarked.push((None, line));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn module(&mut self, m: &syn::ItemMod, path_dir: &Path, children: &Path) {
+        let name = m.ident.to_string();
+        let path_attr = m.attrs.iter().find_map(path_attribute);
+        match &m.content {
+            Some((_, items)) => {
+                if is_migration(m) {
+                    self.source.migrations += 1;
+                    return;
+                }
+                let has_upgrade = items
+                    .iter()
+                    .any(|i| matches!(i, syn::Item::Fn(f) if f.sig.ident == "upgrade"));
+                if has_upgrade {
+                    let line = line_of(
+                        self.text,
+                        &[&format!("mod {name} "), &format!("mod {name}{{")],
+                    );
+                    self.source.unmarked.push((Some(name.clone()), line));
+                }
+                let inner = match &path_attr {
+                    Some(p) => path_dir.join(p),
+                    None => children.join(&name),
+                };
+                self.items(items, &inner, &inner, false);
+            }
+            None => {
+                let declared = match &path_attr {
+                    // A file named by `#[path]` owns its directory, as mod.rs.
+                    Some(p) => (path_dir.join(p), true),
+                    None => {
+                        let flat = children.join(format!("{name}.rs"));
+                        if flat.is_file() {
+                            (flat, false)
+                        } else {
+                            (children.join(&name).join("mod.rs"), true)
+                        }
+                    }
+                };
+                self.declared.push(declared);
+            }
+        }
+    }
+}
+
+/// `#[migration(...)]`, by any path (`migrate_runtime::migration`).
+fn is_migration(m: &syn::ItemMod) -> bool {
+    m.attrs.iter().any(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "migration")
+    })
+}
+
+fn path_attribute(a: &syn::Attribute) -> Option<String> {
+    if !a.path().is_ident("path") {
+        return None;
+    }
+    match &a.meta {
+        syn::Meta::NameValue(syn::MetaNameValue {
+            value:
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}
+
+/// 1-based line of the first of `needles` found (spans of a parsed string
+/// carry no lines inside the compiler), or 1.
+fn line_of(text: &str, needles: &[&str]) -> usize {
+    needles
+        .iter()
+        .filter_map(|n| text.find(n))
+        .min()
+        .map_or(1, |at| text[..at].matches('\n').count() + 1)
+}
+
+/// `.rs` files in a directory of migration files (other than the crate
+/// root's) that hold a `#[migration]` but were not reached by any `mod`.
+fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
+    let mut dirs: Vec<(PathBuf, usize)> = Vec::new();
+    for f in &tree.files {
+        if f.root || f.migrations == 0 {
+            continue;
+        }
+        let (Some(dir), Some(by)) = (f.path.parent(), f.declared_by) else {
+            continue;
+        };
+        if !dirs.iter().any(|(d, _)| d == dir) {
+            dirs.push((dir.to_path_buf(), by));
+        }
+    }
+    for (dir, by) in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        for entry in entries.flatten() {
+            let path = dir.join(entry.file_name());
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen.contains(&key) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            // Another crate's root (a test or an example) is not ours to declare.
+            if !text.contains("migration") || text.contains("migrations!") {
+                continue;
+            }
+            let Ok(file) = syn::parse_file(&text) else {
+                continue;
+            };
+            if holds_migration(&file.items) {
+                let line = line_of(&text, &["#[migration", "migration("]);
+                found.push(Undeclared {
+                    path,
+                    line,
+                    sibling_of: by,
+                });
+            }
+        }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        tree.undeclared.extend(found);
+    }
+}
+
+fn holds_migration(items: &[syn::Item]) -> bool {
+    items.iter().any(|i| match i {
+        syn::Item::Mod(m) => {
+            is_migration(m)
+                || m.content
+                    .as_ref()
+                    .is_some_and(|(_, inner)| holds_migration(inner))
+        }
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    const MIGRATION: &str = "use migrate_runtime::{migration, op};\n\n/// m\n#[migration(revision = \"a1\", down_revision = None)]\nmod m {\n    fn upgrade() {}\n}\n";
+    const LOST: &str =
+        "use migrate_runtime::{migration, op};\n\n/// m\nmod add_email {\n    fn upgrade() {}\n}\n";
+
+    #[test]
+    fn finds_lost_attributes_and_undeclared_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(
+            dir,
+            "src/lib.rs",
+            "migrate_runtime::migrations!();\nmod migrations;\nfn upgrade() {}\n",
+        );
+        write(
+            dir,
+            "src/migrations/mod.rs",
+            "mod r1;\nmod r2;\n#[path = \"elsewhere/r4.rs\"]\nmod r4;\n",
+        );
+        write(dir, "src/migrations/r1.rs", MIGRATION);
+        write(dir, "src/migrations/r2.rs", LOST);
+        write(dir, "src/migrations/r3.rs", MIGRATION);
+        write(dir, "src/migrations/elsewhere/r4.rs", "mod nested;\n");
+        write(
+            dir,
+            "src/migrations/elsewhere/nested.rs",
+            "fn upgrade() {}\n",
+        );
+        // Not migrations: no `#[migration]`, or commented out, or a crate root.
+        write(
+            dir,
+            "src/migrations/notes.rs",
+            "// #[migration(revision = \"x\")]\n",
+        );
+        write(dir, "src/migrations/other_root.rs", "migrate_runtime::migrations!();\n#[migration(revision = \"z\", down_revision = None)]\nmod z { fn upgrade() {} }\n");
+        let tree = read(&dir.join("src/lib.rs"));
+        let names = |f: &SourceFile| f.path.strip_prefix(dir).unwrap().display().to_string();
+        let mut unmarked: Vec<(String, Option<String>, usize)> = tree
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.unmarked
+                    .iter()
+                    .map(move |(m, l)| (names(f), m.clone(), *l))
+            })
+            .collect();
+        unmarked.sort();
+        assert_eq!(
+            unmarked,
+            [
+                ("src/migrations/elsewhere/nested.rs".to_owned(), None, 1),
+                (
+                    "src/migrations/r2.rs".to_owned(),
+                    Some("add_email".to_owned()),
+                    4
+                ),
+            ]
+        );
+        let undeclared: Vec<String> = tree
+            .undeclared
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}:{} {}",
+                    u.path.strip_prefix(dir).unwrap().display(),
+                    u.line,
+                    names(&tree.files[u.sibling_of])
+                )
+            })
+            .collect();
+        assert_eq!(undeclared, ["src/migrations/r3.rs:4 src/migrations/mod.rs"]);
+    }
+
+    #[test]
+    fn non_mod_rs_files_and_inline_modules() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(dir, "src/main.rs", "mod db { pub mod migrations; }\n");
+        write(dir, "src/db/migrations.rs", "mod r1;\n");
+        write(dir, "src/db/migrations/r1.rs", MIGRATION);
+        write(dir, "src/db/migrations/r2.rs", MIGRATION);
+        let tree = read(&dir.join("src/main.rs"));
+        assert_eq!(tree.files.len(), 3);
+        assert_eq!(tree.files.iter().map(|f| f.migrations).sum::<usize>(), 1);
+        assert_eq!(tree.undeclared.len(), 1);
+        assert!(tree.undeclared[0].path.ends_with("src/db/migrations/r2.rs"));
+    }
+
+    #[test]
+    fn unreadable_or_broken_files_are_skipped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write(dir, "src/lib.rs", "mod missing;\nmod broken;\n#[path = \"/nonexistent/x.rs\"] mod x;\n#[path = \"lib.rs\"] mod again;\n");
+        write(dir, "src/broken.rs", "mod {{{ fn upgrade(");
+        let tree = read(&dir.join("src/lib.rs"));
+        assert_eq!(tree.files.len(), 1);
+        assert!(tree.undeclared.is_empty());
+        let tree = read(&dir.join("src/nope.rs"));
+        assert!(tree.files.is_empty());
+    }
+}

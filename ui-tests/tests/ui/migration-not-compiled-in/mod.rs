@@ -1,0 +1,2 @@
+mod r1a2b3c4d5e6f_create_users;
+mod r2b3c4d5e6f7a_merge_heads;
