@@ -5,6 +5,7 @@
 //! and SQL to stdout; errors to stderr with a non-zero exit.
 
 use crate::dialect::Dialect;
+use crate::error::Setting;
 use crate::{Database, DatabaseUrl, Error, Event, Migration, Migrations, Migrator};
 use clap::{Parser, Subcommand};
 use std::collections::BTreeSet;
@@ -114,9 +115,10 @@ enum Command {
         /// With --sql: the revision the database is at.
         #[arg(long, value_name = "REV")]
         from: Option<String>,
-        /// With --sql: postgresql or sqlite.
-        #[arg(long, value_name = "DIALECT", requires = "sql")]
-        dialect: Option<String>,
+        /// With --sql: the database to write SQL for (default: the one the
+        /// URL names).
+        #[arg(long, value_name = "DIALECT", requires = "sql", value_enum)]
+        dialect: Option<Dialect>,
         /// Refused anyway while the database has revisions this build does
         /// not know: downgrade with the build that knows them.
         #[arg(long)]
@@ -224,10 +226,10 @@ struct Offline {
     /// With --sql: the revision the database is at (default: base).
     #[arg(long, value_name = "REV", requires = "sql")]
     from: Option<String>,
-    /// With --sql: the database to write SQL for (postgresql or sqlite;
-    /// default: the one the URL names).
-    #[arg(long, value_name = "DIALECT", requires = "sql")]
-    dialect: Option<String>,
+    /// With --sql: the database to write SQL for (default: the one the URL
+    /// names).
+    #[arg(long, value_name = "DIALECT", requires = "sql", value_enum)]
+    dialect: Option<Dialect>,
 }
 
 fn seconds(s: &str) -> Result<Duration, String> {
@@ -307,6 +309,9 @@ where
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             noteln!("error: {e}");
+            if let Some(flag) = e.setting().map(flag) {
+                noteln!("help: on the command line, {flag}");
+            }
             ExitCode::FAILURE
         }
     };
@@ -321,6 +326,16 @@ where
             noteln!("error: cannot write the output: {e}\nhelp: check where stdout goes (a full disk, a closed file)");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The option of this command line that sets what an error's remedy names.
+fn flag(setting: Setting) -> &'static str {
+    match setting {
+        Setting::LockTimeout => "`--lock-timeout <SECONDS>` (default 60)",
+        Setting::AllowUnknownApplied => "`--allow-unknown-applied`",
+        Setting::PostgresLockTimeout => "`--ddl-lock-timeout <SECONDS>`",
+        Setting::StatementTimeout => "`--statement-timeout <SECONDS>`",
     }
 }
 
@@ -380,15 +395,10 @@ fn execute(
     // What only reads, or cannot start from an empty database, never makes
     // a new SQLite file.
     let connect_existing = || -> Result<Database, Error> { Database::connect_existing(&url()?) };
-    let dialect_of = |name: &Option<String>| -> Result<Dialect, Error> {
-        match name.as_deref() {
-            Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
-            Some("sqlite") => Ok(Dialect::Sqlite),
-            Some(other) => Err(Error::UnknownDialect(other.into())),
-            None => match DatabaseUrl::parse(&url()?)? {
-                DatabaseUrl::Postgres(_) => Ok(Dialect::Postgres),
-                DatabaseUrl::Sqlite(_) => Ok(Dialect::Sqlite),
-            },
+    let dialect_of = |given: &Option<Dialect>| -> Result<Dialect, Error> {
+        match given {
+            Some(d) => Ok(*d),
+            None => Ok(DatabaseUrl::parse(&url()?)?.dialect()),
         }
     };
     match cli.command {

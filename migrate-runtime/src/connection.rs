@@ -81,6 +81,14 @@ pub enum DatabaseUrl {
 const SQLITE_EXTENSIONS: [&str; 3] = [".db", ".sqlite", ".sqlite3"];
 
 impl DatabaseUrl {
+    /// The database this URL names.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            DatabaseUrl::Postgres(_) => Dialect::Postgres,
+            DatabaseUrl::Sqlite(_) => Dialect::Sqlite,
+        }
+    }
+
     /// Reads a connection string:
     ///
     /// - PostgreSQL: `postgres://...`, `postgresql://...`,

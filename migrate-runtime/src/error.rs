@@ -162,7 +162,7 @@ pub enum Error {
     ChecksumMismatch(Vec<ChecksumMismatch>),
 
     /// The database has applied revisions this build does not know.
-    #[error("the database has applied revision{} this build does not know: {}\nhelp: a newer build has migrated this database; deploy that build, or, for a rolling deploy where this older build must keep running, allow it with `allow_unknown_applied` (CLI: `--allow-unknown-applied`); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "))]
+    #[error("the database has applied revision{} this build does not know: {}\nhelp: a newer build has migrated this database; deploy that build, or, for a rolling deploy where this older build must keep running, allow it (`Migrator::allow_unknown_applied`); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "))]
     UnknownApplied {
         /// The unknown revisions.
         revisions: Vec<String>,
@@ -178,7 +178,7 @@ pub enum Error {
     },
 
     /// Another process holds the migration lock.
-    #[error("timed out after {waited_ms} ms waiting for the migration lock, held by {holder}\nhelp: another deploy is migrating this database; wait for it, or raise the lock timeout (`--lock-timeout`); nothing was changed")]
+    #[error("timed out after {waited_ms} ms waiting for the migration lock, held by {holder}\nhelp: another deploy is migrating this database; wait for it, or raise the lock timeout (`Migrator::lock_timeout`); nothing was changed")]
     LockTimeout {
         /// How long this process waited.
         waited_ms: u64,
@@ -226,10 +226,6 @@ pub enum Error {
         what: String,
     },
 
-    /// `--dialect` names no database this tool writes SQL for.
-    #[error("unknown dialect `{0}`\nhelp: use --dialect postgresql or --dialect sqlite")]
-    UnknownDialect(String),
-
     /// `check`: the live database differs from the schema its applied
     /// migrations describe.
     #[error("the database differs from the schema its migrations describe at {at} (migrations vs database):\n  {}\nhelp: the schema was changed outside the migrations{}: describe the change in a new migration (`revision -m \"...\"`) or undo it", .differences.join("\n  "), opaque_note(.opaque))]
@@ -266,7 +262,7 @@ pub enum Error {
 
     /// A downgrade while revisions this build does not know are applied:
     /// they were applied on top of what it would revert.
-    #[error("cannot downgrade: the database has applied revision{} this build does not know: {}\nthey were applied by a newer build on top of the revisions this build would revert; downgrading beneath them would leave a half-applied database (objects they build on removed while they stay recorded)\nhelp: run the downgrade with the build that knows {} (`--allow-unknown-applied` lets an older build upgrade or run beside a newer one, not downgrade); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "), .revisions.join(", "))]
+    #[error("cannot downgrade: the database has applied revision{} this build does not know: {}\nthey were applied by a newer build on top of the revisions this build would revert; downgrading beneath them would leave a half-applied database (objects they build on removed while they stay recorded)\nhelp: run the downgrade with the build that knows {} (allowing unknown applied revisions lets an older build upgrade or run beside a newer one, not downgrade); nothing was changed", if .revisions.len() == 1 { "" } else { "s" }, .revisions.join(", "), .revisions.join(", "))]
     DowngradeUnderUnknown {
         /// The unknown revisions.
         revisions: Vec<String>,
@@ -542,6 +538,47 @@ fn batch_outcome(commit_unknown: bool, at: &str, revision: &str) -> String {
     }
 }
 
+/// A setting of the [`Migrator`](crate::Migrator) that the remedy of an
+/// error involves: the library's messages name its method, and a front end
+/// adds its own spelling (the CLI, a flag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    /// `Migrator::lock_timeout`: waiting for another deploy's lock.
+    LockTimeout,
+    /// `Migrator::allow_unknown_applied`: an older build beside a newer one.
+    AllowUnknownApplied,
+    /// `Migrator::postgres_lock_timeout`: a statement waiting for a table lock.
+    PostgresLockTimeout,
+    /// `Migrator::statement_timeout`: a statement running too long.
+    StatementTimeout,
+}
+
+impl Error {
+    /// The setting this error's remedy involves, if any.
+    pub(crate) fn setting(&self) -> Option<Setting> {
+        match self {
+            Error::LockTimeout { .. } => Some(Setting::LockTimeout),
+            Error::UnknownApplied { .. } => Some(Setting::AllowUnknownApplied),
+            Error::Statement { source, .. }
+            | Error::Step { source, .. }
+            | Error::Batch { source, .. } => timeout_setting(source),
+            _ => None,
+        }
+    }
+}
+
+/// The timeout a statement error is, by the server's message.
+fn timeout_setting(e: &diesel::result::Error) -> Option<Setting> {
+    let text = e.to_string().to_lowercase();
+    if text.contains("lock timeout") {
+        Some(Setting::PostgresLockTimeout)
+    } else if text.contains("statement timeout") {
+        Some(Setting::StatementTimeout)
+    } else {
+        None
+    }
+}
+
 /// What to do about the database errors a deploy commonly meets.
 fn statement_help(e: &diesel::result::Error, revision: &str, direction: &str) -> String {
     use diesel::result::{DatabaseErrorKind, Error as E};
@@ -552,10 +589,10 @@ fn statement_help(e: &diesel::result::Error, revision: &str, direction: &str) ->
         "this process cannot write the database: check the permissions of the file and of its directory (SQLite writes a journal beside the file), or the user the process runs as".to_string()
     } else if text.contains("permission denied") || text.contains("must be owner") {
         "the database user lacks a privilege this statement needs: run migrations as the owner of the schema's objects, or grant it".to_string()
-    } else if text.contains("lock timeout") {
-        "another session holds a lock on the table: retry when it is idle, or raise `--ddl-lock-timeout`".to_string()
-    } else if text.contains("statement timeout") {
-        "the statement ran longer than `--statement-timeout` allows: raise it, or split the migration".to_string()
+    } else if timeout_setting(e) == Some(Setting::PostgresLockTimeout) {
+        "another session holds a lock on the table: retry when it is idle, or raise the statements' lock timeout (`Migrator::postgres_lock_timeout`)".to_string()
+    } else if timeout_setting(e) == Some(Setting::StatementTimeout) {
+        "the statement ran longer than the statement timeout (`Migrator::statement_timeout`) allows: raise it, or split the migration".to_string()
     } else if text.contains("already exists") && direction == "upgrade" {
         format!("the object exists although {revision} is not recorded as applied: the schema was changed outside the migrations; remove the object, or, if it is exactly this migration's work, record it with `stamp {revision}`")
     } else {

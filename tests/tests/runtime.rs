@@ -1168,7 +1168,7 @@ fn sqlite_reads_wait_for_the_file_lock() {
         assert!(waited >= Duration::from_millis(400), "{read}: {waited:?}");
         let text = err.to_string();
         assert!(
-            text.contains("SQLite file") && text.contains("--lock-timeout"),
+            text.contains("SQLite file") && text.contains("Migrator::lock_timeout"),
             "{text}"
         );
     }

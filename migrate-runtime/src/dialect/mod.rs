@@ -12,8 +12,10 @@ use std::fmt;
 
 /// A database flavour of SQL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Dialect {
     /// PostgreSQL 12 and later.
+    #[cfg_attr(feature = "cli", value(name = "postgresql", alias = "postgres"))]
     Postgres,
     /// SQLite 3.35 and later.
     Sqlite,
