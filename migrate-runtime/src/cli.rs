@@ -640,7 +640,11 @@ fn execute(
             rev_id,
             dir,
         } => {
-            let parents = revision_parents(&migrator, head.as_deref(), branch_label.as_deref())?;
+            let parents = crate::scaffold::revision_parents(
+                &migrator,
+                head.as_deref(),
+                branch_label.as_deref(),
+            )?;
             scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
         }
         Command::Merge {
@@ -650,34 +654,8 @@ fn execute(
             rev_id,
             dir,
         } => {
-            let mut parents: Vec<String> = Vec::new();
-            for spec in &revisions {
-                let resolved: Vec<String> = if spec == "heads" {
-                    heads_on_disk(&migrator)
-                } else {
-                    vec![resolve_on_disk(&migrator, spec)?]
-                };
-                for r in resolved {
-                    if !parents.contains(&r) {
-                        parents.push(r);
-                    }
-                }
-            }
-            let heads = heads_on_disk(&migrator);
-            if let Some(taken) = parents.iter().find(|p| !heads.contains(p)) {
-                if branch_label.is_none() {
-                    return Err(Error::Scaffold {
-                        what: format!("{taken} is not a head: a second unlabelled revision after it would not compile"),
-                        help: "merge heads (`heads` lists them), or label the merge with --branch-label".into(),
-                    });
-                }
-            }
-            if parents.len() < 2 {
-                return Err(Error::Scaffold {
-                    what: format!("{} names one revision ({}); a merge joins two or more", revisions.join(" "), parents.join(", ")),
-                    help: "name the heads to merge (`heads` lists them), or use `revision -m` to follow one".into(),
-                });
-            }
+            let parents =
+                crate::scaffold::merge_parents(&migrator, &revisions, branch_label.as_deref())?;
             scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
         }
         Command::Repair { revision } => {
@@ -690,74 +668,6 @@ fn execute(
         }
     }
     Ok(())
-}
-
-/// The heads for a new revision: the build's, and the files written since
-/// the last build (a second `revision -m` follows the first).
-fn heads_on_disk(migrator: &Migrator) -> Vec<String> {
-    let pending = crate::scaffold::pending(migrator.migrations());
-    let followed: BTreeSet<&str> = pending
-        .iter()
-        .flat_map(|p| p.parents.iter().map(String::as_str))
-        .collect();
-    migrator
-        .graph()
-        .heads()
-        .into_iter()
-        .map(str::to_string)
-        .chain(pending.iter().map(|p| p.revision.clone()))
-        .filter(|h| !followed.contains(h.as_str()))
-        .collect()
-}
-
-/// A revision named on the command line: one of the build's, or the exact id
-/// of one written since the last build.
-fn resolve_on_disk(migrator: &Migrator, spec: &str) -> Result<String, Error> {
-    let pending = crate::scaffold::pending(migrator.migrations());
-    if pending.iter().any(|p| p.revision == spec) {
-        return Ok(spec.to_string());
-    }
-    Ok(migrator.graph().resolve(spec)?.revision().to_string())
-}
-
-/// The parent of a new revision: the one head, or `--head`.
-fn revision_parents(
-    migrator: &Migrator,
-    head: Option<&str>,
-    branch_label: Option<&str>,
-) -> Result<Vec<String>, Error> {
-    let heads = heads_on_disk(migrator);
-    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-    let parents = match head {
-        Some("base") => Vec::new(),
-        Some(h) => {
-            let r = resolve_on_disk(migrator, h)?;
-            if !heads.contains(&r.as_str()) && branch_label.is_none() {
-                return Err(Error::Scaffold {
-                    what: format!("{r} is not a head: a second unlabelled revision after it would not compile"),
-                    help: "follow a head (`heads` lists them), or start a branch with --branch-label".into(),
-                });
-            }
-            vec![r]
-        }
-        None => match heads.as_slice() {
-            [] => Vec::new(),
-            [one] => vec![one.to_string()],
-            many => {
-                return Err(Error::Scaffold {
-                    what: format!("there are {} heads: {}", many.len(), many.join(", ")),
-                    help: "choose one with --head <revision>, or join them first with `merge heads -m \"...\"`".into(),
-                })
-            }
-        },
-    };
-    if parents.is_empty() && !migrator.migrations().is_empty() && branch_label.is_none() {
-        return Err(Error::Scaffold {
-            what: "a second root (a revision with no parent) needs a branch label".into(),
-            help: "give it --branch-label <label>".into(),
-        });
-    }
-    Ok(parents)
 }
 
 fn scaffold(

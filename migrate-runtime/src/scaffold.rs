@@ -3,12 +3,18 @@
 //! message as the doc comment, and a `mod` line in the module that declares
 //! the migrations beside it, so the next build compiles it in.
 //!
+//! The rules of which revision may get a new child are here too: a head, or
+//! any revision when the new one starts a labelled branch; a merge joins two
+//! or more heads. Migration files written since the last build count (a
+//! second `revision -m` follows the first).
+//!
 //! The files go where the compiler found the parent's migration (the paths
 //! `file!()` recorded, relative to the directory cargo builds from), or in the
 //! directory given.
 
-use crate::{Error, Migrations};
+use crate::{Error, Migrations, Migrator};
 use std::collections::hash_map::RandomState;
+use std::collections::BTreeSet;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
@@ -423,6 +429,107 @@ fn declare(text: &str, name: &str) -> String {
     let mut joined = out.join("\n");
     joined.push('\n');
     joined
+}
+
+/// The heads for a new revision: the build's, and the files written since
+/// the last build (a second `revision -m` follows the first).
+pub(crate) fn heads_on_disk(migrator: &Migrator) -> Vec<String> {
+    let pending = pending(migrator.migrations());
+    let followed: BTreeSet<&str> = pending
+        .iter()
+        .flat_map(|p| p.parents.iter().map(String::as_str))
+        .collect();
+    migrator
+        .graph()
+        .heads()
+        .into_iter()
+        .map(str::to_string)
+        .chain(pending.iter().map(|p| p.revision.clone()))
+        .filter(|h| !followed.contains(h.as_str()))
+        .collect()
+}
+
+/// A revision named on the command line: one of the build's, or the exact id
+/// of one written since the last build.
+fn resolve_on_disk(migrator: &Migrator, spec: &str) -> Result<String, Error> {
+    let pending = pending(migrator.migrations());
+    if pending.iter().any(|p| p.revision == spec) {
+        return Ok(spec.to_string());
+    }
+    Ok(migrator.graph().resolve(spec)?.revision().to_string())
+}
+
+/// The parent of a new revision: the one head, or `--head`.
+pub(crate) fn revision_parents(
+    migrator: &Migrator,
+    head: Option<&str>,
+    branch_label: Option<&str>,
+) -> Result<Vec<String>, Error> {
+    let heads = heads_on_disk(migrator);
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    let parents = match head {
+        Some("base") => Vec::new(),
+        Some(h) => {
+            let r = resolve_on_disk(migrator, h)?;
+            if !heads.contains(&r.as_str()) && branch_label.is_none() {
+                return Err(refuse(format!("{r} is not a head: a second unlabelled revision after it would not compile"), "follow a head (`heads` lists them), or start a branch with --branch-label"));
+            }
+            vec![r]
+        }
+        None => match heads.as_slice() {
+            [] => Vec::new(),
+            [one] => vec![one.to_string()],
+            many => {
+                return Err(refuse(format!("there are {} heads: {}", many.len(), many.join(", ")), "choose one with --head <revision>, or join them first with `merge heads -m \"...\"`"))
+            }
+        },
+    };
+    if parents.is_empty() && !migrator.migrations().is_empty() && branch_label.is_none() {
+        return Err(refuse(
+            "a second root (a revision with no parent) needs a branch label",
+            "give it --branch-label <label>",
+        ));
+    }
+    Ok(parents)
+}
+
+/// The parents of a merge: the revisions named (ids, `label@head`, or
+/// `heads`), which must be heads unless the merge is labelled.
+pub(crate) fn merge_parents(
+    migrator: &Migrator,
+    revisions: &[String],
+    branch_label: Option<&str>,
+) -> Result<Vec<String>, Error> {
+    let mut parents: Vec<String> = Vec::new();
+    for spec in revisions {
+        let resolved: Vec<String> = if spec == "heads" {
+            heads_on_disk(migrator)
+        } else {
+            vec![resolve_on_disk(migrator, spec)?]
+        };
+        for r in resolved {
+            if !parents.contains(&r) {
+                parents.push(r);
+            }
+        }
+    }
+    let heads = heads_on_disk(migrator);
+    if let Some(taken) = parents.iter().find(|p| !heads.contains(p)) {
+        if branch_label.is_none() {
+            return Err(refuse(format!("{taken} is not a head: a second unlabelled revision after it would not compile"), "merge heads (`heads` lists them), or label the merge with --branch-label"));
+        }
+    }
+    if parents.len() < 2 {
+        return Err(refuse(
+            format!(
+                "{} names one revision ({}); a merge joins two or more",
+                revisions.join(" "),
+                parents.join(", ")
+            ),
+            "name the heads to merge (`heads` lists them), or use `revision -m` to follow one",
+        ));
+    }
+    Ok(parents)
 }
 
 #[cfg(test)]
