@@ -15,6 +15,7 @@
 //! index twice, indexing a column the table does not have) and the safety lints.
 
 use crate::model::*;
+use crate::schema::{constraint_uses_column, index_uses_column};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -371,15 +372,12 @@ impl Sim {
         &mut self,
         key: &Key,
         table: &TableRef,
-        columns: &[Str],
-        sql: &[&str],
+        uses: impl Fn(&str) -> bool,
     ) -> bool {
         let Some(dropped) = self.dropped_columns.get(table) else {
             return false;
         };
-        let involved = dropped
-            .iter()
-            .any(|d| columns.contains(d) || sql.iter().any(|s| crate::sqltext::mentions(s, d)));
+        let involved = dropped.iter().any(|d| uses(d));
         involved && matches!(self.slot(key).cur, State::Orig(_))
     }
 
@@ -1097,13 +1095,8 @@ impl Sim {
             }
         }
         let key = Key::Index(i.table.schema.clone(), i.name.clone());
-        let mut sql: Vec<&str> = i.predicate.iter().map(|p| &**p).collect();
-        sql.extend(i.columns.iter().filter_map(|c| match c {
-            IndexColumn::Expression(e) => Some(&**e),
-            IndexColumn::Column(_) => None,
-        }));
         let cols: Vec<Str> = i.column_names().cloned().collect();
-        if self.maybe_dropped_with_a_column(&key, &i.table, &cols, &sql) {
+        if self.maybe_dropped_with_a_column(&key, &i.table, |d| index_uses_column(i, d)) {
             self.recreate(&key, index_attrs(i), cols);
         } else {
             self.create(&key, index_attrs(i), cols);
@@ -1124,12 +1117,8 @@ impl Sim {
             }
         }
         let key = Key::Constraint(table.clone(), c.name.clone());
-        let sql: Vec<&str> = match &c.kind {
-            ConstraintKind::Check { condition } => vec![&**condition],
-            _ => Vec::new(),
-        };
         let cols = c.kind.columns().to_vec();
-        if self.maybe_dropped_with_a_column(&key, table, &cols, &sql) {
+        if self.maybe_dropped_with_a_column(&key, table, |d| constraint_uses_column(c, d)) {
             self.recreate(&key, constraint_attrs(c), cols);
         } else {
             self.create(&key, constraint_attrs(c), cols);

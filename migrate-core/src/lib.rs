@@ -10,4 +10,6 @@ pub mod ids;
 pub mod inverse;
 pub mod model;
 pub mod naming;
+pub mod schema;
 pub mod sqltext;
+pub mod suggest;
