@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod checksum;
+pub mod difference;
 pub mod effect;
 pub mod ids;
 pub mod inverse;

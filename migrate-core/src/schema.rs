@@ -5,6 +5,7 @@
 //! Opaque ops (`execute`, `run`) change nothing in the model: a table an
 //! `execute` creates is unknown to it, and ops on it are reported as such.
 
+use crate::difference::{Difference, Field, Object};
 use crate::model::*;
 use crate::sqltext::{mentions, rename_column};
 use std::collections::{BTreeMap, BTreeSet};
@@ -583,64 +584,83 @@ fn rename_in(t: &mut TableModel, old: &str, new: &Str) {
     }
 }
 
-/// Differences between two schemas, one line each. Column order and the order
-/// of constraints and indexes do not count (a database cannot always restore
-/// a column's position).
-pub fn diff(a: &Schema, b: &Schema) -> Vec<String> {
+/// Differences between two schemas. Column order and the order of
+/// constraints and indexes do not count (a database cannot always restore a
+/// column's position). A column that differs is reported whole
+/// ([`Difference::Column`]); constraints, indexes and enum types as the sets
+/// of their names ([`Difference::List`]).
+pub fn diff(a: &Schema, b: &Schema) -> Vec<Difference> {
+    let names = |keys: Vec<&str>| keys.into_iter().map(str::to_string).collect::<Vec<_>>();
     let mut out = Vec::new();
-    let names: BTreeSet<&TableRef> = a.tables.keys().chain(b.tables.keys()).collect();
-    for t in names {
+    let tables: BTreeSet<&TableRef> = a.tables.keys().chain(b.tables.keys()).collect();
+    for t in tables {
+        let table = t.to_string();
         match (a.tables.get(t), b.tables.get(t)) {
-            (Some(_), None) => out.push(format!("table `{t}` is missing")),
-            (None, Some(_)) => out.push(format!("table `{t}` is left behind")),
+            (Some(_), None) => out.push(Difference::presence(Object::Table(table), true)),
+            (None, Some(_)) => out.push(Difference::presence(Object::Table(table), false)),
             (Some(x), Some(y)) => {
+                let column = |n: &str| Object::Column {
+                    table: table.clone(),
+                    column: n.to_string(),
+                };
                 let xc: BTreeMap<&str, &Column> = x.columns.iter().map(|c| (&*c.name, c)).collect();
                 let yc: BTreeMap<&str, &Column> = y.columns.iter().map(|c| (&*c.name, c)).collect();
                 for (n, c) in &xc {
                     match yc.get(n) {
-                        None => out.push(format!("column `{t}.{n}` is missing")),
-                        Some(d) if d != c => {
-                            out.push(format!("column `{t}.{n}` differs: {c:?} vs {d:?}"))
-                        }
+                        None => out.push(Difference::presence(column(n), true)),
+                        Some(d) if d != c => out.push(Difference::Column {
+                            object: column(n),
+                            before: Box::new((*c).clone()),
+                            after: Box::new((*d).clone()),
+                        }),
                         _ => {}
                     }
                 }
                 for n in yc.keys().filter(|n| !xc.contains_key(*n)) {
-                    out.push(format!("column `{t}.{n}` is left behind"));
+                    out.push(Difference::presence(column(n), false));
                 }
                 let xs: BTreeMap<&str, &Constraint> =
                     x.constraints.iter().map(|c| (&*c.name, c)).collect();
                 let ys: BTreeMap<&str, &Constraint> =
                     y.constraints.iter().map(|c| (&*c.name, c)).collect();
                 if xs != ys {
-                    out.push(format!(
-                        "the constraints of `{t}` differ: {:?} vs {:?}",
-                        xs.keys(),
-                        ys.keys()
-                    ));
+                    out.push(Difference::List {
+                        object: Object::Table(table.clone()),
+                        field: Field::Constraints,
+                        before: names(xs.into_keys().collect()),
+                        after: names(ys.into_keys().collect()),
+                    });
                 }
                 let xi: BTreeMap<&str, &Index> = x.indexes.iter().map(|i| (&*i.name, i)).collect();
                 let yi: BTreeMap<&str, &Index> = y.indexes.iter().map(|i| (&*i.name, i)).collect();
                 if xi != yi {
-                    out.push(format!(
-                        "the indexes of `{t}` differ: {:?} vs {:?}",
-                        xi.keys(),
-                        yi.keys()
-                    ));
+                    out.push(Difference::List {
+                        object: Object::Table(table.clone()),
+                        field: Field::Indexes,
+                        before: names(xi.into_keys().collect()),
+                        after: names(yi.into_keys().collect()),
+                    });
                 }
                 if x.comment != y.comment {
-                    out.push(format!("the comment of `{t}` differs"));
+                    out.push(Difference::OptionalText {
+                        object: Object::Table(table),
+                        field: Field::Comment,
+                        before: x.comment.as_deref().map(str::to_string),
+                        after: y.comment.as_deref().map(str::to_string),
+                    });
                 }
             }
             (None, None) => {}
         }
     }
     if a.enums != b.enums {
-        out.push(format!(
-            "enum types differ: {:?} vs {:?}",
-            a.enums.keys().map(|(_, n)| n).collect::<Vec<_>>(),
-            b.enums.keys().map(|(_, n)| n).collect::<Vec<_>>()
-        ));
+        let enums = |s: &Schema| names(s.enums.keys().map(|(_, n)| &**n).collect());
+        out.push(Difference::List {
+            object: Object::EnumTypes,
+            field: Field::Names,
+            before: enums(a),
+            after: enums(b),
+        });
     }
     out
 }
@@ -657,4 +677,89 @@ fn references(t: &TableModel) -> Vec<TableRef> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn table(name: &'static str) -> TableRef {
+        TableRef {
+            schema: None,
+            name: Cow::Borrowed(name),
+        }
+    }
+
+    fn column(name: &'static str, nullable: bool) -> Column {
+        Column {
+            name: Cow::Borrowed(name),
+            ty: ColumnType::Integer,
+            nullable,
+            primary_key: false,
+            autoincrement: None,
+            server_default: None,
+            unique: None,
+            index: None,
+            foreign_key: None,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn the_model_diff_is_typed() {
+        let mut a = Schema::new();
+        a.apply(&Op::CreateTable(Table {
+            table: table("t"),
+            columns: vec![column("a", true), column("b", true)].into(),
+            constraints: Vec::new().into(),
+            comment: None,
+        }))
+        .unwrap();
+        let mut b = a.clone();
+        b.apply(&Op::DropColumn {
+            table: table("t"),
+            column: "b".into(),
+            definition: None,
+        })
+        .unwrap();
+        b.apply(&Op::AlterColumn(AlterColumn {
+            table: table("t"),
+            column: "a".into(),
+            new_name: None,
+            ty: None,
+            nullable: Some(false),
+            server_default: None,
+            comment: None,
+            existing_type: None,
+            existing_nullable: None,
+            existing_server_default: None,
+            existing_comment: None,
+            using: None,
+        }))
+        .unwrap();
+        let d = diff(&a, &b);
+        assert_eq!(
+            d,
+            [
+                Difference::Column {
+                    object: Object::Column {
+                        table: "t".into(),
+                        column: "a".into()
+                    },
+                    before: Box::new(column("a", true)),
+                    after: Box::new(column("a", false)),
+                },
+                Difference::presence(
+                    Object::Column {
+                        table: "t".into(),
+                        column: "b".into()
+                    },
+                    true
+                ),
+            ]
+        );
+        assert_eq!(d[1].to_string(), "column `t.b`: present vs absent");
+        assert!(diff(&a, &a).is_empty());
+    }
 }

@@ -14,6 +14,7 @@ use crate::ops::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+pub use migrate_core::difference::{Difference, Field, Object};
 pub use migrate_core::schema::{diff, ApplyError, Schema, TableModel};
 
 /// A problem `verify` found, located on a revision and op.
@@ -29,6 +30,9 @@ pub struct VerifyError {
     pub message: String,
     /// Where the migration is declared.
     pub location: String,
+    /// When the downgrade does not return to the schema before the upgrade:
+    /// how it differs (the schema before the upgrade first).
+    pub difference: Option<Difference>,
 }
 
 impl fmt::Display for VerifyError {
@@ -61,6 +65,26 @@ fn located(
         op_index,
         message,
         location: format!("{}:{}", m.file(), m.line()),
+        difference: None,
+    }
+}
+
+/// A difference between the schema before an upgrade and after its
+/// downgrade, worded from the schema before.
+fn not_returned(d: &Difference) -> String {
+    match d {
+        Difference::Presence {
+            object,
+            before: true,
+            ..
+        } => format!("{object} is missing"),
+        Difference::Presence { object, .. } => format!("{object} is left behind"),
+        Difference::OptionalText {
+            object: Object::Table(t),
+            field: Field::Comment,
+            ..
+        } => format!("the comment of `{t}` differs"),
+        other => other.to_string(),
     }
 }
 
@@ -88,6 +112,7 @@ pub fn verify(migrations: &Migrations) -> Vec<VerifyError> {
                 op_index: 0,
                 message: e.to_string(),
                 location: String::new(),
+                difference: None,
             }]
         }
     };
@@ -149,12 +174,18 @@ pub fn verify(migrations: &Migrations) -> Vec<VerifyError> {
                     problems.push(cannot_apply(m, "downgrade", down, e));
                 } else {
                     for d in diff(&before, &reverted) {
-                        problems.push(located(
-                            m,
-                            "downgrade",
-                            0,
-                            format!("does not return to the schema before the upgrade: {d}"),
-                        ));
+                        problems.push(VerifyError {
+                            difference: Some(d.clone()),
+                            ..located(
+                                m,
+                                "downgrade",
+                                0,
+                                format!(
+                                    "does not return to the schema before the upgrade: {}",
+                                    not_returned(&d)
+                                ),
+                            )
+                        });
                     }
                 }
             }
