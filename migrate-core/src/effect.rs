@@ -15,6 +15,7 @@
 //! index twice, indexing a column the table does not have) and the safety lints.
 
 use crate::model::*;
+use crate::schema::{constraint_uses_column, index_uses_column};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -152,7 +153,38 @@ impl fmt::Display for Key {
 }
 
 /// Attribute name to value; `None` is "changed, to a value the text does not say".
-type Attrs = BTreeMap<&'static str, Option<String>>;
+type Attrs = BTreeMap<&'static str, Option<Attr>>;
+
+/// An attribute's value, compared as data and shown as an op would write it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Attr {
+    /// A value as the op writes it: a type, a flag, a default, normalised SQL.
+    Text(String),
+    /// Columns or enum values, in order: shown `["a", "b"]`.
+    List(Vec<String>),
+}
+
+impl From<String> for Attr {
+    fn from(text: String) -> Attr {
+        Attr::Text(text)
+    }
+}
+
+impl fmt::Display for Attr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Attr::Text(t) => f.write_str(t),
+            Attr::List(items) => {
+                let inner = items
+                    .iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                write!(f, "[{inner}]")
+            }
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 enum State {
@@ -174,7 +206,7 @@ type At = (Side, usize);
 struct Slot {
     /// What was learned about the original object at this key.
     base_exists: Option<bool>,
-    base: BTreeMap<&'static str, String>,
+    base: BTreeMap<&'static str, Attr>,
     cur: State,
     /// For indexes: the table they belong to.
     parent: Option<TableRef>,
@@ -347,7 +379,8 @@ impl Sim {
 
     /// Records what the op states about the original object's attribute
     /// (a `drop_*` with its definition, or an `existing_*`).
-    fn learn(&mut self, key: &Key, name: &'static str, value: String) {
+    fn learn(&mut self, key: &Key, name: &'static str, value: impl Into<Attr>) {
+        let value = value.into();
         let cur = self.slot(key).cur.clone();
         let orig = match cur {
             State::Orig(k) => Some(k),
@@ -359,7 +392,7 @@ impl Sim {
         }
     }
 
-    fn learn_all(&mut self, key: &Key, attrs: &[(&'static str, String)]) {
+    fn learn_all(&mut self, key: &Key, attrs: &[(&'static str, Attr)]) {
         for (n, v) in attrs {
             self.learn(key, n, v.clone());
         }
@@ -371,21 +404,18 @@ impl Sim {
         &mut self,
         key: &Key,
         table: &TableRef,
-        columns: &[Str],
-        sql: &[&str],
+        uses: impl Fn(&str) -> bool,
     ) -> bool {
         let Some(dropped) = self.dropped_columns.get(table) else {
             return false;
         };
-        let involved = dropped
-            .iter()
-            .any(|d| columns.contains(d) || sql.iter().any(|s| crate::sqltext::mentions(s, d)));
+        let involved = dropped.iter().any(|d| uses(d));
         involved && matches!(self.slot(key).cur, State::Orig(_))
     }
 
     /// `create`, for an object whose earlier state is unknown (see
     /// [`Sim::maybe_dropped_with_a_column`]): nothing is learned about it.
-    fn recreate(&mut self, key: &Key, attrs: Vec<(&'static str, String)>, columns: Vec<Str>) {
+    fn recreate(&mut self, key: &Key, attrs: Vec<(&'static str, Attr)>, columns: Vec<Str>) {
         let at = self.at();
         let s = self.slot(key);
         s.cur = State::Present {
@@ -397,7 +427,7 @@ impl Sim {
         s.attr_by.clear();
     }
 
-    fn create(&mut self, key: &Key, attrs: Vec<(&'static str, String)>, columns: Vec<Str>) {
+    fn create(&mut self, key: &Key, attrs: Vec<(&'static str, Attr)>, columns: Vec<Str>) {
         if !self.expect(key, Expect::Absent) {
             return;
         }
@@ -412,7 +442,7 @@ impl Sim {
         s.attr_by.clear();
     }
 
-    fn remove(&mut self, key: &Key, stated: &[(&'static str, String)]) -> bool {
+    fn remove(&mut self, key: &Key, stated: &[(&'static str, Attr)]) -> bool {
         if !self.expect(key, Expect::Present) {
             return false;
         }
@@ -425,7 +455,7 @@ impl Sim {
     }
 
     /// Changes one attribute of a present object.
-    fn set_attr(&mut self, key: &Key, name: &'static str, value: Option<String>) {
+    fn set_attr(&mut self, key: &Key, name: &'static str, value: Option<Attr>) {
         let at = self.at();
         let s = self.slot(key);
         match &mut s.cur {
@@ -444,7 +474,7 @@ impl Sim {
         s.attr_by.insert(name, at);
     }
 
-    fn attr(&self, key: &Key, name: &str) -> Option<String> {
+    fn attr(&self, key: &Key, name: &str) -> Option<Attr> {
         match &self.slots.get(key)?.cur {
             State::Present { attrs, .. } => attrs.get(name).cloned().flatten(),
             _ => None,
@@ -577,7 +607,7 @@ impl Sim {
                 definition,
             } => {
                 let key = Key::Constraint(table.clone(), name.clone());
-                let mut stated = vec![("type", kind.alembic_name().to_string())];
+                let mut stated = vec![("type", kind.alembic_name().to_string().into())];
                 if let Some(c) = definition {
                     stated.extend(constraint_attrs(c));
                 }
@@ -610,10 +640,13 @@ impl Sim {
                 self.new_enum_values.push((name.clone(), value.clone()));
                 let key = Key::Enum(schema.clone(), name.clone());
                 if self.expect(&key, Expect::Present) {
-                    let values = self.attr(&key, "values").map(|v| {
-                        let inner = v.trim_end_matches(']');
-                        format!("{inner}, {value:?}]")
-                    });
+                    let values = match self.attr(&key, "values") {
+                        Some(Attr::List(mut values)) => {
+                            values.push(value.to_string());
+                            Some(Attr::List(values))
+                        }
+                        _ => None,
+                    };
                     self.set_attr(&key, "values", values);
                 }
             }
@@ -627,7 +660,7 @@ impl Sim {
                     if let Some(prev) = existing {
                         self.learn(&key, "comment", opt_str(prev.as_deref()));
                     }
-                    self.set_attr(&key, "comment", Some(opt_str(comment.as_deref())));
+                    self.set_attr(&key, "comment", Some(opt_str(comment.as_deref()).into()));
                 }
             }
             Op::BulkInsert { table, rows } => {
@@ -803,19 +836,20 @@ impl Sim {
     fn known_attr(&self, key: &Key, name: &str) -> Option<String> {
         let s = self.slots.get(key)?;
         let base = |k: &Key| self.slots.get(k)?.base.get(name).cloned();
-        match &s.cur {
+        let value = match &s.cur {
             State::Present { attrs, rest } => match attrs.get(name) {
                 Some(v) => v.clone(),
                 None => rest.as_ref().and_then(base),
             },
             State::Orig(k) => base(k),
             State::Absent => None,
-        }
+        };
+        value.map(|v| v.to_string())
     }
 
     /// A column created by this migration that still has the enum type `name`.
     fn enum_user(&self, name: &str) -> Option<Key> {
-        let marker = enum_marker(name);
+        let marker = Attr::Text(enum_marker(name));
         self.slots.iter().find_map(|(k, s)| match (k, &s.cur) {
             (Key::Column(..), State::Present { attrs, .. }) => {
                 (attrs.get("type") == Some(&Some(marker.clone()))).then(|| k.clone())
@@ -847,7 +881,7 @@ impl Sim {
         let at = self.at();
         let s = self.slot(&key);
         s.cur = State::Present {
-            attrs: BTreeMap::from([("comment", Some(opt_str(t.comment.as_deref())))]),
+            attrs: BTreeMap::from([("comment", Some(opt_str(t.comment.as_deref()).into()))]),
             rest: None,
         };
         s.created_by = Some(at);
@@ -1048,16 +1082,16 @@ impl Sim {
             self.learn(&key, "comment", opt_str(c.as_deref()));
         }
         if let Some(t) = &a.ty {
-            self.set_attr(&key, "type", Some(t.to_string()));
+            self.set_attr(&key, "type", Some(t.to_string().into()));
         }
         if let Some(n) = a.nullable {
-            self.set_attr(&key, "nullable", Some(n.to_string()));
+            self.set_attr(&key, "nullable", Some(n.to_string().into()));
         }
         if let Some(d) = &a.server_default {
-            self.set_attr(&key, "server_default", Some(opt_default(d.as_ref())));
+            self.set_attr(&key, "server_default", Some(opt_default(d.as_ref()).into()));
         }
         if let Some(c) = &a.comment {
-            self.set_attr(&key, "comment", Some(opt_str(c.as_deref())));
+            self.set_attr(&key, "comment", Some(opt_str(c.as_deref()).into()));
         }
         if let Some(new_name) = &a.new_name {
             let new_key = Key::Column(a.table.clone(), new_name.clone());
@@ -1097,13 +1131,8 @@ impl Sim {
             }
         }
         let key = Key::Index(i.table.schema.clone(), i.name.clone());
-        let mut sql: Vec<&str> = i.predicate.iter().map(|p| &**p).collect();
-        sql.extend(i.columns.iter().filter_map(|c| match c {
-            IndexColumn::Expression(e) => Some(&**e),
-            IndexColumn::Column(_) => None,
-        }));
         let cols: Vec<Str> = i.column_names().cloned().collect();
-        if self.maybe_dropped_with_a_column(&key, &i.table, &cols, &sql) {
+        if self.maybe_dropped_with_a_column(&key, &i.table, |d| index_uses_column(i, d)) {
             self.recreate(&key, index_attrs(i), cols);
         } else {
             self.create(&key, index_attrs(i), cols);
@@ -1124,12 +1153,8 @@ impl Sim {
             }
         }
         let key = Key::Constraint(table.clone(), c.name.clone());
-        let sql: Vec<&str> = match &c.kind {
-            ConstraintKind::Check { condition } => vec![&**condition],
-            _ => Vec::new(),
-        };
         let cols = c.kind.columns().to_vec();
-        if self.maybe_dropped_with_a_column(&key, table, &cols, &sql) {
+        if self.maybe_dropped_with_a_column(&key, table, |d| constraint_uses_column(c, d)) {
             self.recreate(&key, constraint_attrs(c), cols);
         } else {
             self.create(&key, constraint_attrs(c), cols);
@@ -1340,9 +1365,12 @@ fn remove_help(key: &Key, slot: &Slot) -> String {
         }
         Key::Constraint(t, n) => {
             let ty = match &slot.cur {
-                State::Present { attrs, .. } => {
-                    attrs.get("type").cloned().flatten().unwrap_or_default()
-                }
+                State::Present { attrs, .. } => attrs
+                    .get("type")
+                    .cloned()
+                    .flatten()
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
                 _ => String::new(),
             };
             format!(
@@ -1373,13 +1401,8 @@ fn opt_default(d: Option<&ServerDefault>) -> String {
     }
 }
 
-fn list<S: fmt::Display>(items: &[S]) -> String {
-    let inner = items
-        .iter()
-        .map(|s| format!("\"{s}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("[{inner}]")
+fn list<S: fmt::Display>(items: &[S]) -> Attr {
+    Attr::List(items.iter().map(ToString::to_string).collect())
 }
 
 fn action(a: Option<ReferentialAction>) -> String {
@@ -1389,32 +1412,39 @@ fn action(a: Option<ReferentialAction>) -> String {
     }
 }
 
-fn column_attrs(c: &Column) -> Vec<(&'static str, String)> {
+fn column_attrs(c: &Column) -> Vec<(&'static str, Attr)> {
     vec![
-        ("type", c.ty.to_string()),
-        ("nullable", c.nullable.to_string()),
-        ("server_default", opt_default(c.server_default.as_ref())),
-        ("comment", opt_str(c.comment.as_deref())),
+        ("type", c.ty.to_string().into()),
+        ("nullable", c.nullable.to_string().into()),
+        (
+            "server_default",
+            opt_default(c.server_default.as_ref()).into(),
+        ),
+        ("comment", opt_str(c.comment.as_deref()).into()),
     ]
 }
 
-fn index_attrs(i: &Index) -> Vec<(&'static str, String)> {
+fn index_attrs(i: &Index) -> Vec<(&'static str, Attr)> {
     vec![
         ("columns", list(&i.columns)),
-        ("unique", i.unique.to_string()),
+        ("unique", i.unique.to_string().into()),
         (
             "predicate",
             match &i.predicate {
                 Some(p) => format!("{:?}", crate::checksum::normalize_sql(p)),
                 None => "None".into(),
-            },
+            }
+            .into(),
         ),
-        ("method", opt_str(i.method.as_deref())),
+        ("method", opt_str(i.method.as_deref()).into()),
     ]
 }
 
-fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, String)> {
-    let mut attrs = vec![("type", c.kind.constraint_type().alembic_name().to_string())];
+fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, Attr)> {
+    let mut attrs = vec![(
+        "type",
+        c.kind.constraint_type().alembic_name().to_string().into(),
+    )];
     match &c.kind {
         ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
             attrs.push(("columns", list(columns)));
@@ -1422,28 +1452,32 @@ fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, String)> {
         ConstraintKind::Check { condition } => {
             attrs.push((
                 "condition",
-                format!("{:?}", crate::checksum::normalize_sql(condition)),
+                format!("{:?}", crate::checksum::normalize_sql(condition)).into(),
             ));
         }
         ConstraintKind::ForeignKey(fk) => {
             attrs.push(("columns", list(&fk.columns)));
-            attrs.push(("referent", format!("\"{}\"", fk.referent)));
+            attrs.push(("referent", format!("\"{}\"", fk.referent).into()));
             attrs.push(("referent_columns", list(&fk.referent_columns)));
-            attrs.push(("ondelete", action(fk.on_delete)));
-            attrs.push(("onupdate", action(fk.on_update)));
+            attrs.push(("ondelete", action(fk.on_delete).into()));
+            attrs.push(("onupdate", action(fk.on_update).into()));
             attrs.push((
                 "deferrable",
                 fk.deferrable
                     .map(|b| b.to_string())
-                    .unwrap_or("not set".into()),
+                    .unwrap_or("not set".into())
+                    .into(),
             ));
             attrs.push((
                 "initially",
-                match fk.initially_deferred {
-                    Some(true) => "\"DEFERRED\"".into(),
-                    Some(false) => "\"IMMEDIATE\"".into(),
-                    None => "not set".into(),
-                },
+                Attr::Text(
+                    match fk.initially_deferred {
+                        Some(true) => "\"DEFERRED\"",
+                        Some(false) => "\"IMMEDIATE\"",
+                        None => "not set",
+                    }
+                    .into(),
+                ),
             ));
         }
     }
@@ -1465,13 +1499,13 @@ fn enum_key(e: &EnumType) -> Key {
     Key::Enum(e.schema.clone(), e.name.clone())
 }
 
-fn enum_attrs(e: &EnumType) -> Vec<(&'static str, String)> {
+fn enum_attrs(e: &EnumType) -> Vec<(&'static str, Attr)> {
     vec![("values", list(&e.values))]
 }
 
 struct Child {
     key: Key,
-    attrs: Vec<(&'static str, String)>,
+    attrs: Vec<(&'static str, Attr)>,
     columns: Vec<Str>,
     parent: Option<TableRef>,
 }

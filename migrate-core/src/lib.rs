@@ -5,9 +5,12 @@
 #![forbid(unsafe_code)]
 
 pub mod checksum;
+pub mod difference;
 pub mod effect;
 pub mod ids;
 pub mod inverse;
 pub mod model;
 pub mod naming;
+pub mod schema;
 pub mod sqltext;
+pub mod suggest;

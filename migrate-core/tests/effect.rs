@@ -1080,3 +1080,26 @@ fn new_enum_value_column_type_unknown_counts_as_a_use() {
         []
     );
 }
+
+/// An enum type dropped and made again with a value added back ends as it
+/// was, whatever characters the value has: the values are compared as
+/// values, not as the text the two ops would write.
+#[test]
+fn enum_values_compare_as_values() {
+    for value in ["cancelled", "say \"hi\"", r"back\slash"] {
+        let mut before = order_status(true);
+        before.values = vec![s("pending"), s(value)].into();
+        let mut again = order_status(true);
+        again.values = vec![s("pending")].into();
+        let up = [
+            Op::DropEnum {
+                schema: None,
+                name: s("order_status"),
+                definition: Some(before),
+            },
+            Op::CreateEnum(again),
+            add_value(value),
+        ];
+        assert_eq!(analyze(&up, &[]), [], "{value}");
+    }
+}

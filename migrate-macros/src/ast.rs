@@ -2176,8 +2176,8 @@ fn lower_op(
         other => {
             let suggestion = OPS
                 .iter()
-                .min_by_key(|o| edit_distance(o, other))
-                .filter(|o| edit_distance(o, other) <= 3)
+                .min_by_key(|o| migrate_core::suggest::edit_distance(o, other))
+                .filter(|o| migrate_core::suggest::edit_distance(o, other) <= 3)
                 .map(|o| format!("did you mean `{o}`?"))
                 .unwrap_or_else(|| {
                     format!(
@@ -2243,20 +2243,6 @@ fn index_columns(cx: &Ctxt, v: &Value) -> Option<Vec<IndexColumn>> {
         out.push(c);
     }
     Some(out)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = if ca == *cb { 0 } else { 1 };
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 // -- the module ---------------------------------------------------------------------

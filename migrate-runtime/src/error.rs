@@ -228,12 +228,12 @@ pub enum Error {
 
     /// `check`: the live database differs from the schema its applied
     /// migrations describe.
-    #[error("the database differs from the schema its migrations describe at {at} (migrations vs database):\n  {}\nhelp: the schema was changed outside the migrations{}: describe the change in a new migration (`revision -m \"...\"`) or undo it", .differences.join("\n  "), opaque_note(.opaque))]
+    #[error("the database differs from the schema its migrations describe at {at} (migrations vs database):\n  {}\nhelp: the schema was changed outside the migrations{}: describe the change in a new migration (`revision -m \"...\"`) or undo it", migrate_core::difference::join(.differences, "\n  "), opaque_note(.opaque))]
     SchemaDiffers {
         /// Where the database is.
         at: String,
-        /// One line per difference.
-        differences: Vec<String>,
+        /// The differences, the migrations' value first.
+        differences: Vec<crate::Difference>,
         /// Revisions whose `execute`/`run` the comparison cannot see.
         opaque: Vec<String>,
     },

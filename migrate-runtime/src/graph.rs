@@ -26,6 +26,7 @@
 //!   label. `label@head` is the head that descends from the labelled revision.
 
 use migrate_core::ids::{self, Kind};
+use migrate_core::suggest::edit_distance;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -469,23 +470,6 @@ enum Abs {
     Rev(usize),
     Heads(Vec<usize>),
     BranchBase(usize),
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 impl RevisionGraph {
@@ -1230,7 +1214,7 @@ impl RevisionGraph {
             .keys()
             .map(|id| {
                 let head: String = id.chars().take(rev.chars().count()).collect();
-                let distance = levenshtein(rev, id).min(levenshtein(rev, &head));
+                let distance = edit_distance(rev, id).min(edit_distance(rev, &head));
                 (distance, id.as_str())
             })
             .filter(|(d, _)| *d <= limit)

@@ -3,8 +3,9 @@
 //! [`Snapshot::capture`] reads tables (columns, primary key, indexes, unique,
 //! check and foreign key constraints, comments), enum types, sequences,
 //! views and triggers;
-//! [`Snapshot::diff`] lists every difference between two snapshots, one line
-//! per object and field:
+//! [`Snapshot::diff`] lists every difference between two snapshots, one
+//! [`Difference`] per object and field (with both values,
+//! as data), each shown as one line:
 //!
 //! ```text
 //! index `ix_orders_user` on `orders`: columns [user_id, status] vs [status, user_id]
@@ -25,7 +26,9 @@
 //! // ... build both ...
 //! let before = Snapshot::capture(&mut a)?;
 //! let after = Snapshot::capture(&mut b)?;
-//! assert!(before.diff(&after).is_empty(), "{}", before.diff(&after).join("\n"));
+//! for difference in before.diff(&after) {
+//!     println!("{difference}");
+//! }
 //! # Ok::<(), migrate_runtime::Error>(())
 //! ```
 //!
@@ -34,6 +37,7 @@
 
 use crate::error::db;
 use crate::{Connection, Error, MigrationConnection};
+use migrate_core::difference::{Difference, Field, Object};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The schema of a database: its tables, enum types, sequences, views and
@@ -205,44 +209,46 @@ impl Snapshot {
         }
     }
 
-    /// The differences from `self` to `other`, one line each, naming the
-    /// object and the field with both values (`self`'s first); empty when
-    /// the snapshots are equal.
-    pub fn diff(&self, other: &Snapshot) -> Vec<String> {
+    /// The differences from `self` to `other`, one per object and field with
+    /// both values (`self`'s first); empty when the snapshots are equal.
+    /// Each renders as one line (`index `ix` on `t`: unique true vs false`).
+    pub fn diff(&self, other: &Snapshot) -> Vec<Difference> {
         let mut out = Vec::new();
         diff_maps(
             &self.tables,
             &other.tables,
-            |k| format!("table `{k}`"),
+            |k| Object::Table(k.to_string()),
             &mut out,
             |k, _, a, b, out| diff_table(k, a, b, out),
         );
         diff_maps(
             &self.enums,
             &other.enums,
-            |k| format!("enum type `{k}`"),
+            |k| Object::EnumType(k.to_string()),
             &mut out,
-            |_, object, a, b, out| field(out, object, "values", list(&a.values), list(&b.values)),
+            |_, object, a, b, out| list_field(out, object, Field::Values, &a.values, &b.values),
         );
         for s in self.sequences.symmetric_difference(&other.sequences) {
-            let (a, b) = presence(self.sequences.contains(s));
-            out.push(format!("sequence `{s}`: {a} vs {b}"));
+            out.push(Difference::presence(
+                Object::Sequence(s.clone()),
+                self.sequences.contains(s),
+            ));
         }
         diff_maps(
             &self.views,
             &other.views,
-            |k| format!("view `{k}`"),
+            |k| Object::View(k.to_string()),
             &mut out,
-            |_, object, a, b, out| field(out, object, "definition", a, b),
+            |_, object, a, b, out| text_field(out, object, Field::Definition, a, b),
         );
         diff_maps(
             &self.triggers,
             &other.triggers,
-            |k| format!("trigger `{k}`"),
+            |k| Object::Trigger(k.to_string()),
             &mut out,
             |_, object, a, b, out| {
-                field(out, object, "table", &a.table, &b.table);
-                field(out, object, "definition", &a.definition, &b.definition);
+                text_field(out, object, Field::Table, &a.table, &b.table);
+                text_field(out, object, Field::Definition, &a.definition, &b.definition);
             },
         );
         out
@@ -255,7 +261,7 @@ impl Snapshot {
     /// (PostgreSQL keeps `orders_id_seq` when `orders` is renamed; the
     /// column's identity or default is compared). For `check` and the
     /// testing toolkit's stairway and model checks.
-    pub fn diff_schema(&self, other: &Snapshot) -> Vec<String> {
+    pub fn diff_schema(&self, other: &Snapshot) -> Vec<Difference> {
         fn compared(s: &Snapshot) -> Snapshot {
             let mut s = s.clone();
             for t in s.tables.values_mut() {
@@ -376,70 +382,87 @@ impl TableSnapshot {
 // ---------------------------------------------------------------------------
 // diff
 
-fn presence(in_first: bool) -> (&'static str, &'static str) {
-    if in_first {
-        ("present", "absent")
-    } else {
-        ("absent", "present")
-    }
-}
-
 fn diff_maps<V>(
     a: &BTreeMap<String, V>,
     b: &BTreeMap<String, V>,
-    object: impl Fn(&str) -> String,
-    out: &mut Vec<String>,
-    mut each: impl FnMut(&str, &str, &V, &V, &mut Vec<String>),
+    object: impl Fn(&str) -> Object,
+    out: &mut Vec<Difference>,
+    mut each: impl FnMut(&str, &Object, &V, &V, &mut Vec<Difference>),
 ) {
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     for k in keys {
         let object = object(k);
         match (a.get(k), b.get(k)) {
             (Some(x), Some(y)) => each(k, &object, x, y, out),
-            (x, _) => {
-                let (p, q) = presence(x.is_some());
-                out.push(format!("{object}: {p} vs {q}"));
-            }
+            (x, _) => out.push(Difference::presence(object, x.is_some())),
         }
     }
 }
 
-fn field<T: PartialEq + std::fmt::Display>(
-    out: &mut Vec<String>,
-    object: &str,
-    name: &str,
-    a: T,
-    b: T,
-) {
+fn text_field(out: &mut Vec<Difference>, object: &Object, field: Field, a: &str, b: &str) {
     if a != b {
-        out.push(format!("{object}: {name} {a} vs {b}"));
+        out.push(Difference::Text {
+            object: object.clone(),
+            field,
+            before: a.to_string(),
+            after: b.to_string(),
+        });
     }
 }
 
+fn optional(
+    out: &mut Vec<Difference>,
+    object: &Object,
+    field: Field,
+    a: &Option<String>,
+    b: &Option<String>,
+) {
+    if a != b {
+        out.push(Difference::OptionalText {
+            object: object.clone(),
+            field,
+            before: a.clone(),
+            after: b.clone(),
+        });
+    }
+}
+
+fn flag(out: &mut Vec<Difference>, object: &Object, field: Field, a: bool, b: bool) {
+    if a != b {
+        out.push(Difference::Flag {
+            object: object.clone(),
+            field,
+            before: a,
+            after: b,
+        });
+    }
+}
+
+fn list_field(
+    out: &mut Vec<Difference>,
+    object: &Object,
+    field: Field,
+    a: &[String],
+    b: &[String],
+) {
+    if a != b {
+        out.push(Difference::List {
+            object: object.clone(),
+            field,
+            before: a.to_vec(),
+            after: b.to_vec(),
+        });
+    }
+}
+
+/// A list as the keys of unnamed SQLite constraints show it: `[a, b]`.
 fn list(items: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn opt(value: &Option<String>) -> String {
-    value.clone().unwrap_or_else(|| "none".into())
-}
-
-fn comment(value: &Option<String>) -> String {
-    match value {
-        Some(c) => format!("{c:?}"),
-        None => "none".into(),
-    }
-}
-
-fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<String>) {
-    let table = format!("table `{t}`");
-    field(
-        out,
-        &table,
-        "comment",
-        comment(&a.comment),
-        comment(&b.comment),
-    );
+fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Difference>) {
+    let table = Object::Table(t.to_string());
+    optional(out, &table, Field::Comment, &a.comment, &b.comment);
 
     let columns = |s: &TableSnapshot| -> BTreeMap<String, ColumnSnapshot> {
         s.columns
@@ -450,19 +473,16 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Strin
     diff_maps(
         &columns(a),
         &columns(b),
-        |c| format!("column `{t}.{c}`"),
+        |c| Object::Column {
+            table: t.to_string(),
+            column: c.to_string(),
+        },
         out,
         |_, object, x, y, out| {
-            field(out, object, "type", &x.data_type, &y.data_type);
-            field(out, object, "nullable", x.nullable, y.nullable);
-            field(out, object, "default", opt(&x.default), opt(&y.default));
-            field(
-                out,
-                object,
-                "comment",
-                comment(&x.comment),
-                comment(&y.comment),
-            );
+            text_field(out, object, Field::Type, &x.data_type, &y.data_type);
+            flag(out, object, Field::Nullable, x.nullable, y.nullable);
+            optional(out, object, Field::Default, &x.default, &y.default);
+            optional(out, object, Field::Comment, &x.comment, &y.comment);
         },
     );
     // Order of the columns both have.
@@ -473,78 +493,72 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Strin
             .map(|c| c.name.clone())
             .collect()
     };
-    field(
-        out,
-        &table,
-        "column order",
-        list(&order(a, b)),
-        list(&order(b, a)),
-    );
+    list_field(out, &table, Field::ColumnOrder, &order(a, b), &order(b, a));
 
-    let pk = format!("primary key on `{t}`");
+    let pk = Object::PrimaryKey {
+        table: t.to_string(),
+    };
     match (&a.primary_key, &b.primary_key) {
         (Some(x), Some(y)) => {
-            field(out, &pk, "name", opt(&x.name), opt(&y.name));
-            field(out, &pk, "columns", list(&x.columns), list(&y.columns));
+            optional(out, &pk, Field::Name, &x.name, &y.name);
+            list_field(out, &pk, Field::Columns, &x.columns, &y.columns);
         }
         (None, None) => {}
-        (x, _) => {
-            let (p, q) = presence(x.is_some());
-            out.push(format!("{pk}: {p} vs {q}"));
-        }
+        (x, _) => out.push(Difference::presence(pk, x.is_some())),
     }
 
     diff_maps(
         &a.indexes,
         &b.indexes,
-        |i| format!("index `{i}` on `{t}`"),
+        |i| Object::Index {
+            table: t.to_string(),
+            name: i.to_string(),
+        },
         out,
         |_, object, x, y, out| {
-            field(out, object, "columns", list(&x.columns), list(&y.columns));
-            field(out, object, "unique", x.unique, y.unique);
-            field(
-                out,
-                object,
-                "predicate",
-                opt(&x.predicate),
-                opt(&y.predicate),
-            );
+            list_field(out, object, Field::Columns, &x.columns, &y.columns);
+            flag(out, object, Field::Unique, x.unique, y.unique);
+            optional(out, object, Field::Predicate, &x.predicate, &y.predicate);
         },
     );
     diff_maps(
         &a.unique_constraints,
         &b.unique_constraints,
-        |u| format!("unique constraint `{u}` on `{t}`"),
-        out,
-        |_, object, x, y, out| {
-            field(out, object, "columns", list(&x.columns), list(&y.columns));
+        |u| Object::UniqueConstraint {
+            table: t.to_string(),
+            name: u.to_string(),
         },
+        out,
+        |_, object, x, y, out| list_field(out, object, Field::Columns, &x.columns, &y.columns),
     );
     diff_maps(
         &a.check_constraints,
         &b.check_constraints,
-        |c| format!("check constraint `{c}` on `{t}`"),
+        |c| Object::CheckConstraint {
+            table: t.to_string(),
+            name: c.to_string(),
+        },
         out,
-        |_, object, x, y, out| field(out, object, "expression", &x.expression, &y.expression),
+        |_, object, x, y, out| {
+            text_field(out, object, Field::Expression, &x.expression, &y.expression)
+        },
     );
     diff_maps(
         &a.foreign_keys,
         &b.foreign_keys,
-        |f| format!("foreign key `{f}` on `{t}`"),
+        |f| Object::ForeignKey {
+            table: t.to_string(),
+            name: f.to_string(),
+        },
         out,
         |_, object, x, y, out| {
-            field(out, object, "columns", list(&x.columns), list(&y.columns));
-            field(
-                out,
-                object,
-                "referenced table",
-                &x.referenced_table,
-                &y.referenced_table,
-            );
+            list_field(out, object, Field::Columns, &x.columns, &y.columns);
+            let (p, q) = (&x.referenced_table, &y.referenced_table);
+            text_field(out, object, Field::ReferencedTable, p, q);
             let (p, q) = (&x.referenced_columns, &y.referenced_columns);
-            field(out, object, "referenced columns", list(p), list(q));
-            field(out, object, "on delete", &x.on_delete, &y.on_delete);
-            field(out, object, "on update", &x.on_update, &y.on_update);
+            list_field(out, object, Field::ReferencedColumns, p, q);
+            text_field(out, object, Field::OnDelete, &x.on_delete, &y.on_delete);
+            text_field(out, object, Field::OnUpdate, &x.on_update, &y.on_update);
         },
     );
 }

@@ -75,6 +75,7 @@ mod version;
 pub use connection::{Database, DatabaseUrl, MigrationConnection};
 pub use dialect::Dialect;
 pub use error::{BoxError, ChecksumMismatch, Error};
+pub use migrate_core::difference::{Difference, Field, Object};
 pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
 pub use migrator::{Event, Migrator, SchemaCheck, Stamped};
 pub use version::{AppliedRevision, VersionTable};

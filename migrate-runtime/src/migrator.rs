@@ -1767,9 +1767,9 @@ pub struct Stamped {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaCheck {
-    /// One line per difference, the migrations' value first; empty when the
-    /// database matches.
-    pub differences: Vec<String>,
+    /// The differences, the migrations' value first (each renders as one
+    /// line); empty when the database matches.
+    pub differences: Vec<crate::Difference>,
     /// Named schemas whose objects were not compared (PostgreSQL).
     pub not_compared: Vec<String>,
     /// Where the database is: its applied revisions that no applied

@@ -203,7 +203,7 @@ impl State {
     /// when `whole_versions` (the same database, before and after), else
     /// only which revisions (another database applied them at other times).
     fn diff(&self, other: &State, whole_versions: bool) -> Vec<String> {
-        let mut out = self.schema.diff(&other.schema);
+        let mut out = lines(self.schema.diff(&other.schema));
         for (table, rows) in &self.rows {
             match other.rows.get(table) {
                 Some(theirs) if theirs != rows => {

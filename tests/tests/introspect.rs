@@ -347,20 +347,20 @@ fn sqlite_captures_every_kind_of_object() {
 fn same_schema_compares_equal_on_postgres() {
     let a = snapshot(Kind::Postgres, PG_SCHEMA);
     let b = snapshot(Kind::Postgres, PG_SCHEMA);
-    assert_eq!(a.diff(&b), Vec::<String>::new());
+    assert_eq!(lines(a.diff(&b)), Vec::<String>::new());
     assert_eq!(a, b);
     let c = snapshot(Kind::Postgres, PG_SCHEMA_RESPELLED);
-    assert_eq!(a.diff(&c), Vec::<String>::new());
+    assert_eq!(lines(a.diff(&c)), Vec::<String>::new());
 }
 
 #[test]
 fn same_schema_compares_equal_on_sqlite() {
     let a = snapshot(Kind::Sqlite, SQLITE_SCHEMA);
     let b = snapshot(Kind::Sqlite, SQLITE_SCHEMA);
-    assert_eq!(a.diff(&b), Vec::<String>::new());
+    assert_eq!(lines(a.diff(&b)), Vec::<String>::new());
     assert_eq!(a, b);
     let c = snapshot(Kind::Sqlite, SQLITE_SCHEMA_RESPELLED);
-    assert_eq!(a.diff(&c), Vec::<String>::new());
+    assert_eq!(lines(a.diff(&c)), Vec::<String>::new());
 }
 
 /// The shop example upgraded online and by its offline SQL.
@@ -391,7 +391,7 @@ fn online_and_offline(kind: Kind, dialect: Dialect) {
     let b = Snapshot::capture(&mut conn).unwrap();
 
     assert!(a.tables().count() > 3);
-    assert_eq!(a.diff(&b), Vec::<String>::new());
+    assert_eq!(lines(a.diff(&b)), Vec::<String>::new());
     // The same version rows: every revision, with its checksum.
     assert_eq!(online_rows.len(), 8);
     assert_eq!(online_rows, rows(&mut conn));
@@ -444,7 +444,7 @@ fn check_variants(kind: Kind, base_sql: &str, variants: &[Variant]) {
         );
         let sql = base_sql.replacen(variant.from, variant.to, 1);
         let other = snapshot(kind, &sql);
-        let diff = base.diff(&other);
+        let diff = lines(base.diff(&other));
         if diff != variant.lines {
             failures.push(format!(
                 "{}:\n  expected {:#?}\n  got {:#?}",
@@ -737,7 +737,7 @@ fn offline_sqlite_rebuilds_equal_online() {
         }
         exec(&mut conn, &sql);
         let b = Snapshot::capture(&mut conn).unwrap();
-        assert_eq!(a.diff(&b), Vec::<String>::new(), "{prefix}");
+        assert_eq!(lines(a.diff(&b)), Vec::<String>::new(), "{prefix}");
     }
 }
 
@@ -755,8 +755,11 @@ fn views_and_triggers(kind: Kind, base: &str, respelled: &str, changed: &str) {
         "{}",
         trigger.definition
     );
-    assert_eq!(s.diff(&snapshot(kind, respelled)), Vec::<String>::new());
-    let diff = s.diff(&snapshot(kind, changed));
+    assert_eq!(
+        lines(s.diff(&snapshot(kind, respelled))),
+        Vec::<String>::new()
+    );
+    let diff = lines(s.diff(&snapshot(kind, changed)));
     assert_eq!(diff.len(), 2, "{diff:?}");
     assert!(
         diff[0].starts_with("view `active_items`: definition "),

@@ -431,7 +431,7 @@ fn renamed_column_in_sql_text(db: TestDatabase) {
     assert_eq!(seen, ["1", "1", "1"]);
     let mut conn = db.connect();
     let check = migrator("rn").check(&mut conn).unwrap();
-    assert_eq!(check.differences, Vec::<String>::new());
+    assert_eq!(lines(check.differences), Vec::<String>::new());
     assert!(try_exec(&mut conn, "INSERT INTO counts (id, m) VALUES (2, 0)").is_err());
 }
 

@@ -10,7 +10,7 @@ use support::*;
 
 use diesel::connection::SimpleConnection;
 use migrate_runtime::testing::TestDatabase;
-use migrate_runtime::{Database, Error, Migrator};
+use migrate_runtime::{Database, Difference, Error, Migrator, Object};
 use std::time::Duration;
 
 fn user_tables(db: &mut Database) -> Vec<String> {
@@ -887,7 +887,7 @@ fn check_keeps_the_callers_transaction() {
             Ok::<_, diesel::result::Error>(report)
         })
         .unwrap();
-    assert_eq!(report.differences, Vec::<String>::new());
+    assert_eq!(lines(report.differences), Vec::<String>::new());
     let mut other = db.connect();
     assert_eq!(
         one(
@@ -1022,7 +1022,7 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
     }
     let before = snapshot(&mut conn);
     let report = m.check(&mut conn).unwrap();
-    assert_eq!(report.differences, Vec::<String>::new());
+    assert_eq!(lines(report.differences), Vec::<String>::new());
     let named: &[&str] = match conn {
         Database::Postgres(_) => &["sales"],
         Database::Sqlite(_) => &[],
@@ -1032,7 +1032,13 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
         &mut conn,
         "ALTER TABLE people ADD COLUMN added_by_hand VARCHAR(20)",
     );
-    let diff = m.check(&mut conn).unwrap().differences;
+    let differences = m.check(&mut conn).unwrap().differences;
+    let column = Object::Column {
+        table: "people".into(),
+        column: "added_by_hand".into(),
+    };
+    assert_eq!(differences, [Difference::presence(column, false)]);
+    let diff = lines(differences);
     assert_eq!(
         diff,
         ["column `people.added_by_hand`: absent vs present"],
@@ -1059,10 +1065,10 @@ fn check_ignores_column_order(db: TestDatabase) {
         .collect::<Vec<_>>();
     assert_eq!(columns.last().map(String::as_str), Some("phone"));
     let report = m.check(&mut conn).unwrap();
-    assert_eq!(report.differences, Vec::<String>::new());
+    assert_eq!(lines(report.differences), Vec::<String>::new());
     m.upgrade(&mut conn, "head").unwrap();
     assert_eq!(
-        m.check(&mut conn).unwrap().differences,
+        lines(m.check(&mut conn).unwrap().differences),
         Vec::<String>::new()
     );
 }
@@ -1083,7 +1089,7 @@ fn check_leaves_out_other_tools_tables(db: TestDatabase) {
     );
     let report = m.check(&mut conn).unwrap();
     assert_eq!(
-        report.differences,
+        lines(report.differences),
         ["table `scratch_notes`: absent vs present"]
     );
     assert_eq!(
@@ -1101,7 +1107,7 @@ fn check_leaves_out_other_tools_tables(db: TestDatabase) {
         .exclude_table("not_there")
         .check(&mut conn)
         .unwrap();
-    assert_eq!(report.differences, Vec::<String>::new());
+    assert_eq!(lines(report.differences), Vec::<String>::new());
     assert!(
         report.excluded.contains(&"scratch_notes".to_string())
             && !report.excluded.contains(&"not_there".to_string()),
@@ -1123,7 +1129,7 @@ fn check_ignores_the_names_of_owned_sequences() {
         .sequences()
         .any(|s| s == "products_id_seq"));
     assert_eq!(
-        m.check(&mut conn).unwrap().differences,
+        lines(m.check(&mut conn).unwrap().differences),
         Vec::<String>::new()
     );
     // A serial column of a renamed table too.
@@ -1131,14 +1137,14 @@ fn check_ignores_the_names_of_owned_sequences() {
         &mut conn,
         "CREATE TABLE tally (n SERIAL PRIMARY KEY); ALTER TABLE tally RENAME TO tallies",
     );
-    let diff = m.check(&mut conn).unwrap().differences;
+    let diff = lines(m.check(&mut conn).unwrap().differences);
     assert_eq!(diff, ["table `tallies`: absent vs present"], "{diff:?}");
     // A sequence of its own is still compared.
     exec(
         &mut conn,
         "DROP TABLE tallies; CREATE SEQUENCE loose_numbers",
     );
-    let diff = m.check(&mut conn).unwrap().differences;
+    let diff = lines(m.check(&mut conn).unwrap().differences);
     assert_eq!(
         diff,
         ["sequence `loose_numbers`: absent vs present"],
@@ -1180,7 +1186,7 @@ fn sqlite_reads_wait_for_the_file_lock() {
     assert_eq!(current(&m, &mut conn), ["p1"]);
     release.join().unwrap();
     assert_eq!(
-        m.check(&mut conn).unwrap().differences,
+        lines(m.check(&mut conn).unwrap().differences),
         Vec::<String>::new()
     );
 }

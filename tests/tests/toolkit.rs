@@ -2,7 +2,7 @@
 //! the compiler cannot check, wrong in one way) fails with a diff naming it.
 
 use migrate_runtime::testing::*;
-use migrate_runtime::Migrations;
+use migrate_runtime::{Difference, Field, Migrations, Object};
 
 fn case(prefix: &str) -> Migrations {
     fixture_broken::migrations().filter(|m| m.revision().starts_with(prefix))
@@ -25,6 +25,19 @@ fn a_forgotten_index_fails_the_stairway() {
         );
         assert!(f.contains("ix_t_ix_a"), "{f}");
     }
+}
+
+/// The failure carries what differs as data: the object, the field, both
+/// values (the schema before the upgrade first).
+#[test]
+fn a_failure_carries_its_differences() {
+    let f = check_stairway(&TestDatabase::sqlite(), &case("ix")).unwrap_err();
+    let index = Object::Index {
+        table: "t_ix".into(),
+        name: "ix_t_ix_a".into(),
+    };
+    assert_eq!(f.differences, [Difference::presence(index, false)], "{f}");
+    assert_eq!(f.differences[0].field(), Field::Presence);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use migrate_runtime::graph::RevisionGraph;
 use migrate_runtime::ops::TableRef;
 use migrate_runtime::schema::{replay, verify};
+use migrate_runtime::{Difference, Field, Object};
 
 fn table(name: &str) -> TableRef {
     TableRef {
@@ -75,6 +76,15 @@ fn problems_across_migrations_are_found() {
         "{}",
         down.message
     );
+    assert!(
+        matches!(
+            &down.difference,
+            Some(Difference::List { object: Object::Table(t), field: Field::Indexes, .. }) if t == "t"
+        ),
+        "{:?}",
+        down.difference
+    );
+    assert_eq!(up.difference, None);
     assert_eq!(
         (up.revision.as_str(), up.direction, up.op_index),
         ("v3", "upgrade", 1)

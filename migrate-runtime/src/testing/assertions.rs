@@ -4,7 +4,8 @@
 use super::{Snapshot, TestDatabase};
 use crate::graph::RevisionGraph;
 use crate::schema::replay;
-use crate::{Database, Error, Migrations, Migrator};
+use crate::{Database, Difference, Error, Migrations, Migrator};
+use migrate_core::difference::join;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -15,6 +16,9 @@ pub struct Failure {
     pub check: &'static str,
     /// What, with a diff where there is one.
     pub message: String,
+    /// The differences between the schemas it compared, when that is what
+    /// failed (the expected schema first).
+    pub differences: Vec<Difference>,
 }
 
 impl fmt::Display for Failure {
@@ -29,6 +33,17 @@ fn fail(check: &'static str, message: impl Into<String>) -> Failure {
     Failure {
         check,
         message: message.into(),
+        differences: Vec::new(),
+    }
+}
+
+/// A failure that is a difference between two schemas: `message` heads the
+/// list of differences.
+fn differ(check: &'static str, message: String, differences: Vec<Difference>) -> Failure {
+    Failure {
+        check,
+        message: format!("{message}:\n  {}", join(&differences, "\n  ")),
+        differences,
     }
 }
 
@@ -147,13 +162,13 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
         let back = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
         let diff = before.diff_schema(&back);
         if !diff.is_empty() {
-            return Err(fail(
+            return Err(differ(
                 check,
                 format!(
-                    "downgrade {rev} ({}) does not restore the schema before its upgrade:\n  {}",
-                    migration.message(),
-                    diff.join("\n  ")
+                    "downgrade {rev} ({}) does not restore the schema before its upgrade",
+                    migration.message()
                 ),
+                diff,
             ));
         }
         m.upgrade(&mut conn, rev)
@@ -161,12 +176,10 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
         let again = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
         let diff = after.diff_schema(&again);
         if !diff.is_empty() {
-            return Err(fail(
+            return Err(differ(
                 check,
-                format!(
-                    "upgrade {rev} again gives another schema:\n  {}",
-                    diff.join("\n  ")
-                ),
+                format!("upgrade {rev} again gives another schema"),
+                diff,
             ));
         }
         applied = read_applied(&mut conn)?;
@@ -188,10 +201,7 @@ pub fn check_downgrade_to_base(db: &TestDatabase, migrations: &Migrations) -> Re
     let left = snapshot(&mut conn, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
     let diff = empty.diff(&left);
     if !diff.is_empty() {
-        return Err(fail(
-            check,
-            format!("left behind:\n  {}", diff.join("\n  ")),
-        ));
+        return Err(differ(check, "left behind".into(), diff));
     }
     Ok(())
 }
@@ -228,12 +238,10 @@ pub fn check_model_matches(
     let modelled = snapshot(&mut other, VERSION_TABLE).map_err(|e| fail(check, e.to_string()))?;
     let diff = modelled.diff_schema(&live);
     if !diff.is_empty() {
-        return Err(fail(
+        return Err(differ(
             check,
-            format!(
-                "the database differs from what the migrations describe (model vs database):\n  {}",
-                diff.join("\n  ")
-            ),
+            "the database differs from what the migrations describe (model vs database)".into(),
+            diff,
         ));
     }
     Ok(())

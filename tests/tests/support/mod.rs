@@ -56,3 +56,8 @@ macro_rules! on_both {
         }
     };
 }
+
+/// Differences as the lines `check` and the testing toolkit print.
+pub fn lines(differences: Vec<migrate_runtime::Difference>) -> Vec<String> {
+    differences.iter().map(ToString::to_string).collect()
+}

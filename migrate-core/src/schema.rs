@@ -1,0 +1,765 @@
+//! The schema model: what the database looks like at a revision, computed by
+//! applying ops to it, with no database. The runtime replays migrations over
+//! it (`verify`, SQLite table rebuilds, offline SQL for them, `check`).
+//!
+//! Opaque ops (`execute`, `run`) change nothing in the model: a table an
+//! `execute` creates is unknown to it, and ops on it are reported as such.
+
+use crate::difference::{Difference, Field, Object};
+use crate::model::*;
+use crate::sqltext::{mentions, rename_column};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A table as the model knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableModel {
+    /// Name and schema.
+    pub table: TableRef,
+    /// Columns, in order.
+    pub columns: Vec<Column>,
+    /// Named constraints, the primary key first when there is one. Inline
+    /// `unique`/`ForeignKey` of columns stay on the columns.
+    pub constraints: Vec<Constraint>,
+    /// Indexes on the table, including the columns' inline ones.
+    pub indexes: Vec<Index>,
+    /// The table comment.
+    pub comment: Option<Str>,
+}
+
+impl TableModel {
+    fn from_definition(t: &Table) -> TableModel {
+        let mut indexes = Vec::new();
+        for c in t.columns.iter() {
+            if let Some(ix) = &c.index {
+                indexes.push(column_index(&t.table, c, ix));
+            }
+        }
+        TableModel {
+            table: t.table.clone(),
+            columns: t.columns.to_vec(),
+            constraints: t.constraints.to_vec(),
+            indexes,
+            comment: t.comment.clone(),
+        }
+    }
+
+    /// The definition `create_table` would need to make this table again.
+    pub fn definition(&self) -> Table {
+        Table {
+            table: self.table.clone(),
+            columns: self.columns.clone().into(),
+            constraints: self.constraints.clone().into(),
+            comment: self.comment.clone(),
+        }
+    }
+
+    /// A column by name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+fn column_index(table: &TableRef, c: &Column, name: &Str) -> Index {
+    Index {
+        name: name.clone(),
+        table: table.clone(),
+        columns: vec![IndexColumn::Column(c.name.clone())].into(),
+        unique: false,
+        predicate: None,
+        method: None,
+        concurrently: false,
+    }
+}
+
+/// The whole modelled schema.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    tables: BTreeMap<TableRef, TableModel>,
+    enums: BTreeMap<(Option<Str>, Str), Vec<Str>>,
+}
+
+/// Why an op cannot apply to the modelled schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyError(pub String);
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, ApplyError> {
+    Err(ApplyError(message.into()))
+}
+
+impl Schema {
+    /// The model without the objects placed in a named schema (`schema =
+    /// "..."`), and the names of those schemas.
+    pub fn without_named_schemas(&self) -> (Schema, BTreeSet<String>) {
+        let mut named = BTreeSet::new();
+        let mut rest = Schema::new();
+        for (t, m) in &self.tables {
+            match &t.schema {
+                Some(s) => {
+                    named.insert(s.to_string());
+                }
+                None => {
+                    rest.tables.insert(t.clone(), m.clone());
+                }
+            }
+        }
+        for ((schema, name), values) in &self.enums {
+            match schema {
+                Some(s) => {
+                    named.insert(s.to_string());
+                }
+                None => {
+                    rest.enums.insert((None, name.clone()), values.clone());
+                }
+            }
+        }
+        (rest, named)
+    }
+
+    /// Ops that create a modelled schema from nothing: enum types, then tables
+    /// in an order where every referenced table comes first, then indexes.
+    pub fn create_ops(&self) -> Result<Vec<Op>, String> {
+        let model = self;
+        let mut ops = Vec::new();
+        for ((schema, name), values) in &model.enums {
+            ops.push(Op::CreateEnum(EnumType {
+                schema: schema.clone(),
+                name: name.clone(),
+                values: values.clone().into(),
+                create_type: true,
+            }));
+        }
+        let tables: BTreeMap<&TableRef, &TableModel> =
+            model.tables().map(|t| (&t.table, t)).collect();
+        let mut done: BTreeSet<&TableRef> = BTreeSet::new();
+        while done.len() < tables.len() {
+            let ready: Vec<&TableRef> = tables
+                .iter()
+                .filter(|(t, _)| !done.contains(*t))
+                .filter(|(t, m)| {
+                    references(m)
+                        .iter()
+                        .all(|r| r == **t || done.contains(r) || !tables.contains_key(r))
+                })
+                .map(|(t, _)| *t)
+                .collect();
+            if ready.is_empty() {
+                return Err(
+                    "the tables' foreign keys form a cycle; the model cannot be created table by table"
+                        .into(),
+                );
+            }
+            for t in ready {
+                let m = tables[t];
+                let mut def = m.definition();
+                def.columns = def
+                    .columns
+                    .iter()
+                    .map(|c| Column {
+                        index: None,
+                        ty: match &c.ty {
+                            ColumnType::Enum(e) => ColumnType::Enum(EnumType {
+                                create_type: false,
+                                ..e.clone()
+                            }),
+                            other => other.clone(),
+                        },
+                        ..c.clone()
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
+                ops.push(Op::CreateTable(def));
+                for i in &m.indexes {
+                    ops.push(Op::CreateIndex(i.clone()));
+                }
+                done.insert(t);
+            }
+        }
+        Ok(ops)
+    }
+
+    /// An empty schema.
+    pub fn new() -> Schema {
+        Schema::default()
+    }
+
+    /// Every table, by name.
+    pub fn tables(&self) -> impl Iterator<Item = &TableModel> {
+        self.tables.values()
+    }
+
+    /// A table.
+    pub fn table(&self, t: &TableRef) -> Option<&TableModel> {
+        self.tables.get(t)
+    }
+
+    /// The enum types and their values.
+    pub fn enums(&self) -> impl Iterator<Item = (&str, &[Str])> {
+        self.enums.iter().map(|((_, n), v)| (&**n, &v[..]))
+    }
+
+    fn table_mut(&mut self, t: &TableRef) -> Result<&mut TableModel, ApplyError> {
+        match self.tables.get_mut(t) {
+            Some(m) => Ok(m),
+            None => fail(format!("table `{t}` does not exist (or was created by `execute`, which the model cannot see)")),
+        }
+    }
+
+    fn index_owner(&self, schema: &Option<Str>, name: &str) -> Option<TableRef> {
+        self.tables
+            .values()
+            .find(|t| t.table.schema == *schema && t.indexes.iter().any(|i| i.name == name))
+            .map(|t| t.table.clone())
+    }
+
+    fn add_enum(&mut self, e: &EnumType) -> Result<(), ApplyError> {
+        let key = (e.schema.clone(), e.name.clone());
+        if self.enums.contains_key(&key) {
+            return fail(format!("enum type `{}` already exists", e.name));
+        }
+        self.enums.insert(key, e.values.to_vec());
+        Ok(())
+    }
+
+    fn check_column_enum(&self, c: &Column) -> Result<(), ApplyError> {
+        if let ColumnType::Enum(e) = &c.ty {
+            if !e.create_type && !self.enums.contains_key(&(e.schema.clone(), e.name.clone())) {
+                return fail(format!(
+                    "column `{}` uses enum type `{}`, which does not exist",
+                    c.name, e.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies ops in order, stopping at the first that cannot apply: its
+    /// 0-based index and why.
+    pub fn apply_all<'a>(
+        &mut self,
+        ops: impl IntoIterator<Item = &'a Op>,
+    ) -> Result<(), (usize, ApplyError)> {
+        for (i, op) in ops.into_iter().enumerate() {
+            self.apply(op).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+
+    /// Applies one op.
+    pub fn apply(&mut self, op: &Op) -> Result<(), ApplyError> {
+        match op {
+            Op::CreateTable(t) => {
+                if self.tables.contains_key(&t.table) {
+                    return fail(format!("table `{}` already exists", t.table));
+                }
+                for e in t.owned_enums() {
+                    self.add_enum(e)?;
+                }
+                for c in t.columns.iter() {
+                    self.check_column_enum(c)?;
+                    if let Some(ix) = &c.index {
+                        if let Some(owner) = self.index_owner(&t.table.schema, ix) {
+                            return fail(format!("index `{ix}` already exists (on `{owner}`)"));
+                        }
+                    }
+                }
+                self.tables
+                    .insert(t.table.clone(), TableModel::from_definition(t));
+            }
+            Op::DropTable { table, definition } => {
+                if self.tables.remove(table).is_none() {
+                    return fail(format!("table `{table}` does not exist"));
+                }
+                if let Some(d) = definition {
+                    for e in d.owned_enums() {
+                        self.enums.remove(&(e.schema.clone(), e.name.clone()));
+                    }
+                }
+            }
+            Op::RenameTable { schema, old, new } => {
+                let (from, to) = (
+                    TableRef::in_schema(schema, old),
+                    TableRef::in_schema(schema, new),
+                );
+                if self.tables.contains_key(&to) {
+                    return fail(format!("table `{to}` already exists"));
+                }
+                let mut t = match self.tables.remove(&from) {
+                    Some(t) => t,
+                    None => return fail(format!("table `{from}` does not exist")),
+                };
+                t.table = to.clone();
+                for i in &mut t.indexes {
+                    i.table = to.clone();
+                }
+                self.tables.insert(to, t);
+            }
+            Op::AddColumn { table, column } => {
+                self.check_column_enum(column)?;
+                if let ColumnType::Enum(e) = &column.ty {
+                    if e.create_type {
+                        self.add_enum(e)?;
+                    }
+                }
+                let t = self.table_mut(table)?;
+                if t.column(&column.name).is_some() {
+                    return fail(format!("column `{table}.{}` already exists", column.name));
+                }
+                t.columns.push(column.clone());
+                if let Some(ix) = &column.index {
+                    t.indexes.push(column_index(table, column, ix));
+                }
+            }
+            Op::DropColumn {
+                table,
+                column,
+                definition,
+            } => {
+                let t = self.table_mut(table)?;
+                let Some(pos) = t.columns.iter().position(|c| c.name == *column) else {
+                    return fail(format!("column `{table}.{column}` does not exist"));
+                };
+                t.columns.remove(pos);
+                // As PostgreSQL does: indexes and constraints on the column go too.
+                t.indexes.retain(|i| !index_uses_column(i, column));
+                t.constraints.retain(|c| !constraint_uses_column(c, column));
+                if let Some(Column {
+                    ty: ColumnType::Enum(e),
+                    ..
+                }) = definition
+                {
+                    if e.create_type {
+                        self.enums.remove(&(e.schema.clone(), e.name.clone()));
+                    }
+                }
+            }
+            Op::AlterColumn(a) => {
+                let t = self.table_mut(&a.table)?;
+                if let Some(new) = &a.new_name {
+                    if t.column(new).is_some() {
+                        return fail(format!("column `{}.{new}` already exists", a.table));
+                    }
+                }
+                let Some(c) = t.columns.iter_mut().find(|c| c.name == a.column) else {
+                    return fail(format!("column `{}.{}` does not exist", a.table, a.column));
+                };
+                if let Some(ty) = &a.ty {
+                    c.ty = ty.clone();
+                }
+                if let Some(n) = a.nullable {
+                    c.nullable = n;
+                }
+                if let Some(d) = &a.server_default {
+                    c.server_default = d.clone();
+                }
+                if let Some(comment) = &a.comment {
+                    c.comment = comment.clone();
+                }
+                if let Some(new) = &a.new_name {
+                    let old = std::mem::replace(&mut c.name, new.clone());
+                    rename_in(t, &old, new);
+                }
+            }
+            Op::CreateIndex(i) => {
+                if let Some(owner) = self.index_owner(&i.table.schema, &i.name) {
+                    return fail(format!("index `{}` already exists (on `{owner}`)", i.name));
+                }
+                let t = self.table_mut(&i.table)?;
+                for c in i.column_names() {
+                    if t.column(c).is_none() {
+                        return fail(format!(
+                            "index `{}` covers column `{}.{c}`, which does not exist",
+                            i.name, i.table
+                        ));
+                    }
+                }
+                t.indexes.push(i.clone());
+            }
+            Op::DropIndex { table, name, .. } => {
+                let t = self.table_mut(table)?;
+                let before = t.indexes.len();
+                t.indexes.retain(|i| i.name != *name);
+                if t.indexes.len() == before {
+                    return fail(format!("index `{name}` does not exist on `{table}`"));
+                }
+            }
+            Op::AddConstraint { table, constraint } => {
+                let t = self.table_mut(table)?;
+                if t.constraints.iter().any(|c| c.name == constraint.name)
+                    || inline_names(t).contains(&*constraint.name)
+                {
+                    return fail(format!(
+                        "constraint `{}` already exists on `{table}`",
+                        constraint.name
+                    ));
+                }
+                for c in constraint.kind.columns() {
+                    if t.column(c).is_none() {
+                        return fail(format!(
+                            "constraint `{}` covers column `{table}.{c}`, which does not exist",
+                            constraint.name
+                        ));
+                    }
+                }
+                if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) {
+                    if t.constraints
+                        .iter()
+                        .any(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
+                    {
+                        return fail(format!("table `{table}` already has a primary key"));
+                    }
+                    t.constraints.insert(0, constraint.clone());
+                } else {
+                    t.constraints.push(constraint.clone());
+                }
+            }
+            Op::DropConstraint { table, name, .. } => {
+                let t = self.table_mut(table)?;
+                let before = t.constraints.len();
+                t.constraints.retain(|c| c.name != *name);
+                if t.constraints.len() == before {
+                    // An inline unique or foreign key of a column.
+                    let mut found = false;
+                    for c in &mut t.columns {
+                        if c.unique.as_deref() == Some(&**name) {
+                            c.unique = None;
+                            found = true;
+                        }
+                        if c.foreign_key.as_ref().is_some_and(|f| f.name == *name) {
+                            c.foreign_key = None;
+                            found = true;
+                        }
+                    }
+                    if !found {
+                        return fail(format!("constraint `{name}` does not exist on `{table}`"));
+                    }
+                }
+            }
+            Op::CreateEnum(e) => self.add_enum(e)?,
+            Op::DropEnum { schema, name, .. } => {
+                if self.enums.remove(&(schema.clone(), name.clone())).is_none() {
+                    return fail(format!("enum type `{name}` does not exist"));
+                }
+            }
+            Op::AddEnumValue {
+                schema,
+                name,
+                value,
+                placement,
+            } => {
+                let Some(values) = self.enums.get_mut(&(schema.clone(), name.clone())) else {
+                    return fail(format!("enum type `{name}` does not exist"));
+                };
+                if values.contains(value) {
+                    return fail(format!(
+                        "enum type `{name}` already has the value `{value}`"
+                    ));
+                }
+                let at = match placement {
+                    Some(EnumPlacement::Before(v)) => values.iter().position(|x| x == v),
+                    Some(EnumPlacement::After(v)) => {
+                        values.iter().position(|x| x == v).map(|p| p + 1)
+                    }
+                    None => Some(values.len()),
+                };
+                match at {
+                    Some(p) => values.insert(p, value.clone()),
+                    None => {
+                        return fail(format!(
+                            "enum type `{name}` has no value to place `{value}` next to"
+                        ))
+                    }
+                }
+                // The columns of that type carry its values (SQLite's CHECK).
+                let values = values.clone();
+                for t in self.tables.values_mut() {
+                    for c in &mut t.columns {
+                        if let ColumnType::Enum(e) = &mut c.ty {
+                            if e.name == *name && e.schema == *schema {
+                                e.values = values.clone().into();
+                            }
+                        }
+                    }
+                }
+            }
+            Op::SetTableComment { table, comment, .. } => {
+                self.table_mut(table)?.comment = comment.clone();
+            }
+            Op::BulkInsert { table, rows } => {
+                let t = self.table_mut(table)?;
+                for row in rows.iter() {
+                    for (c, _) in row.values.iter() {
+                        if t.column(c).is_none() {
+                            return fail(format!(
+                                "`bulk_insert` sets column `{table}.{c}`, which does not exist"
+                            ));
+                        }
+                    }
+                }
+            }
+            Op::Execute(_) | Op::Run { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+/// Whether an index depends on a column: it covers it, or its predicate or
+/// one of its expressions names it. Dropping the column drops the index.
+pub fn index_uses_column(i: &Index, column: &str) -> bool {
+    i.column_names().any(|n| **n == *column)
+        || i.predicate.as_deref().is_some_and(|p| mentions(p, column))
+        || i.columns
+            .iter()
+            .any(|c| matches!(c, IndexColumn::Expression(e) if mentions(e, column)))
+}
+
+/// Whether a constraint depends on a column: it covers it, or its check
+/// condition names it. Dropping the column drops the constraint.
+pub fn constraint_uses_column(c: &Constraint, column: &str) -> bool {
+    match &c.kind {
+        ConstraintKind::Check { condition } => mentions(condition, column),
+        kind => kind.columns().iter().any(|n| **n == *column),
+    }
+}
+
+fn inline_names(t: &TableModel) -> BTreeSet<&str> {
+    let mut names = BTreeSet::new();
+    for c in &t.columns {
+        if let Some(u) = &c.unique {
+            names.insert(&**u);
+        }
+        if let Some(f) = &c.foreign_key {
+            names.insert(&*f.name);
+        }
+    }
+    names
+}
+
+/// A column rename, carried into the indexes and constraints that name it,
+/// their SQL text too (as the databases do): a SQLite rebuild writes them again.
+fn rename_in(t: &mut TableModel, old: &str, new: &Str) {
+    let swap = |list: &mut Str| {
+        if *list == old {
+            *list = new.clone();
+        }
+    };
+    let text = |sql: &mut Str| {
+        if mentions(sql, old) {
+            *sql = rename_column(sql, old, new).into();
+        }
+    };
+    for i in &mut t.indexes {
+        let mut cols = i.columns.to_vec();
+        for c in &mut cols {
+            match c {
+                IndexColumn::Column(n) => swap(n),
+                IndexColumn::Expression(e) => text(e),
+            }
+        }
+        i.columns = cols.into();
+        if let Some(p) = &mut i.predicate {
+            text(p);
+        }
+    }
+    for c in &mut t.constraints {
+        match &mut c.kind {
+            ConstraintKind::PrimaryKey { columns } | ConstraintKind::Unique { columns } => {
+                let mut v = columns.to_vec();
+                v.iter_mut().for_each(swap);
+                *columns = v.into();
+            }
+            ConstraintKind::ForeignKey(fk) => {
+                let mut v = fk.columns.to_vec();
+                v.iter_mut().for_each(swap);
+                fk.columns = v.into();
+            }
+            ConstraintKind::Check { condition } => text(condition),
+        }
+    }
+}
+
+/// Differences between two schemas. Column order and the order of
+/// constraints and indexes do not count (a database cannot always restore a
+/// column's position). A column that differs is reported whole
+/// ([`Difference::Column`]); constraints, indexes and enum types as the sets
+/// of their names ([`Difference::List`]).
+pub fn diff(a: &Schema, b: &Schema) -> Vec<Difference> {
+    let names = |keys: Vec<&str>| keys.into_iter().map(str::to_string).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    let tables: BTreeSet<&TableRef> = a.tables.keys().chain(b.tables.keys()).collect();
+    for t in tables {
+        let table = t.to_string();
+        match (a.tables.get(t), b.tables.get(t)) {
+            (Some(_), None) => out.push(Difference::presence(Object::Table(table), true)),
+            (None, Some(_)) => out.push(Difference::presence(Object::Table(table), false)),
+            (Some(x), Some(y)) => {
+                let column = |n: &str| Object::Column {
+                    table: table.clone(),
+                    column: n.to_string(),
+                };
+                let xc: BTreeMap<&str, &Column> = x.columns.iter().map(|c| (&*c.name, c)).collect();
+                let yc: BTreeMap<&str, &Column> = y.columns.iter().map(|c| (&*c.name, c)).collect();
+                for (n, c) in &xc {
+                    match yc.get(n) {
+                        None => out.push(Difference::presence(column(n), true)),
+                        Some(d) if d != c => out.push(Difference::Column {
+                            object: column(n),
+                            before: Box::new((*c).clone()),
+                            after: Box::new((*d).clone()),
+                        }),
+                        _ => {}
+                    }
+                }
+                for n in yc.keys().filter(|n| !xc.contains_key(*n)) {
+                    out.push(Difference::presence(column(n), false));
+                }
+                let xs: BTreeMap<&str, &Constraint> =
+                    x.constraints.iter().map(|c| (&*c.name, c)).collect();
+                let ys: BTreeMap<&str, &Constraint> =
+                    y.constraints.iter().map(|c| (&*c.name, c)).collect();
+                if xs != ys {
+                    out.push(Difference::List {
+                        object: Object::Table(table.clone()),
+                        field: Field::Constraints,
+                        before: names(xs.into_keys().collect()),
+                        after: names(ys.into_keys().collect()),
+                    });
+                }
+                let xi: BTreeMap<&str, &Index> = x.indexes.iter().map(|i| (&*i.name, i)).collect();
+                let yi: BTreeMap<&str, &Index> = y.indexes.iter().map(|i| (&*i.name, i)).collect();
+                if xi != yi {
+                    out.push(Difference::List {
+                        object: Object::Table(table.clone()),
+                        field: Field::Indexes,
+                        before: names(xi.into_keys().collect()),
+                        after: names(yi.into_keys().collect()),
+                    });
+                }
+                if x.comment != y.comment {
+                    out.push(Difference::OptionalText {
+                        object: Object::Table(table),
+                        field: Field::Comment,
+                        before: x.comment.as_deref().map(str::to_string),
+                        after: y.comment.as_deref().map(str::to_string),
+                    });
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    if a.enums != b.enums {
+        let enums = |s: &Schema| names(s.enums.keys().map(|(_, n)| &**n).collect());
+        out.push(Difference::List {
+            object: Object::EnumTypes,
+            field: Field::Names,
+            before: enums(a),
+            after: enums(b),
+        });
+    }
+    out
+}
+
+fn references(t: &TableModel) -> Vec<TableRef> {
+    let mut out: Vec<TableRef> = t
+        .columns
+        .iter()
+        .filter_map(|c| c.foreign_key.as_ref().map(|f| f.referent.clone()))
+        .collect();
+    for c in &t.constraints {
+        if let ConstraintKind::ForeignKey(fk) = &c.kind {
+            out.push(fk.referent.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn table(name: &'static str) -> TableRef {
+        TableRef {
+            schema: None,
+            name: Cow::Borrowed(name),
+        }
+    }
+
+    fn column(name: &'static str, nullable: bool) -> Column {
+        Column {
+            name: Cow::Borrowed(name),
+            ty: ColumnType::Integer,
+            nullable,
+            primary_key: false,
+            autoincrement: None,
+            server_default: None,
+            unique: None,
+            index: None,
+            foreign_key: None,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn the_model_diff_is_typed() {
+        let mut a = Schema::new();
+        a.apply(&Op::CreateTable(Table {
+            table: table("t"),
+            columns: vec![column("a", true), column("b", true)].into(),
+            constraints: Vec::new().into(),
+            comment: None,
+        }))
+        .unwrap();
+        let mut b = a.clone();
+        b.apply(&Op::DropColumn {
+            table: table("t"),
+            column: "b".into(),
+            definition: None,
+        })
+        .unwrap();
+        b.apply(&Op::AlterColumn(AlterColumn {
+            table: table("t"),
+            column: "a".into(),
+            new_name: None,
+            ty: None,
+            nullable: Some(false),
+            server_default: None,
+            comment: None,
+            existing_type: None,
+            existing_nullable: None,
+            existing_server_default: None,
+            existing_comment: None,
+            using: None,
+        }))
+        .unwrap();
+        let d = diff(&a, &b);
+        assert_eq!(
+            d,
+            [
+                Difference::Column {
+                    object: Object::Column {
+                        table: "t".into(),
+                        column: "a".into()
+                    },
+                    before: Box::new(column("a", true)),
+                    after: Box::new(column("a", false)),
+                },
+                Difference::presence(
+                    Object::Column {
+                        table: "t".into(),
+                        column: "b".into()
+                    },
+                    true
+                ),
+            ]
+        );
+        assert_eq!(d[1].to_string(), "column `t.b`: present vs absent");
+        assert!(diff(&a, &a).is_empty());
+    }
+}
