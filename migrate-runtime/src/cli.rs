@@ -382,13 +382,10 @@ fn execute(
     let connect_existing = || -> Result<Database, Error> { Database::connect_existing(&url()?) };
     let dialect_of = |name: &Option<String>| -> Result<Dialect, Error> {
         match name.as_deref() {
-            Some("postgresql" | "postgres") => Ok(Dialect::Postgres),
-            Some("sqlite") => Ok(Dialect::Sqlite),
-            Some(other) => Err(Error::UnknownDialect(other.into())),
-            None => match DatabaseUrl::parse(&url()?)? {
-                DatabaseUrl::Postgres(_) => Ok(Dialect::Postgres),
-                DatabaseUrl::Sqlite(_) => Ok(Dialect::Sqlite),
-            },
+            Some(name) => {
+                Dialect::from_name(name).ok_or_else(|| Error::UnknownDialect(name.into()))
+            }
+            None => Ok(DatabaseUrl::parse(&url()?)?.dialect()),
         }
     };
     match cli.command {

@@ -8,8 +8,9 @@
 //! plan (an op the database cannot do refuses the whole run); only then create
 //! the version table if needed and apply.
 
+use crate::backend::{Rebuilds, RunSettings};
 use crate::connection::MigrationConnection;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Unsupported};
 use crate::error::{db, ChecksumMismatch, Error};
 use crate::graph::{Direction, RevisionGraph, Step};
 use crate::migration::{Connection, Migration, Migrations};
@@ -239,23 +240,23 @@ impl Migrator {
         self.reading(&mut conn.connection(), |c| self.version_table.read(c))
     }
 
-    /// Runs a read (`current`, `check`) that, on SQLite, waits up to the lock
-    /// timeout for the file's lock a migrating process holds, as a run does.
+    /// Runs a read (`current`, `check`) that waits up to the lock timeout
+    /// for another process's migration, as a run does (SQLite's file lock).
     fn reading<T>(
         &self,
         conn: &mut Connection<'_>,
         read: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        if conn.dialect() != Dialect::Sqlite {
-            return read(conn);
-        }
-        let started = Instant::now();
-        conn.execute(&format!(
-            "PRAGMA busy_timeout = {}",
-            self.lock_timeout.as_millis()
-        ))
-        .map_err(db("preparing the connection"))?;
-        read(conn).map_err(|e| sqlite_busy(e, started))
+        let mut read = Some(read);
+        let mut out = None;
+        conn.dialect()
+            .backend()
+            .reading(conn, self.lock_timeout, &mut |c| {
+                let read = read.take().expect("a read runs once");
+                out = Some(read(c)?);
+                Ok(())
+            })?;
+        Ok(out.expect("the read ran"))
     }
 
     /// The applied revisions no applied revision follows: where the database
@@ -367,9 +368,11 @@ impl Migrator {
         self.check_closed(&applied)?;
         let model = crate::schema::replay(&self.migrations, &self.graph, &applied)
             .map_err(|e| Error::Verify(vec![e.to_string()]))?;
-        let (model, not_compared) = match conn.dialect() {
-            Dialect::Postgres => model.without_named_schemas(),
-            Dialect::Sqlite => (model, BTreeSet::new()),
+        let backend = conn.dialect().backend();
+        let (model, not_compared) = if backend.named_schemas() {
+            model.without_named_schemas()
+        } else {
+            (model, BTreeSet::new())
         };
         let ops = model.create_ops().map_err(|e| Error::Verify(vec![e]))?;
         let vt = &self.version_table;
@@ -398,39 +401,9 @@ impl Migrator {
             live = live.without_table(name);
             left_out.push(name);
         }
-        let modelled = match conn.dialect() {
-            Dialect::Postgres => {
-                // Created and read inside a transaction that is always rolled
-                // back: the check leaves nothing in the database. Through
-                // diesel's transaction API, so that inside a caller's
-                // transaction it is a savepoint, and the caller's work stays.
-                let schema = format!("migrate_check_{}", std::process::id());
-                let mut snapshot = None;
-                let scratch = conn.transaction(|c| {
-                    c.execute(&format!(
-                        "CREATE SCHEMA {schema}; SET LOCAL search_path TO {schema}"
-                    ))
-                    .map_err(db("creating a scratch schema for the check"))?;
-                    snapshot = Some(
-                        create_model(c, &ops)
-                            .and_then(|()| crate::introspect::Snapshot::capture(c)),
-                    );
-                    Err::<(), _>(Error::from(diesel::result::Error::RollbackTransaction))
-                });
-                match (scratch, snapshot) {
-                    (
-                        Err(Error::Database {
-                            source: diesel::result::Error::RollbackTransaction,
-                            ..
-                        }),
-                        Some(snapshot),
-                    ) => snapshot?,
-                    (Err(e), _) => return Err(e),
-                    (Ok(()), _) => unreachable!("the scratch transaction is always rolled back"),
-                }
-            }
-            Dialect::Sqlite => scratch_sqlite(&ops)?,
-        };
+        // Created and read in a scratch space that leaves nothing in the
+        // database.
+        let modelled = backend.scratch_snapshot(&mut conn, &ops)?;
         let modelled = left_out
             .iter()
             .fold(modelled, |m, name| m.without_table(name));
@@ -608,19 +581,17 @@ impl Migrator {
     ) -> Result<String, Error> {
         let vt = &self.version_table;
         let mut out = String::new();
+        let backend = dialect.backend();
+        let (before_migrations, after_migrations) = backend.script_migrations_around();
         out.push_str(&script_start(dialect));
-        if dialect == Dialect::Sqlite {
-            out.push_str("PRAGMA foreign_keys = OFF;\n");
-        }
+        out.push_str(before_migrations);
         let rendered = self.render_plan(dialect, plan, applied)?;
         let rebuilds = rendered
             .iter()
             .flatten()
             .any(|(_, s)| matches!(s, Stmt::ExpectColumns { .. }));
-        if rebuilds {
-            out.push_str(&comment(
-                "Table rebuilds (SQLite): before each, the script checks that the table has exactly the columns the migrations describe and no triggers. If not, it rolls that migration back and stops with an error, since the rebuild would drop what else the table has. Apply it so that it stops at the first error (`sqlite3 -bail`).",
-            ));
+        if let Some(r) = backend.rebuilds().filter(|_| rebuilds) {
+            out.push_str(&comment(r.script_note()));
         }
         if create_table {
             out.push_str(&format!(
@@ -665,7 +636,8 @@ impl Migrator {
                     Stmt::ExpectColumns { table, columns } => {
                         out.push_str(&comment(&format!("rebuilding \"{table}\", which must have the columns {}", columns.join(", "))));
                         let context = format!("{} ({})", m.revision(), m.message().replace('\0', "\\0"));
-                        for sql in crate::dialect::sqlite::rebuild_guard(&table, &columns, &context) {
+                        let guard = backend.rebuilds().map(|r| r.guard(&table, &columns, &context));
+                        for sql in guard.into_iter().flatten() {
                             push_statement(&mut out, &sql);
                         }
                     }
@@ -689,18 +661,11 @@ impl Migrator {
                 out.push_str("COMMIT;\n");
             }
         }
-        if dialect == Dialect::Sqlite {
-            out.push_str("\nPRAGMA foreign_keys = ON;\n");
-        }
+        out.push_str(after_migrations);
         Ok(out)
     }
 
-    fn unsupported(
-        &self,
-        revision: &str,
-        op_index: usize,
-        source: crate::dialect::Unsupported,
-    ) -> Error {
+    fn unsupported(&self, revision: &str, op_index: usize, source: Unsupported) -> Error {
         let message = self
             .migrations
             .get(revision)
@@ -738,132 +703,20 @@ impl Migrator {
     // -- online -------------------------------------------------------------
 
     fn run(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
-        match conn.dialect() {
-            Dialect::Postgres => {
-                // Before PostgreSQL 14, or where the platform cannot detect a
-                // closed connection, the dead-client check is refused (with
-                // the rest of the query): then without it.
-                let mut check_interval = true;
-                let mut attempt = PgLock::acquire(
-                    conn,
-                    &self.version_table,
-                    self.lock_timeout,
-                    &self.postgres_settings(true),
-                );
-                if matches!(&attempt, Err(Error::Database { .. })) {
-                    check_interval = false;
-                    attempt = PgLock::acquire(
-                        conn,
-                        &self.version_table,
-                        self.lock_timeout,
-                        &self.postgres_settings(false),
-                    );
-                }
-                let (lock, table_exists) = match attempt {
-                    Ok(got) => got,
-                    Err(e) => {
-                        let _ = self.postgres_reset(conn, None, check_interval);
-                        return Err(e);
-                    }
-                };
-                let result = self.locked(conn, mode, Some(table_exists));
-                let released = if self.connection_closes_after {
-                    Ok(())
-                } else {
-                    self.postgres_reset(conn, Some(lock), check_interval)
-                };
-                let done = result?;
-                released?;
-                Ok(done)
-            }
-            Dialect::Sqlite => self.sqlite(conn, mode),
-        }
-    }
-
-    /// The session's settings, as `set_config` calls that go in the same
-    /// query as the lock attempt (one round trip for both).
-    fn postgres_settings(&self, check_interval: bool) -> Vec<String> {
-        let set = |name: &str, value: String| format!("set_config('{name}', '{value}', false)");
-        let mut out = vec![set("standard_conforming_strings", "on".into())];
-        if let Some(t) = self.pg_lock_timeout {
-            out.push(set("lock_timeout", t.as_millis().max(1).to_string()));
-        }
-        if let Some(t) = self.statement_timeout {
-            out.push(set("statement_timeout", t.as_millis().max(1).to_string()));
-        }
-        // A process killed mid-migration leaves its server session running the
-        // statement, holding the migration lock; with this check (PostgreSQL
-        // 14+) the server notices the dead client within a second, aborts and
-        // releases the lock, so a rerun does not wait for the statement to end.
-        if check_interval {
-            out.push(set("client_connection_check_interval", "1000".into()));
-        }
-        out
-    }
-
-    /// Undoes [`Migrator::postgres_settings`] (and releases the lock, if
-    /// held), in one round trip.
-    fn postgres_reset(
-        &self,
-        conn: &mut Connection<'_>,
-        lock: Option<PgLock>,
-        check_interval: bool,
-    ) -> Result<(), Error> {
-        let mut sql = String::new();
-        if let Some(lock) = lock {
-            sql.push_str(&format!("SELECT pg_advisory_unlock({});", lock.key));
-        }
-        sql.push_str(" RESET lock_timeout; RESET statement_timeout;");
-        if check_interval {
-            sql.push_str(" RESET client_connection_check_interval;");
-        }
-        conn.execute(&sql)
-            .map_err(db("releasing the migration lock"))
-    }
-
-    #[cfg(feature = "sqlite")]
-    fn sqlite(&self, conn: &mut Connection<'_>, mode: Mode<'_>) -> Result<Vec<String>, Error> {
-        // Foreign keys are switched off outside the transaction (inside one the
-        // pragma does nothing): a table rebuild with them on would delete the
-        // ON DELETE CASCADE children. Each migration checks them instead.
-        let started = Instant::now();
-        let busy = |e: Error| sqlite_busy(e, started);
-        // Waiting for the file lock is bounded by busy_timeout, set first.
-        conn.execute(&format!(
-            "PRAGMA busy_timeout = {}",
-            self.lock_timeout.as_millis()
-        ))
-        .map_err(db("preparing the connection"))?;
-        let fk_on = conn
-            .texts("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")
-            .map_err(db("reading PRAGMA foreign_keys"))
-            .map_err(busy)?;
-        let was_on = fk_on.first().cloned().flatten().as_deref() == Some("1");
-        conn.execute("PRAGMA foreign_keys = OFF")
-            .map_err(db("preparing the connection"))
-            .map_err(busy)?;
-        // Migrations take the file's lock one by one (each commits with its
-        // version row, as on PostgreSQL); stamp and repair in one go.
-        let outcome = match mode {
-            Mode::Upgrade(_) | Mode::Downgrade(_) => Ok(self.locked(conn, mode, None)),
-            Mode::Stamp { .. } | Mode::Repair(_) => {
-                conn.exclusive(|c| Ok(self.locked(c, mode, None)))
-            }
-        }
-        .map_err(busy);
-        let restore = conn.execute(if was_on {
-            "PRAGMA foreign_keys = ON"
-        } else {
-            "PRAGMA foreign_keys = OFF"
-        });
-        let outcome = outcome?.map_err(busy);
-        restore.map_err(db("restoring PRAGMA foreign_keys"))?;
-        outcome
-    }
-
-    #[cfg(not(feature = "sqlite"))]
-    fn sqlite(&self, _conn: &mut Connection<'_>, _mode: Mode<'_>) -> Result<Vec<String>, Error> {
-        unreachable!("no SQLite connection exists without the sqlite feature")
+        let settings = RunSettings {
+            version_table: &self.version_table,
+            lock_timeout: self.lock_timeout,
+            ddl_lock_timeout: self.pg_lock_timeout,
+            statement_timeout: self.statement_timeout,
+            connection_closes_after: self.connection_closes_after,
+        };
+        // Stamp and repair write in one go, under the lock throughout.
+        let whole = matches!(mode, Mode::Stamp { .. } | Mode::Repair(_));
+        conn.dialect()
+            .backend()
+            .locked(conn, &settings, whole, &mut |c, table_exists| {
+                self.locked(c, mode, table_exists)
+            })
     }
 
     /// With the lock held: check, plan, render, apply.
@@ -973,14 +826,8 @@ impl Migrator {
     /// On a first run, another migration tool's version table means the
     /// schema is that tool's: refused until `stamp` says where it is.
     fn refuse_other_tools(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
-        let names: Vec<String> = OTHER_TOOLS
-            .iter()
-            .map(|(t, _)| crate::dialect::quote_literal(t))
-            .collect();
-        let sql = match conn.dialect() {
-            Dialect::Postgres => format!("SELECT CAST(c.relname AS TEXT) AS value FROM pg_class c WHERE c.relkind IN ('r', 'p') AND c.relname IN ({}) AND pg_table_is_visible(c.oid)", names.join(", ")),
-            Dialect::Sqlite => format!("SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name IN ({})", names.join(", ")),
-        };
+        let names: Vec<&str> = OTHER_TOOLS.iter().map(|(t, _)| *t).collect();
+        let sql = conn.dialect().backend().tables_among_sql(&names);
         let found: Vec<String> = conn
             .texts(&sql)
             .map_err(db("looking for other migration tools' version tables"))?
@@ -1085,8 +932,11 @@ impl Migrator {
                 })
             };
             let started = Instant::now();
+            // Where each migration takes the lock, it does so in a
+            // transaction of its own, whatever the migration says.
+            let per_migration = dialect.backend().lock_per_migration();
             let in_transaction =
-                dialect == Dialect::Sqlite || (m.transactional() && dialect.transactional_ddl());
+                per_migration || (m.transactional() && dialect.transactional_ddl());
             // Only an error needs it: worked out then.
             let at = || self.position(&applied);
             let one = |c: &mut Connection<'_>| {
@@ -1102,7 +952,7 @@ impl Migrator {
                     in_transaction,
                 )
             };
-            let ran = if dialect == Dialect::Sqlite {
+            let ran = if per_migration {
                 // Each migration takes the file's lock for itself, and looks
                 // again: another process may have run this step meanwhile.
                 conn.exclusive(|c| {
@@ -1115,7 +965,8 @@ impl Migrator {
             } else {
                 running();
                 let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
-                if in_transaction && sql_only {
+                let batches = dialect.backend().batches_migrations();
+                if in_transaction && sql_only && batches {
                     // The batch's own error, apart from BEGIN's and COMMIT's.
                     let mut failed = None;
                     let mut began = false;
@@ -1203,10 +1054,11 @@ impl Migrator {
         create_table: bool,
     ) -> Result<Result<(), diesel::result::Error>, Error> {
         let vt = &self.version_table;
+        let dialect = conn.dialect();
         let unsupported = |u| self.unsupported(m.revision(), 0, u);
         let mut sql = String::new();
         if create_table {
-            sql.push_str(&vt.create_sql(Dialect::Postgres).map_err(unsupported)?);
+            sql.push_str(&vt.create_sql(dialect).map_err(unsupported)?);
             sql.push_str(";\n");
         }
         for (_, statement) in statements {
@@ -1214,13 +1066,16 @@ impl Migrator {
                 push_statement(&mut sql, s);
             }
         }
-        sql.push_str(
-            &match direction {
-                Direction::Up => vt.insert_sql_timed(m.revision(), &m.checksum().stored()),
-                Direction::Down => vt.delete_sql(Dialect::Postgres, m.revision()),
+        sql.push_str(&match direction {
+            Direction::Up => {
+                let table = vt.qualified(dialect).map_err(unsupported)?;
+                dialect
+                    .backend()
+                    .timed_insert_sql(&table, m.revision(), &m.checksum().stored())
+                    .expect("only a backend that times its version rows batches")
             }
-            .map_err(unsupported)?,
-        );
+            Direction::Down => vt.delete_sql(dialect, m.revision()).map_err(unsupported)?,
+        });
         Ok(conn.execute(&sql))
     }
 
@@ -1331,15 +1186,13 @@ impl Migrator {
                 Stmt::ExpectColumns { table, columns } => {
                     // A rebuild copies the columns the migrations describe; a
                     // table that has others would lose them.
-                    let found: Vec<String> = conn
-                        .texts(&format!(
-                            "SELECT name AS value FROM pragma_table_info({})",
-                            crate::dialect::quote_literal(table)
-                        ))
-                        .map_err(step(format!("reading the columns of `{table}`")))?
-                        .into_iter()
-                        .flatten()
-                        .collect();
+                    let rebuilds = dialect
+                        .backend()
+                        .rebuilds()
+                        .expect("only a backend with rebuilds plans them");
+                    let found = rebuilds
+                        .live_columns(conn, table)
+                        .map_err(step(format!("reading the columns of `{table}`")))?;
                     // By name: a column added back by a downgrade stands last,
                     // and the rebuild copies by name.
                     let (mut have, mut want) = (found.clone(), columns.clone());
@@ -1355,23 +1208,15 @@ impl Migrator {
                             at: at(),
                         });
                     }
-                    // Triggers go with the dropped table and are not in the
-                    // model: a rebuild would lose them silently.
-                    let triggers: Vec<String> = conn
-                        .texts(&format!(
-                            "SELECT name AS value FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
-                            crate::dialect::quote_literal(table)
-                        ))
-                        .map_err(step(format!("reading the triggers of `{table}`")))?
-                        .into_iter()
-                        .flatten()
-                        .collect();
+                    let triggers = rebuilds
+                        .would_drop(conn, table)
+                        .map_err(step(format!("reading the triggers of `{table}`")))?;
                     if !triggers.is_empty() {
                         return Err(Error::Unsupported {
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),
                             op_index: i + 1,
-                            source: crate::dialect::Unsupported::new(
+                            source: Unsupported::new(
                                 ops[*i].name(),
                                 dialect,
                                 format!("rebuilding `{table}` would drop its trigger(s) {}, which the migrations do not describe", triggers.join(", ")),
@@ -1395,23 +1240,18 @@ impl Migrator {
                 }
             }
         }
-        if dialect == Dialect::Sqlite {
-            let violations = conn
-                .texts("SELECT DISTINCT \"table\" AS value FROM pragma_foreign_key_check")
-                .map_err(step("checking foreign keys".into()))?;
-            if !violations.is_empty() {
-                return Err(Error::ForeignKeyViolation {
-                    direction: verb,
-                    revision: m.revision().to_string(),
-                    message: m.message().to_string(),
-                    tables: violations
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    at: at(),
-                });
-            }
+        let violations = dialect
+            .backend()
+            .foreign_key_violations(conn)
+            .map_err(step("checking foreign keys".into()))?;
+        if !violations.is_empty() {
+            return Err(Error::ForeignKeyViolation {
+                direction: verb,
+                revision: m.revision().to_string(),
+                message: m.message().to_string(),
+                tables: violations.join(", "),
+                at: at(),
+            });
         }
         let vt = &self.version_table;
         let version = match direction {
@@ -1436,21 +1276,23 @@ impl Migrator {
 struct Renderer<'m> {
     migrator: &'m Migrator,
     dialect: Dialect,
+    /// The backend's rebuilds, if it has any: then the model is followed.
+    rebuilds: Option<&'static dyn Rebuilds>,
     model: Result<Schema, String>,
 }
 
 impl<'m> Renderer<'m> {
     fn new(migrator: &'m Migrator, dialect: Dialect, applied: &BTreeSet<String>) -> Self {
-        let model = match dialect {
-            Dialect::Sqlite => {
-                crate::schema::replay(&migrator.migrations, &migrator.graph, applied)
-                    .map_err(|e| e.to_string())
-            }
-            Dialect::Postgres => Err(String::new()),
+        let rebuilds = dialect.backend().rebuilds();
+        let model = match rebuilds {
+            Some(_) => crate::schema::replay(&migrator.migrations, &migrator.graph, applied)
+                .map_err(|e| e.to_string()),
+            None => Err(String::new()),
         };
         Renderer {
             migrator,
             dialect,
+            rebuilds,
             model,
         }
     }
@@ -1466,26 +1308,23 @@ impl<'m> Renderer<'m> {
                 statements.push((i, Stmt::Run(function.to_string())));
                 continue;
             }
-            let rebuild = match self.dialect {
-                Dialect::Postgres => None,
-                // Without the model only the native forms are possible.
-                Dialect::Sqlite => crate::dialect::sqlite::needs_rebuild(
-                    op,
-                    self.model.as_ref().unwrap_or(&no_model),
-                ),
-            };
+            // Without the model only the native forms are possible.
+            let rebuild = self.rebuilds.and_then(|r| {
+                r.tables(op, self.model.as_ref().unwrap_or(&no_model))
+                    .map(|tables| (r, tables))
+            });
             match rebuild {
-                Some(tables) => {
+                Some((rebuilds, tables)) => {
                     let schema = match &self.model {
                         Ok(s) => s.clone(),
                         Err(why) => {
                             return Err(self.migrator.unsupported(
                                 m.revision(),
                                 i + 1,
-                                crate::dialect::Unsupported::new(
+                                Unsupported::new(
                                     op.name(),
                                     self.dialect,
-                                    format!("SQLite needs a table rebuild for this, made from the schema the migrations describe, and that schema cannot be followed here ({why})"),
+                                    format!("{} needs a table rebuild for this, made from the schema the migrations describe, and that schema cannot be followed here ({why})", self.dialect),
                                     "make the earlier migrations describe their tables with ops (not `execute`), or run this migration on PostgreSQL",
                                 ),
                             ))
@@ -1496,7 +1335,7 @@ impl<'m> Renderer<'m> {
                         self.migrator.unsupported(
                             m.revision(),
                             i + 1,
-                            crate::dialect::Unsupported::new(
+                            Unsupported::new(
                                 op.name(),
                                 self.dialect,
                                 format!(
@@ -1506,7 +1345,7 @@ impl<'m> Renderer<'m> {
                             ),
                         )
                     })?;
-                    let sources = crate::dialect::sqlite::rebuild_sources(op);
+                    let sources = rebuilds.sources(op);
                     for t in tables {
                         let (Some(before), Some(after)) = (schema.table(&t), next.table(&t)) else {
                             continue;
@@ -1522,7 +1361,8 @@ impl<'m> Renderer<'m> {
                                     .collect(),
                             },
                         ));
-                        for sql in crate::dialect::sqlite::rebuild_sql(before, after, &sources)
+                        for sql in rebuilds
+                            .rebuild_sql(before, after, &sources)
                             .map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?
                         {
                             statements.push((i, Stmt::Sql(sql)));
@@ -1531,12 +1371,9 @@ impl<'m> Renderer<'m> {
                     self.model = Ok(next);
                 }
                 None => {
-                    let rendered = match self.dialect {
-                        Dialect::Postgres => self.dialect.render(op),
-                        Dialect::Sqlite => crate::dialect::sqlite::render_in(
-                            op,
-                            self.model.as_ref().unwrap_or(&no_model),
-                        ),
+                    let rendered = match self.rebuilds {
+                        Some(r) => r.render_in(op, self.model.as_ref().unwrap_or(&no_model)),
+                        None => self.dialect.render(op),
                     };
                     for sql in
                         rendered.map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?
@@ -1630,95 +1467,6 @@ fn statement_caused(e: &diesel::result::Error) -> bool {
     }
 }
 
-pub(crate) fn is_busy(e: &diesel::result::Error) -> bool {
-    let text = e.to_string();
-    text.contains("database is locked") || text.contains("database is busy")
-}
-
-/// A SQLite "database is locked" after waiting `busy_timeout`: the lock
-/// timeout, naming the lock.
-fn sqlite_busy(e: Error, started: Instant) -> Error {
-    match e {
-        Error::Database { source, .. } if is_busy(&source) => Error::LockTimeout {
-            waited_ms: started.elapsed().as_millis() as u64,
-            holder: "another connection writing to this SQLite file (its file lock)".into(),
-        },
-        other => other,
-    }
-}
-
-/// PostgreSQL's session advisory lock, keyed by the version table's name so
-/// that two applications with two version tables do not wait for each other.
-struct PgLock {
-    key: i64,
-}
-
-impl PgLock {
-    /// Takes the lock, applying `settings` (`set_config` calls) in the same
-    /// query; also says whether the version table exists. One round trip
-    /// when the lock is free.
-    fn acquire(
-        conn: &mut Connection<'_>,
-        table: &VersionTable,
-        timeout: Duration,
-        settings: &[String],
-    ) -> Result<(PgLock, bool), Error> {
-        let exists = format!(
-            "CAST(to_regclass({}) IS NOT NULL AS TEXT)",
-            crate::dialect::quote_literal(&table.qualified(Dialect::Postgres).map_err(|u| {
-                Error::VersionTable {
-                    table: table.display(),
-                    problem: u.reason,
-                    help: u.help,
-                }
-            })?)
-        );
-        use sha2::{Digest, Sha256};
-        let name = format!(
-            "migrate-runtime:{}.{}",
-            table.schema.as_deref().unwrap_or(""),
-            table.name
-        );
-        let digest = Sha256::digest(name.as_bytes());
-        let key = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(5);
-        loop {
-            // All arguments of concat_ws are evaluated: the settings too.
-            let got = conn
-                .texts(&format!(
-                    "SELECT concat_ws(' ', CAST(pg_try_advisory_lock({key}) AS TEXT), {exists}, {}) AS value",
-                    settings.join(", ")
-                ))
-                .map_err(db("taking the migration lock"))?;
-            let got = got.first().cloned().flatten().unwrap_or_default();
-            let mut words = got.split(' ');
-            if words.next() == Some("true") {
-                return Ok((PgLock { key }, words.next() == Some("true")));
-            }
-            if started.elapsed() >= timeout {
-                let holder = conn
-                    .texts(&format!(
-                        "SELECT 'pid ' || a.pid || COALESCE(' (' || NULLIF(a.application_name, '') || ')', '') || COALESCE(' from ' || a.client_addr, '') || ', since ' || a.backend_start AS value \
-                         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-                         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1",
-                        (key >> 32) as u32,
-                        key as u32
-                    ))
-                    .ok()
-                    .and_then(|rows| rows.into_iter().flatten().next())
-                    .unwrap_or_else(|| "another session (it could not be identified)".into());
-                return Err(Error::LockTimeout {
-                    waited_ms: started.elapsed().as_millis() as u64,
-                    holder,
-                });
-            }
-            std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
-            pause = (pause * 2).min(Duration::from_millis(250));
-        }
-    }
-}
-
 /// A script's comment: every line of `text` behind `--`. A line break inside
 /// a message or a name would otherwise end the comment and leave the rest to
 /// run as SQL; PostgreSQL ends a `--` comment at `\r` too.
@@ -1735,9 +1483,7 @@ fn comment(text: &str) -> String {
 /// literals do not depend on them).
 fn script_start(dialect: Dialect) -> String {
     let mut out = comment(&format!("generated by migrate-runtime for {dialect}"));
-    if dialect == Dialect::Postgres {
-        out.push_str("SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n");
-    }
+    out.push_str(dialect.backend().script_settings());
     out
 }
 
@@ -1796,25 +1542,6 @@ pub(crate) fn create_model(conn: &mut Connection<'_>, ops: &[Op]) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// The modelled schema of a SQLite database, built in memory.
-#[cfg(feature = "sqlite")]
-fn scratch_sqlite(ops: &[Op]) -> Result<crate::introspect::Snapshot, Error> {
-    use diesel::Connection as _;
-    let mut c = diesel::SqliteConnection::establish(":memory:").map_err(|e| Error::Connect {
-        url: ":memory:".into(),
-        message: e.to_string(),
-        help: "SQLite cannot open an in-memory database: check the memory available".into(),
-    })?;
-    let mut conn = Connection::Sqlite(&mut c);
-    create_model(&mut conn, ops)?;
-    crate::introspect::Snapshot::capture(&mut conn)
-}
-
-#[cfg(not(feature = "sqlite"))]
-fn scratch_sqlite(_: &[Op]) -> Result<crate::introspect::Snapshot, Error> {
-    unreachable!("a SQLite connection needs the `sqlite` feature")
 }
 
 #[cfg(test)]
