@@ -5,7 +5,7 @@
 //! from one of its diesel connections. Each database is a folder; the public
 //! [`Dialect`] names its backend in one place (`dialect.rs`), so a new
 //! database is a folder, one line there, and the variant of
-//! [`Connection`](crate::Connection) that holds its diesel connection.
+//! [`Connection`] that holds its diesel connection.
 //!
 //! Shared SQL that every backend writes alike (constraints, `INSERT ...
 //! VALUES`, foreign key actions) is in [`sql`], always with the backend's own
@@ -25,8 +25,9 @@ use crate::schema::{Schema, TableModel};
 use crate::version::{AppliedRevision, VersionTable};
 use std::time::Duration;
 
-/// Only the backends of this crate implement [`Backend`]: `dialect.rs`
-/// seals each one as it maps its [`Dialect`] to it.
+/// Only the backends that `dialect.rs` maps a [`Dialect`] to implement
+/// [`Backend`]: the mapping seals each one, so a backend folder without its
+/// line there does not compile.
 pub(crate) mod sealed {
     pub trait Sealed {}
 }

@@ -114,7 +114,7 @@ pub struct SchemaCheck {
     pub excluded: Vec<String>,
 }
 
-/// Creates a modelled schema (its [`Schema::create_ops`]) on a connection:
+/// Creates a modelled schema (its [`Schema::create_ops`](crate::schema::Schema::create_ops)) on a connection:
 /// for [`Migrator::check`] and the testing toolkit's model check.
 pub(crate) fn create_model(conn: &mut Connection<'_>, ops: &[Op]) -> Result<(), Error> {
     let dialect = conn.dialect();
