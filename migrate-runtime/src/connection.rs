@@ -1,43 +1,24 @@
 //! Connections: the diesel connections the migrator accepts, an owned one for
 //! the CLI, and the few primitives the migrator needs from each backend.
 
+use crate::backend::Session;
 use crate::dialect::Dialect;
 use crate::error::{db, redact, Error};
 use crate::migration::Connection;
-use diesel::connection::SimpleConnection;
-use diesel::{Connection as _, RunQueryDsl};
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+use diesel::Connection as _;
 
 /// A diesel connection the migrator can work on: `PgConnection`,
-/// `SqliteConnection`, or the CLI's [`Database`].
+/// `SqliteConnection` (each backend implements it for its connection type),
+/// or the CLI's [`Database`].
 pub trait MigrationConnection {
     /// The connection as the enum `run` functions receive.
     fn connection(&mut self) -> Connection<'_>;
 }
 
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-impl MigrationConnection for diesel::PgConnection {
-    fn connection(&mut self) -> Connection<'_> {
-        Connection::Postgres(self)
-    }
-}
-
-#[cfg(feature = "sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-impl MigrationConnection for diesel::SqliteConnection {
-    fn connection(&mut self) -> Connection<'_> {
-        Connection::Sqlite(self)
-    }
-}
-
 impl MigrationConnection for Connection<'_> {
     fn connection(&mut self) -> Connection<'_> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => Connection::Postgres(c),
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(c) => Connection::Sqlite(c),
-        }
+        self.session().reborrow()
     }
 }
 
@@ -84,8 +65,8 @@ impl DatabaseUrl {
     /// The database this URL names.
     pub fn dialect(&self) -> Dialect {
         match self {
-            DatabaseUrl::Postgres(_) => Dialect::Postgres,
-            DatabaseUrl::Sqlite(_) => Dialect::Sqlite,
+            DatabaseUrl::Postgres(_) => crate::backend::postgres::Postgres::DIALECT,
+            DatabaseUrl::Sqlite(_) => crate::backend::sqlite::Sqlite::DIALECT,
         }
     }
 
@@ -273,31 +254,33 @@ fn open_sqlite(url: &str, path: &str, create: bool) -> Result<diesel::SqliteConn
         .map_err(|e| fail(format!("`{path}`: {}", e.to_string().trim()), ""))
 }
 
-#[derive(diesel::QueryableByName)]
-pub(crate) struct TextRow {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    pub value: Option<String>,
+/// Every variant of [`Connection`] as the backend's [`Session`]: the one
+/// place that lists them.
+macro_rules! each_connection {
+    ($conn:expr, $c:ident => $e:expr) => {
+        match $conn {
+            #[cfg(feature = "postgres")]
+            Connection::Postgres($c) => $e,
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite($c) => $e,
+        }
+    };
 }
 
 impl Connection<'_> {
     /// The SQL dialect of this connection.
     pub fn dialect(&self) -> Dialect {
-        match self {
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(_) => Dialect::Postgres,
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(_) => Dialect::Sqlite,
-        }
+        each_connection!(self, c => Session::dialect(&**c))
+    }
+
+    /// The backend's primitives on this connection.
+    pub(crate) fn session(&mut self) -> &mut dyn Session {
+        each_connection!(self, c => &mut **c)
     }
 
     /// Runs SQL text (one or several statements).
     pub(crate) fn execute(&mut self, sql: &str) -> Result<(), diesel::result::Error> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => c.batch_execute(sql),
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(c) => c.batch_execute(sql),
-        }
+        self.session().execute(sql)
     }
 
     /// The first column of every row, as text.
@@ -305,13 +288,12 @@ impl Connection<'_> {
         &mut self,
         sql: &str,
     ) -> Result<Vec<Option<String>>, diesel::result::Error> {
-        let rows: Vec<TextRow> = match self {
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => diesel::sql_query(sql).load(*c)?,
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(c) => diesel::sql_query(sql).load(*c)?,
-        };
-        Ok(rows.into_iter().map(|r| r.value).collect())
+        Ok(self
+            .session()
+            .rows(sql)?
+            .into_iter()
+            .map(|r| r.into_iter().next().flatten())
+            .collect())
     }
 
     /// Runs `f` in a transaction (a savepoint when one is open).
@@ -319,29 +301,35 @@ impl Connection<'_> {
         &mut self,
         f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => c.transaction(|c| f(&mut Connection::Postgres(c))),
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(c) => c.transaction(|c| f(&mut Connection::Sqlite(c))),
-        }
+        once(f, |g| self.session().transaction(g))
     }
 
-    /// Runs `f` in a transaction holding SQLite's exclusive lock on the
-    /// database file (each migration, or a whole stamp or repair); on
-    /// PostgreSQL, whose lock is the session's advisory lock, in a plain
-    /// transaction.
+    /// Runs `f` in a transaction holding the database's write lock from its
+    /// start (SQLite's exclusive lock on the file, for each migration, or a
+    /// whole stamp or repair); on PostgreSQL, whose lock is the session's
+    /// advisory lock, in a plain transaction.
     pub(crate) fn exclusive<T>(
         &mut self,
         f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(c) => c.exclusive_transaction(|c| f(&mut Connection::Sqlite(c))),
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => c.transaction(|c| f(&mut Connection::Postgres(c))),
-        }
+        once(f, |g| self.session().exclusive(g))
     }
+}
+
+/// Calls `run` with `f` as the `FnMut` a [`Session`] takes, and returns what
+/// `f` returned.
+fn once<T>(
+    f: impl FnOnce(&mut Connection<'_>) -> Result<T, Error>,
+    run: impl FnOnce(&mut dyn FnMut(&mut Connection<'_>) -> Result<(), Error>) -> Result<(), Error>,
+) -> Result<T, Error> {
+    let mut f = Some(f);
+    let mut out = None;
+    run(&mut |c| {
+        let f = f.take().expect("a transaction runs its body once");
+        out = Some(f(c)?);
+        Ok(())
+    })?;
+    Ok(out.expect("the transaction ran its body"))
 }
 
 impl From<diesel::result::Error> for Error {

@@ -52,6 +52,7 @@ compile_error!(
     "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
 );
 
+mod backend;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;

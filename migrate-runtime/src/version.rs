@@ -4,10 +4,10 @@
 //! revision, so branches, merges and partial downgrades are exact, and ids up
 //! to 128 characters fit.
 
-use crate::dialect::{quote_ident, quote_literal, Dialect, Unsupported};
+use crate::backend::sql;
+use crate::dialect::{Dialect, Unsupported};
 use crate::error::{db, Error};
 use crate::migration::Connection;
-use diesel::RunQueryDsl;
 
 /// Where the version table lives. Default: `migrate_revisions`, in the
 /// connection's default schema.
@@ -61,29 +61,7 @@ impl VersionTable {
     /// `CREATE TABLE IF NOT EXISTS ...`
     pub fn create_sql(&self, dialect: Dialect) -> Result<String, Unsupported> {
         let t = self.qualified(dialect)?;
-        let (applied_at, schema) = match dialect {
-            Dialect::Postgres => (
-                "TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP",
-                self.schema
-                    .as_deref()
-                    .map(|s| format!("CREATE SCHEMA IF NOT EXISTS {};\n", quote_ident(s))),
-            ),
-            Dialect::Sqlite => ("TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP", None),
-        };
-        // The checksum is stored as `v1:<64 hex digits>`. A table made
-        // before the prefix has CHAR(64) there: widened once (PostgreSQL;
-        // SQLite does not enforce lengths).
-        let widen = match dialect {
-            Dialect::Postgres => format!(
-                ";\nDO $migrate$ BEGIN IF (SELECT atttypid = 'bpchar'::regtype FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = 'checksum') THEN ALTER TABLE {t} ALTER COLUMN checksum TYPE VARCHAR(80); END IF; END $migrate$",
-                quote_literal(&t)
-            ),
-            Dialect::Sqlite => String::new(),
-        };
-        Ok(format!(
-            "{}CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(128) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(80) NOT NULL,\n    applied_at {applied_at},\n    duration_ms BIGINT NOT NULL DEFAULT 0\n){widen}",
-            schema.unwrap_or_default()
-        ))
+        Ok(dialect.backend().create_version_table(self, &t))
     }
 
     /// Records a revision.
@@ -94,27 +72,12 @@ impl VersionTable {
         checksum: &str,
         duration_ms: u64,
     ) -> Result<String, Unsupported> {
-        Ok(format!(
-            "INSERT INTO {} (revision, checksum, duration_ms) VALUES ({}, {}, {duration_ms})",
-            self.qualified(dialect)?,
-            quote_literal(revision),
-            quote_literal(checksum)
-        ))
-    }
-
-    /// Records a revision as applied, its duration measured by the server
-    /// from the start of the transaction (PostgreSQL), for a migration sent
-    /// in one message with its version row.
-    pub(crate) fn insert_sql_timed(
-        &self,
-        revision: &str,
-        checksum: &str,
-    ) -> Result<String, Unsupported> {
-        Ok(format!(
-            "INSERT INTO {} (revision, checksum, duration_ms) VALUES ({}, {}, CAST(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000 AS BIGINT))",
-            self.qualified(Dialect::Postgres)?,
-            quote_literal(revision),
-            quote_literal(checksum)
+        Ok(sql::version_insert(
+            dialect.backend(),
+            &self.qualified(dialect)?,
+            revision,
+            checksum,
+            &duration_ms.to_string(),
         ))
     }
 
@@ -123,7 +86,7 @@ impl VersionTable {
         Ok(format!(
             "DELETE FROM {} WHERE revision = {}",
             self.qualified(dialect)?,
-            quote_literal(revision)
+            dialect.backend().quote_literal(revision)
         ))
     }
 
@@ -134,27 +97,22 @@ impl VersionTable {
         revision: &str,
         checksum: &str,
     ) -> Result<String, Unsupported> {
+        let b = dialect.backend();
         Ok(format!(
             "UPDATE {} SET checksum = {} WHERE revision = {}",
             self.qualified(dialect)?,
-            quote_literal(checksum),
-            quote_literal(revision)
+            b.quote_literal(checksum),
+            b.quote_literal(revision)
         ))
     }
 
     /// Whether the table exists.
     pub(crate) fn exists(&self, conn: &mut Connection<'_>) -> Result<bool, Error> {
         let dialect = conn.dialect();
-        let sql = match dialect {
-            Dialect::Postgres => format!(
-                "SELECT CAST(to_regclass({}) AS TEXT) AS value",
-                quote_literal(&self.qualified(dialect).map_err(unsupported)?)
-            ),
-            Dialect::Sqlite => format!(
-                "SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name = {}",
-                quote_literal(&self.name)
-            ),
-        };
+        let sql = dialect
+            .backend()
+            .version_table_exists_sql(self, &self.qualified(dialect).map_err(unsupported)?)
+            .map_err(unsupported)?;
         let rows = conn.texts(&sql).map_err(db(format!(
             "checking for the version table `{}`",
             self.display()
@@ -172,7 +130,8 @@ impl VersionTable {
         if revisions.is_empty() || !self.exists(conn)? {
             return Ok(Default::default());
         }
-        let list: Vec<String> = revisions.iter().map(|r| quote_literal(r)).collect();
+        let b = conn.dialect().backend();
+        let list: Vec<String> = revisions.iter().map(|r| b.quote_literal(r)).collect();
         let sql = format!(
             "SELECT CAST(revision AS TEXT) AS value FROM {} WHERE revision IN ({})",
             self.qualified(conn.dialect()).map_err(unsupported)?,
@@ -229,15 +188,9 @@ impl VersionTable {
         } else {
             format!("SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, '' AS applied_at, CAST(0 AS BIGINT) AS duration_ms FROM {table}")
         };
-        let rows: Result<Vec<AppliedRevision>, _> = match conn {
-            #[cfg(feature = "postgres")]
-            Connection::Postgres(c) => diesel::sql_query(&sql).load(*c),
-            #[cfg(feature = "sqlite")]
-            Connection::Sqlite(c) => diesel::sql_query(&sql).load(*c),
-        };
-        let rows = rows.map_err(|e| match e {
+        let rows = conn.session().applied(&sql).map_err(|e| match e {
             // Locked, not damaged: the caller waits or says so.
-            e if crate::migrator::is_busy(&e) => db("reading the version table")(e),
+            e if dialect.backend().is_busy(&e) => db("reading the version table")(e),
             e => Error::VersionTable {
             table: self.display(),
             problem: format!("reading it failed ({e})"),

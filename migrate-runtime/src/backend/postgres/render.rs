@@ -1,14 +1,26 @@
-//! PostgreSQL: every op has a native form.
+//! PostgreSQL's SQL for each op: every op has a native form.
 
-use super::*;
+use super::types::{default_sql, quote_ident, quote_literal as lit};
+use super::Postgres;
+use crate::backend::sql::{
+    auto_increments, bulk_insert, column_constraints, column_index, constraint_def, execute_sql,
+    index_elements, run_is_not_sql,
+};
+use crate::backend::Backend;
+use crate::dialect::Unsupported;
+use crate::ops::*;
 
-const D: Dialect = Dialect::Postgres;
+const D: &dyn Backend = &Postgres;
+
+fn table_name(t: &TableRef) -> Result<String, Unsupported> {
+    crate::backend::sql::table(D, t)
+}
 
 pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
     match op {
         Op::CreateTable(t) => create_table(t),
         Op::DropTable { table, definition } => {
-            let mut out = vec![format!("DROP TABLE {}", D.table(table)?)];
+            let mut out = vec![format!("DROP TABLE {}", table_name(table)?)];
             if let Some(t) = definition {
                 for e in t.owned_enums() {
                     out.push(format!("DROP TYPE {}", enum_name(e)?));
@@ -22,7 +34,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             quote_ident(new)
         )]),
         Op::AddColumn { table, column } => {
-            let t = D.table(table)?;
+            let t = table_name(table)?;
             let mut out = Vec::new();
             if let ColumnType::Enum(e) = &column.ty {
                 if e.create_type {
@@ -33,7 +45,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
                 "ALTER TABLE {t} ADD COLUMN {}",
                 column_def(None, column)?
             ));
-            out.extend(column_index(&t, column));
+            out.extend(column_index(D, &t, column));
             if let Some(c) = &column.comment {
                 out.push(format!(
                     "COMMENT ON COLUMN {t}.{} IS {}",
@@ -50,7 +62,7 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         } => {
             let mut out = vec![format!(
                 "ALTER TABLE {} DROP COLUMN {}",
-                D.table(table)?,
+                table_name(table)?,
                 quote_ident(column)
             )];
             if let Some(Column {
@@ -83,12 +95,12 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         }
         Op::AddConstraint { table, constraint } => Ok(vec![format!(
             "ALTER TABLE {} ADD {}",
-            D.table(table)?,
+            table_name(table)?,
             constraint_def(D, constraint)?
         )]),
         Op::DropConstraint { table, name, .. } => Ok(vec![format!(
             "ALTER TABLE {} DROP CONSTRAINT {}",
-            D.table(table)?,
+            table_name(table)?,
             quote_ident(name)
         )]),
         Op::CreateEnum(e) => Ok(vec![create_type(e)?]),
@@ -114,11 +126,11 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
         }
         Op::SetTableComment { table, comment, .. } => Ok(vec![format!(
             "COMMENT ON TABLE {} IS {}",
-            D.table(table)?,
+            table_name(table)?,
             comment.as_deref().map(lit).unwrap_or_else(|| "NULL".into())
         )]),
         Op::BulkInsert { table, rows } => {
-            let t = D.table(table)?;
+            let t = table_name(table)?;
             let mut out = bulk_insert(D, &t, rows);
             // Rows inserted with explicit ids leave an identity's sequence behind
             // them; move it past, so the next insert without an id works.
@@ -144,18 +156,8 @@ pub(super) fn render(op: &Op) -> Result<Vec<String>, Unsupported> {
             Ok(out)
         }
         Op::Execute(sql) => execute_sql(D, sql),
-        Op::Run { function } => Err(Unsupported::new(
-            "run",
-            D,
-            format!("`run({function})` is Rust code, not SQL"),
-            "run the migration online; offline SQL cannot contain it",
-        )),
+        Op::Run { function } => Err(run_is_not_sql(D, function)),
     }
-}
-
-/// Every literal of a PostgreSQL script: safe whatever the session's settings.
-fn lit(text: &str) -> String {
-    literal(D, text)
 }
 
 fn enum_name(e: &EnumType) -> Result<String, Unsupported> {
@@ -172,33 +174,18 @@ fn create_type(e: &EnumType) -> Result<String, Unsupported> {
     Ok(format!("CREATE TYPE {} AS ENUM ({values})", enum_name(e)?))
 }
 
-pub(super) fn default_sql(d: &ServerDefault) -> String {
-    match d {
-        ServerDefault::Literal(s) => lit(s),
-        ServerDefault::Number(n) => n.to_string(),
-        ServerDefault::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-        ServerDefault::Sql(s) => s.to_string(),
-        ServerDefault::Now => "CURRENT_TIMESTAMP".into(),
-        ServerDefault::Uuid => "gen_random_uuid()".into(),
-    }
-}
-
 /// A column definition; `table` is given inside `CREATE TABLE`.
 fn column_def(table: Option<&Table>, c: &Column) -> Result<String, Unsupported> {
-    let mut s = format!("{} {}", quote_ident(&c.name), type_sql(D, &c.ty)?);
+    let mut s = format!("{} {}", quote_ident(&c.name), D.type_sql(&c.ty)?);
     if auto_increments(table, c) {
         s.push_str(" GENERATED BY DEFAULT AS IDENTITY");
     }
-    s.push_str(&column_constraints(
-        D,
-        c,
-        c.server_default.as_ref().map(default_sql),
-    )?);
+    s.push_str(&column_constraints(D, c)?);
     Ok(s)
 }
 
 fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
-    let name = D.table(&t.table)?;
+    let name = table_name(&t.table)?;
     let mut out = Vec::new();
     for e in t.owned_enums() {
         out.push(create_type(e)?);
@@ -214,7 +201,7 @@ fn create_table(t: &Table) -> Result<Vec<String>, Unsupported> {
         "CREATE TABLE {name} (\n    {}\n)",
         parts.join(",\n    ")
     ));
-    out.extend(t.columns.iter().filter_map(|c| column_index(&name, c)));
+    out.extend(t.columns.iter().filter_map(|c| column_index(D, &name, c)));
     if let Some(comment) = &t.comment {
         out.push(format!("COMMENT ON TABLE {name} IS {}", lit(comment)));
     }
@@ -244,13 +231,13 @@ fn create_index(i: &Index) -> Result<String, Unsupported> {
     Ok(format!(
         "CREATE {unique}INDEX {concurrently}{} ON {}{using} ({}){predicate}",
         quote_ident(&i.name),
-        D.table(&i.table)?,
-        index_elements(&i.columns)
+        table_name(&i.table)?,
+        index_elements(D, &i.columns)
     ))
 }
 
 fn alter_column(a: &AlterColumn) -> Result<Vec<String>, Unsupported> {
-    let t = D.table(&a.table)?;
+    let t = table_name(&a.table)?;
     let c = quote_ident(&a.column);
     let mut out = Vec::new();
     if let Some(ty) = &a.ty {
@@ -260,7 +247,7 @@ fn alter_column(a: &AlterColumn) -> Result<Vec<String>, Unsupported> {
         };
         out.push(format!(
             "ALTER TABLE {t} ALTER COLUMN {c} TYPE {}{using}",
-            type_sql(D, ty)?
+            D.type_sql(ty)?
         ));
     }
     if let Some(nullable) = a.nullable {

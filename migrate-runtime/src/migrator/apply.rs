@@ -1,0 +1,658 @@
+//! Online runs: under the backend's lock, the version table is read and
+//! checked (unknown revisions, gaps, edited migrations), the plan rendered in
+//! full, then applied one migration per transaction with its version row.
+
+use super::render::{Renderer, Stmt};
+use super::{offline::push_statement, Event, Migrator, Mode, Stamped, OTHER_TOOLS};
+use crate::backend::RunSettings;
+use crate::dialect::{Dialect, Unsupported};
+use crate::error::{db, ChecksumMismatch, Error};
+use crate::graph::{Direction, Step};
+use crate::migration::{Connection, Migration};
+use crate::ops::StoredChecksum;
+use crate::version::AppliedRevision;
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+impl Migrator {
+    pub(super) fn run(
+        &self,
+        conn: &mut Connection<'_>,
+        mode: Mode<'_>,
+    ) -> Result<Vec<String>, Error> {
+        let settings = RunSettings {
+            version_table: &self.version_table,
+            lock_timeout: self.lock_timeout,
+            ddl_lock_timeout: self.pg_lock_timeout,
+            statement_timeout: self.statement_timeout,
+            connection_closes_after: self.connection_closes_after,
+        };
+        // Stamp and repair write in one go, under the lock throughout.
+        let whole = matches!(mode, Mode::Stamp { .. } | Mode::Repair(_));
+        conn.dialect()
+            .backend()
+            .locked(conn, &settings, whole, &mut |c, table_exists| {
+                self.locked(c, mode, table_exists)
+            })
+    }
+
+    /// With the lock held: check, plan, render, apply.
+    fn locked(
+        &self,
+        conn: &mut Connection<'_>,
+        mode: Mode<'_>,
+        table_exists: Option<bool>,
+    ) -> Result<Vec<String>, Error> {
+        let dialect = conn.dialect();
+        let rows = match mode {
+            // Replaces every row: a damaged one is what it mends.
+            Mode::Stamp { purge: true, .. } => {
+                self.version_table
+                    .read_unvalidated(conn, false, table_exists)?
+            }
+            _ => self.version_table.read_brief(conn, table_exists)?,
+        };
+        let mut unknown: Vec<String> = rows
+            .iter()
+            .filter(|r| !self.graph.contains(&r.revision))
+            .map(|r| r.revision.clone())
+            .collect();
+        unknown.sort();
+        // Only running migrations is refused; stamp and repair are the tools
+        // to mend the table, and leave unknown rows alone (or purge them).
+        let runs = matches!(mode, Mode::Upgrade(_) | Mode::Downgrade(_));
+        // The unknown revisions may build on anything this build would
+        // revert: the opt-in covers running beside them, not beneath them.
+        if !unknown.is_empty() && matches!(mode, Mode::Downgrade(_)) {
+            return Err(Error::DowngradeUnderUnknown { revisions: unknown });
+        }
+        if !unknown.is_empty() && !self.allow_unknown_applied && runs {
+            return Err(Error::UnknownApplied { revisions: unknown });
+        }
+        if matches!(mode, Mode::Upgrade(_)) && rows.is_empty() {
+            let exists = match table_exists {
+                Some(known) => known,
+                None => self.version_table.exists(conn)?,
+            };
+            if !exists {
+                self.refuse_other_tools(conn)?;
+            }
+        }
+        if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
+            self.verify_checksums(&rows)?;
+        }
+        let applied: BTreeSet<String> = rows
+            .iter()
+            .filter(|r| self.graph.contains(&r.revision))
+            .map(|r| r.revision.clone())
+            .collect();
+        if runs {
+            self.check_closed(&applied)?;
+        }
+        match mode {
+            Mode::Upgrade(target) => {
+                let plan = self.graph.upgrade_plan(&applied, target)?;
+                self.apply(conn, dialect, &plan, applied)
+            }
+            Mode::Downgrade(target) => {
+                let plan = self.graph.downgrade_plan(&applied, target)?;
+                self.apply(conn, dialect, &plan, applied)
+            }
+            Mode::Stamp {
+                target,
+                purge,
+                removed,
+            } => {
+                let recorded: Vec<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
+                let (sql, stamped) = self.stamp_statements(dialect, &recorded, target, purge)?;
+                let vt = &self.version_table;
+                let create = vt
+                    .create_sql(dialect)
+                    .map_err(|u| self.unsupported("version table", 0, u))?;
+                conn.transaction(|c| {
+                    c.execute(&create)
+                        .map_err(db("creating the version table"))?;
+                    for s in &sql {
+                        c.execute(s).map_err(db(format!("stamping: {s}")))?;
+                    }
+                    Ok(())
+                })?;
+                removed.set(stamped.removed);
+                Ok(stamped.recorded)
+            }
+            Mode::Repair(revision) => {
+                let rev = match self.graph.resolve(revision) {
+                    Ok(r) => r.revision().to_string(),
+                    Err(e) => return Err(e.into()),
+                };
+                if !applied.contains(&rev) {
+                    return Err(Error::NotApplied { revision: rev });
+                }
+                let m = self.migration(&rev);
+                let sql = self
+                    .version_table
+                    .repair_sql(dialect, &rev, &m.checksum().stored())
+                    .map_err(|u| self.unsupported(&rev, 0, u))?;
+                conn.execute(&sql)
+                    .map_err(db(format!("repairing the checksum of {rev}")))?;
+                Ok(vec![rev])
+            }
+        }
+    }
+
+    /// The version-table statements that stamp a database holding `recorded`
+    /// at `target`, the revisions they record, and those whose rows they
+    /// delete for good.
+    pub(super) fn stamp_statements(
+        &self,
+        dialect: Dialect,
+        recorded: &[&str],
+        target: &str,
+        purge: bool,
+    ) -> Result<(Vec<String>, Stamped), Error> {
+        let wanted = self.closure(Some(target).filter(|t| *t != "base"))?;
+        let have: BTreeSet<&str> = recorded.iter().copied().collect();
+        let vt = &self.version_table;
+        let mut sql = Vec::new();
+        let mut removed = Vec::new();
+        for &r in recorded {
+            let known = self.graph.contains(r);
+            // Forget what the target does not include; with `purge`,
+            // everything (known rows are re-recorded below).
+            if purge || (known && !wanted.contains(r)) {
+                sql.push(
+                    vt.delete_sql(dialect, r)
+                        .map_err(|u| self.unsupported(r, 0, u))?,
+                );
+                if !wanted.contains(r) {
+                    removed.push(r.to_string());
+                }
+            }
+        }
+        let mut stamped = Vec::new();
+        for rev in self.graph.topological_order() {
+            if wanted.contains(rev) && (purge || !have.contains(rev)) {
+                let m = self.migration(rev);
+                sql.push(
+                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
+                        .map_err(|u| self.unsupported(rev, 0, u))?,
+                );
+                stamped.push(rev.to_string());
+            }
+        }
+        Ok((
+            sql,
+            Stamped {
+                recorded: stamped,
+                removed,
+            },
+        ))
+    }
+
+    /// On a first run, another migration tool's version table means the
+    /// schema is that tool's: refused until `stamp` says where it is.
+    fn refuse_other_tools(&self, conn: &mut Connection<'_>) -> Result<(), Error> {
+        let names: Vec<&str> = OTHER_TOOLS.iter().map(|(t, _)| *t).collect();
+        let sql = conn.dialect().backend().tables_among_sql(&names);
+        let found: Vec<String> = conn
+            .texts(&sql)
+            .map_err(db("looking for other migration tools' version tables"))?
+            .into_iter()
+            .flatten()
+            .collect();
+        let Some((table, tool)) = OTHER_TOOLS
+            .iter()
+            .find(|(t, _)| found.iter().any(|f| f == t))
+        else {
+            return Ok(());
+        };
+        // Alembic's revisions, when it can be read; the refusal stands anyway.
+        let mut revisions: Vec<String> = match *table {
+            "alembic_version" => conn
+                .texts("SELECT CAST(version_num AS TEXT) AS value FROM alembic_version")
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        };
+        revisions.sort();
+        Err(Error::ManagedByAnotherTool {
+            tool,
+            table: table.to_string(),
+            known: revisions.iter().all(|r| self.graph.contains(r)),
+            revisions,
+        })
+    }
+
+    fn verify_checksums(&self, rows: &[AppliedRevision]) -> Result<(), Error> {
+        let mut mismatches = Vec::new();
+        for r in rows {
+            if let Some(m) = self.migrations.get(&r.revision) {
+                let recorded = StoredChecksum::parse(&r.checksum).ok_or_else(|| {
+                    Error::VersionTable {
+                        table: self.version_table.display(),
+                        problem: format!("revision `{}` has checksum `{}`, which is not 64 hex digits after an encoding version such as `v1:`", r.revision, r.checksum),
+                        help: "restore the table from a backup, or record this build's checksum with `repair <revision>`".into(),
+                    }
+                })?;
+                // Each row is verified with the encoding it was recorded in.
+                let same = if recorded.version == crate::ops::ENCODING_VERSION {
+                    Some(recorded.checksum == m.checksum())
+                } else {
+                    recorded.matches(m.upgrade())
+                };
+                match same {
+                    Some(true) => {}
+                    Some(false) => mismatches.push(ChecksumMismatch {
+                        revision: r.revision.clone(),
+                        message: m.message().to_string(),
+                        recorded: recorded.checksum.to_hex(),
+                        compiled: m.checksum().to_hex(),
+                        location: format!("{}:{}", m.file(), m.line()),
+                    }),
+                    None => {
+                        return Err(Error::ChecksumEncoding {
+                            revision: r.revision.clone(),
+                            version: recorded.version,
+                        })
+                    }
+                }
+            }
+        }
+        if mismatches.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::ChecksumMismatch(mismatches))
+        }
+    }
+
+    fn apply(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        plan: &[Step],
+        mut applied: BTreeSet<String>,
+    ) -> Result<Vec<String>, Error> {
+        // Everything is rendered before anything runs: an op this database
+        // cannot do, or an irreversible step, refuses the whole plan. The
+        // statements are kept for one step at a time (rendered again just
+        // before it runs): memory does not grow with the plan.
+        let mut check = Renderer::new(self, dialect, &applied);
+        for step in plan {
+            check.step(step)?;
+        }
+        drop(check);
+        let mut renderer = Renderer::new(self, dialect, &applied);
+        let mut done = Vec::new();
+        for (n, step) in plan.iter().enumerate() {
+            let statements = renderer.step(step)?;
+            let create_table = n == 0;
+            let m = self.migration(&step.revision);
+            let running = || {
+                self.emit(Event::Running {
+                    direction: step.direction,
+                    revision: m.revision().to_string(),
+                    from: step.parents.clone(),
+                    message: m.message().to_string(),
+                })
+            };
+            let started = Instant::now();
+            // Where each migration takes the lock, it does so in a
+            // transaction of its own, whatever the migration says.
+            let per_migration = dialect.backend().lock_per_migration();
+            let in_transaction =
+                per_migration || (m.transactional() && dialect.transactional_ddl());
+            // Only an error needs it: worked out then.
+            let at = || self.position(&applied);
+            let one = |c: &mut Connection<'_>| {
+                self.apply_one(
+                    c,
+                    dialect,
+                    m,
+                    step.direction,
+                    &statements,
+                    started,
+                    &at,
+                    create_table,
+                    in_transaction,
+                )
+            };
+            let ran = if per_migration {
+                // Each migration takes the file's lock for itself, and looks
+                // again: another process may have run this step meanwhile.
+                conn.exclusive(|c| {
+                    if !self.still_to_do(c, step)? {
+                        return Ok(false);
+                    }
+                    running();
+                    one(c).map(|()| true)
+                })?
+            } else {
+                running();
+                let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
+                let batches = dialect.backend().batches_migrations();
+                if in_transaction && sql_only && batches {
+                    // The batch's own error, apart from BEGIN's and COMMIT's.
+                    let mut failed = None;
+                    let mut began = false;
+                    let batch = |c: &mut Connection<'_>| {
+                        began = true;
+                        match self.apply_batch(c, m, step.direction, &statements, create_table)? {
+                            Ok(()) => Ok(()),
+                            Err(e) => {
+                                failed = Some(e);
+                                Err(diesel::result::Error::RollbackTransaction.into())
+                            }
+                        }
+                    };
+                    let result = conn.transaction(batch);
+                    let verb = match step.direction {
+                        Direction::Up => "upgrade",
+                        Direction::Down => "downgrade",
+                    };
+                    let batch_error = |source, commit_unknown| Error::Batch {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        at: at(),
+                        commit_unknown,
+                        source,
+                    };
+                    match (result, failed) {
+                        (Ok(()), _) => {}
+                        // Sent as one message, a failure does not say which
+                        // statement failed: the batch was rolled back, so
+                        // replay it statement by statement, for the error
+                        // to name the op and its SQL; unless the error is
+                        // not the statements' (a replay would only hold the
+                        // locks again, or fail on a dead connection).
+                        (Err(_), Some(source)) if statement_caused(&source) => {
+                            match conn.transaction(one) {
+                                Ok(()) => {}
+                                Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
+                                    return Err(e)
+                                }
+                                Err(_) => return Err(batch_error(source, false)),
+                            }
+                        }
+                        (Err(_), Some(source)) => return Err(batch_error(source, false)),
+                        // COMMIT failed: refused by the server (a deferred
+                        // constraint), it rolled back; with the connection
+                        // lost, the outcome is the server's secret.
+                        (Err(Error::Database { source, .. }), None) if began => {
+                            let refused = matches!(&source, diesel::result::Error::DatabaseError(kind, _) if !matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection));
+                            return Err(batch_error(source, !refused));
+                        }
+                        (Err(e), None) => return Err(e),
+                    }
+                } else if in_transaction {
+                    conn.transaction(one)?;
+                } else {
+                    one(conn)?;
+                }
+                true
+            };
+            match step.direction {
+                Direction::Up => applied.insert(m.revision().to_string()),
+                Direction::Down => applied.remove(m.revision()),
+            };
+            if !ran {
+                continue;
+            }
+            self.emit(Event::Done {
+                revision: m.revision().to_string(),
+                duration: started.elapsed(),
+            });
+            done.push(m.revision().to_string());
+        }
+        Ok(done)
+    }
+
+    /// A migration of SQL statements only, with its version row, where the
+    /// backend batches them: one message, one round trip instead of one per
+    /// statement.
+    fn apply_batch(
+        &self,
+        conn: &mut Connection<'_>,
+        m: &'static Migration,
+        direction: Direction,
+        statements: &[(usize, Stmt)],
+        create_table: bool,
+    ) -> Result<Result<(), diesel::result::Error>, Error> {
+        let vt = &self.version_table;
+        let dialect = conn.dialect();
+        let unsupported = |u| self.unsupported(m.revision(), 0, u);
+        let mut sql = String::new();
+        if create_table {
+            sql.push_str(&vt.create_sql(dialect).map_err(unsupported)?);
+            sql.push_str(";\n");
+        }
+        for (_, statement) in statements {
+            if let Stmt::Sql(s) = statement {
+                push_statement(&mut sql, s);
+            }
+        }
+        sql.push_str(&match direction {
+            Direction::Up => {
+                let table = vt.qualified(dialect).map_err(unsupported)?;
+                dialect
+                    .backend()
+                    .timed_insert_sql(&table, m.revision(), &m.checksum().stored())
+                    .expect("only a backend that times its version rows batches")
+            }
+            Direction::Down => vt.delete_sql(dialect, m.revision()).map_err(unsupported)?,
+        });
+        Ok(conn.execute(&sql))
+    }
+
+    /// Under a step's own lock: false when another process has done the step
+    /// already, an error when the database no longer fits it.
+    fn still_to_do(&self, conn: &mut Connection<'_>, step: &Step) -> Result<bool, Error> {
+        let rev = step.revision.as_str();
+        let neighbours: Vec<&str> = match step.direction {
+            Direction::Up => self.graph.parents(rev).iter().map(String::as_str).collect(),
+            Direction::Down => self.graph.children(rev),
+        };
+        let mut asked = neighbours.clone();
+        asked.push(rev);
+        let recorded = self.version_table.recorded(conn, &asked)?;
+        let changed = |what: String| Error::Concurrent {
+            revision: rev.to_string(),
+            what,
+        };
+        match step.direction {
+            Direction::Up if recorded.contains(rev) => Ok(false),
+            Direction::Up => match neighbours.iter().find(|p| !recorded.contains(**p)) {
+                Some(p) => Err(changed(format!(
+                    "{rev} follows {p}, which is no longer applied"
+                ))),
+                None => Ok(true),
+            },
+            Direction::Down if !recorded.contains(rev) => Ok(false),
+            Direction::Down => match neighbours.iter().find(|c| recorded.contains(**c)) {
+                Some(c) => Err(changed(format!("{c}, which follows {rev}, is applied now"))),
+                None => Ok(true),
+            },
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_one(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        m: &'static Migration,
+        direction: Direction,
+        statements: &[(usize, Stmt)],
+        started: Instant,
+        at: &dyn Fn() -> String,
+        create_table: bool,
+        rolled_back: bool,
+    ) -> Result<(), Error> {
+        let ops = self.ops(m, direction)?;
+        let verb = match direction {
+            Direction::Up => "upgrade",
+            Direction::Down => "downgrade",
+        };
+        let step = |doing: String| {
+            move |source| Error::Step {
+                direction: verb,
+                revision: m.revision().to_string(),
+                message: m.message().to_string(),
+                doing,
+                at: at(),
+                rolled_back,
+                source,
+            }
+        };
+        if create_table {
+            // In the first migration's transaction: a first deploy that
+            // fails leaves no version table behind.
+            let create = self
+                .version_table
+                .create_sql(dialect)
+                .map_err(|u| self.unsupported("version table", 0, u))?;
+            conn.execute(&create)
+                .map_err(step("creating the version table".into()))?;
+        }
+        for (i, statement) in statements {
+            match statement {
+                Stmt::Run(function) => {
+                    let f = m.function(function).ok_or_else(|| Error::Offline {
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        reason: format!("`run({function})` names no registered function"),
+                    })?;
+                    f(conn).map_err(|source| Error::Run {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        function: function.to_string(),
+                        at: at(),
+                        rolled_back,
+                        source,
+                    })?;
+                }
+                Stmt::ExpectColumns { table, columns } => {
+                    // A rebuild copies the columns the migrations describe; a
+                    // table that has others would lose them.
+                    let rebuilds = dialect
+                        .backend()
+                        .rebuilds()
+                        .expect("only a backend with rebuilds plans them");
+                    let found = rebuilds
+                        .live_columns(conn, table)
+                        .map_err(step(format!("reading the columns of `{table}`")))?;
+                    // By name: a column added back by a downgrade stands last,
+                    // and the rebuild copies by name.
+                    let (mut have, mut want) = (found.clone(), columns.clone());
+                    have.sort();
+                    want.sort();
+                    if have != want {
+                        return Err(Error::Drift {
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            table: table.clone(),
+                            expected: columns.clone(),
+                            found,
+                            at: at(),
+                        });
+                    }
+                    let triggers = rebuilds
+                        .would_drop(conn, table)
+                        .map_err(step(format!("reading the triggers of `{table}`")))?;
+                    if !triggers.is_empty() {
+                        return Err(Error::Unsupported {
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            op_index: i + 1,
+                            source: Unsupported::new(
+                                ops[*i].name(),
+                                dialect,
+                                format!("rebuilding `{table}` would drop its trigger(s) {}, which the migrations do not describe", triggers.join(", ")),
+                                "drop the triggers with `execute` before this op and create them again after it, in this migration",
+                            ),
+                        });
+                    }
+                }
+                Stmt::Sql(sql) => {
+                    conn.execute(sql).map_err(|source| Error::Statement {
+                        direction: verb,
+                        revision: m.revision().to_string(),
+                        message: m.message().to_string(),
+                        op_index: i + 1,
+                        op: ops[*i].name(),
+                        sql: sql.clone(),
+                        at: at(),
+                        rolled_back,
+                        source,
+                    })?;
+                }
+            }
+        }
+        let violations = dialect
+            .backend()
+            .foreign_key_violations(conn)
+            .map_err(step("checking foreign keys".into()))?;
+        if !violations.is_empty() {
+            return Err(Error::ForeignKeyViolation {
+                direction: verb,
+                revision: m.revision().to_string(),
+                message: m.message().to_string(),
+                tables: violations.join(", "),
+                at: at(),
+            });
+        }
+        let vt = &self.version_table;
+        let version = match direction {
+            Direction::Up => vt.insert_sql(
+                dialect,
+                m.revision(),
+                &m.checksum().stored(),
+                started.elapsed().as_millis() as u64,
+            ),
+            Direction::Down => vt.delete_sql(dialect, m.revision()),
+        }
+        .map_err(|u| self.unsupported(m.revision(), 0, u))?;
+        conn.execute(&version)
+            .map_err(step("recording it in the version table".into()))?;
+        Ok(())
+    }
+}
+
+/// Whether running a failed batch's statements one by one would find the
+/// statement at fault: not for a lost connection, a timeout, a lock not
+/// obtained, a deadlock, a serialization failure or a server going down,
+/// which are not the statements' doing. diesel 2.3 keeps the SQLSTATE to
+/// itself beyond its error kinds, so the others (55P03, 57014, 40P01, 57P0x,
+/// 53xxx) are known by the server's message; in another `lc_messages` they
+/// are replayed, and the first error is still kept if the replay fails too.
+fn statement_caused(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error as E};
+    match e {
+        E::DatabaseError(
+            Kind::ClosedConnection
+            | Kind::SerializationFailure
+            | Kind::UnableToSendCommand
+            | Kind::ReadOnlyTransaction,
+            _,
+        ) => false,
+        E::DatabaseError(_, info) => {
+            const NOT_THE_STATEMENT: &[&str] = &[
+                "canceling statement due to",
+                "could not obtain lock",
+                "deadlock detected",
+                "terminating connection",
+                "could not serialize",
+                "out of memory",
+                "no space left on device",
+                "could not extend file",
+                "too many connections",
+            ];
+            let message = info.message();
+            !NOT_THE_STATEMENT.iter().any(|m| message.contains(m))
+        }
+        _ => false,
+    }
+}
