@@ -207,7 +207,27 @@ impl Migrator {
             .expect("the graph only holds known revisions")
     }
 
+    /// Reports a step to the listener (`on_event`) and as a `tracing` event.
     fn emit(&self, e: Event) {
+        match &e {
+            Event::Running {
+                direction,
+                revision,
+                from,
+                message,
+            } => tracing::info!(
+                %direction,
+                revision = revision.as_str(),
+                from = from.join(", ").as_str(),
+                message = message.as_str(),
+                "running {direction} of {revision}"
+            ),
+            Event::Done { revision, duration } => tracing::info!(
+                revision = revision.as_str(),
+                duration_ms = duration.as_millis() as u64,
+                "{revision} committed"
+            ),
+        }
         if let Some(l) = &self.listener {
             l(&e);
         }
