@@ -57,10 +57,10 @@ mod backend;
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
 mod connection;
-pub mod dialect;
+mod dialect;
 pub mod dsl;
 mod error;
-pub mod graph;
+mod graph;
 pub mod introspect;
 mod migration;
 mod migrator;
@@ -74,8 +74,9 @@ pub mod testing;
 mod version;
 
 pub use connection::{Database, DatabaseUrl, MigrationConnection};
-pub use dialect::Dialect;
+pub use dialect::{Dialect, Unsupported};
 pub use error::{BoxError, ChecksumMismatch, Error};
+pub use graph::{Direction, GraphError, Node, Resolved, RevisionGraph, Step, TargetError};
 pub use migrate_core::difference::{Difference, Field, Object};
 pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
 pub use migrator::{Event, Migrator, SchemaCheck, Stamped};

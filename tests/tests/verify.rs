@@ -1,9 +1,9 @@
 //! The schema model: replaying every migration with no database finds ops
 //! that cannot apply and downgrades that do not return to the schema before.
 
-use migrate_runtime::graph::RevisionGraph;
 use migrate_runtime::ops::TableRef;
 use migrate_runtime::schema::{replay, verify};
+use migrate_runtime::RevisionGraph;
 use migrate_runtime::{Difference, Field, Object};
 
 fn table(name: &str) -> TableRef {
