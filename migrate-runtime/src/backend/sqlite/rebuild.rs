@@ -70,17 +70,14 @@ fn tables(op: &Op, schema: &Schema) -> Option<Vec<TableRef>> {
             // (other than the column's own) uses.
             let t = schema.table(table)?;
             let own = t.column(column).and_then(|c| c.index.clone());
+            // The schema model's rule of what depends on a column.
             let in_index = t.indexes.iter().any(|i| {
-                Some(&i.name) != own.as_ref()
-                    && (i.columns.iter().any(|c| match c {
-                        IndexColumn::Column(n) => n == column,
-                        IndexColumn::Expression(e) => e.contains(&**column),
-                    }) || i.predicate.as_ref().is_some_and(|p| p.contains(&**column)))
+                Some(&i.name) != own.as_ref() && migrate_core::schema::index_uses_column(i, column)
             });
-            let in_constraint = t.constraints.iter().any(|c| match &c.kind {
-                ConstraintKind::Check { condition } => condition.contains(&**column),
-                kind => kind.columns().contains(column),
-            });
+            let in_constraint = t
+                .constraints
+                .iter()
+                .any(|c| migrate_core::schema::constraint_uses_column(c, column));
             let c = t.column(column)?;
             let keyed = c.primary_key || c.unique.is_some() || c.foreign_key.is_some();
             (in_index || in_constraint || keyed).then(|| vec![table.clone()])
@@ -285,5 +282,67 @@ impl Rebuilds for SqliteRebuilds {
             .into_iter()
             .flatten()
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &'static str) -> Column {
+        Column {
+            name: name.into(),
+            ty: ColumnType::Integer,
+            nullable: true,
+            primary_key: false,
+            autoincrement: None,
+            server_default: None,
+            unique: None,
+            index: None,
+            foreign_key: None,
+            comment: None,
+        }
+    }
+
+    /// A table `t (a, amount)` with a check constraint on `condition`.
+    fn schema(condition: &'static str) -> Schema {
+        let mut schema = Schema::new();
+        let table = TableRef {
+            schema: None,
+            name: "t".into(),
+        };
+        schema
+            .apply(&Op::CreateTable(Table {
+                table: table.clone(),
+                columns: vec![column("a"), column("amount")].into(),
+                constraints: vec![Constraint {
+                    name: "ck_t".into(),
+                    kind: ConstraintKind::Check {
+                        condition: condition.into(),
+                    },
+                }]
+                .into(),
+                comment: None,
+            }))
+            .unwrap();
+        schema
+    }
+
+    /// Dropping a column rebuilds the table only when a constraint uses that
+    /// column, by the schema model's rule: a name inside a longer one
+    /// (`a` in `amount`) is not a use.
+    #[test]
+    fn a_column_a_check_names_is_dropped_by_rebuild_and_only_that() {
+        let drop_a = Op::DropColumn {
+            table: TableRef {
+                schema: None,
+                name: "t".into(),
+            },
+            column: "a".into(),
+            definition: None,
+        };
+        assert_eq!(tables(&drop_a, &schema("amount > 0")), None);
+        assert!(tables(&drop_a, &schema("a > 0")).is_some());
+        assert!(tables(&drop_a, &schema("\"a\" > amount")).is_some());
     }
 }
