@@ -247,12 +247,7 @@ fn reflect_column(
     let error = |problem| column_error(&t.name, &c.name, problem);
     let ty = match enum_checks.get(c.name.as_str()) {
         Some(e) => ColumnType::Enum((*e).clone()),
-        None => backend.column_type(&c.data_type, enums).map_err(|p| {
-            error(format!(
-                "{p}; `{}` cannot be created by `create_table`",
-                c.name
-            ))
-        })?,
+        None => backend.column_type(&c.data_type, enums).map_err(error)?,
     };
     let sole_key = key.len() == 1 && key[0] == c.name;
     let (auto, default) = backend.auto_increment(c, sole_key).map_err(error)?;

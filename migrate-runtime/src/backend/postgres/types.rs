@@ -113,9 +113,10 @@ pub(super) fn column_type(data_type: &str, enums: &[EnumType]) -> Result<ColumnT
         ("character varying" | "varchar", [n]) => ColumnType::String(Some(*n)),
         ("text", []) => ColumnType::Text,
         ("boolean" | "bool", []) => ColumnType::Boolean,
+        // `numeric(10)` is reported as `numeric(10,0)`: the same type.
         ("numeric" | "decimal", args) if args.len() <= 2 => ColumnType::Numeric {
             precision: args.first().copied(),
-            scale: args.get(1).copied(),
+            scale: args.get(1).copied().filter(|s| *s != 0),
         },
         ("real" | "float4", []) => ColumnType::Float,
         ("double precision" | "float8", []) => ColumnType::Double,
@@ -243,6 +244,7 @@ mod tests {
         };
         assert_eq!(ty("numeric(10,2)"), numeric(Some(10), Some(2)));
         assert_eq!(ty("numeric(12)"), numeric(Some(12), None));
+        assert_eq!(ty("numeric(12,0)"), numeric(Some(12), None));
         assert_eq!(ty("numeric"), numeric(None, None));
         assert_eq!(ty("real"), ColumnType::Float);
         assert_eq!(ty("double precision"), ColumnType::Double);
