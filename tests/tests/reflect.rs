@@ -641,3 +641,71 @@ on_both!(
     a_hand_made_schema_round_trips,
     every_type_round_trips,
 );
+
+/// SQLite keeps no enum type names nor unnamed constraints' names: enum
+/// types are named after their columns (with the table where two columns of
+/// one name differ), unnamed checks after the column they mention.
+#[test]
+fn sqlite_names_what_it_does_not_keep() {
+    use migrate_runtime::ops::*;
+    let db = TestDatabase::sqlite();
+    let model = reflect_sql(
+        &db,
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, \
+           status VARCHAR(4) CONSTRAINT ck_orders_status CHECK (status IN ('new', 'paid')), \
+           kind VARCHAR(1) CONSTRAINT ck_orders_kind CHECK (kind IN ('a', 'b')), \
+           qty INTEGER CHECK (qty > 0) CHECK (qty < 100)); \
+         CREATE TABLE users (id INTEGER PRIMARY KEY, \
+           status VARCHAR(6) CONSTRAINT ck_users_status CHECK (status IN ('active', 'gone')), \
+           kind VARCHAR(1) CONSTRAINT ck_users_kind CHECK (kind IN ('a', 'b')), \
+           note VARCHAR(9) CONSTRAINT ck_users_note CHECK (note IN ('a')))",
+    )
+    .unwrap();
+    let table = |name: &'static str| {
+        model
+            .table(&TableRef {
+                schema: None,
+                name: name.into(),
+            })
+            .unwrap()
+    };
+    let enum_name = |t: &'static str, c: &str| match &table(t).column(c).unwrap().ty {
+        ColumnType::Enum(e) => e.name.to_string(),
+        other => panic!("{t}.{c}: {other:?}"),
+    };
+    assert_eq!(enum_name("orders", "status"), "orders_status");
+    assert_eq!(enum_name("users", "status"), "users_status");
+    assert_eq!(enum_name("orders", "kind"), "kind");
+    assert_eq!(enum_name("users", "kind"), "kind");
+    // Not as the renderer declares an enum of these values: text and a check.
+    let note = table("users").column("note").unwrap();
+    assert_eq!(note.ty, ColumnType::String(Some(9)));
+    assert!(table("users")
+        .constraints
+        .iter()
+        .any(|c| c.name == "ck_users_note"));
+    let enums: Vec<&str> = model.enums().map(|(n, _)| n).collect();
+    assert_eq!(enums, ["kind", "orders_status", "users_status"]);
+    let checks: BTreeSet<&str> = table("orders")
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::Check { .. }))
+        .map(|c| &*c.name)
+        .collect();
+    assert_eq!(checks, ["ck_orders_qty", "ck_orders_qty_2"].into());
+    // Created again, the enums are the CHECKs they were.
+    let rebuilt = build(&TestDatabase::sqlite(), &model);
+    let original = snapshot(&mut db.connect());
+    let differences = support::lines(original.diff_schema(&rebuilt));
+    assert_eq!(
+        differences,
+        [
+            "primary key on `orders`: name none vs pk_orders",
+            "check constraint `(unnamed) qty < 100` on `orders`: present vs absent",
+            "check constraint `(unnamed) qty > 0` on `orders`: present vs absent",
+            "check constraint `ck_orders_qty` on `orders`: absent vs present",
+            "check constraint `ck_orders_qty_2` on `orders`: absent vs present",
+            "primary key on `users`: name none vs pk_users",
+        ]
+    );
+}
