@@ -247,6 +247,16 @@ pub enum Error {
         help: String,
     },
 
+    /// A live schema holds what the migrations' DSL cannot write (a type,
+    /// an identity or generated column, a descending index).
+    #[error("cannot describe {object} in a migration: {problem}\nhelp: write it with `execute(\"...\")` in a migration, which runs SQL as written (the DSL's types and options are in the rustdoc of `migrate_runtime::dsl`)")]
+    Reflect {
+        /// What cannot be described, as messages name it: column `orders.total`.
+        object: String,
+        /// Why.
+        problem: String,
+    },
+
     /// `verify` found problems.
     #[error("{} problem{} found:\n  {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.join("\n  "))]
     Verify(Vec<String>),

@@ -65,6 +65,7 @@ pub mod introspect;
 mod migration;
 mod migrator;
 pub mod ops;
+mod reflect;
 #[cfg(feature = "cli")]
 mod scaffold;
 pub mod schema;

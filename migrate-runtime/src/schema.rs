@@ -6,7 +6,8 @@
 //! Opaque ops (`execute`, `run`) change nothing in the model: a table an
 //! `execute` creates is unknown to it, and ops on it are reported as such.
 //! The model itself ([`Schema`], [`Schema::apply`], [`diff`]) lives in
-//! `migrate-core`; this module replays [`Migrations`] over it.
+//! `migrate-core`; this module replays [`Migrations`] over it, and
+//! [`reflect`] reads a live database's schema back into it.
 
 use crate::graph::RevisionGraph;
 use crate::migration::{Migration, Migrations};
@@ -14,6 +15,7 @@ use crate::ops::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+pub use crate::reflect::reflect;
 pub use migrate_core::difference::{Difference, Field, Object};
 pub use migrate_core::schema::{diff, ApplyError, Schema, TableModel};
 

@@ -61,6 +61,33 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
     fn default_sql(&self, default: &ServerDefault) -> String;
     /// A boolean value.
     fn bool_literal(&self, value: bool) -> &'static str;
+    /// The model's type of a column type as introspection reports it
+    /// ([`ColumnSnapshot::data_type`](crate::introspect::ColumnSnapshot)),
+    /// `enums` being the database's enum types; `Err` says why the DSL has
+    /// no such type.
+    fn column_type(&self, data_type: &str, enums: &[EnumType]) -> Result<ColumnType, String>;
+    /// The model's server default of a default as introspection reports it,
+    /// on a column of type `ty`: what [`Backend::default_sql`] renders reads
+    /// back as the same value; anything else is SQL text.
+    fn server_default(&self, text: &str, ty: &ColumnType) -> ServerDefault;
+    /// Whether a column auto-increments as the model renders an
+    /// auto-incrementing column (`sole_key`: it is the table's whole primary
+    /// key), and the default the database reports besides that; `Err` says
+    /// why the DSL cannot write the column (an identity or generated column
+    /// it has no form for).
+    fn auto_increment<'c>(
+        &self,
+        column: &'c crate::introspect::ColumnSnapshot,
+        sole_key: bool,
+    ) -> Result<(bool, Option<&'c str>), String>;
+    /// The values of an enum column that this database writes as a CHECK
+    /// constraint (`expression`, named by the naming convention) on a column
+    /// declared `data_type`; `None` when the check is not one this backend
+    /// writes for an enum, or where enums are types of their own.
+    fn enum_check(&self, column: &str, data_type: &str, expression: &str) -> Option<Vec<String>> {
+        let _ = (column, data_type, expression);
+        None
+    }
     /// This database's text of an `execute` (its own field of [`Sql`]), if any.
     fn execute_text<'s>(&self, sql: &'s Sql) -> Option<&'s str>;
 

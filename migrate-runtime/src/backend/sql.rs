@@ -223,6 +223,92 @@ pub(crate) fn version_insert(
     )
 }
 
+/// A type as a database reports it, split into its name (lower-case, single
+/// spaces, the parenthesised part taken out: `timestamp(3) with time zone`
+/// is `timestamp with time zone`) and the numbers in parentheses.
+pub(crate) fn type_parts(data_type: &str) -> Option<(String, Vec<u32>)> {
+    let lower = data_type.trim().to_ascii_lowercase();
+    let (name, args) = match (lower.find('('), lower.find(')')) {
+        (Some(open), Some(close)) if open < close => (
+            format!("{} {}", &lower[..open], &lower[close + 1..]),
+            lower[open + 1..close]
+                .split(',')
+                .map(|n| n.trim().parse().ok())
+                .collect::<Option<Vec<u32>>>()?,
+        ),
+        (None, None) => (lower, Vec::new()),
+        _ => return None,
+    };
+    Some((name.split_whitespace().collect::<Vec<_>>().join(" "), args))
+}
+
+/// Whether `text` is a numeric literal (`-1`, `0.5`, `1e3`): what
+/// `server_default = <number>` renders.
+pub(crate) fn is_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
+        None => (digits, None),
+    };
+    let mut parts = mantissa.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = all_digits(whole)
+        && fraction.is_none_or(all_digits)
+        && !(whole.is_empty() && fraction.is_none_or(str::is_empty));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+/// A string literal at the start of `text` (`'it''s'...`): its value and
+/// what follows it.
+pub(crate) fn string_literal(text: &str) -> Option<(String, &str)> {
+    let body = text.strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+                value.push('\'');
+                continue;
+            }
+            return Some((value, &body[i + 1..]));
+        }
+        value.push(c);
+    }
+    None
+}
+
+/// Whether two types are the same but for a length or precision: how a
+/// default's cast (`'x'::character varying`) names its column's type
+/// (`character varying(50)`).
+pub(crate) fn same_kind(a: &ColumnType, b: &ColumnType) -> bool {
+    match (a, b) {
+        (ColumnType::String(_), ColumnType::String(_))
+        | (ColumnType::Numeric { .. }, ColumnType::Numeric { .. }) => true,
+        (ColumnType::Enum(x), ColumnType::Enum(y)) => x.schema == y.schema && x.name == y.name,
+        _ => a == b,
+    }
+}
+
+/// Whether a column of this type takes a numeric default.
+pub(crate) fn is_numeric(ty: &ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::SmallInteger
+            | ColumnType::Integer
+            | ColumnType::BigInteger
+            | ColumnType::Numeric { .. }
+            | ColumnType::Float
+            | ColumnType::Double
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +340,36 @@ mod tests {
             ["CREATE SCHEMA sales"]
         );
         assert_eq!(execute_sql(lite, &with_fallback).unwrap(), ["SELECT 1"]);
+    }
+
+    #[test]
+    fn type_parts_numbers_and_literals() {
+        assert_eq!(
+            type_parts("character varying(50)"),
+            Some(("character varying".into(), vec![50]))
+        );
+        assert_eq!(
+            type_parts("NUMERIC(10, 2)"),
+            Some(("numeric".into(), vec![10, 2]))
+        );
+        assert_eq!(
+            type_parts("timestamp(3)  with time zone"),
+            Some(("timestamp with time zone".into(), vec![3]))
+        );
+        assert_eq!(type_parts("text"), Some(("text".into(), vec![])));
+        assert_eq!(type_parts("geometry(point, 4326)"), None);
+        for n in ["0", "-1", "+2", "1.5", ".5", "5.", "1e3", "2.5E-4"] {
+            assert!(is_number(n), "{n}");
+        }
+        for n in ["", "-", ".", "1e", "0x10", "1.2.3", "abc", "'1'", "1 2"] {
+            assert!(!is_number(n), "{n}");
+        }
+        assert_eq!(
+            string_literal("'it''s'::text"),
+            Some(("it's".into(), "::text"))
+        );
+        assert_eq!(string_literal("''"), Some((String::new(), "")));
+        assert_eq!(string_literal("'open"), None);
+        assert_eq!(string_literal("now()"), None);
     }
 }

@@ -59,6 +59,22 @@ impl Backend for Postgres {
         types::default_sql(default)
     }
 
+    fn column_type(&self, data_type: &str, enums: &[EnumType]) -> Result<ColumnType, String> {
+        types::column_type(data_type, enums)
+    }
+
+    fn server_default(&self, text: &str, ty: &ColumnType) -> ServerDefault {
+        types::server_default(text, ty)
+    }
+
+    fn auto_increment<'c>(
+        &self,
+        column: &'c crate::introspect::ColumnSnapshot,
+        sole_key: bool,
+    ) -> Result<(bool, Option<&'c str>), String> {
+        types::auto_increment(column, sole_key)
+    }
+
     fn bool_literal(&self, value: bool) -> &'static str {
         types::bool_literal(value)
     }

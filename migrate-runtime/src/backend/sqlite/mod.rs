@@ -59,6 +59,26 @@ impl Backend for Sqlite {
         types::default_sql(default)
     }
 
+    fn column_type(&self, data_type: &str, enums: &[EnumType]) -> Result<ColumnType, String> {
+        types::column_type(data_type, enums)
+    }
+
+    fn server_default(&self, text: &str, ty: &ColumnType) -> ServerDefault {
+        types::server_default(text, ty)
+    }
+
+    fn auto_increment<'c>(
+        &self,
+        column: &'c crate::introspect::ColumnSnapshot,
+        sole_key: bool,
+    ) -> Result<(bool, Option<&'c str>), String> {
+        types::auto_increment(column, sole_key)
+    }
+
+    fn enum_check(&self, column: &str, data_type: &str, expression: &str) -> Option<Vec<String>> {
+        types::enum_check(column, data_type, expression)
+    }
+
     fn bool_literal(&self, value: bool) -> &'static str {
         types::bool_literal(value)
     }
