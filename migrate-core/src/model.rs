@@ -25,6 +25,7 @@ pub type List<T> = Cow<'static, [T]>;
 /// A table name, optionally qualified by a schema (PostgreSQL schemas; ignored by
 /// SQLite, which has none).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct TableRef {
     /// The schema; `None` for the connection's default (`search_path`).
     pub schema: Option<Str>,
@@ -216,6 +217,7 @@ pub struct Column {
 
 /// A foreign key declared inline on a column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InlineForeignKey {
     /// The constraint's name (given, or by the naming convention).
     pub name: Str,
@@ -368,6 +370,7 @@ impl fmt::Display for ServerDefault {
 
 /// `alter_column(...)`: every field that is `None` was not given.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AlterColumn {
     /// The column's table.
     pub table: TableRef,
@@ -451,6 +454,7 @@ impl fmt::Display for IndexColumn {
 
 /// A named table constraint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Constraint {
     /// The constraint's name (given, or by the naming convention).
     pub name: Str,
@@ -529,6 +533,7 @@ impl ConstraintType {
 
 /// A foreign key's target and actions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ForeignKey {
     /// The referencing columns, in order.
     pub columns: List<Str>,
@@ -592,6 +597,7 @@ impl ReferentialAction {
 
 /// One row of `bulk_insert`: column name and value, in the order written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Row {
     /// `(column, value)` pairs.
     pub values: List<(Str, Value)>,

@@ -6,10 +6,7 @@ use migrate_runtime::ops::TableRef;
 use migrate_runtime::schema::{replay, verify};
 
 fn table(name: &str) -> TableRef {
-    TableRef {
-        schema: None,
-        name: name.to_string().into(),
-    }
+    TableRef::new(None, name.to_string().into())
 }
 
 #[test]

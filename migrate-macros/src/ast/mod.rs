@@ -11,7 +11,7 @@ mod bind;
 mod columns;
 pub mod ops;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod types;
 mod values;
 

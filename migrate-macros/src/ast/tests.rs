@@ -121,7 +121,7 @@ fn alter(column: &str) -> AlterColumn {
 }
 
 /// One case per op at least, each as written in a migration.
-fn cases() -> Vec<(&'static str, Op)> {
+pub(crate) fn cases() -> Vec<(&'static str, Op)> {
     let email = col("email", ColumnType::Text, true);
     let unique = Constraint::new(
         s("uq_users_email"),
