@@ -488,6 +488,7 @@ fn record(spans: &mut Vec<(String, Span)>, b: &Bound, keys: &[(&str, &str)]) {
     }
 }
 
+/// The table named by `key`, in the schema named by `schema_key`.
 fn table_ref(cx: &Ctxt, b: &Bound, key: &str, schema_key: &str) -> Option<TableRef> {
     let name = ident_string(cx, b.get(key)?)?;
     let schema = match b.get(schema_key) {
@@ -497,6 +498,7 @@ fn table_ref(cx: &Ctxt, b: &Bound, key: &str, schema_key: &str) -> Option<TableR
     Some(TableRef::new(schema, s(name)))
 }
 
+/// `create_*` adds the constraint, `drop_*` drops it with its definition.
 fn constraint_op(op: &str, table: TableRef, constraint: Constraint) -> Op {
     if op.starts_with("create") {
         Op::AddConstraint { table, constraint }
@@ -512,6 +514,7 @@ fn constraint_op(op: &str, table: TableRef, constraint: Constraint) -> Op {
 
 // -- one lowering per op, or per family of ops ---------------------------------------
 
+/// `create_table`, and `drop_table` with or without the definition.
 fn table(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, op, call) = (c.cx, c.op, c.span);
     let spans = &mut c.spans;
@@ -689,6 +692,8 @@ fn alter_column(c: &mut Call, b: &Bound) -> Option<Op> {
     Some(Op::AlterColumn(a))
 }
 
+/// `create_index`, and `drop_index` in Alembic's form (name and table) or
+/// with the columns (invertible).
 fn index(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, op, call) = (c.cx, c.op, c.span);
     let spans = &mut c.spans;
@@ -815,6 +820,8 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
     }
 }
 
+/// `create_`/`drop_` `unique_constraint` and `primary_key`: a name left to
+/// the convention is derived from the table (and the columns).
 fn unique_or_primary_key(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, op) = (c.cx, c.op);
     let spans = &mut c.spans;
@@ -838,6 +845,7 @@ fn unique_or_primary_key(c: &mut Call, b: &Bound) -> Option<Op> {
     Some(constraint_op(op, table, Constraint::new(s(name), kind)))
 }
 
+/// `create_`/`drop_check_constraint`: the name is required.
 fn check_constraint(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, op) = (c.cx, c.op);
     let spans = &mut c.spans;
@@ -860,6 +868,7 @@ fn check_constraint(c: &mut Call, b: &Bound) -> Option<Op> {
     ))
 }
 
+/// `create_`/`drop_foreign_key`.
 fn foreign_key(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, op) = (c.cx, c.op);
     let spans = &mut c.spans;
@@ -899,6 +908,7 @@ fn foreign_key(c: &mut Call, b: &Bound) -> Option<Op> {
     Some(constraint_op(op, table, Constraint::new(s(name), kind)))
 }
 
+/// Alembic's `drop_constraint`: `type_` is required, the definition unknown.
 fn drop_constraint(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, call) = (c.cx, c.span);
     let spans = &mut c.spans;
@@ -932,6 +942,7 @@ fn drop_constraint(c: &mut Call, b: &Bound) -> Option<Op> {
     })
 }
 
+/// `create_enum`, and `drop_enum` with or without the values.
 fn enum_type(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, op) = (c.cx, c.op);
     let spans = &mut c.spans;
