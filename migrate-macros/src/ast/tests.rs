@@ -568,3 +568,22 @@ fn the_readme_names_every_op() {
         );
     }
 }
+
+/// `migrate_runtime::dsl` holds one documented item per op of the table.
+#[test]
+fn the_dsl_docs_are_the_table() {
+    let file: syn::File = syn::parse2(crate::expand::dsl_docs(Default::default())).unwrap();
+    let items: Vec<(String, bool)> = file
+        .items
+        .iter()
+        .map(|i| match i {
+            syn::Item::Fn(f) => (
+                f.sig.ident.to_string(),
+                f.attrs.iter().any(|a| a.path().is_ident("doc")),
+            ),
+            other => panic!("{}", quote::quote!(#other)),
+        })
+        .collect();
+    let expected: Vec<(String, bool)> = OPS.iter().map(|o| (o.name.to_string(), true)).collect();
+    assert_eq!(items, expected);
+}
