@@ -66,14 +66,13 @@ def s(x):
 
 
 def table_ref(t):
-    return f"TableRef {{ schema: None, name: {s(t)} }}"
+    return f"TableRef::new(None, {s(t)})"
 
 
 def column(name, ty, nullable, pk):
     return (
-        f"Column {{ name: {s(name)}, ty: {ty}, nullable: {str(nullable).lower()}, "
-        f"primary_key: {str(pk).lower()}, autoincrement: None, server_default: None, unique: None, "
-        f"index: None, foreign_key: None, comment: None }}"
+        f"Column::new({s(name)}, {ty}, {str(nullable).lower()}, "
+        f"{str(pk).lower()}, None, None, None, None, None, None)"
     )
 
 
@@ -91,18 +90,19 @@ def plain(i):
         column("id", "ColumnType::Integer", False, True),
         column("name", "ColumnType::String(Some(50))", False, False),
     ]
+    # As the macro writes them: constructors, a `Table` literal.
     table = (
         f"Table {{ table: {table_ref(t)}, "
         f"columns: Cow::Borrowed(&[{', '.join(cols)}]), "
-        f"constraints: Cow::Borrowed(&[Constraint {{ name: {s('pk_' + t)}, "
-        f"kind: ConstraintKind::PrimaryKey {{ columns: Cow::Borrowed(&[{s('id')}]) }} }}]), "
+        f"constraints: Cow::Borrowed(&[Constraint::new({s('pk_' + t)}, "
+        f"ConstraintKind::PrimaryKey {{ columns: Cow::Borrowed(&[{s('id')}]) }})]), "
         f"comment: None }}"
     )
     note = column("note", "ColumnType::Text", True, False)
     index = (
-        f"Index {{ name: {s('ix_' + t + '_note')}, table: {table_ref(t)}, "
-        f"columns: Cow::Borrowed(&[IndexColumn::Column({s('note')})]), "
-        f"unique: false, predicate: None, method: None, concurrently: false }}"
+        f"Index::new({s('ix_' + t + '_note')}, {table_ref(t)}, "
+        f"Cow::Borrowed(&[IndexColumn::Column({s('note')})]), "
+        f"false, None, None, false)"
     )
     up = [
         f"Op::CreateTable({table})",
@@ -122,8 +122,8 @@ migrate_runtime::__private::inventory::submit! {{
         down_revisions: {parents},
         branch: None,
         message: "migration {i}",
-        upgrade: &[{', '.join(up)}],
-        downgrade: Some(&[{', '.join(down)}]),
+        upgrade: const {{ &[{', '.join(up)}] }},
+        downgrade: Some(const {{ &[{', '.join(down)}] }}),
         downgrade_is_derived: true,
         checksum: "0000000000000000000000000000000000000000000000000000000000000000",
         transactional: true,

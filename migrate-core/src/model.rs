@@ -6,6 +6,13 @@
 //! borrowed ones, and both are the same type. Names are already resolved (the
 //! naming convention has been applied), so what is here is exactly what reaches
 //! the database.
+//!
+//! Every struct has a `const fn new` taking its fields in order: the
+//! expansions build their `static` op data with these, so the structs can be
+//! `#[non_exhaustive]` and gain fields without breaking code that builds or
+//! matches them elsewhere.
+
+#![warn(missing_docs)]
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,12 +25,20 @@ pub type List<T> = Cow<'static, [T]>;
 /// A table name, optionally qualified by a schema (PostgreSQL schemas; ignored by
 /// SQLite, which has none).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct TableRef {
+    /// The schema; `None` for the connection's default (`search_path`).
     pub schema: Option<Str>,
+    /// The table's name.
     pub name: Str,
 }
 
 impl TableRef {
+    /// A table reference from its fields.
+    pub const fn new(schema: Option<Str>, name: Str) -> TableRef {
+        TableRef { schema, name }
+    }
+
     /// The table `name` in `schema` (as ops that name a schema and tables
     /// apart, like `rename_table`, give them).
     pub fn in_schema(schema: &Option<Str>, name: &Str) -> TableRef {
@@ -50,21 +65,34 @@ pub enum Op {
     CreateTable(Table),
     /// `drop_table(name)`; with the table's definition it is invertible.
     DropTable {
+        /// The table dropped.
         table: TableRef,
+        /// Its definition, when the op gives it (then it is invertible).
         definition: Option<Table>,
     },
     /// `rename_table(old, new)`
     RenameTable {
+        /// The schema of both names.
         schema: Option<Str>,
+        /// The current name.
         old: Str,
+        /// The new name.
         new: Str,
     },
     /// `add_column(table, Column(...))`
-    AddColumn { table: TableRef, column: Column },
+    AddColumn {
+        /// The table the column is added to.
+        table: TableRef,
+        /// The new column.
+        column: Column,
+    },
     /// `drop_column(table, name)`; with the column's definition it is invertible.
     DropColumn {
+        /// The table the column is dropped from.
         table: TableRef,
+        /// The column's name.
         column: Str,
+        /// Its definition, when the op gives it (then it is invertible).
         definition: Option<Column>,
     },
     /// `alter_column(table, column, ...)`
@@ -73,75 +101,109 @@ pub enum Op {
     CreateIndex(Index),
     /// `drop_index(name, table)`; with the index's columns it is invertible.
     DropIndex {
+        /// The index's table.
         table: TableRef,
+        /// The index's name.
         name: Str,
+        /// Its definition, when the op gives it (then it is invertible).
         definition: Option<Index>,
     },
     /// `create_unique_constraint`, `create_check_constraint`,
     /// `create_foreign_key`, `create_primary_key`
     AddConstraint {
+        /// The constrained table.
         table: TableRef,
+        /// The constraint added.
         constraint: Constraint,
     },
     /// `drop_constraint(name, table, type_ = ...)`; the `drop_foreign_key`-style
     /// forms carry the definition and are invertible.
     DropConstraint {
+        /// The constrained table.
         table: TableRef,
+        /// The constraint's name.
         name: Str,
+        /// `type_`: what kind of constraint it is.
         kind: ConstraintType,
+        /// Its definition, when the op gives it (then it is invertible).
         definition: Option<Constraint>,
     },
     /// `create_enum(name, [values])`: `CREATE TYPE ... AS ENUM` on PostgreSQL.
     CreateEnum(EnumType),
     /// `drop_enum(name)`; with the values it is invertible.
     DropEnum {
+        /// The type's schema.
         schema: Option<Str>,
+        /// The type's name.
         name: Str,
+        /// Its values, when the op gives them (then it is invertible).
         definition: Option<EnumType>,
     },
     /// `add_enum_value(name, value)`: `ALTER TYPE ... ADD VALUE`.
     AddEnumValue {
+        /// The type's schema.
         schema: Option<Str>,
+        /// The type's name.
         name: Str,
+        /// The new value.
         value: Str,
+        /// `before` / `after`; `None` puts it last.
         placement: Option<EnumPlacement>,
     },
     /// `create_table_comment` / `drop_table_comment`.
     SetTableComment {
+        /// The commented table.
         table: TableRef,
+        /// The new comment; `None` drops it.
         comment: Option<Str>,
         /// `existing_comment`: `None` when not stated, `Some(None)` for "had none".
         existing: Option<Option<Str>>,
     },
     /// `bulk_insert(table, [{...}, ...])`
-    BulkInsert { table: TableRef, rows: List<Row> },
+    BulkInsert {
+        /// The table the rows go into.
+        table: TableRef,
+        /// The rows, in order.
+        rows: List<Row>,
+    },
     /// `execute("...")` or `execute(postgresql = "...", sqlite = "...")`: opaque.
     Execute(Sql),
     /// `run(function)`: opaque Rust code that gets the connection.
-    Run { function: Str },
+    Run {
+        /// The function's name in the migration's module.
+        function: Str,
+    },
 }
 
 /// A table definition, as given to `create_table`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Table {
+    /// The table's name.
     pub table: TableRef,
+    /// Its columns, in order.
     pub columns: List<Column>,
     /// Table-level constraints, the primary key first when there is one; inline
     /// `unique`/`ForeignKey` on columns stay on the column.
     pub constraints: List<Constraint>,
+    /// `comment = "..."`.
     pub comment: Option<Str>,
 }
 
 /// A column definition: `Column("name", Type, ...)`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Column {
+    /// The column's name.
     pub name: Str,
+    /// Its type.
     pub ty: ColumnType,
+    /// `nullable`: `true` unless stated, or part of the primary key.
     pub nullable: bool,
+    /// `primary_key = true`, or named by the table's `PrimaryKeyConstraint`.
     pub primary_key: bool,
     /// `autoincrement`: `None` means the SQLAlchemy default (an integer primary key
     /// that is the whole key is auto-incrementing).
     pub autoincrement: Option<bool>,
+    /// `server_default`.
     pub server_default: Option<ServerDefault>,
     /// `unique = true`: the resolved constraint name.
     pub unique: Option<Str>,
@@ -149,43 +211,68 @@ pub struct Column {
     pub index: Option<Str>,
     /// `ForeignKey("table.column", ...)` given inline.
     pub foreign_key: Option<InlineForeignKey>,
+    /// `comment = "..."`.
     pub comment: Option<Str>,
 }
 
 /// A foreign key declared inline on a column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InlineForeignKey {
+    /// The constraint's name (given, or by the naming convention).
     pub name: Str,
+    /// The referenced table.
     pub referent: TableRef,
+    /// The referenced column.
     pub referent_column: Str,
+    /// `ondelete`.
     pub on_delete: Option<ReferentialAction>,
+    /// `onupdate`.
     pub on_update: Option<ReferentialAction>,
 }
 
 /// The column types of the DSL, portable across dialects.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ColumnType {
+    /// `SmallInteger`: 16 bits.
     SmallInteger,
+    /// `Integer`: 32 bits.
     Integer,
+    /// `BigInteger`: 64 bits.
     BigInteger,
     /// `String` / `String(n)`: VARCHAR.
     String(Option<u32>),
+    /// `Text`: unbounded text.
     Text,
+    /// `Boolean`.
     Boolean,
+    /// `Numeric(p, s)`: exact decimal.
     Numeric {
+        /// Total digits.
         precision: Option<u32>,
+        /// Digits after the point.
         scale: Option<u32>,
     },
+    /// `Float`: single precision.
     Float,
+    /// `Double`: double precision.
     Double,
+    /// `Date`.
     Date,
+    /// `Time`.
     Time,
+    /// `DateTime`: a timestamp.
     DateTime {
+        /// `timezone = true`: TIMESTAMP WITH TIME ZONE.
         timezone: bool,
     },
+    /// `Uuid`.
     Uuid,
+    /// `Json`.
     Json,
+    /// `Jsonb` (PostgreSQL; JSON text elsewhere).
     Jsonb,
+    /// `Binary`: bytes.
     Binary,
     /// A native type on PostgreSQL, a CHECK constraint elsewhere.
     Enum(EnumType),
@@ -231,8 +318,11 @@ impl fmt::Display for ColumnType {
 /// A named enum type and its values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EnumType {
+    /// The type's schema.
     pub schema: Option<Str>,
+    /// The type's name.
     pub name: Str,
+    /// Its values, in order.
     pub values: List<Str>,
     /// Whether `create_table`/`add_column` create the type (and the invertible
     /// `drop_table` drops it). `create_type = false` when `create_enum` made it.
@@ -242,7 +332,9 @@ pub struct EnumType {
 /// Where `add_enum_value` puts the new value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EnumPlacement {
+    /// `before = "x"`.
     Before(Str),
+    /// `after = "x"`.
     After(Str),
 }
 
@@ -278,18 +370,29 @@ impl fmt::Display for ServerDefault {
 
 /// `alter_column(...)`: every field that is `None` was not given.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AlterColumn {
+    /// The column's table.
     pub table: TableRef,
+    /// The column's name (before a rename).
     pub column: Str,
+    /// `new_column_name`.
     pub new_name: Option<Str>,
+    /// `type_`.
     pub ty: Option<ColumnType>,
+    /// `nullable`.
     pub nullable: Option<bool>,
     /// `Some(None)`: `server_default = None`, drop the default.
     pub server_default: Option<Option<ServerDefault>>,
+    /// `comment`; `Some(None)` drops it.
     pub comment: Option<Option<Str>>,
+    /// `existing_type`: the type before, for the inverse.
     pub existing_type: Option<ColumnType>,
+    /// `existing_nullable`.
     pub existing_nullable: Option<bool>,
+    /// `existing_server_default`; `Some(None)`: it had none.
     pub existing_server_default: Option<Option<ServerDefault>>,
+    /// `existing_comment`; `Some(None)`: it had none.
     pub existing_comment: Option<Option<Str>>,
     /// `postgresql_using`: the USING expression of a type change on PostgreSQL.
     pub using: Option<Str>,
@@ -298,9 +401,13 @@ pub struct AlterColumn {
 /// An index, as given to `create_index`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Index {
+    /// The index's name (given, or by the naming convention).
     pub name: Str,
+    /// The indexed table.
     pub table: TableRef,
+    /// The indexed columns and expressions, in order.
     pub columns: List<IndexColumn>,
+    /// `unique = true`.
     pub unique: bool,
     /// `postgresql_where` / `sqlite_where`: a partial index's predicate.
     pub predicate: Option<Str>,
@@ -313,6 +420,7 @@ pub struct Index {
 /// One indexed element.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum IndexColumn {
+    /// A column, by name.
     Column(Str),
     /// `text("lower(email)")`
     Expression(Str),
@@ -346,17 +454,33 @@ impl fmt::Display for IndexColumn {
 
 /// A named table constraint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Constraint {
+    /// The constraint's name (given, or by the naming convention).
     pub name: Str,
+    /// What it enforces.
     pub kind: ConstraintKind,
 }
 
 /// What a constraint enforces.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConstraintKind {
-    PrimaryKey { columns: List<Str> },
-    Unique { columns: List<Str> },
-    Check { condition: Str },
+    /// `PRIMARY KEY (columns)`.
+    PrimaryKey {
+        /// The key's columns, in order.
+        columns: List<Str>,
+    },
+    /// `UNIQUE (columns)`.
+    Unique {
+        /// The constrained columns, in order.
+        columns: List<Str>,
+    },
+    /// `CHECK (condition)`.
+    Check {
+        /// The SQL condition, as written.
+        condition: Str,
+    },
+    /// `FOREIGN KEY ... REFERENCES ...`.
     ForeignKey(ForeignKey),
 }
 
@@ -385,9 +509,13 @@ impl ConstraintKind {
 /// `type_` of `drop_constraint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ConstraintType {
+    /// `"primary"`.
     PrimaryKey,
+    /// `"unique"`.
     Unique,
+    /// `"check"`.
     Check,
+    /// `"foreignkey"`.
     ForeignKey,
 }
 
@@ -405,23 +533,36 @@ impl ConstraintType {
 
 /// A foreign key's target and actions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ForeignKey {
+    /// The referencing columns, in order.
     pub columns: List<Str>,
+    /// The referenced table.
     pub referent: TableRef,
+    /// The referenced columns, in the order of `columns`.
     pub referent_columns: List<Str>,
+    /// `ondelete`.
     pub on_delete: Option<ReferentialAction>,
+    /// `onupdate`.
     pub on_update: Option<ReferentialAction>,
+    /// `deferrable`.
     pub deferrable: Option<bool>,
+    /// `initially`: `Some(true)` for `"DEFERRED"`.
     pub initially_deferred: Option<bool>,
 }
 
 /// `ondelete` / `onupdate` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReferentialAction {
+    /// `CASCADE`.
     Cascade,
+    /// `RESTRICT`.
     Restrict,
+    /// `SET NULL`.
     SetNull,
+    /// `SET DEFAULT`.
     SetDefault,
+    /// `NO ACTION`.
     NoAction,
 }
 
@@ -456,18 +597,23 @@ impl ReferentialAction {
 
 /// One row of `bulk_insert`: column name and value, in the order written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Row {
+    /// `(column, value)` pairs.
     pub values: List<(Str, Value)>,
 }
 
 /// A value in `bulk_insert`. Strings are bound or escaped, never pasted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
+    /// `None`: SQL NULL.
     Null,
+    /// `true` / `false`.
     Bool(bool),
     /// An integer or decimal literal, kept as written (validated by the macro) so
     /// `19.99` reaches a NUMERIC column exactly.
     Number(Str),
+    /// A string.
     Text(Str),
 }
 
@@ -487,9 +633,208 @@ impl fmt::Display for Value {
 pub struct Sql {
     /// `execute("...")`: used for every dialect without its own text.
     pub any: Option<Str>,
+    /// `postgresql = "..."`.
     pub postgresql: Option<Str>,
+    /// `sqlite = "..."`.
     pub sqlite: Option<Str>,
+    /// `mysql = "..."`.
     pub mysql: Option<Str>,
+}
+
+// -- constructors: every field, in declaration order ----------------------------------
+
+impl Table {
+    /// A table definition from its fields.
+    pub const fn new(
+        table: TableRef,
+        columns: List<Column>,
+        constraints: List<Constraint>,
+        comment: Option<Str>,
+    ) -> Table {
+        Table {
+            table,
+            columns,
+            constraints,
+            comment,
+        }
+    }
+}
+
+impl Column {
+    /// A column from its fields.
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        name: Str,
+        ty: ColumnType,
+        nullable: bool,
+        primary_key: bool,
+        autoincrement: Option<bool>,
+        server_default: Option<ServerDefault>,
+        unique: Option<Str>,
+        index: Option<Str>,
+        foreign_key: Option<InlineForeignKey>,
+        comment: Option<Str>,
+    ) -> Column {
+        Column {
+            name,
+            ty,
+            nullable,
+            primary_key,
+            autoincrement,
+            server_default,
+            unique,
+            index,
+            foreign_key,
+            comment,
+        }
+    }
+}
+
+impl InlineForeignKey {
+    /// An inline foreign key from its fields.
+    pub const fn new(
+        name: Str,
+        referent: TableRef,
+        referent_column: Str,
+        on_delete: Option<ReferentialAction>,
+        on_update: Option<ReferentialAction>,
+    ) -> InlineForeignKey {
+        InlineForeignKey {
+            name,
+            referent,
+            referent_column,
+            on_delete,
+            on_update,
+        }
+    }
+}
+
+impl EnumType {
+    /// An enum type from its fields.
+    pub const fn new(
+        schema: Option<Str>,
+        name: Str,
+        values: List<Str>,
+        create_type: bool,
+    ) -> EnumType {
+        EnumType {
+            schema,
+            name,
+            values,
+            create_type,
+        }
+    }
+}
+
+impl AlterColumn {
+    /// An `alter_column` from its fields.
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        table: TableRef,
+        column: Str,
+        new_name: Option<Str>,
+        ty: Option<ColumnType>,
+        nullable: Option<bool>,
+        server_default: Option<Option<ServerDefault>>,
+        comment: Option<Option<Str>>,
+        existing_type: Option<ColumnType>,
+        existing_nullable: Option<bool>,
+        existing_server_default: Option<Option<ServerDefault>>,
+        existing_comment: Option<Option<Str>>,
+        using: Option<Str>,
+    ) -> AlterColumn {
+        AlterColumn {
+            table,
+            column,
+            new_name,
+            ty,
+            nullable,
+            server_default,
+            comment,
+            existing_type,
+            existing_nullable,
+            existing_server_default,
+            existing_comment,
+            using,
+        }
+    }
+}
+
+impl Index {
+    /// An index from its fields.
+    pub const fn new(
+        name: Str,
+        table: TableRef,
+        columns: List<IndexColumn>,
+        unique: bool,
+        predicate: Option<Str>,
+        method: Option<Str>,
+        concurrently: bool,
+    ) -> Index {
+        Index {
+            name,
+            table,
+            columns,
+            unique,
+            predicate,
+            method,
+            concurrently,
+        }
+    }
+}
+
+impl Constraint {
+    /// A named constraint.
+    pub const fn new(name: Str, kind: ConstraintKind) -> Constraint {
+        Constraint { name, kind }
+    }
+}
+
+impl ForeignKey {
+    /// A foreign key from its fields.
+    pub const fn new(
+        columns: List<Str>,
+        referent: TableRef,
+        referent_columns: List<Str>,
+        on_delete: Option<ReferentialAction>,
+        on_update: Option<ReferentialAction>,
+        deferrable: Option<bool>,
+        initially_deferred: Option<bool>,
+    ) -> ForeignKey {
+        ForeignKey {
+            columns,
+            referent,
+            referent_columns,
+            on_delete,
+            on_update,
+            deferrable,
+            initially_deferred,
+        }
+    }
+}
+
+impl Row {
+    /// A row from its `(column, value)` pairs.
+    pub const fn new(values: List<(Str, Value)>) -> Row {
+        Row { values }
+    }
+}
+
+impl Sql {
+    /// `execute`'s SQL: the text for every database, then each database's own.
+    pub const fn new(
+        any: Option<Str>,
+        postgresql: Option<Str>,
+        sqlite: Option<Str>,
+        mysql: Option<Str>,
+    ) -> Sql {
+        Sql {
+            any,
+            postgresql,
+            sqlite,
+            mysql,
+        }
+    }
 }
 
 impl Op {

@@ -10,10 +10,7 @@ fn s(x: &str) -> Str {
     Cow::Owned(x.to_string())
 }
 fn t(name: &str) -> TableRef {
-    TableRef {
-        schema: None,
-        name: s(name),
-    }
+    TableRef::new(None, s(name))
 }
 fn col(name: &str, ty: ColumnType) -> Column {
     Column {
@@ -45,12 +42,12 @@ fn table(name: &str, columns: Vec<Column>) -> Table {
     let constraints = if pks.is_empty() {
         vec![]
     } else {
-        vec![Constraint {
-            name: s(&format!("pk_{name}")),
-            kind: ConstraintKind::PrimaryKey {
+        vec![Constraint::new(
+            s(&format!("pk_{name}")),
+            ConstraintKind::PrimaryKey {
                 columns: pks.into(),
             },
-        }]
+        )]
     };
     Table {
         table: t(name),
@@ -85,34 +82,34 @@ fn fk(on_delete: Option<ReferentialAction>) -> Constraint {
     fk_to("users", on_delete)
 }
 fn fk_to(referent: &str, on_delete: Option<ReferentialAction>) -> Constraint {
-    Constraint {
-        name: s("fk_orders_user_id"),
-        kind: ConstraintKind::ForeignKey(ForeignKey {
-            columns: vec![s("user_id")].into(),
-            referent: t(referent),
-            referent_columns: vec![s("id")].into(),
+    Constraint::new(
+        s("fk_orders_user_id"),
+        ConstraintKind::ForeignKey(ForeignKey::new(
+            vec![s("user_id")].into(),
+            t(referent),
+            vec![s("id")].into(),
             on_delete,
-            on_update: None,
-            deferrable: None,
-            initially_deferred: None,
-        }),
-    }
+            None,
+            None,
+            None,
+        )),
+    )
 }
 fn alter(tbl: &str, column: &str) -> AlterColumn {
-    AlterColumn {
-        table: t(tbl),
-        column: s(column),
-        new_name: None,
-        ty: None,
-        nullable: None,
-        server_default: None,
-        comment: None,
-        existing_type: None,
-        existing_nullable: None,
-        existing_server_default: None,
-        existing_comment: None,
-        using: None,
-    }
+    AlterColumn::new(
+        t(tbl),
+        s(column),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
 }
 fn order_status(create_type: bool) -> EnumType {
     EnumType {
@@ -150,10 +147,7 @@ fn drop_table_undoes_create_table_index_and_seed_rows() {
         Op::CreateIndex(index("ix_roles_name", "roles", &["name"])),
         Op::BulkInsert {
             table: t("roles"),
-            rows: vec![Row {
-                values: vec![(s("name"), Value::Text(s("admin")))].into(),
-            }]
-            .into(),
+            rows: vec![Row::new(vec![(s("name"), Value::Text(s("admin")))].into())].into(),
         },
     ];
     assert_clean(
@@ -654,9 +648,9 @@ fn opaque_ops_suppress_what_they_might_explain() {
 fn bulk_insert_into_existing_table_needs_a_delete() {
     let up = vec![Op::BulkInsert {
         table: t("roles"),
-        rows: vec![Row {
-            values: vec![(s("name"), Value::Text(s("superadmin")))].into(),
-        }]
+        rows: vec![Row::new(
+            vec![(s("name"), Value::Text(s("superadmin")))].into(),
+        )]
         .into(),
     }];
     assert!(invert(&up).is_err());
@@ -715,13 +709,13 @@ fn derived_downgrades_are_clean_for_every_invertible_op() {
                 ..col("email", ColumnType::String(Some(255)))
             },
             Column {
-                foreign_key: Some(InlineForeignKey {
-                    name: s("fk_users_org_id_orgs"),
-                    referent: t("orgs"),
-                    referent_column: s("id"),
-                    on_delete: Some(ReferentialAction::Cascade),
-                    on_update: None,
-                }),
+                foreign_key: Some(InlineForeignKey::new(
+                    s("fk_users_org_id_orgs"),
+                    t("orgs"),
+                    s("id"),
+                    Some(ReferentialAction::Cascade),
+                    None,
+                )),
                 ..col("org_id", ColumnType::Integer)
             },
         ],
@@ -747,12 +741,12 @@ fn derived_downgrades_are_clean_for_every_invertible_op() {
         Op::CreateIndex(index("ix_users_bio", "users", &["bio"])),
         Op::AddConstraint {
             table: t("users"),
-            constraint: Constraint {
-                name: s("ck_users_id"),
-                kind: ConstraintKind::Check {
+            constraint: Constraint::new(
+                s("ck_users_id"),
+                ConstraintKind::Check {
                     condition: s("id > 0"),
                 },
-            },
+            ),
         },
         Op::SetTableComment {
             table: t("users"),
@@ -885,12 +879,12 @@ fn what_went_with_a_dropped_column_may_be_recreated() {
         },
         Op::AddConstraint {
             table: t("people"),
-            constraint: Constraint {
-                name: s("ck_people_score"),
-                kind: ConstraintKind::Check {
+            constraint: Constraint::new(
+                s("ck_people_score"),
+                ConstraintKind::Check {
                     condition: s("score >= 0"),
                 },
-            },
+            ),
         },
         Op::CreateIndex(index(
             "ix_people_level_score",
@@ -903,12 +897,12 @@ fn what_went_with_a_dropped_column_may_be_recreated() {
     let mut other = down.clone();
     other.push(Op::AddConstraint {
         table: t("people"),
-        constraint: Constraint {
-            name: s("ck_people_level"),
-            kind: ConstraintKind::Check {
+        constraint: Constraint::new(
+            s("ck_people_level"),
+            ConstraintKind::Check {
                 condition: s("level >= 0"),
             },
-        },
+        ),
     });
     assert_eq!(one(&up, &other).kind, FindingKind::Existence);
 }
@@ -926,10 +920,7 @@ fn add_value(value: &str) -> Op {
 fn insert(tbl: &str, column: &str, value: &str) -> Op {
     Op::BulkInsert {
         table: t(tbl),
-        rows: vec![Row {
-            values: vec![(s(column), Value::Text(s(value)))].into(),
-        }]
-        .into(),
+        rows: vec![Row::new(vec![(s(column), Value::Text(s(value)))].into())].into(),
     }
 }
 fn enum_uses(up: &[Op], down: &[Op]) -> Vec<(Side, usize, Option<String>, Option<&'static str>)> {
@@ -997,12 +988,12 @@ fn new_enum_value_used_in_the_same_migration() {
         Op::CreateIndex(partial),
         Op::AddConstraint {
             table: t("orders"),
-            constraint: Constraint {
-                name: s("ck_orders_refunded"),
-                kind: ConstraintKind::Check {
+            constraint: Constraint::new(
+                s("ck_orders_refunded"),
+                ConstraintKind::Check {
                     condition: s("status <> 'refunded'"),
                 },
-            },
+            ),
         },
         // Opaque: not checked.
         Op::Execute(Sql {

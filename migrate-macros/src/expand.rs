@@ -200,6 +200,25 @@ pub fn anchor(args: TokenStream) -> TokenStream {
     }
 }
 
+/// One documented item per op of the op table, for `migrate_runtime::dsl`:
+/// the op's summary, then its arguments and the model value it lowers to, all
+/// read from the table so the docs cannot fall behind it.
+pub fn dsl_docs(input: TokenStream) -> TokenStream {
+    if !input.is_empty() {
+        return syn::Error::new(input.span(), "`__dsl_docs!` takes no arguments")
+            .to_compile_error();
+    }
+    let items = crate::ast::ops::OPS.iter().map(|spec| {
+        let name = syn::Ident::new(spec.name, proc_macro2::Span::call_site());
+        let doc = spec.doc_text();
+        quote! {
+            #[doc = #doc]
+            pub fn #name() {}
+        }
+    });
+    quote!(#(#items)*)
+}
+
 /// The file `migrations!()` is called in: the crate root. Only the compiler
 /// knows it (not rust-analyzer, nor a unit test).
 fn crate_root_file() -> Option<std::path::PathBuf> {
@@ -280,7 +299,7 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStrea
     let mut docs = String::new();
     for n in &nodes {
         let name = n.name.to_string();
-        if crate::ast::OPS.contains(&name.as_str()) {
+        if crate::ast::ops::spec(&name).is_some() {
             docs.push_str(&format!("let _ = {krate}::dsl::{name};"));
         }
     }

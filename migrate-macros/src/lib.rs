@@ -20,6 +20,13 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::migration(args.into(), input.into()).into()
 }
 
+/// The items of `migrate_runtime::dsl`, one per op of the op table.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __dsl_docs(input: TokenStream) -> TokenStream {
+    expand::dsl_docs(input.into()).into()
+}
+
 /// The anchor at the crate root. See `migrate_runtime::migrations`.
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {

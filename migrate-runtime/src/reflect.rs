@@ -106,7 +106,7 @@ fn split(name: &str) -> (Option<Str>, Str) {
 
 fn table_ref(name: &str) -> TableRef {
     let (schema, name) = split(name);
-    TableRef { schema, name }
+    TableRef::new(schema, name)
 }
 
 fn column_error(table: &str, column: &str, problem: String) -> Error {
@@ -379,10 +379,7 @@ fn column(
 }
 
 fn constraint(name: String, kind: ConstraintKind) -> Constraint {
-    Constraint {
-        name: name.into(),
-        kind,
-    }
+    Constraint::new(name.into(), kind)
 }
 
 fn foreign_key(
@@ -392,15 +389,15 @@ fn foreign_key(
     on_delete: Option<ReferentialAction>,
     on_update: Option<ReferentialAction>,
 ) -> ForeignKey {
-    ForeignKey {
+    ForeignKey::new(
         columns,
         referent,
         referent_columns,
         on_delete,
         on_update,
-        deferrable: None,
-        initially_deferred: None,
-    }
+        None,
+        None,
+    )
 }
 
 fn table(

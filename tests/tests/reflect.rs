@@ -131,24 +131,21 @@ fn comparable(model: &Schema, d: Dialect) -> Schema {
             let mut c = c.clone();
             if let Some(u) = c.unique.take() {
                 let columns = vec![c.name.clone()].into();
-                constraints.push(Constraint {
-                    name: u,
-                    kind: ConstraintKind::Unique { columns },
-                });
+                constraints.push(Constraint::new(u, ConstraintKind::Unique { columns }));
             }
             if let Some(fk) = c.foreign_key.take() {
-                constraints.push(Constraint {
-                    name: fk.name,
-                    kind: ConstraintKind::ForeignKey(ForeignKey {
-                        columns: vec![c.name.clone()].into(),
-                        referent: fk.referent,
-                        referent_columns: vec![fk.referent_column].into(),
-                        on_delete: fk.on_delete,
-                        on_update: fk.on_update,
-                        deferrable: None,
-                        initially_deferred: None,
-                    }),
-                });
+                constraints.push(Constraint::new(
+                    fk.name,
+                    ConstraintKind::ForeignKey(ForeignKey::new(
+                        vec![c.name.clone()].into(),
+                        fk.referent,
+                        vec![fk.referent_column].into(),
+                        fk.on_delete,
+                        fk.on_update,
+                        None,
+                        None,
+                    )),
+                ));
             }
             c.index = None;
             c.ty = match c.ty {
@@ -360,12 +357,7 @@ fn a_hand_made_schema_round_trips(db: TestDatabase) {
     support::exec(&mut conn, &sql);
     let original = snapshot(&mut conn);
     let model = schema::reflect(&original, d).unwrap();
-    let authors = model
-        .table(&TableRef {
-            schema: None,
-            name: "authors".into(),
-        })
-        .unwrap();
+    let authors = model.table(&TableRef::new(None, "authors".into())).unwrap();
     let column = |n: &str| authors.column(n).unwrap().clone();
     assert_eq!(column("name").ty, ColumnType::String(Some(80)));
     assert_eq!(
@@ -385,12 +377,7 @@ fn a_hand_made_schema_round_trips(db: TestDatabase) {
         ),
         (ColumnType::Integer, None, None)
     );
-    let books = model
-        .table(&TableRef {
-            schema: None,
-            name: "books".into(),
-        })
-        .unwrap();
+    let books = model.table(&TableRef::new(None, "books".into())).unwrap();
     let names: BTreeSet<&str> = books.constraints.iter().map(|c| &*c.name).collect();
     let expected: BTreeSet<&str> = match d {
         // PostgreSQL's own names.
@@ -497,10 +484,7 @@ fn every_type_round_trips(db: TestDatabase) {
     );
 
     let t = model
-        .table(&TableRef {
-            schema: None,
-            name: "everything".into(),
-        })
+        .table(&TableRef::new(None, "everything".into()))
         .unwrap();
     let col = |n: &str| t.column(n).unwrap().clone();
     let pg = d == Dialect::Postgres;
@@ -661,14 +645,7 @@ fn sqlite_names_what_it_does_not_keep() {
            note VARCHAR(9) CONSTRAINT ck_users_note CHECK (note IN ('a')))",
     )
     .unwrap();
-    let table = |name: &'static str| {
-        model
-            .table(&TableRef {
-                schema: None,
-                name: name.into(),
-            })
-            .unwrap()
-    };
+    let table = |name: &'static str| model.table(&TableRef::new(None, name.into())).unwrap();
     let enum_name = |t: &'static str, c: &str| match &table(t).column(c).unwrap().ty {
         ColumnType::Enum(e) => e.name.to_string(),
         other => panic!("{t}.{c}: {other:?}"),

@@ -23,10 +23,7 @@ fn down(m: &Migration) -> &'static [Op] {
 }
 
 fn tref(name: &str) -> TableRef {
-    TableRef {
-        schema: None,
-        name: name.to_owned().into(),
-    }
+    TableRef::new(None, name.to_owned().into())
 }
 
 fn created(op: &Op) -> &Table {
@@ -146,13 +143,13 @@ fn drop_column(table: &str, column: &str) -> Op {
 }
 
 fn row(values: &[(&str, Value)]) -> Row {
-    Row {
-        values: values
+    Row::new(
+        values
             .iter()
             .map(|(k, v)| (k.to_string().into(), v.clone()))
             .collect::<Vec<_>>()
             .into(),
-    }
+    )
 }
 
 fn num(n: &str) -> Value {
@@ -580,15 +577,15 @@ fn ex10_foreign_key_with_restrict() {
     };
     assert_eq!(
         fk,
-        &ForeignKey {
-            columns: vec!["user_id".into()].into(),
-            referent: tref("users"),
-            referent_columns: vec!["id".into()].into(),
-            on_delete: Some(ReferentialAction::Restrict),
-            on_update: None,
-            deferrable: None,
-            initially_deferred: None,
-        }
+        &ForeignKey::new(
+            vec!["user_id".into()].into(),
+            tref("users"),
+            vec!["id".into()].into(),
+            Some(ReferentialAction::Restrict),
+            None,
+            None,
+            None,
+        )
     );
     assert_eq!(
         down(m),

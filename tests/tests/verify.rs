@@ -7,10 +7,7 @@ use migrate_runtime::RevisionGraph;
 use migrate_runtime::{Difference, Field, Object};
 
 fn table(name: &str) -> TableRef {
-    TableRef {
-        schema: None,
-        name: name.to_string().into(),
-    }
+    TableRef::new(None, name.to_string().into())
 }
 
 #[test]

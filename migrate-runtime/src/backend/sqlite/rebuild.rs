@@ -307,20 +307,17 @@ mod tests {
     /// A table `t (a, amount)` with a check constraint on `condition`.
     fn schema(condition: &'static str) -> Schema {
         let mut schema = Schema::new();
-        let table = TableRef {
-            schema: None,
-            name: "t".into(),
-        };
+        let table = TableRef::new(None, "t".into());
         schema
             .apply(&Op::CreateTable(Table {
                 table: table.clone(),
                 columns: vec![column("a"), column("amount")].into(),
-                constraints: vec![Constraint {
-                    name: "ck_t".into(),
-                    kind: ConstraintKind::Check {
+                constraints: vec![Constraint::new(
+                    "ck_t".into(),
+                    ConstraintKind::Check {
                         condition: condition.into(),
                     },
-                }]
+                )]
                 .into(),
                 comment: None,
             }))
@@ -334,10 +331,7 @@ mod tests {
     #[test]
     fn a_column_a_check_names_is_dropped_by_rebuild_and_only_that() {
         let drop_a = Op::DropColumn {
-            table: TableRef {
-                schema: None,
-                name: "t".into(),
-            },
+            table: TableRef::new(None, "t".into()),
             column: "a".into(),
             definition: None,
         };
