@@ -191,6 +191,7 @@ pub struct Table {
 
 /// A column definition: `Column("name", Type, ...)`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Column {
     /// The column's name.
     pub name: Str,
@@ -317,6 +318,7 @@ impl fmt::Display for ColumnType {
 
 /// A named enum type and its values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EnumType {
     /// The type's schema.
     pub schema: Option<Str>,
@@ -400,6 +402,7 @@ pub struct AlterColumn {
 
 /// An index, as given to `create_index`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Index {
     /// The index's name (given, or by the naming convention).
     pub name: Str,
@@ -630,6 +633,7 @@ impl fmt::Display for Value {
 
 /// SQL for `execute`: one text for every dialect, or one per dialect.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Sql {
     /// `execute("...")`: used for every dialect without its own text.
     pub any: Option<Str>,

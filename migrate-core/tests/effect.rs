@@ -12,26 +12,24 @@ fn s(x: &str) -> Str {
 fn t(name: &str) -> TableRef {
     TableRef::new(None, s(name))
 }
+/// `base` with some fields set: `with!(col("a", Integer), nullable = false)`.
+macro_rules! with {
+    ($base:expr, $($field:ident = $value:expr),* $(,)?) => {{
+        let mut v = $base;
+        $(v.$field = $value;)*
+        v
+    }};
+}
+
 fn col(name: &str, ty: ColumnType) -> Column {
-    Column {
-        name: s(name),
-        ty,
-        nullable: true,
-        primary_key: false,
-        autoincrement: None,
-        server_default: None,
-        unique: None,
-        index: None,
-        foreign_key: None,
-        comment: None,
-    }
+    Column::new(s(name), ty, true, false, None, None, None, None, None, None)
 }
 fn pk(name: &str) -> Column {
-    Column {
-        primary_key: true,
-        nullable: false,
-        ..col(name, ColumnType::Integer)
-    }
+    with!(
+        col(name, ColumnType::Integer),
+        primary_key = true,
+        nullable = false
+    )
 }
 fn table(name: &str, columns: Vec<Column>) -> Table {
     let pks: Vec<Str> = columns
@@ -57,19 +55,11 @@ fn table(name: &str, columns: Vec<Column>) -> Table {
     }
 }
 fn index(name: &str, tbl: &str, cols: &[&str]) -> Index {
-    Index {
-        name: s(name),
-        table: t(tbl),
-        columns: cols
-            .iter()
-            .map(|c| IndexColumn::Column(s(c)))
-            .collect::<Vec<_>>()
-            .into(),
-        unique: false,
-        predicate: None,
-        method: None,
-        concurrently: false,
-    }
+    let columns = cols
+        .iter()
+        .map(|c| IndexColumn::Column(s(c)))
+        .collect::<Vec<_>>();
+    Index::new(s(name), t(tbl), columns.into(), false, None, None, false)
 }
 fn drop_index(name: &str, tbl: &str) -> Op {
     Op::DropIndex {
@@ -112,12 +102,12 @@ fn alter(tbl: &str, column: &str) -> AlterColumn {
     )
 }
 fn order_status(create_type: bool) -> EnumType {
-    EnumType {
-        schema: None,
-        name: s("order_status"),
-        values: vec![s("pending"), s("shipped")].into(),
+    EnumType::new(
+        None,
+        s("order_status"),
+        vec![s("pending"), s("shipped")].into(),
         create_type,
-    }
+    )
 }
 
 fn no_lints(f: Vec<Finding>) -> Vec<Finding> {
@@ -240,10 +230,7 @@ fn readding_a_dropped_column_with_another_type_is_named() {
         (f.kind, f.field, f.object.as_deref()),
         (FindingKind::Definition, Some("type"), Some("legacy_code"))
     );
-    let nn = Column {
-        nullable: false,
-        ..legacy.clone()
-    };
+    let nn = with!(legacy.clone(), nullable = false);
     assert_eq!(
         one(
             &up,
@@ -281,11 +268,11 @@ fn readding_another_column_names_both() {
 }
 
 fn index_swap(new: Index, restored: Index) -> Vec<Finding> {
-    let old = Index {
-        unique: true,
-        predicate: Some(s("status != 'cancelled'")),
-        ..index("ix_orders_user", "orders", &["user_id", "status"])
-    };
+    let old = with!(
+        index("ix_orders_user", "orders", &["user_id", "status"]),
+        unique = true,
+        predicate = Some(s("status != 'cancelled'"))
+    );
     let up = vec![
         Op::DropIndex {
             table: t("orders"),
@@ -307,56 +294,41 @@ fn index_swap(new: Index, restored: Index) -> Vec<Finding> {
 
 #[test]
 fn index_differences_are_each_named() {
-    let old = Index {
-        unique: true,
-        predicate: Some(s("status != 'cancelled'")),
-        ..index("ix_orders_user", "orders", &["user_id", "status"])
-    };
+    let old = with!(
+        index("ix_orders_user", "orders", &["user_id", "status"]),
+        unique = true,
+        predicate = Some(s("status != 'cancelled'"))
+    );
     let new = index("ix_orders_user", "orders", &["user_id"]);
     for (restored, field) in [
         (
-            Index {
-                columns: vec![
+            with!(
+                old.clone(),
+                columns = vec![
                     IndexColumn::Column(s("user_id")),
                     IndexColumn::Column(s("state")),
                 ]
-                .into(),
-                ..old.clone()
-            },
+                .into()
+            ),
             "columns",
         ),
         (
-            Index {
-                columns: vec![
+            with!(
+                old.clone(),
+                columns = vec![
                     IndexColumn::Column(s("status")),
                     IndexColumn::Column(s("user_id")),
                 ]
-                .into(),
-                ..old.clone()
-            },
+                .into()
+            ),
             "columns",
         ),
+        (with!(old.clone(), unique = false), "unique"),
         (
-            Index {
-                unique: false,
-                ..old.clone()
-            },
-            "unique",
-        ),
-        (
-            Index {
-                predicate: Some(s("status = 'cancelled'")),
-                ..old.clone()
-            },
+            with!(old.clone(), predicate = Some(s("status = 'cancelled'"))),
             "predicate",
         ),
-        (
-            Index {
-                predicate: None,
-                ..old.clone()
-            },
-            "predicate",
-        ),
+        (with!(old.clone(), predicate = None), "predicate"),
     ] {
         let f = index_swap(new.clone(), restored);
         // A column that does not exist is its own finding; the definition one is there.
@@ -371,10 +343,7 @@ fn index_differences_are_each_named() {
     // Whitespace in a predicate is formatting, not meaning.
     let f = index_swap(
         new,
-        Index {
-            predicate: Some(s("status  !=\n 'cancelled'")),
-            ..old
-        },
+        with!(old, predicate = Some(s("status  !=\n 'cancelled'"))),
     );
     assert!(f.is_empty(), "{f:#?}");
 }
@@ -468,10 +437,10 @@ fn enum_type_left_behind_by_drop_table() {
     let mut orders = table("orders", vec![pk("id")]);
     orders.columns = vec![
         pk("id"),
-        Column {
-            nullable: false,
-            ..col("status", ColumnType::Enum(order_status(true)))
-        },
+        with!(
+            col("status", ColumnType::Enum(order_status(true))),
+            nullable = false
+        ),
     ]
     .into();
     let up = vec![Op::CreateTable(orders.clone())];
@@ -515,10 +484,10 @@ fn enum_type_left_behind_by_drop_table() {
 
 #[test]
 fn lints() {
-    let nn = Column {
-        nullable: false,
-        ..col("account_type", ColumnType::String(Some(20)))
-    };
+    let nn = with!(
+        col("account_type", ColumnType::String(Some(20))),
+        nullable = false
+    );
     let f = analyze(
         &[Op::AddColumn {
             table: t("users"),
@@ -529,10 +498,10 @@ fn lints() {
     assert!(f
         .iter()
         .any(|f| f.kind == FindingKind::Lint(Lint::NotNullWithoutDefault)));
-    let ok = Column {
-        server_default: Some(ServerDefault::Literal(s("standard"))),
-        ..nn.clone()
-    };
+    let ok = with!(
+        nn.clone(),
+        server_default = Some(ServerDefault::Literal(s("standard")))
+    );
     let f = analyze(
         &[Op::AddColumn {
             table: t("users"),
@@ -607,12 +576,12 @@ fn cannot_apply() {
 
 #[test]
 fn opaque_ops_suppress_what_they_might_explain() {
-    let up = vec![Op::Execute(Sql {
-        any: Some(s("CREATE TABLE foo (id int)")),
-        postgresql: None,
-        sqlite: None,
-        mysql: None,
-    })];
+    let up = vec![Op::Execute(Sql::new(
+        Some(s("CREATE TABLE foo (id int)")),
+        None,
+        None,
+        None,
+    ))];
     assert_clean(
         &up,
         &[Op::DropTable {
@@ -661,12 +630,12 @@ fn bulk_insert_into_existing_table_needs_a_delete() {
     );
     assert_clean(
         &up,
-        &[Op::Execute(Sql {
-            any: Some(s("DELETE FROM roles WHERE name = 'superadmin'")),
-            postgresql: None,
-            sqlite: None,
-            mysql: None,
-        })],
+        &[Op::Execute(Sql::new(
+            Some(s("DELETE FROM roles WHERE name = 'superadmin'")),
+            None,
+            None,
+            None,
+        ))],
     );
 }
 
@@ -703,21 +672,21 @@ fn derived_downgrades_are_clean_for_every_invertible_op() {
         "users",
         vec![
             pk("id"),
-            Column {
-                unique: Some(s("uq_users_email")),
-                index: Some(s("ix_users_email")),
-                ..col("email", ColumnType::String(Some(255)))
-            },
-            Column {
-                foreign_key: Some(InlineForeignKey::new(
+            with!(
+                col("email", ColumnType::String(Some(255))),
+                unique = Some(s("uq_users_email")),
+                index = Some(s("ix_users_email"))
+            ),
+            with!(
+                col("org_id", ColumnType::Integer),
+                foreign_key = Some(InlineForeignKey::new(
                     s("fk_users_org_id_orgs"),
                     t("orgs"),
                     s("id"),
                     Some(ReferentialAction::Cascade),
                     None,
-                )),
-                ..col("org_id", ColumnType::Integer)
-            },
+                ))
+            ),
         ],
     );
     let mut alter_all = alter("users", "email");
@@ -777,10 +746,7 @@ fn derived_downgrades_are_clean_for_every_invertible_op() {
         Op::DropEnum {
             schema: None,
             name: s("old_kind"),
-            definition: Some(EnumType {
-                name: s("old_kind"),
-                ..order_status(true)
-            }),
+            definition: Some(with!(order_status(true), name = s("old_kind"))),
         },
     ];
     let down = invert(&up).unwrap();
@@ -825,10 +791,10 @@ fn an_enum_type_cannot_go_while_a_column_uses_it() {
 
 #[test]
 fn an_enum_column_lists_the_values_of_its_type() {
-    let other = EnumType {
-        values: vec![s("pending"), s("cancelled")].into(),
-        ..order_status(false)
-    };
+    let other = with!(
+        order_status(false),
+        values = vec![s("pending"), s("cancelled")].into()
+    );
     let mut orders = table("orders", vec![pk("id")]);
     orders.columns = vec![pk("id"), col("status", ColumnType::Enum(other))].into();
     let up = vec![
@@ -996,12 +962,12 @@ fn new_enum_value_used_in_the_same_migration() {
             ),
         },
         // Opaque: not checked.
-        Op::Execute(Sql {
-            any: Some(s("UPDATE orders SET status = 'refunded'")),
-            postgresql: None,
-            sqlite: None,
-            mysql: None,
-        }),
+        Op::Execute(Sql::new(
+            Some(s("UPDATE orders SET status = 'refunded'")),
+            None,
+            None,
+            None,
+        )),
     ];
     assert_eq!(
         enum_uses(&up, &[]),

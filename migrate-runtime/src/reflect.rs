@@ -346,13 +346,9 @@ fn strs(names: &[String]) -> List<Str> {
 }
 
 fn enum_type(schema: Option<Str>, name: Str, values: impl Iterator<Item = String>) -> EnumType {
-    EnumType {
-        schema,
-        name,
-        values: values.map(Str::from).collect::<Vec<_>>().into(),
-        // Created by its own `create_enum`, before the tables.
-        create_type: false,
-    }
+    // Created by its own `create_enum`, before the tables.
+    let values = values.map(Str::from).collect::<Vec<_>>().into();
+    EnumType::new(schema, name, values, false)
 }
 
 fn column(
@@ -364,18 +360,18 @@ fn column(
     server_default: Option<ServerDefault>,
     comment: Option<String>,
 ) -> Column {
-    Column {
-        name: name.to_string().into(),
+    Column::new(
+        name.to_string().into(),
         ty,
         nullable,
         primary_key,
         autoincrement,
         server_default,
-        unique: None,
-        index: None,
-        foreign_key: None,
-        comment: comment.map(Str::from),
-    }
+        None,
+        None,
+        None,
+        comment.map(Str::from),
+    )
 }
 
 fn constraint(name: String, kind: ConstraintKind) -> Constraint {
@@ -421,13 +417,13 @@ fn index(
     unique: bool,
     predicate: Option<String>,
 ) -> Index {
-    Index {
-        name: name.to_string().into(),
+    Index::new(
+        name.to_string().into(),
         table,
-        columns: columns.into(),
+        columns.into(),
         unique,
-        predicate: predicate.map(Str::from),
-        method: None,
-        concurrently: false,
-    }
+        predicate.map(Str::from),
+        None,
+        false,
+    )
 }

@@ -149,12 +149,11 @@ fn comparable(model: &Schema, d: Dialect) -> Schema {
             }
             c.index = None;
             c.ty = match c.ty {
-                ColumnType::Enum(e) => {
-                    let e = EnumType {
-                        name: if sqlite { c.name.clone() } else { e.name },
-                        create_type: false,
-                        ..e
-                    };
+                ColumnType::Enum(mut e) => {
+                    if sqlite {
+                        e.name = c.name.clone();
+                    }
+                    e.create_type = false;
                     if !enums.contains(&e) {
                         enums.push(e.clone());
                     }
@@ -214,19 +213,18 @@ fn comparable(model: &Schema, d: Dialect) -> Schema {
             comment: if sqlite { None } else { t.comment.clone() },
         });
         indexes.extend(t.indexes.iter().map(|i| {
-            Index {
-                predicate: i.predicate.as_ref().map(|_| "".into()),
-                columns: i
-                    .columns
-                    .iter()
-                    .map(|c| match c {
-                        IndexColumn::Expression(_) => IndexColumn::Expression("".into()),
-                        c => c.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .into(),
-                ..i.clone()
-            }
+            let mut i = i.clone();
+            i.predicate = i.predicate.as_ref().map(|_| "".into());
+            i.columns = i
+                .columns
+                .iter()
+                .map(|c| match c {
+                    IndexColumn::Expression(_) => IndexColumn::Expression("".into()),
+                    c => c.clone(),
+                })
+                .collect::<Vec<_>>()
+                .into();
+            i
         }));
     }
     let mut out = Schema::new();

@@ -1144,12 +1144,12 @@ fn ex27_seed_rows_into_an_earlier_table_need_a_delete() {
     );
     assert_eq!(
         down(m),
-        [Op::Execute(Sql {
-            any: Some("DELETE FROM roles WHERE name = 'superadmin'".into()),
-            postgresql: None,
-            sqlite: None,
-            mysql: None,
-        })]
+        [Op::Execute(Sql::new(
+            Some("DELETE FROM roles WHERE name = 'superadmin'".into()),
+            None,
+            None,
+            None
+        ))]
     );
     assert!(down(m)[0].is_opaque());
 }

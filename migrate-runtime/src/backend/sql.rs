@@ -317,12 +317,7 @@ mod tests {
     #[test]
     fn execute_picks_the_dialects_text_and_refuses_when_there_is_none() {
         let (pg, lite) = (Dialect::Postgres.backend(), Dialect::Sqlite.backend());
-        let pg_only = Sql {
-            any: None,
-            postgresql: Some("CREATE SCHEMA sales".into()),
-            sqlite: None,
-            mysql: None,
-        };
+        let pg_only = Sql::new(None, Some("CREATE SCHEMA sales".into()), None, None);
         assert_eq!(execute_sql(pg, &pg_only).unwrap(), ["CREATE SCHEMA sales"]);
         let err = execute_sql(lite, &pg_only).unwrap_err();
         assert_eq!(
@@ -331,10 +326,8 @@ mod tests {
         );
         assert!(err.help.contains("`sqlite = \"...\"`"), "{}", err.help);
 
-        let with_fallback = Sql {
-            any: Some("SELECT 1".into()),
-            ..pg_only
-        };
+        let mut with_fallback = pg_only.clone();
+        with_fallback.any = Some("SELECT 1".into());
         assert_eq!(
             execute_sql(pg, &with_fallback).unwrap(),
             ["CREATE SCHEMA sales"]

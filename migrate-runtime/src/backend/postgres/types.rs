@@ -215,12 +215,12 @@ mod tests {
     }
 
     fn enum_type() -> EnumType {
-        EnumType {
-            schema: None,
-            name: "order_status".into(),
-            values: vec!["pending".into(), "it's".into()].into(),
-            create_type: false,
-        }
+        EnumType::new(
+            None,
+            "order_status".into(),
+            vec!["pending".into(), "it's".into()].into(),
+            false,
+        )
     }
 
     #[test]
@@ -277,11 +277,9 @@ mod tests {
             let err = column_type(unknown, enums).unwrap_err();
             assert!(err.contains(&format!("`{unknown}`")), "{err}");
         }
-        let quoted = EnumType {
-            schema: Some("sales".into()),
-            name: "Mood".into(),
-            ..e.clone()
-        };
+        let mut quoted = e.clone();
+        quoted.schema = Some("sales".into());
+        quoted.name = "Mood".into();
         assert_eq!(
             column_type("sales.\"Mood\"", std::slice::from_ref(&quoted)),
             Ok(ColumnType::Enum(quoted))

@@ -139,9 +139,10 @@ fn rebuild_sql(
     def.columns = def
         .columns
         .iter()
-        .map(|c| Column {
-            index: None,
-            ..c.clone()
+        .map(|c| {
+            let mut c = c.clone();
+            c.index = None;
+            c
         })
         .collect::<Vec<_>>()
         .into();
@@ -290,18 +291,18 @@ mod tests {
     use super::*;
 
     fn column(name: &'static str) -> Column {
-        Column {
-            name: name.into(),
-            ty: ColumnType::Integer,
-            nullable: true,
-            primary_key: false,
-            autoincrement: None,
-            server_default: None,
-            unique: None,
-            index: None,
-            foreign_key: None,
-            comment: None,
-        }
+        Column::new(
+            name.into(),
+            ColumnType::Integer,
+            true,
+            false,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
     }
 
     /// A table `t (a, amount)` with a check constraint on `condition`.

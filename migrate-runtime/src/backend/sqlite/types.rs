@@ -217,17 +217,13 @@ pub(super) fn enum_check(column: &str, data_type: &str, expression: &str) -> Opt
             _ => return None,
         }
     }
-    let declared = type_sql(&ColumnType::Enum(EnumType {
-        schema: None,
-        name: column.to_string().into(),
-        values: values
-            .iter()
-            .cloned()
-            .map(Str::from)
-            .collect::<Vec<_>>()
-            .into(),
-        create_type: false,
-    }))
+    let listed = values.iter().cloned().map(Str::from).collect::<Vec<_>>();
+    let declared = type_sql(&ColumnType::Enum(EnumType::new(
+        None,
+        column.to_string().into(),
+        listed.into(),
+        false,
+    )))
     .ok()?;
     (!values.is_empty() && declared == data_type).then_some(values)
 }
