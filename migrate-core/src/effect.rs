@@ -22,7 +22,9 @@ use std::fmt;
 /// Which op list a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Side {
+    /// `upgrade()`.
     Upgrade,
+    /// `downgrade()`, written or derived.
     Downgrade,
 }
 
@@ -73,7 +75,9 @@ pub enum FindingKind {
 /// One problem, located on an op.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// What kind of problem it is.
     pub kind: FindingKind,
+    /// The op list it is in.
     pub side: Side,
     /// Index of the op in its list.
     pub op: usize,
@@ -82,7 +86,9 @@ pub struct Finding {
     pub object: Option<String>,
     /// The argument that differs (`type`, `columns`, `ondelete`, ...).
     pub field: Option<&'static str>,
+    /// What is wrong, in the compile error's words.
     pub message: String,
+    /// What to do, for the error's `help:` line.
     pub help: Option<String>,
 }
 

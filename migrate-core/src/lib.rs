@@ -3,6 +3,7 @@
 //! Depend on `migrate-runtime`, which re-exports what users need from here.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod checksum;
 pub mod difference;
