@@ -49,7 +49,8 @@ impl Migrator {
     /// Autogenerate's inputs, as `check` compares them: the model of the
     /// applied migrations (current), the live database reflected as a model
     /// (target), and the differences from the model's scratch snapshot to
-    /// the live one.
+    /// the live one, followed by the live views and triggers (which the
+    /// model never holds, so that they are reported, not lost).
     #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub(crate) fn autogenerate_inputs(
         &self,
@@ -59,7 +60,8 @@ impl Migrator {
             let dialect = c.dialect();
             let compared = self.compare(c)?;
             let target = crate::schema::reflect(&compared.live, dialect)?;
-            let differences = compared.modelled.diff_schema(&compared.live);
+            let mut differences = compared.modelled.diff_schema(&compared.live);
+            differences.extend(compared.unmodelled);
             Ok((compared.model, target, differences))
         })
     }
@@ -90,7 +92,12 @@ impl Migrator {
         let ops = model.create_ops().map_err(|e| Error::Verify(vec![e]))?;
         let vt = &self.version_table;
         // Views and triggers can only come from `execute`: not in the model.
-        let mut live = crate::introspect::Snapshot::capture(&mut conn)?
+        let captured = Snapshot::capture(&mut conn)?;
+        let unmodelled = captured
+            .clone()
+            .without_views_and_triggers()
+            .diff_schema(&captured);
+        let mut live = captured
             .without_views_and_triggers()
             .without_table(&vt.name);
         if let Some(schema) = &vt.schema {
@@ -124,6 +131,7 @@ impl Migrator {
             model,
             modelled,
             live,
+            unmodelled,
             not_compared,
             excluded,
             applied,
@@ -137,6 +145,9 @@ struct Compared {
     model: Schema,
     modelled: Snapshot,
     live: Snapshot,
+    /// The live database's views and triggers, as differences from none.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    unmodelled: Vec<crate::Difference>,
     not_compared: BTreeSet<String>,
     excluded: BTreeSet<String>,
     applied: BTreeSet<String>,
