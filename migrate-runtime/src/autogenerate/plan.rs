@@ -824,3 +824,114 @@ fn enum_check(current: &Schema, target: &Schema, table: &str, name: &str) -> Opt
         .then(|| c.name.clone())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_enum(values: &[&str]) -> Schema {
+        let mut s = Schema::new();
+        let values = values.iter().map(|v| Str::from(v.to_string())).collect();
+        s.apply(&Op::CreateEnum(enum_type("mood", values))).unwrap();
+        s
+    }
+
+    fn values_changed(before: &[&str], after: &[&str]) -> Plan {
+        let d = Difference::List {
+            object: Object::EnumType("mood".into()),
+            field: Field::Values,
+            before: before.iter().map(|v| v.to_string()).collect(),
+            after: after.iter().map(|v| v.to_string()).collect(),
+        };
+        plan(&with_enum(before), &with_enum(after), &[d])
+    }
+
+    fn placements(p: &Plan) -> Vec<(String, Option<EnumPlacement>)> {
+        p.ops
+            .iter()
+            .map(|p| match &p.op {
+                Op::AddEnumValue {
+                    value, placement, ..
+                } => (value.to_string(), placement.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn enum_values_added_anywhere_are_placed_next_to_a_neighbour() {
+        let p = values_changed(&["ok"], &["sad", "ok", "fine", "happy"]);
+        assert!(p.notes.is_empty());
+        assert_eq!(
+            placements(&p),
+            [
+                ("sad".into(), Some(EnumPlacement::Before("ok".into()))),
+                ("fine".into(), Some(EnumPlacement::After("ok".into()))),
+                ("happy".into(), Some(EnumPlacement::After("fine".into()))),
+            ]
+        );
+        // Applied in order to the model, they give the target's values.
+        let mut s = with_enum(&["ok"]);
+        s.apply_all(&p.upgrade()).unwrap();
+        assert_eq!(s, with_enum(&["sad", "ok", "fine", "happy"]));
+    }
+
+    #[test]
+    fn enum_values_removed_or_reordered_are_notes() {
+        for (before, after) in [
+            (&["a", "b", "c"][..], &["a", "c"][..]),
+            (&["a", "b"][..], &["b", "a"][..]),
+            (&["a", "b"][..], &["b", "a", "c"][..]),
+        ] {
+            let p = values_changed(before, after);
+            assert!(p.ops.is_empty(), "{p:?}");
+            assert_eq!(p.notes.len(), 1);
+            assert!(p.notes[0].contains("enum type `mood`"), "{:?}", p.notes);
+        }
+    }
+
+    #[test]
+    fn what_no_op_expresses_is_a_note() {
+        let s = Schema::new();
+        let ds = [
+            Difference::presence(Object::Sequence("counter".into()), false),
+            Difference::presence(Object::Trigger("audit".into()), false),
+            Difference::presence(Object::View("cheap".into()), true),
+        ];
+        let p = plan(&s, &s, &ds);
+        assert!(p.ops.is_empty());
+        assert_eq!(
+            p.notes,
+            [
+                "not written as an op: sequence `counter`: absent vs present",
+                "not written as an op: trigger `audit`: absent vs present",
+                "not written as an op: view `cheap`: present vs absent",
+            ]
+        );
+    }
+
+    #[test]
+    fn narrowing_type_changes() {
+        use ColumnType::*;
+        let numeric = |p, s| Numeric {
+            precision: Some(p),
+            scale: Some(s),
+        };
+        for (from, to, narrows) in [
+            (String(Some(50)), String(Some(20)), true),
+            (String(Some(20)), String(Some(50)), false),
+            (String(Some(20)), Text, false),
+            (Text, String(Some(20)), true),
+            (Integer, BigInteger, false),
+            (BigInteger, Integer, true),
+            (Float, Double, false),
+            (Double, Float, true),
+            (numeric(10, 2), numeric(12, 2), false),
+            (numeric(10, 2), numeric(8, 2), true),
+            (numeric(10, 2), numeric(10, 0), true),
+            (Text, Integer, true),
+        ] {
+            assert_eq!(narrowing(&from, &to), narrows, "{from} to {to}");
+        }
+    }
+}
