@@ -526,14 +526,6 @@ fn enum_dropped(db: TestDatabase) {
 }
 
 fn table_comment(db: TestDatabase) {
-    // SQLite keeps no comments: nothing to plan there.
-    if db.connect().dialect() == Dialect::Sqlite {
-        let mut conn = at_head(&db);
-        assert!(autogenerate::plan(&migrator(), &mut conn)
-            .unwrap()
-            .is_empty());
-        return;
-    }
     let plan = prove(
         db,
         Change::Both("COMMENT ON TABLE products IS 'what we sell'"),
@@ -542,14 +534,73 @@ fn table_comment(db: TestDatabase) {
 }
 
 fn column_comment(db: TestDatabase) {
-    if db.connect().dialect() == Dialect::Sqlite {
-        return;
-    }
     let plan = prove(
         db,
         Change::Both("COMMENT ON COLUMN products.sku IS 'stock keeping unit'"),
     );
     assert_eq!(names(&plan), ["alter_column"]);
+}
+
+/// SQLite keeps a constraint without a name when its SQL gives none: the
+/// plan names it by the naming convention, and says so.
+fn unnamed_constraint_is_named(db: TestDatabase) {
+    let mut conn = at_head(&db);
+    rebuild(
+        &mut conn,
+        "products",
+        &[(
+            "CHECK (price > 0)",
+            "CHECK (price > 0),\n    CHECK (stock >= 0)",
+        )],
+    );
+    let plan = autogenerate::plan(&migrator(), &mut conn).unwrap();
+    assert_eq!(names(&plan), ["create_check_constraint"]);
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("without a name") && n.contains("`ck_products_stock`")),
+        "{:?}",
+        plan.notes
+    );
+    let second = fresh(&db);
+    let mut other = at_head(&second);
+    let (current, _, _) = autogenerate::inputs(&migrator(), &mut other).unwrap();
+    autogenerate::run_ops(&mut other, &current, &plan.upgrade()).unwrap();
+    let lines = support::lines(snapshot(&mut other).diff_schema(&snapshot(&mut conn)));
+    assert_eq!(
+        lines,
+        [
+            "check constraint `(unnamed) stock >= 0` on `products`: absent vs present",
+            "check constraint `ck_products_stock` on `products`: present vs absent"
+        ]
+    );
+}
+
+/// A type PostgreSQL does not cast to implicitly: the plan says that the
+/// `alter_column` needs `postgresql_using`.
+fn type_change_needs_using(db: TestDatabase) {
+    let mut conn = at_head(&db);
+    match conn.dialect() {
+        Dialect::Postgres => support::exec(
+            &mut conn,
+            "ALTER TABLE audit_log ALTER COLUMN operation TYPE INTEGER USING length(operation)",
+        ),
+        _ => rebuild(
+            &mut conn,
+            "audit_log",
+            &[("\"operation\" VARCHAR(10)", "\"operation\" INTEGER")],
+        ),
+    }
+    let plan = autogenerate::plan(&migrator(), &mut conn).unwrap();
+    assert_eq!(names(&plan), ["alter_column"]);
+    assert!(plan.ops[0].destructive.is_some());
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("audit_log.operation") && n.contains("postgresql_using")),
+        "{:?}",
+        plan.notes
+    );
 }
 
 fn tables_in_a_cycle(db: TestDatabase) {
@@ -648,11 +699,27 @@ on_both!(
     enum_values_added,
     table_with_enum_added,
     enum_dropped,
-    table_comment,
-    column_comment,
     tables_in_a_cycle,
+    type_change_needs_using,
     rename_is_not_guessed,
     no_changes,
     view_is_a_note,
     baseline,
 );
+
+// Comments: SQLite keeps none. Unnamed constraints: PostgreSQL names every
+// constraint.
+#[test]
+fn postgres_table_comment() {
+    table_comment(TestDatabase::postgres())
+}
+
+#[test]
+fn postgres_column_comment() {
+    column_comment(TestDatabase::postgres())
+}
+
+#[test]
+fn sqlite_unnamed_constraint_is_named() {
+    unnamed_constraint_is_named(TestDatabase::sqlite())
+}

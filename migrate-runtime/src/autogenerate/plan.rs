@@ -283,6 +283,23 @@ impl Ord for Kind {
     }
 }
 
+/// Whether PostgreSQL converts a column from one type to the other
+/// without a `USING` expression (within numbers, within text, or to text).
+fn convertible(from: &ColumnType, to: &ColumnType) -> bool {
+    use ColumnType::*;
+    let family = |t: &ColumnType| match t {
+        SmallInteger | Integer | BigInteger | Numeric { .. } | Float | Double => 1,
+        String(_) | Text => 2,
+        DateTime { .. } | Date => 3,
+        Json | Jsonb => 4,
+        _ => 0,
+    };
+    from == to
+        || matches!(to, String(None) | Text)
+        || (family(from) != 0 && family(from) == family(to))
+        || matches!((from, to), (Enum(_), Enum(_)))
+}
+
 /// Which objects differ, read from the differences.
 #[derive(Default)]
 struct Changes {
@@ -391,6 +408,15 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
             target.table(t).expect("kept"),
         );
         let (gone, new) = matched(cur, tgt, *kind, names);
+        if names.iter().any(|n| n.starts_with("(unnamed)")) {
+            for c in &new {
+                notes.push(format!(
+                    "`{t}`: the database keeps a {} constraint without a name; it is written as `{}`, the naming convention's name",
+                    kind.alembic_name(),
+                    c.name
+                ));
+            }
+        }
         for c in gone {
             let op = drop_constraint_op(t, &c);
             match kind {
@@ -535,6 +561,12 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
             if narrowing(&cur.ty, &tgt.ty) {
                 destructive = Some(format!(
                     "changes `{t}.{name}` from {} to {}, which may not keep every value",
+                    cur.ty, tgt.ty
+                ));
+            }
+            if !convertible(&cur.ty, &tgt.ty) {
+                notes.push(format!(
+                    "column `{t}.{name}`: {} to {} has no implicit cast on PostgreSQL; give `postgresql_using = \"...\"` to the `alter_column`",
                     cur.ty, tgt.ty
                 ));
             }
@@ -933,5 +965,15 @@ mod tests {
         ] {
             assert_eq!(narrowing(&from, &to), narrows, "{from} to {to}");
         }
+    }
+
+    #[test]
+    fn conversions_that_need_a_using_expression() {
+        use ColumnType::*;
+        assert!(convertible(&Integer, &BigInteger));
+        assert!(convertible(&String(Some(5)), &Text));
+        assert!(convertible(&Integer, &Text));
+        assert!(!convertible(&Text, &Integer));
+        assert!(!convertible(&String(Some(10)), &Boolean));
     }
 }
