@@ -603,6 +603,40 @@ fn type_change_needs_using(db: TestDatabase) {
     );
 }
 
+/// A session's worth of changes at once: the order applies on both
+/// databases (indexes before their columns go, columns before the indexes
+/// and keys on them, referenced tables before their foreign keys).
+fn many_changes_at_once(db: TestDatabase) {
+    let plan = prove(
+        db,
+        Change::Both(
+            "DROP TABLE audit_log;
+             ALTER TABLE users ADD COLUMN manager_id INTEGER CONSTRAINT fk_users_manager REFERENCES users (id);
+             CREATE INDEX ix_users_manager ON users (manager_id);
+             CREATE TABLE notes (id INTEGER NOT NULL, user_id INTEGER NOT NULL, body TEXT,
+                 CONSTRAINT pk_notes PRIMARY KEY (id),
+                 CONSTRAINT fk_notes_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE);
+             CREATE INDEX ix_notes_user ON notes (user_id, body);
+             DROP INDEX ix_products_sku;
+             ALTER TABLE products DROP COLUMN sku",
+        ),
+    );
+    assert_eq!(
+        names(&plan),
+        [
+            "drop_index",
+            "drop_index",
+            "drop_table",
+            "drop_column",
+            "add_column",
+            "create_table",
+            "create_index",
+            "create_index",
+            "create_foreign_key",
+        ]
+    );
+}
+
 fn tables_in_a_cycle(db: TestDatabase) {
     let plan = prove(
         db,
@@ -655,10 +689,23 @@ fn view_is_a_note(db: TestDatabase) {
 
 /// With no migrations, the plan recreates the whole database.
 fn baseline(db: TestDatabase) {
-    let mut conn = at_head(&db);
+    baseline_of(&db, shop::migrations(), "head");
+}
+
+/// The same for the fixture of every op (its portable branch, `p3`, on both).
+fn baseline_every_op(db: TestDatabase) {
+    baseline_of(&db, fixture_every_op::migrations(), "p3");
+}
+
+fn baseline_of(db: &TestDatabase, migrations: migrate_runtime::Migrations, at: &str) {
+    let mut conn = db.connect();
+    Migrator::new(migrations)
+        .unwrap()
+        .upgrade(&mut conn, at)
+        .unwrap();
     let original = snapshot(&mut conn);
     let dialect = conn.dialect();
-    let empty = fresh(&db);
+    let empty = fresh(db);
     let nothing = snapshot(&mut empty.connect());
     let target = schema::reflect(&original, dialect).unwrap();
     let plan = autogenerate::plan_of(&Schema::new(), &target, &nothing.diff_schema(&original));
@@ -700,11 +747,13 @@ on_both!(
     table_with_enum_added,
     enum_dropped,
     tables_in_a_cycle,
+    many_changes_at_once,
     type_change_needs_using,
     rename_is_not_guessed,
     no_changes,
     view_is_a_note,
     baseline,
+    baseline_every_op,
 );
 
 // Comments: SQLite keeps none. Unnamed constraints: PostgreSQL names every
@@ -722,4 +771,14 @@ fn postgres_column_comment() {
 #[test]
 fn sqlite_unnamed_constraint_is_named() {
     unnamed_constraint_is_named(TestDatabase::sqlite())
+}
+
+/// The fixture's PostgreSQL-only branch (what SQLite's ALTER TABLE cannot).
+#[test]
+fn postgres_baseline_every_op_pg_branch() {
+    baseline_of(
+        &TestDatabase::postgres(),
+        fixture_every_op::migrations(),
+        "g2",
+    );
 }
