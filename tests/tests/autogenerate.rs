@@ -11,7 +11,7 @@ use migrate_runtime::__autogenerate::{self as autogenerate, Plan};
 use migrate_runtime::ops::Op;
 use migrate_runtime::schema::{self, Schema};
 use migrate_runtime::testing::{Snapshot, TestDatabase};
-use migrate_runtime::{Database, Dialect, Migrator};
+use migrate_runtime::{Database, Dialect, Difference, Field, Migrator};
 
 fn snapshot(conn: &mut Database) -> Snapshot {
     Snapshot::capture(conn)
@@ -698,23 +698,96 @@ fn baseline_every_op(db: TestDatabase) {
 }
 
 fn baseline_of(db: &TestDatabase, migrations: migrate_runtime::Migrations, at: &str) {
+    try_baseline(db, migrations, at).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn try_baseline(
+    db: &TestDatabase,
+    migrations: migrate_runtime::Migrations,
+    at: &str,
+) -> Result<(), String> {
     let mut conn = db.connect();
     Migrator::new(migrations)
         .unwrap()
         .upgrade(&mut conn, at)
-        .unwrap();
+        .map_err(|e| format!("upgrade: {e}"))?;
     let original = snapshot(&mut conn);
-    let dialect = conn.dialect();
     let empty = fresh(db);
-    let nothing = snapshot(&mut empty.connect());
-    let target = schema::reflect(&original, dialect).unwrap();
-    let plan = autogenerate::plan_of(&Schema::new(), &target, &nothing.diff_schema(&original));
-    assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+    let (plan, model) = recreate(&empty, &original)?;
     let mut conn = empty.connect();
-    let model = autogenerate::run_ops(&mut conn, &Schema::new(), &plan.upgrade()).unwrap();
-    assert_eq!(snapshot(&mut conn).diff_schema(&original), []);
-    autogenerate::run_ops(&mut conn, &model, &plan.downgrade().unwrap()).unwrap();
-    assert_eq!(snapshot(&mut conn).diff_schema(&nothing), []);
+    let nothing = snapshot(&mut fresh(db).connect());
+    let downgrade = plan.downgrade().map_err(|e| format!("{e:?}"))?;
+    autogenerate::run_ops(&mut conn, &model, &downgrade).map_err(|e| format!("downgrade: {e}"))?;
+    let differences = snapshot(&mut conn).diff_schema(&nothing);
+    if !differences.is_empty() {
+        return Err(format!("after the downgrade: {differences:?}"));
+    }
+    Ok(())
+}
+
+/// Recreates `original` on the empty database `empty` from a baseline plan;
+/// the plan and the model after it.
+fn recreate(empty: &TestDatabase, original: &Snapshot) -> Result<(Plan, Schema), String> {
+    let mut conn = empty.connect();
+    let dialect = conn.dialect();
+    let nothing = snapshot(&mut conn);
+    let target = schema::reflect(original, dialect).map_err(|e| e.to_string())?;
+    let plan = autogenerate::plan_of(&Schema::new(), &target, &nothing.diff_schema(original));
+    if !plan.notes.is_empty() {
+        return Err(format!("notes: {:?}", plan.notes));
+    }
+    let model = autogenerate::run_ops(&mut conn, &Schema::new(), &plan.upgrade())
+        .map_err(|e| format!("upgrade: {e}"))?;
+    let rebuilt = snapshot(&mut conn);
+    let differences = rebuilt.diff_schema(original);
+    if differences.is_empty() {
+        return Ok((plan, model));
+    }
+    // PostgreSQL rewrites a check's `IN (...)` as `= ANY (ARRAY[...])`, and
+    // that text again with the casts moved (see `reflect`): one more round
+    // from the rebuilt database reaches the fixed point, then nothing else
+    // may differ.
+    let rewritten = differences.iter().all(|d| {
+        matches!(d, Difference::Text { field: Field::Expression, before, after, .. }
+            if before.contains("= ANY (") && after.contains("= ANY ("))
+    });
+    if dialect == Dialect::Postgres && rewritten {
+        let again = fresh(empty);
+        recreate(&again, &rebuilt)?;
+        return Ok((plan, model));
+    }
+    Err(format!("after the plan: {differences:?}"))
+}
+
+/// The seed examples, each a line of history whose ids start with its name.
+const EXAMPLES: &[&str] = &[
+    "ex05", "ex06", "ex07", "ex08", "ex09", "ex10", "ex15", "ex17", "ex18", "ex19", "ex20", "ex21",
+    "ex22", "ex23", "ex24", "ex25", "ex26", "ex27", "ex28",
+];
+
+/// Every seed example's chain at each of its heads, recreated from nothing.
+fn baseline_every_seed_example(db: TestDatabase) {
+    let sqlite = db.connect().dialect() == Dialect::Sqlite;
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for example in EXAMPLES {
+        // Example 23's `text("NOW()")` is SQL only PostgreSQL knows: its
+        // chain cannot reach its head on SQLite.
+        if sqlite && *example == "ex23" {
+            continue;
+        }
+        let prefix = format!("{example}_");
+        let migrations = migrate_tests::migrations().filter(|m| m.revision().starts_with(&prefix));
+        let graph = migrate_runtime::RevisionGraph::from_migrations(&migrations).unwrap();
+        for head in graph.heads() {
+            match try_baseline(&fresh(&db), migrations.clone(), head) {
+                Ok(()) => compared += 1,
+                Err(e) => failures.push(format!("{example} at {head}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(compared >= EXAMPLES.len() - 1, "{compared}");
 }
 
 on_both!(
@@ -754,6 +827,7 @@ on_both!(
     view_is_a_note,
     baseline,
     baseline_every_op,
+    baseline_every_seed_example,
 );
 
 // Comments: SQLite keeps none. Unnamed constraints: PostgreSQL names every
