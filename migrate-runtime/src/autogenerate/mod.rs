@@ -1,5 +1,5 @@
 //! Autogenerate: the ops that take the schema the migrations describe to
-//! a live database's ([`plan`]). The migration file is written from the
+//! a live database's ([`plan()`]). The migration file is written from the
 //! plan elsewhere; this module plans.
 //!
 //! Its users in the crate (the writer of migration files, the CLI) are yet

@@ -330,6 +330,18 @@ struct Changes {
 /// primary keys, unique and check constraints, indexes; foreign keys;
 /// enum types dropped. A changed index or constraint is dropped and
 /// created again. Equal inputs give equal plans.
+///
+/// With an empty `current` (a baseline) it recreates the whole target:
+/// the ops [`Schema::create_ops`] gives, but for tables whose foreign keys
+/// form a cycle too, and with each enum type, unique constraint, foreign
+/// key and index an op of its own, so that the downgrade is derived.
+///
+/// Each `drop_*` carries the definition it removes, each `alter_column`
+/// every `existing_*`, a table comment the one it replaces: the downgrade
+/// is [`migrate_core::inverse::invert`]'s ([`Plan::downgrade`]); only
+/// `add_enum_value` has none. A column dropped and one of the same type
+/// added in a table is a note suggesting `alter_column(new_column_name =
+/// ...)`: a rename is never guessed.
 pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Plan {
     let mut changes = Changes::default();
     let mut notes = Vec::new();
@@ -479,11 +491,7 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
     }
 
     // 2. Foreign keys, then indexes and other constraints, dropped.
-    out.extend(drop_fks.into_iter().map(|op| Planned {
-        op,
-        destructive: None,
-    }));
-    for op in drop_indexes.into_iter().chain(drop_others) {
+    for op in drop_fks.into_iter().chain(drop_indexes).chain(drop_others) {
         push(&mut out, op);
     }
 
