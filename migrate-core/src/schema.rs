@@ -407,12 +407,15 @@ impl Schema {
                         ));
                     }
                 }
-                if matches!(constraint.kind, ConstraintKind::PrimaryKey { .. }) {
+                if let ConstraintKind::PrimaryKey { columns } = &constraint.kind {
                     if t.constraints
                         .iter()
                         .any(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
                     {
                         return fail(format!("table `{table}` already has a primary key"));
+                    }
+                    for c in &mut t.columns {
+                        c.primary_key = columns.contains(&c.name);
                     }
                     t.constraints.insert(0, constraint.clone());
                 } else {
@@ -422,7 +425,15 @@ impl Schema {
             Op::DropConstraint { table, name, .. } => {
                 let t = self.table_mut(table)?;
                 let before = t.constraints.len();
+                let primary = t.constraints.iter().any(|c| {
+                    c.name == *name && matches!(c.kind, ConstraintKind::PrimaryKey { .. })
+                });
                 t.constraints.retain(|c| c.name != *name);
+                if primary {
+                    // The columns are no longer the key: a SQLite rebuild
+                    // would declare each of them one.
+                    t.columns.iter_mut().for_each(|c| c.primary_key = false);
+                }
                 if t.constraints.len() == before {
                     // An inline unique or foreign key of a column.
                     let mut found = false;
@@ -761,5 +772,51 @@ mod tests {
         );
         assert_eq!(d[1].to_string(), "column `t.b`: present vs absent");
         assert!(diff(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn a_dropped_primary_key_leaves_no_key_columns() {
+        let mut s = Schema::new();
+        let mut id = column("id", false);
+        id.primary_key = true;
+        let key = Constraint {
+            name: "pk_t".into(),
+            kind: ConstraintKind::PrimaryKey {
+                columns: vec!["id".into()].into(),
+            },
+        };
+        s.apply(&Op::CreateTable(Table {
+            table: table("t"),
+            columns: vec![id, column("b", false)].into(),
+            constraints: vec![key.clone()].into(),
+            comment: None,
+        }))
+        .unwrap();
+        let drop = Op::DropConstraint {
+            table: table("t"),
+            name: "pk_t".into(),
+            kind: ConstraintType::PrimaryKey,
+            definition: None,
+        };
+        s.apply(&drop).unwrap();
+        let keyed = |s: &Schema| -> Vec<String> {
+            let t = s.table(&table("t")).unwrap();
+            t.columns
+                .iter()
+                .filter(|c| c.primary_key)
+                .map(|c| c.name.to_string())
+                .collect()
+        };
+        assert_eq!(keyed(&s), Vec::<String>::new());
+        let mut key = key;
+        key.kind = ConstraintKind::PrimaryKey {
+            columns: vec!["b".into()].into(),
+        };
+        s.apply(&Op::AddConstraint {
+            table: table("t"),
+            constraint: key,
+        })
+        .unwrap();
+        assert_eq!(keyed(&s), ["b"]);
     }
 }

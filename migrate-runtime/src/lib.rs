@@ -52,6 +52,7 @@ compile_error!(
     "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
 );
 
+mod autogenerate;
 mod backend;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
@@ -66,6 +67,9 @@ mod migration;
 mod migrator;
 pub mod ops;
 mod reflect;
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub use autogenerate::testing as __autogenerate;
 #[cfg(feature = "cli")]
 mod scaffold;
 pub mod schema;

@@ -4,8 +4,10 @@
 use super::{Migrator, OTHER_TOOLS};
 use crate::connection::MigrationConnection;
 use crate::error::{db, Error};
+use crate::introspect::Snapshot;
 use crate::migration::Connection;
 use crate::ops::Op;
+use crate::schema::Schema;
 use std::collections::BTreeSet;
 
 impl Migrator {
@@ -30,6 +32,43 @@ impl Migrator {
     }
 
     fn check_on(&self, conn: &mut Connection<'_>) -> Result<SchemaCheck, Error> {
+        let c = self.compare(conn)?;
+        Ok(SchemaCheck {
+            differences: c.modelled.diff_schema(&c.live),
+            not_compared: c.not_compared.into_iter().collect(),
+            excluded: c.excluded.into_iter().collect(),
+            at: self
+                .graph
+                .current_heads(&c.applied)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        })
+    }
+
+    /// Autogenerate's inputs, as `check` compares them: the model of the
+    /// applied migrations (current), the live database reflected as a model
+    /// (target), and the differences from the model's scratch snapshot to
+    /// the live one, followed by the live views and triggers (which the
+    /// model never holds, so that they are reported, not lost).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub(crate) fn autogenerate_inputs(
+        &self,
+        conn: &mut impl MigrationConnection,
+    ) -> Result<(Schema, Schema, Vec<crate::Difference>), Error> {
+        self.reading(&mut conn.connection(), |c| {
+            let dialect = c.dialect();
+            let compared = self.compare(c)?;
+            let target = crate::schema::reflect(&compared.live, dialect)?;
+            let mut differences = compared.modelled.diff_schema(&compared.live);
+            differences.extend(compared.unmodelled);
+            Ok((compared.model, target, differences))
+        })
+    }
+
+    /// The model of the applied migrations and the live database, each as a
+    /// [`Snapshot`], with what both leave out.
+    fn compare(&self, conn: &mut Connection<'_>) -> Result<Compared, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read_brief(&mut conn, None)?;
         let unknown: Vec<String> = rows
@@ -53,7 +92,12 @@ impl Migrator {
         let ops = model.create_ops().map_err(|e| Error::Verify(vec![e]))?;
         let vt = &self.version_table;
         // Views and triggers can only come from `execute`: not in the model.
-        let mut live = crate::introspect::Snapshot::capture(&mut conn)?
+        let captured = Snapshot::capture(&mut conn)?;
+        let unmodelled = captured
+            .clone()
+            .without_views_and_triggers()
+            .diff_schema(&captured);
+        let mut live = captured
             .without_views_and_triggers()
             .without_table(&vt.name);
         if let Some(schema) = &vt.schema {
@@ -83,18 +127,30 @@ impl Migrator {
         let modelled = left_out
             .iter()
             .fold(modelled, |m, name| m.without_table(name));
-        Ok(SchemaCheck {
-            differences: modelled.diff_schema(&live),
-            not_compared: not_compared.into_iter().collect(),
-            excluded: excluded.into_iter().collect(),
-            at: self
-                .graph
-                .current_heads(&applied)
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+        Ok(Compared {
+            model,
+            modelled,
+            live,
+            unmodelled,
+            not_compared,
+            excluded,
+            applied,
         })
     }
+}
+
+/// The two sides `check` compares.
+struct Compared {
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    model: Schema,
+    modelled: Snapshot,
+    live: Snapshot,
+    /// The live database's views and triggers, as differences from none.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    unmodelled: Vec<crate::Difference>,
+    not_compared: BTreeSet<String>,
+    excluded: BTreeSet<String>,
+    applied: BTreeSet<String>,
 }
 
 /// What [`Migrator::check`] found.
