@@ -57,36 +57,36 @@ impl Plan {
 // ---- model values: built here only, so constructors can replace them.
 
 fn alter(table: &TableRef, current: &Column) -> AlterColumn {
-    AlterColumn {
-        table: table.clone(),
-        column: current.name.clone(),
-        new_name: None,
-        ty: None,
-        nullable: None,
-        server_default: None,
-        comment: None,
-        existing_type: Some(plain_type(&current.ty)),
-        existing_nullable: Some(current.nullable),
-        existing_server_default: Some(current.server_default.clone()),
-        existing_comment: Some(current.comment.clone()),
-        using: None,
-    }
+    AlterColumn::new(
+        table.clone(),
+        current.name.clone(),
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(plain_type(&current.ty)),
+        Some(current.nullable),
+        Some(current.server_default.clone()),
+        Some(current.comment.clone()),
+        None,
+    )
 }
 
 fn constraint(name: Str, kind: ConstraintKind) -> Constraint {
-    Constraint { name, kind }
+    Constraint::new(name, kind)
 }
 
 fn inline_foreign_key(column: &Str, fk: &InlineForeignKey) -> ForeignKey {
-    ForeignKey {
-        columns: vec![column.clone()].into(),
-        referent: fk.referent.clone(),
-        referent_columns: vec![fk.referent_column.clone()].into(),
-        on_delete: fk.on_delete,
-        on_update: fk.on_update,
-        deferrable: None,
-        initially_deferred: None,
-    }
+    ForeignKey::new(
+        vec![column.clone()].into(),
+        fk.referent.clone(),
+        vec![fk.referent_column.clone()].into(),
+        fk.on_delete,
+        fk.on_update,
+        None,
+        None,
+    )
 }
 
 /// A column type whose enum type is created and dropped by its own ops.
@@ -167,14 +167,10 @@ fn referents(c: &Constraint) -> Option<&TableRef> {
 
 fn table_ref(name: &str) -> TableRef {
     match name.split_once('.') {
-        Some((schema, name)) => TableRef {
-            schema: Some(schema.to_string().into()),
-            name: name.to_string().into(),
-        },
-        None => TableRef {
-            schema: None,
-            name: name.to_string().into(),
-        },
+        Some((schema, name)) => {
+            TableRef::new(Some(schema.to_string().into()), name.to_string().into())
+        }
+        None => TableRef::new(None, name.to_string().into()),
     }
 }
 
@@ -703,12 +699,7 @@ fn split(name: &str) -> (Option<Str>, Str) {
 /// An enum type that `create_enum` makes.
 fn enum_type(name: &str, values: Vec<Str>) -> EnumType {
     let (schema, name) = split(name);
-    EnumType {
-        schema,
-        name,
-        values: values.into(),
-        create_type: true,
-    }
+    EnumType::new(schema, name, values.into(), true)
 }
 
 /// The constraints of one kind that go and come on a kept table, for the
