@@ -574,12 +574,10 @@ fn op_call(op: &Op) -> Result<Node, Unwritable> {
                 if t.table != *table {
                     return w.fail("a definition of another table");
                 }
-                if t.comment.is_some() {
-                    return w.fail(
-                        "a table comment in the definition (`drop_table` takes no `comment`)",
-                    );
-                }
                 args.extend(w.table_items(t)?);
+                if let Some(c) = &t.comment {
+                    args.push(kw("comment", lit(c)));
+                }
             }
             w.schema(&mut args, "schema", &table.schema);
             call("drop_table", args)

@@ -289,6 +289,10 @@ fn edge_cases() -> Vec<Op> {
             table: sales.clone(),
             definition: None,
         },
+        Op::DropTable {
+            table: sales.clone(),
+            definition: Some(table.clone()),
+        },
         Op::RenameTable {
             schema: Some(s("sales")),
             old: s("a\"b"),
