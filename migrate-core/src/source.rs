@@ -14,8 +14,9 @@
 //! a list stays on one line when its items fit in 60 columns (rustfmt's
 //! `fn_call_width` and `array_width`) and the line in 100; a call whose one
 //! argument is itself a call or a list keeps its opening on the line
-//! (`op!(create_table(`); otherwise one item a line, with a trailing comma
-//! (rustfmt keeps a macro's trailing commas as written).
+//! (`op!(create_table(`); otherwise one item a line. Without trailing
+//! commas: inside a macro rustfmt keeps them as written, and without them the
+//! text is exactly what rustfmt makes of the op written on one line.
 
 use crate::model::*;
 use crate::naming;
@@ -214,11 +215,16 @@ fn delimited(
     let short = items
         .iter()
         .all(|i| matches!(i, Node::Atom(a) if width(a) <= SHORT_ITEM));
+    let last = items.len().saturating_sub(1);
     if short {
         // rustfmt's mixed layout: as many items a line as fit.
         let mut line = String::new();
-        for item in items {
-            let text = format!("{},", flat(item));
+        for (i, item) in items.iter().enumerate() {
+            let text = if i == last {
+                flat(item)
+            } else {
+                format!("{},", flat(item))
+            };
             // rustfmt leaves the last column free here.
             if !line.is_empty() && inner_indent + width(&line) + 1 + width(&text) >= MAX_WIDTH {
                 out.push_str(&format!("{pad}{line}\n"));
@@ -231,9 +237,10 @@ fn delimited(
         }
         out.push_str(&format!("{pad}{line}\n"));
     } else {
-        for item in items {
-            let text = layout(item, inner_indent, inner_indent, 1);
-            out.push_str(&format!("{pad}{text},\n"));
+        for (i, item) in items.iter().enumerate() {
+            let comma = if i == last { "" } else { "," };
+            let text = layout(item, inner_indent, inner_indent, comma.len());
+            out.push_str(&format!("{pad}{text}{comma}\n"));
         }
     }
     out.push_str(&" ".repeat(indent));

@@ -416,7 +416,62 @@ fn edge_cases() -> Vec<Op> {
     ]
     .into_iter()
     .chain(constraint_ops(sales))
+    .chain(long_ops())
     .collect()
+}
+
+/// Texts longer than a line, and lists of short items that rustfmt packs.
+fn long_ops() -> Vec<Op> {
+    let long = "SELECT 'a long text', ".repeat(8);
+    let names: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+    let mut columns: Vec<Column> = names
+        .iter()
+        .map(|n| {
+            let mut c = col(n, ColumnType::Integer);
+            c.nullable = false;
+            c.primary_key = true;
+            c
+        })
+        .collect();
+    columns[0].comment = Some(s("the first of many"));
+    let key: Vec<Str> = names.iter().rev().map(|n| s(n)).collect();
+    let wide = Table::new(
+        t(None, "wide"),
+        columns.into(),
+        vec![Constraint::new(
+            s("pk_wide"),
+            ConstraintKind::PrimaryKey {
+                columns: key.into(),
+            },
+        )]
+        .into(),
+        None,
+    );
+    let mut commented = wide.clone();
+    commented.table = t(None, "commented");
+    commented.columns = wide.columns[..1].to_vec().into();
+    commented.constraints = Vec::new().into();
+    commented.columns.to_mut()[0].primary_key = false;
+    commented.comment = Some(s(&long));
+    vec![
+        Op::CreateTable(wide),
+        Op::CreateTable(commented),
+        Op::Execute(Sql::new(Some(s(&long)), None, Some(s(&long)), None)),
+        Op::AddConstraint {
+            table: t(None, "wide"),
+            constraint: Constraint::new(
+                s("ck_long"),
+                ConstraintKind::Check {
+                    condition: s(&long),
+                },
+            ),
+        },
+        Op::DropIndex {
+            table: t(None, "a_table_name_that_is_rather_long_too"),
+            name: s("ix_a_table_name_that_is_rather_long_too_and_more_columns"),
+            definition: None,
+        },
+    ]
 }
 
 /// Every `create_*` constraint op and its invertible `drop_*`.
@@ -530,9 +585,10 @@ fn what_the_dsl_cannot_say_is_an_error() {
     );
 }
 
-/// The corpus as one migration file, as rustfmt would lay it out.
-fn corpus_file() -> String {
-    let items: Vec<Item> = corpus()
+/// The corpus as one migration file: as written, or with every statement
+/// squeezed onto one line (`flat`).
+fn corpus_file(ops: Vec<Op>, flat: bool) -> String {
+    let items: Vec<Item> = ops
         .into_iter()
         .enumerate()
         .flat_map(|(i, op)| {
@@ -552,15 +608,41 @@ fn corpus_file() -> String {
             items
         })
         .collect();
-    let body = upgrade_body(&items, 8).unwrap();
+    let mut body = upgrade_body(&items, 8).unwrap();
+    if flat {
+        body = squeeze(&body);
+    }
     format!("#[migration(revision = \"a1\", down_revision = None)]\nmod corpus {{\n    fn upgrade() {{\n{body}    }}\n}}\n")
 }
 
-#[test]
-fn rustfmt_leaves_written_ops_as_they_are() {
+/// Each statement of `body` on one line: the breaks rustfmt would put back.
+fn squeeze(body: &str) -> String {
+    let mut out = String::new();
+    let mut statement = String::new();
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if !statement.is_empty() && !statement.ends_with('(') && !statement.ends_with('[') {
+            if !trimmed.starts_with(')') && !trimmed.starts_with(']') {
+                statement.push(' ');
+            }
+        }
+        statement.push_str(trimmed);
+        if trimmed.ends_with(';') {
+            out.push_str(&format!("        {statement}\n"));
+            statement.clear();
+        }
+    }
+    out
+}
+
+fn rustfmt(text: &str) -> String {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let text = corpus_file();
     let mut child = Command::new("rustfmt")
         .args(["--edition", "2021", "--emit", "stdout"])
         .current_dir(repo())
@@ -581,23 +663,45 @@ fn rustfmt_leaves_written_ops_as_they_are() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let formatted = String::from_utf8(out.stdout).unwrap();
-    if formatted != text {
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_same(written: &str, formatted: &str, what: &str) {
+    if formatted != written {
         let dir = std::env::temp_dir();
-        std::fs::write(dir.join("written-ops.rs"), &text).unwrap();
-        std::fs::write(dir.join("written-ops.rustfmt.rs"), &formatted).unwrap();
-        let diff: Vec<String> = text
-            .lines()
-            .zip(formatted.lines())
-            .enumerate()
-            .filter(|(_, (a, b))| a != b)
-            .take(10)
-            .map(|(i, (a, b))| format!("line {}:\n  written: {a}\n  rustfmt: {b}", i + 1))
-            .collect();
+        std::fs::write(dir.join("written-ops.rs"), written).unwrap();
+        std::fs::write(dir.join("written-ops.rustfmt.rs"), formatted).unwrap();
         panic!(
-            "rustfmt changes the written ops (both in {}):\n{}",
-            dir.display(),
-            diff.join("\n")
+            "{what}: the written ops differ from rustfmt's layout (both in {})",
+            dir.display()
         );
     }
+}
+
+#[test]
+fn rustfmt_leaves_written_ops_as_they_are() {
+    let text = corpus_file(corpus(), false);
+    assert_same(&text, &rustfmt(&text), "rustfmt over the written file");
+}
+
+/// Stronger than leaving them alone: from one line each, rustfmt lays the
+/// ops out exactly as written, so every break is one rustfmt makes.
+#[test]
+fn rustfmt_lays_out_one_line_ops_as_written() {
+    // rustfmt leaves alone what it cannot parse (`{"column": value}` rows)
+    // and what cannot fit (a text longer than a line).
+    let fits = |op: &Op| {
+        [false, true].iter().all(|d| {
+            let text = format!("        {}", op_statement(op, *d, 8).unwrap());
+            text.lines().all(|l| l.chars().count() <= 100)
+        })
+    };
+    let ops: Vec<Op> = corpus()
+        .into_iter()
+        .filter(|op| !matches!(op, Op::BulkInsert { .. }) && fits(op))
+        .collect();
+    let flat = corpus_file(ops.clone(), true);
+    let written = corpus_file(ops, false);
+    assert!(flat.lines().count() < written.lines().count() / 2);
+    assert_same(&written, &rustfmt(&flat), "rustfmt over one-line ops");
 }
