@@ -626,10 +626,10 @@ fn squeeze(body: &str) -> String {
             out.push('\n');
             continue;
         }
-        if !statement.is_empty() && !statement.ends_with('(') && !statement.ends_with('[') {
-            if !trimmed.starts_with(')') && !trimmed.starts_with(']') {
-                statement.push(' ');
-            }
+        let opens = statement.ends_with('(') || statement.ends_with('[');
+        let closes = trimmed.starts_with(')') || trimmed.starts_with(']');
+        if !statement.is_empty() && !opens && !closes {
+            statement.push(' ');
         }
         statement.push_str(trimmed);
         if trimmed.ends_with(';') {
