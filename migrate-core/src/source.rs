@@ -146,10 +146,6 @@ fn boolean(b: bool) -> Node {
     atom(if b { "true" } else { "false" })
 }
 
-fn names(xs: &[Str]) -> Node {
-    Node::List(xs.iter().map(|x| lit(x)).collect())
-}
-
 fn flat(n: &Node) -> String {
     match n {
         Node::Atom(s) => s.clone(),
@@ -268,6 +264,14 @@ impl Writer {
         }
     }
 
+    /// A list of columns or enum values: the DSL takes none empty.
+    fn names(&self, xs: &[Str]) -> Result<Node, Unwritable> {
+        if xs.is_empty() {
+            return self.fail("an empty list of columns or values");
+        }
+        Ok(Node::List(xs.iter().map(|x| lit(x)).collect()))
+    }
+
     fn sql(&self, text: &str) -> Result<Node, Unwritable> {
         if text.trim().is_empty() {
             return self.fail("an empty SQL text");
@@ -285,6 +289,9 @@ impl Writer {
                 precision: None,
                 scale: Some(_),
             } => return self.fail("a `Numeric` scale without a precision"),
+            ColumnType::Enum(e) if e.values.is_empty() => {
+                return self.fail(format!("enum type `{}` has no values", e.name))
+            }
             ColumnType::Enum(e) => {
                 let mut args: Vec<Node> = e.values.iter().map(|v| lit(v)).collect();
                 args.push(kw("name", lit(&e.name)));
@@ -488,7 +495,7 @@ impl Writer {
                         .iter()
                         .map(|r| self.target(&t.table, &fk.referent, r))
                         .collect::<Result<Vec<_>, _>>()?;
-                    let mut args = vec![names(&fk.columns), Node::List(targets)];
+                    let mut args = vec![self.names(&fk.columns)?, Node::List(targets)];
                     named(
                         &mut args,
                         naming::foreign_key(&t.table.name, &fk.columns, &fk.referent.name),
@@ -502,6 +509,9 @@ impl Writer {
     }
 
     fn index_args(&self, index: &Index, table: &TableRef) -> Result<Vec<Node>, Unwritable> {
+        if index.columns.is_empty() {
+            return self.fail(format!("index `{}` has no columns", index.name));
+        }
         let columns = index
             .columns
             .iter()
@@ -536,11 +546,11 @@ impl Writer {
         let mut args = vec![lit(&c.name), lit(&table.name)];
         let op = match &c.kind {
             ConstraintKind::PrimaryKey { columns } => {
-                args.push(names(columns));
+                args.push(self.names(columns)?);
                 format!("{verb}_primary_key")
             }
             ConstraintKind::Unique { columns } => {
-                args.push(names(columns));
+                args.push(self.names(columns)?);
                 format!("{verb}_unique_constraint")
             }
             ConstraintKind::Check { condition } => {
@@ -549,8 +559,8 @@ impl Writer {
             }
             ConstraintKind::ForeignKey(fk) => {
                 args.insert(2, lit(&fk.referent.name));
-                args.push(names(&fk.columns));
-                args.push(names(&fk.referent_columns));
+                args.push(self.names(&fk.columns)?);
+                args.push(self.names(&fk.referent_columns)?);
                 self.fk_options(&mut args, fk);
                 self.schema(&mut args, "source_schema", &table.schema);
                 self.schema(&mut args, "referent_schema", &fk.referent.schema);
@@ -696,7 +706,7 @@ fn op_call(op: &Op) -> Result<Node, Unwritable> {
             if !e.create_type {
                 return w.fail("`create_type = false` (the op creates the type)");
             }
-            let mut args = vec![lit(&e.name), names(&e.values)];
+            let mut args = vec![lit(&e.name), w.names(&e.values)?];
             w.schema(&mut args, "schema", &e.schema);
             call("create_enum", args)
         }
@@ -710,7 +720,7 @@ fn op_call(op: &Op) -> Result<Node, Unwritable> {
                 if e.name != *name || e.schema != *schema || !e.create_type {
                     return w.fail("a definition of another enum type");
                 }
-                args.push(names(&e.values));
+                args.push(w.names(&e.values)?);
             }
             w.schema(&mut args, "schema", schema);
             call("drop_enum", args)
@@ -797,5 +807,75 @@ fn value(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::Text(t) => format!("{t:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn drop_users() -> Op {
+        Op::DropTable {
+            table: TableRef::new(None, Cow::Borrowed("users")),
+            definition: None,
+        }
+    }
+
+    #[test]
+    fn a_body_is_statements_and_comments_at_the_indent() {
+        let items = [
+            Item::Review("`users` goes with its rows\n\nkeep a backup".into()),
+            Item::Op {
+                op: drop_users(),
+                allow_destructive: true,
+            },
+            Item::Note("done".into()),
+        ];
+        assert_eq!(
+            upgrade_body(&items, 8).unwrap(),
+            "        // review: `users` goes with its rows\n        //\n        // keep a backup\n        op!(drop_table(\"users\"), allow(destructive));\n        // note: done\n"
+        );
+    }
+
+    #[test]
+    fn a_call_too_wide_for_its_list_breaks_one_item_a_line() {
+        let op = Op::RenameTable {
+            schema: Some(Cow::Borrowed("sales")),
+            old: Cow::Borrowed("order_lines_of_the_old_kind"),
+            new: Cow::Borrowed("order_lines"),
+        };
+        assert_eq!(
+            op_statement(&op, false, 4).unwrap(),
+            "op!(rename_table(\n        \"order_lines_of_the_old_kind\",\n        \"order_lines\",\n        schema = \"sales\"\n    ));"
+        );
+    }
+
+    #[test]
+    fn what_no_text_lowers_to_is_refused() {
+        let op = Op::AddColumn {
+            table: TableRef::new(Some(Cow::Borrowed("sales")), Cow::Borrowed("orders")),
+            column: Column::new(
+                Cow::Borrowed("mood"),
+                ColumnType::Enum(EnumType::new(
+                    None,
+                    Cow::Borrowed("mood"),
+                    Cow::Borrowed(&[Cow::Borrowed("happy")]),
+                    true,
+                )),
+                true,
+                false,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+        };
+        assert_eq!(
+            op_statement(&op, false, 8).unwrap_err().what,
+            "enum type `mood` is outside the table's schema"
+        );
     }
 }
