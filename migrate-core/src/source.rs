@@ -411,6 +411,16 @@ impl Writer {
             }
             args.push(kw("nullable", boolean(c.nullable)));
         }
+        let integer = matches!(
+            c.ty,
+            ColumnType::Integer | ColumnType::BigInteger | ColumnType::SmallInteger
+        );
+        if c.autoincrement == Some(true) && !integer {
+            return self.fail(format!(
+                "column `{}` autoincrements but is no integer",
+                c.name
+            ));
+        }
         if let Some(a) = c.autoincrement {
             args.push(kw("autoincrement", boolean(a)));
         }
@@ -605,6 +615,12 @@ fn op_call(op: &Op) -> Result<Node, Unwritable> {
             call("rename_table", args)
         }
         Op::AddColumn { table, column } => {
+            if column.primary_key {
+                return w.fail(format!(
+                    "primary key column `{}` (add it, then `create_primary_key`)",
+                    column.name
+                ));
+            }
             let mut args = vec![lit(&table.name), w.column(column, table, true)?];
             w.schema(&mut args, "schema", &table.schema);
             call("add_column", args)
@@ -626,6 +642,17 @@ fn op_call(op: &Op) -> Result<Node, Unwritable> {
             call("drop_column", args)
         }
         Op::AlterColumn(a) => {
+            if a.new_name.is_none()
+                && a.ty.is_none()
+                && a.nullable.is_none()
+                && a.server_default.is_none()
+                && a.comment.is_none()
+            {
+                return w.fail("it changes nothing");
+            }
+            if a.using.is_some() && a.ty.is_none() {
+                return w.fail("`postgresql_using` without a new type");
+            }
             let schema = &a.table.schema;
             let mut args = vec![lit(&a.table.name), lit(&a.column)];
             if let Some(n) = &a.new_name {
@@ -848,6 +875,30 @@ mod tests {
         assert_eq!(
             op_statement(&op, false, 4).unwrap(),
             "op!(rename_table(\n        \"order_lines_of_the_old_kind\",\n        \"order_lines\",\n        schema = \"sales\"\n    ));"
+        );
+    }
+
+    #[test]
+    fn an_alter_column_that_changes_nothing_is_refused() {
+        let a = AlterColumn::new(
+            TableRef::new(None, Cow::Borrowed("users")),
+            Cow::Borrowed("name"),
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(ColumnType::Text),
+            None,
+            None,
+            None,
+            None,
+        );
+        assert_eq!(
+            op_statement(&Op::AlterColumn(a), false, 8)
+                .unwrap_err()
+                .to_string(),
+            "`alter_column` cannot be written as `op!(...)`: it changes nothing"
         );
     }
 
