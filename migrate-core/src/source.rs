@@ -582,9 +582,141 @@ impl Writer {
     }
 }
 
+/// The names an op gives: the DSL takes none empty or longer than
+/// PostgreSQL keeps.
+fn names_of(op: &Op) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    fn table_ref<'a>(out: &mut Vec<&'a str>, t: &'a TableRef) {
+        out.push(&t.name);
+        out.extend(t.schema.as_deref());
+    }
+    fn column<'a>(out: &mut Vec<&'a str>, c: &'a Column) {
+        out.push(&c.name);
+        if let ColumnType::Enum(e) = &c.ty {
+            out.push(&e.name);
+        }
+        if let Some(fk) = &c.foreign_key {
+            out.push(&fk.name);
+            out.push(&fk.referent_column);
+            table_ref(out, &fk.referent);
+        }
+    }
+    fn constraint<'a>(out: &mut Vec<&'a str>, c: &'a Constraint) {
+        out.push(&c.name);
+        out.extend(c.kind.columns().iter().map(|c| &**c));
+        if let ConstraintKind::ForeignKey(fk) = &c.kind {
+            table_ref(out, &fk.referent);
+            out.extend(fk.referent_columns.iter().map(|c| &**c));
+        }
+    }
+    fn table<'a>(out: &mut Vec<&'a str>, t: &'a Table) {
+        table_ref(out, &t.table);
+        t.columns.iter().for_each(|c| column(out, c));
+        t.constraints.iter().for_each(|c| constraint(out, c));
+    }
+    match op {
+        Op::CreateTable(t) => table(&mut out, t),
+        Op::DropTable {
+            table: t,
+            definition,
+        } => {
+            table_ref(&mut out, t);
+            if let Some(d) = definition {
+                table(&mut out, d);
+            }
+        }
+        Op::RenameTable { schema, old, new } => {
+            out.extend([&**old, &**new]);
+            out.extend(schema.as_deref());
+        }
+        Op::AddColumn {
+            table: t,
+            column: c,
+        } => {
+            table_ref(&mut out, t);
+            column(&mut out, c);
+        }
+        Op::DropColumn {
+            table: t,
+            column: c,
+            definition,
+        } => {
+            table_ref(&mut out, t);
+            out.push(c);
+            if let Some(d) = definition {
+                column(&mut out, d);
+            }
+        }
+        Op::AlterColumn(a) => {
+            table_ref(&mut out, &a.table);
+            out.push(&a.column);
+            out.extend(a.new_name.as_deref());
+        }
+        Op::CreateIndex(i) => {
+            table_ref(&mut out, &i.table);
+            out.push(&i.name);
+            out.extend(i.column_names().map(|c| &**c));
+        }
+        Op::DropIndex {
+            table: t,
+            name,
+            definition,
+        } => {
+            table_ref(&mut out, t);
+            out.push(name);
+            if let Some(i) = definition {
+                out.extend(i.column_names().map(|c| &**c));
+            }
+        }
+        Op::AddConstraint {
+            table: t,
+            constraint: c,
+        } => {
+            table_ref(&mut out, t);
+            constraint(&mut out, c);
+        }
+        Op::DropConstraint {
+            table: t,
+            name,
+            definition,
+            ..
+        } => {
+            table_ref(&mut out, t);
+            out.push(name);
+            if let Some(c) = definition {
+                constraint(&mut out, c);
+            }
+        }
+        Op::CreateEnum(e) => {
+            out.push(&e.name);
+            out.extend(e.schema.as_deref());
+        }
+        Op::DropEnum { schema, name, .. } | Op::AddEnumValue { schema, name, .. } => {
+            out.push(name);
+            out.extend(schema.as_deref());
+        }
+        Op::SetTableComment { table: t, .. } | Op::BulkInsert { table: t, .. } => {
+            table_ref(&mut out, t)
+        }
+        Op::Execute(_) | Op::Run { .. } => {}
+    }
+    out
+}
+
 /// The call inside `op!(...)` for `op`.
 fn op_call(op: &Op) -> Result<Node, Unwritable> {
     let w = Writer { op: op.name() };
+    for name in names_of(op) {
+        if name.is_empty() {
+            return w.fail("an empty name");
+        }
+        if name.len() > naming::MAX_IDENTIFIER_BYTES {
+            return w.fail(format!(
+                "`{name}` is longer than {} bytes",
+                naming::MAX_IDENTIFIER_BYTES
+            ));
+        }
+    }
     let node = match op {
         Op::CreateTable(t) => {
             let mut args = vec![lit(&t.table.name)];
@@ -900,6 +1032,18 @@ mod tests {
                 .to_string(),
             "`alter_column` cannot be written as `op!(...)`: it changes nothing"
         );
+    }
+
+    #[test]
+    fn names_longer_than_postgresql_keeps_are_refused() {
+        let op = Op::DropTable {
+            table: TableRef::new(None, Cow::Owned("t".repeat(64))),
+            definition: None,
+        };
+        assert!(op_statement(&op, false, 8)
+            .unwrap_err()
+            .what
+            .ends_with("is longer than 63 bytes"));
     }
 
     #[test]
