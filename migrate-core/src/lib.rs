@@ -13,5 +13,6 @@ pub mod inverse;
 pub mod model;
 pub mod naming;
 pub mod schema;
+pub mod source;
 pub mod sqltext;
 pub mod suggest;

@@ -687,6 +687,7 @@ fn scaffold(
             parents,
             branch: branch_label.as_deref(),
             dir: dir.as_deref(),
+            upgrade: None,
         },
     )?;
     outln!(out, "Generating {} ... done", written.file.display());

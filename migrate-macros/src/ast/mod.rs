@@ -14,6 +14,8 @@ pub mod ops;
 pub(crate) mod tests;
 mod types;
 mod values;
+#[cfg(test)]
+mod writer_tests;
 
 use crate::ctxt::Ctxt;
 use crate::parse::{MetaItem, MetaValue, MigrationArgs, OpInvocation, Value};

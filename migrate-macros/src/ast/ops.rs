@@ -107,11 +107,11 @@ pub const OPS: &[OpSpec] = &[
             positional: &[TABLE],
             required: 1,
             rest: Some(p("columns", Kind::TableItem)),
-            keywords: &[SCHEMA],
+            keywords: &[SCHEMA, p("comment", Kind::Comment)],
         },
         binds: true,
         lowers_to: "Op::DropTable",
-        doc: "`drop_table(\"name\", schema = \"s\")`; or, invertible, with the definition\nas for `create_table`. A lint in `upgrade()`: `allow(destructive)`.",
+        doc: "`drop_table(\"name\", schema = \"s\")`; or, invertible, with the definition\nas for `create_table` (`comment` included). A lint in `upgrade()`:\n`allow(destructive)`.",
         lower: table,
     },
     OpSpec {
@@ -525,6 +525,14 @@ fn table(c: &mut Call, b: &Bound) -> Option<Op> {
         None => None,
     };
     if op == "drop_table" && b.rest.is_empty() {
+        if let Some(v) = b.get("comment") {
+            cx.error(
+                v.span(),
+                "`comment` describes the table: give its columns too, as to `create_table`",
+                None,
+            );
+            return None;
+        }
         return Some(Op::DropTable {
             table,
             definition: None,

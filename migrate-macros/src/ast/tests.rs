@@ -202,6 +202,17 @@ pub(crate) fn cases() -> Vec<(&'static str, Op)> {
             },
         ),
         (
+            concat!("drop_table(", users!(), r#", comment = "people")"#),
+            Op::DropTable {
+                table: t("users"),
+                definition: Some({
+                    let mut users = users();
+                    users.comment = Some(s("people"));
+                    users
+                }),
+            },
+        ),
+        (
             r#"rename_table("users", "people", schema = "app")"#,
             Op::RenameTable {
                 schema: Some(s("app")),
@@ -510,6 +521,10 @@ fn arguments_are_checked_against_the_table() {
         (
             r#"drop_table(schema = "s", "users")"#,
             "positional argument after a keyword argument",
+        ),
+        (
+            r#"drop_table("users", comment = "people")"#,
+            "`comment` describes the table: give its columns too, as to `create_table`",
         ),
         (
             r#"execute("a", sqltext = "b")"#,
