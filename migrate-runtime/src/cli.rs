@@ -176,6 +176,11 @@ enum Command {
         /// migration tools' version tables are left out without it.
         #[arg(long, value_name = "NAME")]
         exclude_table: Vec<String>,
+        /// Compare this database (a development one) with the schema of the
+        /// migrations at their heads, as `revision --autogenerate` would:
+        /// exit 1 when it would write ops.
+        #[arg(long, value_name = "URL")]
+        from_database: Option<String>,
     },
     /// Write a new migration file after the head, and declare it in the
     /// migrations module.
@@ -196,6 +201,14 @@ enum Command {
         /// The directory of migration files (default: the parent's).
         #[arg(long, value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
+        /// Write the ops that take the migrations' schema at their heads to
+        /// the schema of the database --from-database names.
+        #[arg(long, requires = "from_database")]
+        autogenerate: bool,
+        /// With --autogenerate: the database that holds the schema wanted
+        /// (a development database changed by hand or by another tool).
+        #[arg(long, value_name = "URL", requires = "autogenerate")]
+        from_database: Option<String>,
     },
     /// Write a migration that merges two or more revisions (usually `heads`).
     Merge {
@@ -596,12 +609,17 @@ fn execute(
             }
         }
         Command::Verify => unreachable!("handled before connecting"),
-        Command::Check { exclude_table } => {
-            let mut conn = connect_existing()?;
+        Command::Check {
+            exclude_table,
+            from_database,
+        } => {
             let migrator = exclude_table
                 .into_iter()
                 .fold(migrator, |m, t| m.exclude_table(t));
-            let report = migrator.check(&mut conn)?;
+            let report = match &from_database {
+                Some(url) => migrator.check_heads(&mut Database::connect_existing(url)?)?,
+                None => migrator.check(&mut connect_existing()?)?,
+            };
             if !report.excluded.is_empty() && !quiet {
                 noteln!(
                     "note: {} {} not compared (other migration tools' version tables, and --exclude-table)",
@@ -639,13 +657,47 @@ fn execute(
             branch_label,
             rev_id,
             dir,
+            autogenerate: _,
+            from_database,
         } => {
             let parents = crate::scaffold::revision_parents(
                 &migrator,
                 head.as_deref(),
                 branch_label.as_deref(),
             )?;
-            scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
+            let generated = match &from_database {
+                Some(url) => {
+                    let found = migrator.autogenerate(&mut Database::connect_existing(url)?)?;
+                    if found.is_empty() {
+                        if !quiet {
+                            noteln!("No changes detected: the database matches the schema the migrations describe; nothing was written.");
+                        }
+                        return Ok(());
+                    }
+                    for note in found.notes() {
+                        noteln!("note: {note}");
+                    }
+                    Some((found.upgrade_source()?, found.irreversible()))
+                }
+                None => None,
+            };
+            let (upgrade, irreversible) = match &generated {
+                Some((body, irreversible)) => (Some(body.as_str()), *irreversible),
+                None => (None, false),
+            };
+            scaffold(
+                out,
+                &migrator,
+                &crate::scaffold::NewMigration {
+                    message: &message,
+                    revision: rev_id.as_deref(),
+                    parents,
+                    branch: branch_label.as_deref(),
+                    dir: dir.as_deref(),
+                    upgrade,
+                    irreversible,
+                },
+            )?;
         }
         Command::Merge {
             revisions,
@@ -656,7 +708,19 @@ fn execute(
         } => {
             let parents =
                 crate::scaffold::merge_parents(&migrator, &revisions, branch_label.as_deref())?;
-            scaffold(out, &migrator, &message, rev_id, parents, branch_label, dir)?;
+            scaffold(
+                out,
+                &migrator,
+                &crate::scaffold::NewMigration {
+                    message: &message,
+                    revision: rev_id.as_deref(),
+                    parents,
+                    branch: branch_label.as_deref(),
+                    dir: dir.as_deref(),
+                    upgrade: None,
+                    irreversible: false,
+                },
+            )?;
         }
         Command::Repair { revision } => {
             let repaired = migrator.repair(&mut connect_existing()?, &revision)?;
@@ -673,23 +737,9 @@ fn execute(
 fn scaffold(
     out: &mut String,
     migrator: &Migrator,
-    message: &str,
-    rev_id: Option<String>,
-    parents: Vec<String>,
-    branch_label: Option<String>,
-    dir: Option<std::path::PathBuf>,
+    new: &crate::scaffold::NewMigration<'_>,
 ) -> Result<(), Error> {
-    let written = crate::scaffold::write(
-        migrator.migrations(),
-        &crate::scaffold::NewMigration {
-            message,
-            revision: rev_id.as_deref(),
-            parents,
-            branch: branch_label.as_deref(),
-            dir: dir.as_deref(),
-            upgrade: None,
-        },
-    )?;
+    let written = crate::scaffold::write(migrator.migrations(), new)?;
     outln!(out, "Generating {} ... done", written.file.display());
     outln!(
         out,

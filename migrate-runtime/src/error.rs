@@ -321,6 +321,20 @@ pub enum Error {
         /// Whether all of them are revisions of these migrations.
         known: bool,
     },
+
+    /// Autogenerate found a difference it cannot write as ops.
+    #[error("cannot write the generated migration: {0}\nhelp: describe this change by hand (`revision -m`), with `execute(\"...\")` where no op says it; nothing was written")]
+    Autogenerate(String),
+
+    /// Autogenerate (or a comparison with the heads) on a database the
+    /// migrations manage that is not at their heads.
+    #[error("the database is at {}, not at the heads {}: its differences from the heads' schema would include the migrations it has not run\nhelp: upgrade it first (`upgrade heads`), then compare again; nothing was written", if .at.is_empty() { "base".to_string() } else { .at.join(", ") }, .heads.join(", "))]
+    NotAtHeads {
+        /// Where the database is.
+        at: Vec<String>,
+        /// The heads of the migrations.
+        heads: Vec<String>,
+    },
 }
 
 /// One applied migration whose upgrade changed since.
@@ -552,6 +566,7 @@ fn batch_outcome(commit_unknown: bool, at: &str, revision: &str) -> String {
 /// error involves: the library's messages name its method, and a front end
 /// adds its own spelling (the CLI, a flag).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub(crate) enum Setting {
     /// `Migrator::lock_timeout`: waiting for another deploy's lock.
     LockTimeout,
@@ -565,6 +580,7 @@ pub(crate) enum Setting {
 
 impl Error {
     /// The setting this error's remedy involves, if any.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) fn setting(&self) -> Option<Setting> {
         match self {
             Error::LockTimeout { .. } => Some(Setting::LockTimeout),

@@ -33,6 +33,8 @@ pub(crate) struct NewMigration<'a> {
     /// The body of `fn upgrade()` (`migrate_core::source::upgrade_body` at
     /// an indent of 8), instead of the comment that shows how to write one.
     pub upgrade: Option<&'a str>,
+    /// `irreversible`: the upgrade holds an op that cannot be undone.
+    pub irreversible: bool,
 }
 
 /// What was written.
@@ -380,7 +382,12 @@ fn source(root: &str, revision: &str, name: &str, slug: &str, new: &NewMigration
     let branch = new
         .branch
         .map(|b| format!(", branch = {b:?}"))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + if new.irreversible {
+            ", irreversible"
+        } else {
+            ""
+        };
     let mut doc = String::new();
     for line in new.message.lines() {
         doc.push_str(&format!(
@@ -602,6 +609,7 @@ mod tests {
                 branch,
                 dir: None,
                 upgrade: None,
+                irreversible: false,
             };
             let slug = slug(message);
             let name = format!("r{rev}_{slug}");
@@ -623,6 +631,7 @@ mod tests {
             branch: Some("x"),
             dir: None,
             upgrade: None,
+            irreversible: false,
         };
         let text = source(
             "migrate_runtime",
@@ -873,6 +882,7 @@ mod tests {
                 branch: None,
                 dir: None,
                 upgrade: Some(&body),
+                irreversible: false,
             };
             let slug = slug(message);
             let text = source(

@@ -1370,3 +1370,124 @@ fn database_url_help_names_every_form() {
         assert!(help.contains(form), "{form}: {help}");
     }
 }
+
+/// `revision --autogenerate --from-database URL` writes the ops that take
+/// the migrations' schema at their heads to a development database's;
+/// `check --from-database URL` is the CI gate for the same comparison.
+#[test]
+fn autogenerate_writes_what_a_development_database_changed() {
+    let (tmp, dir) = copy_of_the_migrations("shop-autogenerate");
+    let run = |args: &[&str]| run_in(&tmp, args);
+    let dev = TestDatabase::sqlite();
+    ok(&shop(dev.url(), &["-q", "upgrade", "head"]));
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    // Nothing changed yet: nothing written, exit 0; the gate passes.
+    let out = run(&[
+        "revision",
+        "--autogenerate",
+        "--from-database",
+        dev.url(),
+        "-m",
+        "x",
+    ]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("No changes detected"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), files);
+    ok(&run(&["check", "--from-database", dev.url()]));
+    // A developer changes the database by hand.
+    exec(
+        &dev,
+        "ALTER TABLE products ADD COLUMN colour VARCHAR(20); \
+         CREATE INDEX ix_products_colour ON products (colour); \
+         DROP INDEX ix_audit_log_table_name; \
+         CREATE VIEW cheap AS SELECT id FROM products",
+    );
+    let err = fails(&run(&["check", "--from-database", dev.url()]));
+    assert!(
+        err.contains("column `products.colour`: absent vs present")
+            && err.contains("index `ix_audit_log_table_name` on `audit_log`: present vs absent"),
+        "{err}"
+    );
+    let generate = |rev: &str| {
+        run(&[
+            "revision",
+            "--autogenerate",
+            "--from-database",
+            dev.url(),
+            "-m",
+            "add colour",
+            "--rev-id",
+            rev,
+        ])
+    };
+    let out = generate("c0c0c0c0c0c0");
+    ok(&out);
+    // What no op expresses is said, never lost.
+    assert!(
+        stderr(&out).contains("note: ") && stderr(&out).contains("cheap"),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(dir.join("rc0c0c0c0c0c0_add_colour.rs")).unwrap();
+    assert!(
+        text.starts_with("use migrate_runtime::{migration, op};\n\n/// add colour\n#[migration(revision = \"c0c0c0c0c0c0\", down_revision = \"8b9c0d1e2f3a\")]\nmod add_colour {\n    fn upgrade() {\n"),
+        "{text}"
+    );
+    for op in [
+        "        op!(drop_index(\n            \"ix_audit_log_table_name\",\n            \"audit_log\",\n            [\"table_name\"]\n        ));\n",
+        "        op!(add_column(\"products\", Column(\"colour\", String(20))));\n",
+        "        op!(create_index(\"ix_products_colour\", \"products\", [\"colour\"]));\n",
+    ] {
+        assert!(text.contains(op), "{op}\n{text}");
+    }
+    assert!(
+        text.contains("// note: ") && text.contains("cheap"),
+        "{text}"
+    );
+    // The same database gives the same file, byte for byte.
+    std::fs::remove_file(dir.join("rc0c0c0c0c0c0_add_colour.rs")).unwrap();
+    let module = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+    std::fs::write(
+        dir.join("mod.rs"),
+        module.replace("mod rc0c0c0c0c0c0_add_colour;\n", ""),
+    )
+    .unwrap();
+    ok(&generate("c0c0c0c0c0c0"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("rc0c0c0c0c0c0_add_colour.rs")).unwrap(),
+        text
+    );
+    // A database below the heads is refused: its differences would be the
+    // migrations it has not run.
+    let behind = TestDatabase::sqlite();
+    ok(&shop(behind.url(), &["-q", "upgrade", "7a8b9c0d1e2f"]));
+    let err = fails(&run(&[
+        "revision",
+        "--autogenerate",
+        "--from-database",
+        behind.url(),
+        "-m",
+        "x",
+    ]));
+    assert!(
+        err.contains("is at 7a8b9c0d1e2f, not at the heads 8b9c0d1e2f3a"),
+        "{err}"
+    );
+    // A missing database file is an error, and creates nothing.
+    let missing = tmp.join("nowhere.db");
+    let url = format!("sqlite:///{}", missing.display());
+    fails(&run(&[
+        "revision",
+        "--autogenerate",
+        "--from-database",
+        &url,
+        "-m",
+        "x",
+    ]));
+    assert!(!missing.exists());
+    std::fs::remove_dir_all(&tmp).unwrap();
+}

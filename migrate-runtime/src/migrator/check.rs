@@ -31,8 +31,24 @@ impl Migrator {
         self.reading(&mut conn.connection(), |c| self.check_on(c))
     }
 
+    /// [`check`](Migrator::check) against the schema of the migrations at
+    /// their heads instead of the applied ones: what `revision
+    /// --autogenerate` would write, as a CI gate (`alembic check`). The
+    /// database must be at the heads if the migrations manage it.
+    pub fn check_heads(&self, conn: &mut impl MigrationConnection) -> Result<SchemaCheck, Error> {
+        self.reading(&mut conn.connection(), |c| {
+            let c = self.compare(c, Basis::Heads)?;
+            Ok(SchemaCheck {
+                differences: c.modelled.diff_schema(&c.live),
+                not_compared: c.not_compared.into_iter().collect(),
+                excluded: c.excluded.into_iter().collect(),
+                at: self.graph.heads().into_iter().map(str::to_string).collect(),
+            })
+        })
+    }
+
     fn check_on(&self, conn: &mut Connection<'_>) -> Result<SchemaCheck, Error> {
-        let c = self.compare(conn)?;
+        let c = self.compare(conn, Basis::Applied)?;
         Ok(SchemaCheck {
             differences: c.modelled.diff_schema(&c.live),
             not_compared: c.not_compared.into_iter().collect(),
@@ -51,14 +67,14 @@ impl Migrator {
     /// (target), and the differences from the model's scratch snapshot to
     /// the live one, followed by the live views and triggers (which the
     /// model never holds, so that they are reported, not lost).
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub(crate) fn autogenerate_inputs(
         &self,
         conn: &mut impl MigrationConnection,
+        basis: Basis,
     ) -> Result<(Schema, Schema, Vec<crate::Difference>), Error> {
         self.reading(&mut conn.connection(), |c| {
             let dialect = c.dialect();
-            let compared = self.compare(c)?;
+            let compared = self.compare(c, basis)?;
             let target = crate::schema::reflect(&compared.live, dialect)?;
             let mut differences = compared.modelled.diff_schema(&compared.live);
             differences.extend(compared.unmodelled);
@@ -66,9 +82,9 @@ impl Migrator {
         })
     }
 
-    /// The model of the applied migrations and the live database, each as a
-    /// [`Snapshot`], with what both leave out.
-    fn compare(&self, conn: &mut Connection<'_>) -> Result<Compared, Error> {
+    /// The model of the migrations (as `basis` says) and the live database,
+    /// each as a [`Snapshot`], with what both leave out.
+    fn compare(&self, conn: &mut Connection<'_>, basis: Basis) -> Result<Compared, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read_brief(&mut conn, None)?;
         let unknown: Vec<String> = rows
@@ -81,7 +97,29 @@ impl Migrator {
         }
         let applied: BTreeSet<String> = rows.into_iter().map(|r| r.revision).collect();
         self.check_closed(&applied)?;
-        let model = crate::schema::replay(&self.migrations, &self.graph, &applied)
+        let modelled_revisions = match basis {
+            Basis::Applied => applied.clone(),
+            Basis::Heads => {
+                let all: BTreeSet<String> = self
+                    .graph
+                    .topological_order()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                // A database the migrations manage must be at their heads:
+                // below them, its differences from the heads' schema are
+                // the migrations it lacks, not changes to describe.
+                if !applied.is_empty() && applied != all {
+                    let at = self.graph.current_heads(&applied);
+                    return Err(Error::NotAtHeads {
+                        at: at.into_iter().map(str::to_string).collect(),
+                        heads: self.graph.heads().into_iter().map(str::to_string).collect(),
+                    });
+                }
+                all
+            }
+        };
+        let model = crate::schema::replay(&self.migrations, &self.graph, &modelled_revisions)
             .map_err(|e| Error::Verify(vec![e.to_string()]))?;
         let backend = conn.dialect().backend();
         let (model, not_compared) = if backend.named_schemas() {
@@ -139,14 +177,22 @@ impl Migrator {
     }
 }
 
+/// Which schema of the migrations a database is compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Basis {
+    /// The schema of the revisions the database has applied (`check`).
+    Applied,
+    /// The schema at the heads (autogenerate, `check --from-database`): a
+    /// database the migrations manage must be at the heads.
+    Heads,
+}
+
 /// The two sides `check` compares.
 struct Compared {
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     model: Schema,
     modelled: Snapshot,
     live: Snapshot,
     /// The live database's views and triggers, as differences from none.
-    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     unmodelled: Vec<crate::Difference>,
     not_compared: BTreeSet<String>,
     excluded: BTreeSet<String>,

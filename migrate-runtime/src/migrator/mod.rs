@@ -19,8 +19,8 @@ mod check;
 mod offline;
 mod render;
 
-pub(crate) use check::create_model;
 pub use check::SchemaCheck;
+pub(crate) use check::{create_model, Basis};
 
 use crate::connection::MigrationConnection;
 use crate::dialect::Unsupported;
