@@ -18,6 +18,7 @@
 //! commas: inside a macro rustfmt keeps them as written, and without them the
 //! text is exactly what rustfmt makes of the op written on one line.
 
+use crate::effect::Lint;
 use crate::model::*;
 use crate::naming;
 use std::fmt;
@@ -55,12 +56,13 @@ impl std::error::Error for Unwritable {}
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
-    /// An `op!(...)` statement; `allow_destructive` adds `allow(destructive)`.
+    /// An `op!(...)` statement, with `allow(...)` for the lints it is
+    /// meant to pass (`allow(destructive)`, ...).
     Op {
         /// The op.
         op: Op,
-        /// Write `op!(..., allow(destructive))`.
-        allow_destructive: bool,
+        /// The lints to allow on it, in the order written.
+        allow: Vec<Lint>,
     },
     /// A `// review: ...` comment: something a person must decide.
     Review(String),
@@ -71,9 +73,22 @@ pub enum Item {
 /// The `op!(...);` statement for `op`, its first line indented by `indent`
 /// spaces (no indentation of its own), ending without a newline.
 pub fn op_statement(op: &Op, allow_destructive: bool, indent: usize) -> Result<String, Unwritable> {
+    let allow: &[Lint] = if allow_destructive {
+        &[Lint::Destructive]
+    } else {
+        &[]
+    };
+    op_statement_allowing(op, allow, indent)
+}
+
+/// [`op_statement`] with `allow(...)` for any lints.
+pub fn op_statement_allowing(op: &Op, allow: &[Lint], indent: usize) -> Result<String, Unwritable> {
     let mut args = vec![op_call(op)?];
-    if allow_destructive {
-        args.push(call("allow", vec![atom("destructive")]));
+    if !allow.is_empty() {
+        args.push(call(
+            "allow",
+            allow.iter().map(|l| atom(l.name())).collect(),
+        ));
     }
     let node = Node::Call("op!".into(), args);
     Ok(format!("{};", layout(&node, indent, indent, 1)))
@@ -86,12 +101,9 @@ pub fn upgrade_body(items: &[Item], indent: usize) -> Result<String, Unwritable>
     let mut out = String::new();
     for item in items {
         match item {
-            Item::Op {
-                op,
-                allow_destructive,
-            } => {
+            Item::Op { op, allow } => {
                 out.push_str(&pad);
-                out.push_str(&op_statement(op, *allow_destructive, indent)?);
+                out.push_str(&op_statement_allowing(op, allow, indent)?);
                 out.push('\n');
             }
             Item::Review(text) => comment(&mut out, &pad, "review", text),
@@ -987,7 +999,7 @@ mod tests {
             Item::Review("`users` goes with its rows\n\nkeep a backup".into()),
             Item::Op {
                 op: drop_users(),
-                allow_destructive: true,
+                allow: vec![Lint::Destructive],
             },
             Item::Note("done".into()),
         ];

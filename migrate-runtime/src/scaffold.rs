@@ -685,13 +685,10 @@ mod tests {
                 },
             )
         };
-        let op = |op: Op| Item::Op {
-            op,
-            allow_destructive: false,
-        };
+        let op = |op: Op| Item::Op { op, allow: vec![] };
         let destructive = |op: Op| Item::Op {
             op,
-            allow_destructive: true,
+            allow: vec![migrate_core::effect::Lint::Destructive],
         };
         let status = EnumType::new(None, s("status"), list(&["draft", "live"]), false);
         let kind = EnumType::new(None, s("kind"), list(&["paper", "e-book's \"best\""]), true);
@@ -864,6 +861,14 @@ mod tests {
                 table: t("authors"),
                 column: col("born", ColumnType::Date, true),
             }),
+            Item::Review("a NOT NULL column without a server_default".into()),
+            Item::Op {
+                op: Op::AddColumn {
+                    table: t("authors"),
+                    column: col("country", ColumnType::String(Some(2)), false),
+                },
+                allow: vec![migrate_core::effect::Lint::NotNullWithoutDefault],
+            },
         ]);
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),

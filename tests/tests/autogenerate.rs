@@ -856,3 +856,45 @@ fn postgres_baseline_every_op_pg_branch() {
         "g2",
     );
 }
+
+/// The written file passes the compiler's lints as the compiler itself
+/// finds them: a NOT NULL column added without a default (PostgreSQL adds
+/// it to an empty table) and a dropped column each carry their `allow(...)`
+/// after a `// review:` line; what loses data is said.
+#[test]
+fn postgres_written_ops_allow_the_lints_they_raise() {
+    let db = TestDatabase::postgres();
+    let mut conn = at_head(&db);
+    support::exec(
+        &mut conn,
+        "ALTER TABLE products ADD COLUMN barcode VARCHAR(20) NOT NULL; \
+         ALTER TABLE audit_log DROP COLUMN table_name",
+    );
+    let found = migrator().autogenerate(&mut conn).unwrap();
+    assert!(!found.is_empty() && !found.irreversible());
+    let text = found.upgrade_source().unwrap();
+    assert!(
+        text.contains(
+            "        // review: a NOT NULL column without a server_default fails on a table that has rows"
+        ) && text.contains("allow(not_null_without_default)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("allow(destructive)") && text.contains("// review: "),
+        "{text}"
+    );
+    assert!(
+        found.destructive().iter().any(Option::is_some),
+        "{:?}",
+        found.destructive()
+    );
+    // The same database, the same text.
+    assert_eq!(
+        migrator()
+            .autogenerate(&mut conn)
+            .unwrap()
+            .upgrade_source()
+            .unwrap(),
+        text
+    );
+}

@@ -7,6 +7,7 @@ use super::ops;
 use super::tests::cases;
 use crate::ctxt::Ctxt;
 use crate::parse::OpInvocation;
+use migrate_core::effect::Lint;
 use migrate_core::model::*;
 use migrate_core::source::{op_statement, upgrade_body, Item};
 use proc_macro2::{TokenStream, TokenTree};
@@ -599,7 +600,11 @@ fn corpus_file(ops: Vec<Op>, flat: bool) -> String {
             }
             items.push(Item::Op {
                 op,
-                allow_destructive: i % 3 == 0,
+                allow: if i % 3 == 0 {
+                    vec![Lint::Destructive]
+                } else {
+                    vec![]
+                },
             });
             items
         })
