@@ -1,0 +1,103 @@
+//! The files `revision --autogenerate` writes are real migrations: for a
+//! development database changed by SQL in each way below, the generated
+//! file is built by rustc together with the shop's migrations (every
+//! compile-time check and lint applies, warnings denied), and the built
+//! program climbs the stairway on PostgreSQL (up, down, up for every
+//! revision, the derived downgrades included).
+
+use migrate_runtime::testing::TestDatabase;
+use migrate_runtime::{Database, Migrator};
+use std::fmt::Write;
+
+/// One change of each kind, as a developer makes it on PostgreSQL.
+const CHANGES: &[(&str, &str)] = &[
+    ("table_added", "CREATE TABLE tags (id INTEGER NOT NULL, label VARCHAR(40) NOT NULL, product_id INTEGER, CONSTRAINT pk_tags PRIMARY KEY (id), CONSTRAINT fk_tags_product FOREIGN KEY (product_id) REFERENCES products (id)); CREATE INDEX ix_tags_label ON tags (label)"),
+    ("table_dropped", "DROP TABLE audit_log"),
+    ("tables_dropped", "DROP TABLE user_roles; DROP TABLE roles"),
+    ("column_added", "ALTER TABLE users ADD COLUMN nickname VARCHAR(30)"),
+    ("not_null_added", "ALTER TABLE products ADD COLUMN barcode VARCHAR(20) NOT NULL"),
+    ("column_dropped", "ALTER TABLE products DROP COLUMN description"),
+    ("column_type", "ALTER TABLE products ALTER COLUMN sku TYPE VARCHAR(20)"),
+    ("column_widened", "ALTER TABLE audit_log ALTER COLUMN operation TYPE VARCHAR(40)"),
+    ("column_nullable", "ALTER TABLE products ALTER COLUMN name DROP NOT NULL"),
+    ("column_default", "ALTER TABLE products ALTER COLUMN stock SET DEFAULT 5"),
+    ("default_dropped", "ALTER TABLE users ALTER COLUMN account_type DROP DEFAULT"),
+    ("primary_key", "ALTER TABLE user_roles DROP CONSTRAINT pk_user_roles; ALTER TABLE user_roles ADD CONSTRAINT pk_user_roles PRIMARY KEY (role_id, user_id)"),
+    ("foreign_key_added", "ALTER TABLE audit_log ADD CONSTRAINT fk_audit_log_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL"),
+    ("foreign_key_dropped", "ALTER TABLE sessions DROP CONSTRAINT fk_sessions_user_id_users"),
+    ("on_delete", "ALTER TABLE user_roles DROP CONSTRAINT fk_user_roles_role_id; ALTER TABLE user_roles ADD CONSTRAINT fk_user_roles_role_id FOREIGN KEY (role_id) REFERENCES roles (id) ON DELETE RESTRICT"),
+    ("on_update", "ALTER TABLE user_roles DROP CONSTRAINT fk_user_roles_user_id; ALTER TABLE user_roles ADD CONSTRAINT fk_user_roles_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE ON UPDATE CASCADE"),
+    ("index_added", "CREATE INDEX ix_products_name ON products (name)"),
+    ("index_dropped", "DROP INDEX ix_orders_tenant_created"),
+    ("index_columns", "DROP INDEX ix_orders_user_status; CREATE INDEX ix_orders_user_status ON orders (status, user_id)"),
+    ("index_unique", "DROP INDEX ix_products_sku; CREATE INDEX ix_products_sku ON products (sku)"),
+    ("index_expression", "CREATE INDEX ix_users_lower_email ON users (lower(email))"),
+    ("index_predicate", "DROP INDEX ix_orders_active_user; CREATE INDEX ix_orders_active_user ON orders (user_id) WHERE total > 0"),
+    ("unique_added", "ALTER TABLE products ADD CONSTRAINT uq_products_name UNIQUE (name)"),
+    ("unique_dropped", "ALTER TABLE users DROP CONSTRAINT uq_users_username"),
+    ("check_added", "ALTER TABLE products ADD CONSTRAINT ck_products_stock CHECK (stock >= 0)"),
+    ("check_changed", "ALTER TABLE products DROP CONSTRAINT ck_products_price_positive; ALTER TABLE products ADD CONSTRAINT ck_products_price_positive CHECK (price >= 0)"),
+    ("enum_table", "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); CREATE TABLE moods (id INTEGER NOT NULL, mood mood NOT NULL, CONSTRAINT pk_moods PRIMARY KEY (id))"),
+    ("enum_dropped", "DROP INDEX ix_orders_user_status; DROP INDEX ix_orders_active_user; ALTER TABLE orders DROP COLUMN status; DROP TYPE order_status"),
+    ("table_comment", "COMMENT ON TABLE products IS 'what we sell'"),
+    ("column_comment", "COMMENT ON COLUMN products.sku IS 'stock keeping unit'"),
+    ("foreign_key_cycle", "CREATE TABLE a (id INTEGER NOT NULL, b_id INTEGER, CONSTRAINT pk_a PRIMARY KEY (id)); CREATE TABLE b (id INTEGER NOT NULL, a_id INTEGER, CONSTRAINT pk_b PRIMARY KEY (id), CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES a (id)); ALTER TABLE a ADD CONSTRAINT fk_a_b FOREIGN KEY (b_id) REFERENCES b (id)"),
+    ("rename_suggested", "ALTER TABLE products ADD COLUMN summary TEXT; ALTER TABLE products DROP COLUMN description"),
+];
+
+fn exec(conn: &mut Database, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        Database::Postgres(c) => c.batch_execute(sql).unwrap(),
+        _ => unreachable!("PostgreSQL"),
+    }
+}
+
+#[test]
+fn generated_files_build_and_climb_the_stairway() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrator = Migrator::new(shop::migrations()).unwrap();
+    let head = "8b9c0d1e2f3a";
+    let shop = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/shop/src/migrations/mod.rs"
+    );
+    let mut main = format!(
+        "#![deny(warnings)]\nmigrate_runtime::migrations!();\n#[path = {shop:?}]\nmod migrations;\n"
+    );
+    for (i, (name, sql)) in CHANGES.iter().enumerate() {
+        let db = TestDatabase::postgres();
+        let mut conn = db.connect();
+        migrator.upgrade(&mut conn, "head").unwrap();
+        exec(&mut conn, sql);
+        let found = migrator.autogenerate(&mut conn).unwrap();
+        assert!(!found.is_empty(), "{name}: nothing generated");
+        assert!(!found.irreversible(), "{name}");
+        let body = found.upgrade_source().unwrap();
+        let file = dir.path().join(format!("{name}.rs"));
+        std::fs::write(
+            &file,
+            format!(
+                "use migrate_runtime::{{migration, op}};\n\n/// {name}\n#[migration(revision = \"g{i:02}\", down_revision = {head:?}, branch = {name:?})]\nmod {name} {{\n    fn upgrade() {{\n{body}    }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        writeln!(
+            main,
+            "mod g{i:02} {{\n    include!({:?});\n}}",
+            file.display().to_string()
+        )
+        .unwrap();
+    }
+    write!(
+        main,
+        "fn main() {{\n    use migrate_runtime::testing::*;\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    assert_stairway(&TestDatabase::postgres(), &m);\n}}\n",
+        shop::migrations().len() + CHANGES.len()
+    )
+    .unwrap();
+    let main_file = dir.path().join("generated.rs");
+    std::fs::write(&main_file, main).unwrap();
+    let cases = trybuild::TestCases::new();
+    cases.pass(&main_file);
+    drop(cases);
+}
