@@ -2,15 +2,16 @@
 //! development database changed by SQL in each way below, the generated
 //! file is built by rustc together with the shop's migrations (every
 //! compile-time check and lint applies, warnings denied), and the built
-//! program climbs the stairway on PostgreSQL (up, down, up for every
-//! revision, the derived downgrades included).
+//! program climbs the stairway on the same database (up, down, up for
+//! every revision, the derived downgrades included). On PostgreSQL and on
+//! SQLite, each with the changes its SQL can make.
 
 use migrate_runtime::testing::TestDatabase;
 use migrate_runtime::{Database, Migrator};
 use std::fmt::Write;
 
 /// One change of each kind, as a developer makes it on PostgreSQL.
-const CHANGES: &[(&str, &str)] = &[
+const POSTGRES: &[(&str, &str)] = &[
     ("table_added", "CREATE TABLE tags (id INTEGER NOT NULL, label VARCHAR(40) NOT NULL, product_id INTEGER, CONSTRAINT pk_tags PRIMARY KEY (id), CONSTRAINT fk_tags_product FOREIGN KEY (product_id) REFERENCES products (id)); CREATE INDEX ix_tags_label ON tags (label)"),
     ("table_dropped", "DROP TABLE audit_log"),
     ("tables_dropped", "DROP TABLE user_roles; DROP TABLE roles"),
@@ -45,16 +46,48 @@ const CHANGES: &[(&str, &str)] = &[
     ("rename_suggested", "ALTER TABLE products ADD COLUMN summary TEXT; ALTER TABLE products DROP COLUMN description"),
 ];
 
+/// The changes SQLite's own SQL can make (its ALTER TABLE adds, drops and
+/// renames columns; other changes need a table rebuilt by hand).
+const SQLITE: &[(&str, &str)] = &[
+    ("table_added", "CREATE TABLE tags (id INTEGER NOT NULL, label VARCHAR(40) NOT NULL, product_id INTEGER, CONSTRAINT pk_tags PRIMARY KEY (id), CONSTRAINT fk_tags_product FOREIGN KEY (product_id) REFERENCES products (id)); CREATE INDEX ix_tags_label ON tags (label)"),
+    ("table_dropped", "DROP TABLE audit_log"),
+    ("tables_dropped", "DROP TABLE user_roles; DROP TABLE roles"),
+    ("column_added", "ALTER TABLE users ADD COLUMN nickname VARCHAR(30)"),
+    ("column_dropped", "ALTER TABLE products DROP COLUMN description"),
+    ("index_added", "CREATE INDEX ix_products_name ON products (name)"),
+    ("index_dropped", "DROP INDEX ix_orders_tenant_created"),
+    ("index_columns", "DROP INDEX ix_orders_user_status; CREATE INDEX ix_orders_user_status ON orders (status, user_id)"),
+    ("index_unique", "DROP INDEX ix_products_sku; CREATE INDEX ix_products_sku ON products (sku)"),
+    ("index_expression", "CREATE INDEX ix_users_lower_email ON users (lower(email))"),
+    ("index_predicate", "DROP INDEX ix_orders_active_user; CREATE INDEX ix_orders_active_user ON orders (user_id) WHERE total > 0"),
+    ("rename_suggested", "ALTER TABLE products ADD COLUMN summary TEXT; ALTER TABLE products DROP COLUMN description"),
+];
+
 fn exec(conn: &mut Database, sql: &str) {
     use diesel::connection::SimpleConnection;
     match conn {
         Database::Postgres(c) => c.batch_execute(sql).unwrap(),
-        _ => unreachable!("PostgreSQL"),
+        Database::Sqlite(c) => c.batch_execute(sql).unwrap(),
     }
 }
 
 #[test]
-fn generated_files_build_and_climb_the_stairway() {
+fn generated_files_build_and_climb_the_stairway_on_postgres() {
+    generated_files_build_and_climb_the_stairway(TestDatabase::postgres, "postgres", POSTGRES);
+}
+
+#[test]
+fn generated_files_build_and_climb_the_stairway_on_sqlite() {
+    generated_files_build_and_climb_the_stairway(TestDatabase::sqlite, "sqlite", SQLITE);
+}
+
+/// Generates a file per change on databases from `database`, builds them
+/// with the shop's migrations, and runs the stairway on `kind`.
+fn generated_files_build_and_climb_the_stairway(
+    database: fn() -> TestDatabase,
+    kind: &str,
+    changes: &[(&str, &str)],
+) {
     let dir = tempfile::tempdir().unwrap();
     let migrator = Migrator::new(shop::migrations()).unwrap();
     let head = "8b9c0d1e2f3a";
@@ -65,8 +98,8 @@ fn generated_files_build_and_climb_the_stairway() {
     let mut main = format!(
         "#![deny(warnings)]\nmigrate_runtime::migrations!();\n#[path = {shop:?}]\nmod migrations;\n"
     );
-    for (i, (name, sql)) in CHANGES.iter().enumerate() {
-        let db = TestDatabase::postgres();
+    for (i, (name, sql)) in changes.iter().enumerate() {
+        let db = database();
         let mut conn = db.connect();
         migrator.upgrade(&mut conn, "head").unwrap();
         exec(&mut conn, sql);
@@ -91,12 +124,15 @@ fn generated_files_build_and_climb_the_stairway() {
     }
     write!(
         main,
-        "fn main() {{\n    use migrate_runtime::testing::*;\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    assert_stairway(&TestDatabase::postgres(), &m);\n}}\n",
-        shop::migrations().len() + CHANGES.len()
+        "fn main() {{\n    use migrate_runtime::testing::*;\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    assert_stairway(&TestDatabase::{kind}(), &m);\n}}\n",
+        shop::migrations().len() + changes.len()
     )
     .unwrap();
     let main_file = dir.path().join("generated.rs");
     std::fs::write(&main_file, main).unwrap();
+    // trybuild builds in one project directory per crate: one run at a time.
+    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
     let cases = trybuild::TestCases::new();
     cases.pass(&main_file);
     drop(cases);
