@@ -2,7 +2,8 @@
 //! development database changed by SQL in each way below, the generated
 //! file is built by rustc together with the shop's migrations (every
 //! compile-time check and lint applies, warnings denied), and the built
-//! program climbs the stairway on the same database (up, down, up for
+//! program takes a database at the old head to a schema equal to the
+//! changed one's, and climbs the stairway on the same database (up, down, up for
 //! every revision, the derived downgrades included). On PostgreSQL and on
 //! SQLite, each with the changes its SQL can make.
 
@@ -98,6 +99,10 @@ fn generated_files_build_and_climb_the_stairway(
     let mut main = format!(
         "#![deny(warnings)]\nmigrate_runtime::migrations!();\n#[path = {shop:?}]\nmod migrations;\n"
     );
+    // The changed databases stay until the built program has compared its
+    // upgrades with them.
+    let mut changed = Vec::new();
+    let mut kept = Vec::new();
     for (i, (name, sql)) in changes.iter().enumerate() {
         let db = database();
         let mut conn = db.connect();
@@ -115,6 +120,9 @@ fn generated_files_build_and_climb_the_stairway(
             ),
         )
         .unwrap();
+        changed.push((name.to_string(), db.url().to_string()));
+        drop(conn);
+        kept.push(db);
         writeln!(
             main,
             "mod g{i:02} {{\n    include!({:?});\n}}",
@@ -124,7 +132,7 @@ fn generated_files_build_and_climb_the_stairway(
     }
     write!(
         main,
-        "fn main() {{\n    use migrate_runtime::testing::*;\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    assert_stairway(&TestDatabase::{kind}(), &m);\n}}\n",
+        "fn main() {{\n    use migrate_runtime::testing::*;\n    use migrate_runtime::{{Database, Migrator}};\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    // Each file takes a database at the old head to its changed one.\n    for (label, url) in {changed:?} {{\n        let db = TestDatabase::{kind}();\n        let mut conn = db.connect();\n        Migrator::new(m.clone()).unwrap().upgrade(&mut conn, &format!(\"{{label}}@head\")).unwrap();\n        let got = Snapshot::capture(&mut conn).unwrap().without_table(\"migrate_revisions\");\n        let want = Snapshot::capture(&mut Database::connect(url).unwrap()).unwrap().without_table(\"migrate_revisions\");\n        assert_eq!(got.diff_schema(&want), [], \"{{label}}\");\n    }}\n    assert_stairway(&TestDatabase::{kind}(), &m);\n}}\n",
         shop::migrations().len() + changes.len()
     )
     .unwrap();
@@ -136,4 +144,5 @@ fn generated_files_build_and_climb_the_stairway(
     let cases = trybuild::TestCases::new();
     cases.pass(&main_file);
     drop(cases);
+    drop(kept);
 }
