@@ -66,6 +66,7 @@ pub mod introspect;
 mod migration;
 mod migrator;
 pub mod ops;
+mod print_schema;
 mod reflect;
 #[cfg(feature = "testing")]
 #[doc(hidden)]

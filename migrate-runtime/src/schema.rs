@@ -15,6 +15,7 @@ use crate::ops::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+pub use crate::print_schema::print_schema;
 pub use crate::reflect::reflect;
 pub use migrate_core::difference::{Difference, Field, Object};
 pub use migrate_core::schema::{diff, ApplyError, Schema, TableModel};
