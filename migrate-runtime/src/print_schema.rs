@@ -154,7 +154,7 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
             }
             let _ = writeln!(
                 out,
-                "    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(name = \"{sql}\"))]\n    pub struct {rust};"
+                "    #[derive(diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(name = \"{sql}\"))]\n    pub struct {rust};"
             );
         }
         out.push_str("}\n");
@@ -215,11 +215,83 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
     }
     if tables.len() > 1 {
         let names: Vec<&str> = tables.iter().map(|t| &*t.table.name).collect();
-        let _ = writeln!(
-            out,
-            "\ndiesel::allow_tables_to_appear_in_same_query!({},);",
-            names.join(", ")
-        );
+        out.push('\n');
+        out.push_str(&macro_call(
+            "diesel::allow_tables_to_appear_in_same_query!",
+            &names,
+        ));
     }
     Ok(out)
+}
+
+/// A macro call with a trailing comma after its arguments, laid out as
+/// rustfmt (which diesel_cli runs on its output) lays it out with its
+/// defaults: on one line when it fits in 100 columns; else one indented line
+/// per argument, or, when every argument is at most 10 characters long
+/// (`short_array_element_width_threshold`), as many per line as fit.
+fn macro_call(name: &str, args: &[&str]) -> String {
+    const MAX_WIDTH: usize = 100;
+    const SHORT: usize = 10;
+    let one_line = format!("{name}({},);\n", args.join(", "));
+    if one_line.len() - 1 <= MAX_WIDTH {
+        return one_line;
+    }
+    let mut out = format!("{name}(\n");
+    if args.iter().all(|a| a.len() <= SHORT) {
+        let mut line = String::from("   ");
+        for a in args {
+            if line.len() + 1 + a.len() + 1 > MAX_WIDTH {
+                out.push_str(&line);
+                out.push('\n');
+                line = String::from("   ");
+            }
+            line.push(' ');
+            line.push_str(a);
+            line.push(',');
+        }
+        out.push_str(&line);
+        out.push('\n');
+    } else {
+        for a in args {
+            out.push_str(&format!("    {a},\n"));
+        }
+    }
+    out.push_str(");\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::macro_call;
+
+    const M: &str = "diesel::allow_tables_to_appear_in_same_query!";
+
+    // Each expected text is what rustfmt 1.x printed for the same call.
+    #[test]
+    fn macro_calls_are_laid_out_as_rustfmt_lays_them_out() {
+        let ten = "abcdefghij";
+        assert_eq!(
+            macro_call(M, &[ten, ten, ten, ten, "ab"]),
+            format!("{M}({ten}, {ten}, {ten}, {ten}, ab,);\n")
+        );
+        assert_eq!(
+            macro_call(M, &[ten, ten, ten, ten, "abcdefg"]),
+            format!("{M}(\n    {ten}, {ten}, {ten}, {ten}, abcdefg,\n);\n")
+        );
+        let names: Vec<String> = (1..=25).map(|i| format!("tab{i:02}_xyz")).collect();
+        let names: Vec<&str> = names.iter().map(|s| &**s).collect();
+        let lines: Vec<String> = names
+            .chunks(8)
+            .map(|c| format!("    {},", c.join(", ")))
+            .collect();
+        assert_eq!(
+            macro_call(M, &names),
+            format!("{M}(\n{}\n);\n", lines.join("\n"))
+        );
+        let long = "abcdefghijk";
+        let mut args = vec![long];
+        args.extend(std::iter::repeat_n("b", 30));
+        let vertical: String = args.iter().map(|a| format!("    {a},\n")).collect();
+        assert_eq!(macro_call(M, &args), format!("{M}(\n{vertical});\n"));
+    }
 }
