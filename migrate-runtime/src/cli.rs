@@ -210,6 +210,21 @@ enum Command {
         #[arg(long, value_name = "URL", requires = "autogenerate")]
         from_database: Option<String>,
     },
+    /// Print diesel's `schema.rs` (`table!` definitions) for the migrations at
+    /// their heads, as `diesel print-schema` prints it, with no database.
+    PrintSchema {
+        /// The database whose type names to use (default: the one the URL
+        /// names).
+        #[arg(long, value_name = "DIALECT", value_enum)]
+        dialect: Option<Dialect>,
+        /// Write this file instead of printing.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+        /// Write nothing: exit 1 with a diff when FILE is not what would be
+        /// written (a CI gate).
+        #[arg(long, requires = "output")]
+        check: bool,
+    },
     /// Write a migration that merges two or more revisions (usually `heads`).
     Merge {
         /// The revisions to merge: ids, label@head, or `heads`.
@@ -361,6 +376,25 @@ fn execute(
     if let Command::Verify = cli.command {
         return verify(&migrations, cli.quiet);
     }
+    if let Command::PrintSchema {
+        dialect,
+        output,
+        check,
+    } = &cli.command
+    {
+        let dialect = match dialect {
+            Some(d) => *d,
+            None => {
+                let url = database_url(&cli.database_url, &options.default_database_url)
+                    .map_err(|_| Error::Url {
+                        url: String::new(),
+                        reason: "no dialect given: pass --dialect (postgresql or sqlite), --database-url, or set DATABASE_URL".into(),
+                    })?;
+                DatabaseUrl::parse(&url)?.dialect()
+            }
+        };
+        return print_schema(&migrations, dialect, output.as_deref(), *check, out);
+    }
     let quiet = cli.quiet;
     // The connection ends with the process: the server releases the lock.
     let mut migrator = Migrator::new(migrations)?
@@ -390,20 +424,7 @@ fn execute(
             Event::Done { duration, .. } => noteln!("done in {}", human(*duration)),
         });
     }
-    let url = || -> Result<String, Error> {
-        cli.database_url
-            .clone()
-            .or_else(|| {
-                std::env::var("DATABASE_URL")
-                    .ok()
-                    .filter(|u| !u.trim().is_empty())
-            })
-            .or(options.default_database_url.clone())
-            .ok_or_else(|| Error::Url {
-                url: String::new(),
-                reason: "no database given: pass --database-url or set DATABASE_URL".into(),
-            })
-    };
+    let url = || database_url(&cli.database_url, &options.default_database_url);
     let connect = || -> Result<Database, Error> { Database::connect(&url()?) };
     // What only reads, or cannot start from an empty database, never makes
     // a new SQLite file.
@@ -608,7 +629,9 @@ fn execute(
                 );
             }
         }
-        Command::Verify => unreachable!("handled before connecting"),
+        Command::Verify | Command::PrintSchema { .. } => {
+            unreachable!("handled before connecting")
+        }
         Command::Check {
             exclude_table,
             from_database,
@@ -758,6 +781,66 @@ fn opaque_revisions(migrator: &Migrator) -> Vec<String> {
         .filter(|m| m.upgrade().iter().any(crate::ops::Op::is_opaque))
         .map(|m| m.revision().to_string())
         .collect()
+}
+
+/// The database URL: `--database-url`, `DATABASE_URL`, or the application's default.
+fn database_url(given: &Option<String>, default: &Option<String>) -> Result<String, Error> {
+    given
+        .clone()
+        .or_else(|| {
+            std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+        })
+        .or(default.clone())
+        .ok_or_else(|| Error::Url {
+            url: String::new(),
+            reason: "no database given: pass --database-url or set DATABASE_URL".into(),
+        })
+}
+
+/// `print-schema`: prints, writes `output`, or with `check` compares it.
+fn print_schema(
+    migrations: &Migrations,
+    dialect: Dialect,
+    output: Option<&std::path::Path>,
+    check: bool,
+    out: &mut String,
+) -> Result<(), Error> {
+    let schema = crate::schema::print_schema(migrations, dialect)?;
+    let Some(path) = output else {
+        out.push_str(&schema);
+        return Ok(());
+    };
+    let file = path.display().to_string();
+    let io = |doing| {
+        let file = file.clone();
+        move |source| Error::SchemaFile {
+            doing,
+            file,
+            source,
+        }
+    };
+    if !check {
+        return std::fs::write(path, &schema).map_err(io("write"));
+    }
+    let current = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io("read")(e)),
+    };
+    if current != schema {
+        let diff = similar::TextDiff::from_lines(&current, &schema)
+            .unified_diff()
+            .header(&file, "print-schema")
+            .to_string();
+        return Err(Error::StaleSchema {
+            file,
+            dialect: dialect.name().to_string(),
+            diff,
+        });
+    }
+    Ok(())
 }
 
 fn verify(migrations: &Migrations, quiet: bool) -> Result<(), Error> {

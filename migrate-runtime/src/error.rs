@@ -335,6 +335,28 @@ pub enum Error {
         /// The heads of the migrations.
         heads: Vec<String>,
     },
+
+    /// `print-schema --check`: the file is not what `print-schema` writes.
+    #[error("`{file}` is stale: it differs from what `print-schema` writes for the migrations at their heads ({dialect}):\n{diff}help: run `print-schema --dialect {dialect} -o {file}` and commit the file")]
+    StaleSchema {
+        /// The file checked.
+        file: String,
+        /// The dialect it was checked for.
+        dialect: String,
+        /// A unified diff from the file to what `print-schema` writes.
+        diff: String,
+    },
+
+    /// `print-schema` cannot read or write its file.
+    #[error("cannot {doing} `{file}`: {source}\nhelp: check that its directory exists and that this process may read and write it")]
+    SchemaFile {
+        /// `read` or `write`.
+        doing: &'static str,
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// One applied migration whose upgrade changed since.

@@ -1491,3 +1491,86 @@ fn autogenerate_writes_what_a_development_database_changed() {
     assert!(!missing.exists());
     std::fs::remove_dir_all(&tmp).unwrap();
 }
+
+/// `print-schema` prints diesel's `schema.rs` with no database (the golden
+/// files are the real `diesel print-schema`'s), writes it with `-o`, and
+/// `--check` fails with a diff when the file is stale.
+#[test]
+fn print_schema_writes_and_checks_diesels_schema_rs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let golden =
+        |name: &str| std::fs::read_to_string(root.join("tests/golden").join(name)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let postgres = ok(&shop_in(
+        dir.path(),
+        &["print-schema", "--dialect", "postgresql"],
+    ));
+    assert_eq!(postgres, golden("shop.postgres.schema.rs"));
+    // The URL names the dialect; no database is opened or created.
+    let sqlite = ok(&shop_in(
+        dir.path(),
+        &["--database-url", "sqlite:///shop.db", "print-schema"],
+    ));
+    assert_eq!(sqlite, golden("shop.sqlite.schema.rs"));
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+    // The shop's default database is SQLite.
+    let default = ok(&shop_in(dir.path(), &["print-schema"]));
+    assert_eq!(default, golden("shop.sqlite.schema.rs"));
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+    let err = fails(&shop_in(
+        dir.path(),
+        &["--database-url", "mysql://localhost/shop", "print-schema"],
+    ));
+    assert!(
+        err.contains("invalid database URL `mysql://localhost/shop`"),
+        "{err}"
+    );
+
+    let write = ["print-schema", "--dialect", "sqlite", "-o", "schema.rs"];
+    assert_eq!(ok(&shop_in(dir.path(), &write)), "");
+    let file = dir.path().join("schema.rs");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        golden("shop.sqlite.schema.rs")
+    );
+    let check = [
+        "print-schema",
+        "--dialect",
+        "sqlite",
+        "-o",
+        "schema.rs",
+        "--check",
+    ];
+    ok(&shop_in(dir.path(), &check));
+
+    let stale = golden("shop.sqlite.schema.rs").replace("        active -> Bool,\n", "");
+    std::fs::write(&file, &stale).unwrap();
+    let err = fails(&shop_in(dir.path(), &check));
+    assert!(err.contains("`schema.rs` is stale"), "{err}");
+    assert!(err.contains("--- schema.rs\n+++ print-schema\n"), "{err}");
+    assert!(err.contains("\n+        active -> Bool,\n"), "{err}");
+    assert!(
+        err.contains("help: run `print-schema --dialect sqlite -o schema.rs` and commit the file"),
+        "{err}"
+    );
+    // --check writes nothing.
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stale);
+    // A missing file is stale too.
+    std::fs::remove_file(&file).unwrap();
+    let err = fails(&shop_in(dir.path(), &check));
+    assert!(err.contains("`schema.rs` is stale"), "{err}");
+    // --check needs the file it checks.
+    let out = shop_in(
+        dir.path(),
+        &["print-schema", "--dialect", "sqlite", "--check"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
