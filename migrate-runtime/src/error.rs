@@ -336,6 +336,21 @@ pub enum Error {
         heads: Vec<String>,
     },
 
+    /// `print-schema`: a column type `diesel print-schema` cannot read back.
+    #[error("cannot print the schema for {dialect}: column `{table}.{column}` is `{ty}`, which `diesel print-schema` cannot read on {dialect} (it stops with \"Unsupported type\")\nhelp: {help}")]
+    NoDieselType {
+        /// The dialect.
+        dialect: String,
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The DSL type.
+        ty: String,
+        /// What to write instead.
+        help: &'static str,
+    },
+
     /// `print-schema --check`: the file is not what `print-schema` writes.
     #[error("`{file}` is stale: it differs from what `print-schema` writes for the migrations at their heads ({dialect}):\n{diff}help: run `print-schema --dialect {dialect} -o {file}` and commit the file")]
     StaleSchema {

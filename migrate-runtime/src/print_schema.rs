@@ -28,9 +28,9 @@ pub fn print_schema(migrations: &Migrations, dialect: Dialect) -> Result<String,
 
 /// A column's type as diesel names it, without `Nullable`; enums name their
 /// `sql_types` struct on PostgreSQL.
-fn diesel_type(c: &Column, dialect: Dialect) -> &'static str {
+fn diesel_type(table: &TableModel, c: &Column, dialect: Dialect) -> Result<&'static str, Error> {
     use ColumnType as T;
-    match dialect {
+    Ok(match dialect {
         Dialect::Postgres => match &c.ty {
             T::SmallInteger => "Int2",
             T::Integer => "Int4",
@@ -63,10 +63,19 @@ fn diesel_type(c: &Column, dialect: Dialect) -> &'static str {
             T::Date => "Date",
             T::Time => "Time",
             T::DateTime { .. } => "Timestamp",
-            T::Json | T::Jsonb => "Json",
+            // SQLite's `JSON` columns stop diesel_cli 2.3 with "Unsupported type".
+            T::Json | T::Jsonb => {
+                return Err(Error::NoDieselType {
+                    dialect: dialect.name().to_string(),
+                    table: table.table.name.to_string(),
+                    column: c.name.to_string(),
+                    ty: c.ty.to_string(),
+                    help: "store JSON on SQLite as `Text` (diesel reads it as `Text`), or print the schema for PostgreSQL (`--dialect postgresql`)",
+                })
+            }
             T::Binary => "Binary",
         },
-    }
+    })
 }
 
 /// diesel's Rust name for a PostgreSQL type (heck's UpperCamelCase).
@@ -184,7 +193,10 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
             if let (Dialect::Postgres, ColumnType::String(Some(n))) = (dialect, &c.ty) {
                 let _ = writeln!(out, "        #[max_length = {n}]");
             }
-            let ty = enum_name(c, dialect).unwrap_or_else(|| diesel_type(c, dialect).to_string());
+            let ty = match enum_name(c, dialect) {
+                Some(name) => name,
+                None => diesel_type(t, c, dialect)?.to_string(),
+            };
             let ty = if c.nullable && !c.primary_key {
                 format!("Nullable<{ty}>")
             } else {
@@ -262,7 +274,56 @@ fn macro_call(name: &str, args: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::macro_call;
+    use super::{macro_call, render};
+    use crate::{Dialect, Error};
+    use migrate_core::model::{Column, ColumnType, Op, Table, TableRef};
+    use migrate_core::schema::Schema;
+
+    #[test]
+    fn json_on_sqlite_is_refused_as_diesel_refuses_it() {
+        let column = |name: &'static str, ty| {
+            Column::new(
+                name.into(),
+                ty,
+                false,
+                name == "id",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        };
+        let mut schema = Schema::new();
+        schema
+            .apply(&Op::CreateTable(Table {
+                table: TableRef::new(None, "events".into()),
+                columns: vec![
+                    column("id", ColumnType::Integer),
+                    column("payload", ColumnType::Json),
+                ]
+                .into(),
+                constraints: Vec::new().into(),
+                comment: None,
+            }))
+            .unwrap();
+        let printed = render(&schema, Dialect::Postgres).unwrap();
+        assert!(printed.contains("        payload -> Json,\n"), "{printed}");
+        let err = render(&schema, Dialect::Sqlite).unwrap_err();
+        assert!(matches!(err, Error::NoDieselType { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.starts_with(
+                "cannot print the schema for sqlite: column `events.payload` is `Json`"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("\nhelp: store JSON on SQLite as `Text`"),
+            "{message}"
+        );
+    }
 
     const M: &str = "diesel::allow_tables_to_appear_in_same_query!";
 
