@@ -7,8 +7,10 @@
 //! every revision, the derived downgrades included). On PostgreSQL and on
 //! SQLite, each with the changes its SQL can make.
 
+mod support;
+
 use migrate_runtime::testing::TestDatabase;
-use migrate_runtime::{Database, Migrator};
+use migrate_runtime::Migrator;
 use std::fmt::Write;
 
 /// One change of each kind, as a developer makes it on PostgreSQL.
@@ -64,14 +66,6 @@ const SQLITE: &[(&str, &str)] = &[
     ("rename_suggested", "ALTER TABLE products ADD COLUMN summary TEXT; ALTER TABLE products DROP COLUMN description"),
 ];
 
-fn exec(conn: &mut Database, sql: &str) {
-    use diesel::connection::SimpleConnection;
-    match conn {
-        Database::Postgres(c) => c.batch_execute(sql).unwrap(),
-        Database::Sqlite(c) => c.batch_execute(sql).unwrap(),
-    }
-}
-
 #[test]
 fn generated_files_build_and_climb_the_stairway_on_postgres() {
     generated_files_build_and_climb_the_stairway(TestDatabase::postgres, "postgres", POSTGRES);
@@ -107,7 +101,7 @@ fn generated_files_build_and_climb_the_stairway(
         let db = database();
         let mut conn = db.connect();
         migrator.upgrade(&mut conn, "head").unwrap();
-        exec(&mut conn, sql);
+        support::exec(&mut conn, sql);
         let found = migrator.autogenerate(&mut conn).unwrap();
         assert!(!found.is_empty(), "{name}: nothing generated");
         assert!(!found.irreversible(), "{name}");

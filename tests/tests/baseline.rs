@@ -4,6 +4,8 @@
 //! on an empty one (equal snapshots), climbs the stairway, and `stamp head`
 //! adopts the original, which `check` then finds equal.
 
+mod support;
+
 use migrate_runtime::testing::TestDatabase;
 use migrate_runtime::Migrator;
 use std::process::Command;
@@ -17,15 +19,7 @@ fn a_baseline_recreates_the_database_and_adopts_it() {
         .unwrap()
         .upgrade(&mut dev.connect(), "head")
         .unwrap();
-    {
-        use diesel::connection::SimpleConnection;
-        match &mut dev.connect() {
-            migrate_runtime::Database::Sqlite(c) => {
-                c.batch_execute("DROP TABLE migrate_revisions").unwrap()
-            }
-            _ => unreachable!("SQLite"),
-        }
-    }
+    support::exec(&mut dev.connect(), "DROP TABLE migrate_revisions");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("mod.rs"), "//! The migrations.\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_empty"))
