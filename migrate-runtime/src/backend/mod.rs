@@ -277,12 +277,73 @@ pub(crate) trait Session {
         f: &mut dyn FnMut(&mut Connection<'_>) -> Result<(), Error>,
     ) -> Result<(), Error>;
     /// Runs `f` in a transaction that holds the database's write lock from
-    /// its start (a plain transaction where the run's lock is elsewhere).
+    /// its start; by default a plain transaction (the run's lock is
+    /// elsewhere, as PostgreSQL's advisory lock).
     fn exclusive(
         &mut self,
         f: &mut dyn FnMut(&mut Connection<'_>) -> Result<(), Error>,
-    ) -> Result<(), Error>;
+    ) -> Result<(), Error> {
+        self.transaction(f)
+    }
 }
+
+/// A backend's diesel connection as the migrator takes it: its
+/// [`MigrationConnection`](crate::MigrationConnection) and [`Session`],
+/// the same for every diesel connection type but for the `Connection`
+/// variant, the backend, the feature, and any method the backend overrides
+/// (SQLite's `exclusive`).
+macro_rules! diesel_session {
+    ($conn:ty, $variant:ident, $backend:ty, $feature:literal $(, $($extra:item)*)?) => {
+        #[cfg_attr(docsrs, doc(cfg(feature = $feature)))]
+        impl $crate::MigrationConnection for $conn {
+            fn connection(&mut self) -> $crate::migration::Connection<'_> {
+                $crate::backend::Session::reborrow(self)
+            }
+        }
+
+        impl $crate::backend::Session for $conn {
+            fn reborrow(&mut self) -> $crate::migration::Connection<'_> {
+                $crate::migration::Connection::$variant(self)
+            }
+
+            fn dialect(&self) -> $crate::dialect::Dialect {
+                <$backend>::DIALECT
+            }
+
+            fn execute(&mut self, sql: &str) -> Result<(), diesel::result::Error> {
+                diesel::connection::SimpleConnection::batch_execute(self, sql)
+            }
+
+            fn rows(
+                &mut self,
+                sql: &str,
+            ) -> Result<Vec<Vec<Option<String>>>, diesel::result::Error> {
+                let rows: Vec<$crate::backend::TextRow> =
+                    diesel::RunQueryDsl::load(diesel::sql_query(sql), self)?;
+                Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+
+            fn applied(
+                &mut self,
+                sql: &str,
+            ) -> Result<Vec<$crate::version::AppliedRevision>, diesel::result::Error> {
+                diesel::RunQueryDsl::load(diesel::sql_query(sql), self)
+            }
+
+            fn transaction(
+                &mut self,
+                f: &mut dyn FnMut(&mut $crate::migration::Connection<'_>) -> Result<(), $crate::error::Error>,
+            ) -> Result<(), $crate::error::Error> {
+                diesel::Connection::transaction(self, |c| {
+                    f(&mut $crate::migration::Connection::$variant(c))
+                })
+            }
+
+            $($($extra)*)?
+        }
+    };
+}
+pub(crate) use diesel_session;
 
 /// A row of text columns, however many the query selects.
 pub(crate) struct TextRow(pub Vec<Option<String>>);
