@@ -36,6 +36,10 @@ pub enum Lint {
     NotNullWithoutDefault,
     /// `drop_table` / `drop_column` of an existing object in `upgrade()`: data loss.
     Destructive,
+    /// A unique index with `postgresql_where` but no `sqlite_where` (or the
+    /// other way round): a full unique index on the other database, which
+    /// refuses rows the first accepts.
+    OneDatabasePredicate,
 }
 
 impl Lint {
@@ -44,11 +48,16 @@ impl Lint {
         match self {
             Lint::NotNullWithoutDefault => "not_null_without_default",
             Lint::Destructive => "destructive",
+            Lint::OneDatabasePredicate => "one_database_predicate",
         }
     }
 
     /// Every lint, for parsing `allow(...)`.
-    pub const ALL: [Lint; 2] = [Lint::NotNullWithoutDefault, Lint::Destructive];
+    pub const ALL: [Lint; 3] = [
+        Lint::NotNullWithoutDefault,
+        Lint::Destructive,
+        Lint::OneDatabasePredicate,
+    ];
 
     /// Parses a lint name.
     pub fn parse(s: &str) -> Option<Lint> {
@@ -796,12 +805,12 @@ impl Sim {
                 }
             }
             Op::CreateIndex(i) => {
-                if let Some(p) = &i.predicate {
+                for (option, p) in i.predicates() {
                     in_sql(
                         p,
                         &mut uses,
                         None,
-                        Some("predicate"),
+                        Some(option),
                         format!("the predicate of index `{}`", i.name),
                     );
                 }
@@ -1131,6 +1140,30 @@ impl Sim {
         if !self.table_exists(&i.table) {
             return;
         }
+        if self.at().0 == Side::Upgrade && i.unique {
+            let one = match (&i.postgresql_where, &i.sqlite_where) {
+                (Some(_), None) => {
+                    Some(("postgresql_where", "PostgreSQL", "sqlite_where", "SQLite"))
+                }
+                (None, Some(_)) => {
+                    Some(("sqlite_where", "SQLite", "postgresql_where", "PostgreSQL"))
+                }
+                _ => None,
+            };
+            if let Some((given, there, missing, other)) = one {
+                self.lint(
+                    Lint::OneDatabasePredicate,
+                    Some(i.name.to_string()),
+                    format!(
+                        "unique index `{}` is partial on {there} only (`{given}`): on {other} it is a full unique index, which refuses rows {there} accepts",
+                        i.name
+                    ),
+                    format!(
+                        "give `{missing}` the same predicate (an applied migration's checksum stays as it is), or add `allow(one_database_predicate)` if the project runs on {there} only"
+                    ),
+                );
+            }
+        }
         for c in i.column_names() {
             if !self.require_column(&i.table, c, "columns", "the index") {
                 return;
@@ -1435,15 +1468,19 @@ fn index_attrs(i: &Index) -> Vec<(&'static str, Attr)> {
         ("columns", list(&i.columns)),
         ("unique", i.unique.to_string().into()),
         (
-            "predicate",
-            match &i.predicate {
-                Some(p) => format!("{:?}", crate::checksum::normalize_sql(p)),
-                None => "None".into(),
-            }
-            .into(),
+            "postgresql_where",
+            opt_sql(i.postgresql_where.as_deref()).into(),
         ),
+        ("sqlite_where", opt_sql(i.sqlite_where.as_deref()).into()),
         ("method", opt_str(i.method.as_deref()).into()),
     ]
+}
+
+fn opt_sql(sql: Option<&str>) -> String {
+    match sql {
+        Some(p) => format!("{:?}", crate::checksum::normalize_sql(p)),
+        None => "None".into(),
+    }
 }
 
 fn constraint_attrs(c: &Constraint) -> Vec<(&'static str, Attr)> {
@@ -1559,7 +1596,8 @@ fn column_children(table: &TableRef, c: &Column) -> Vec<Child> {
             table: table.clone(),
             columns: vec![IndexColumn::Column(c.name.clone())].into(),
             unique: false,
-            predicate: None,
+            postgresql_where: None,
+            sqlite_where: None,
             method: None,
             concurrently: false,
         };

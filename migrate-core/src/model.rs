@@ -412,8 +412,12 @@ pub struct Index {
     pub columns: List<IndexColumn>,
     /// `unique = true`.
     pub unique: bool,
-    /// `postgresql_where` / `sqlite_where`: a partial index's predicate.
-    pub predicate: Option<Str>,
+    /// `postgresql_where`: the index's predicate on PostgreSQL (a partial
+    /// index there). Like Alembic's dialect-prefixed options, it never
+    /// applies to another database.
+    pub postgresql_where: Option<Str>,
+    /// `sqlite_where`: the index's predicate on SQLite.
+    pub sqlite_where: Option<Str>,
     /// `postgresql_using`: the index method (`gin`, `gist`, ...).
     pub method: Option<Str>,
     /// `postgresql_concurrently`: makes the migration non-transactional.
@@ -430,6 +434,18 @@ pub enum IndexColumn {
 }
 
 impl Index {
+    /// The predicates it has, each with the option that gives it:
+    /// `postgresql_where`, then `sqlite_where` unless it is the same SQL.
+    pub fn predicates(&self) -> impl Iterator<Item = (&'static str, &Str)> {
+        let pg = self.postgresql_where.as_ref();
+        let lite = self.sqlite_where.as_ref().filter(|l| {
+            pg.is_none_or(|p| {
+                crate::checksum::normalize_sql(p) != crate::checksum::normalize_sql(l)
+            })
+        });
+        (pg.map(|p| ("postgresql_where", p)).into_iter()).chain(lite.map(|l| ("sqlite_where", l)))
+    }
+
     /// The plain columns the index covers, in order; expressions left out.
     pub fn column_names(&self) -> impl Iterator<Item = &Str> {
         self.columns.iter().filter_map(IndexColumn::column)
@@ -766,12 +782,14 @@ impl AlterColumn {
 
 impl Index {
     /// An index from its fields.
+    #[allow(clippy::too_many_arguments)]
     pub const fn new(
         name: Str,
         table: TableRef,
         columns: List<IndexColumn>,
         unique: bool,
-        predicate: Option<Str>,
+        postgresql_where: Option<Str>,
+        sqlite_where: Option<Str>,
         method: Option<Str>,
         concurrently: bool,
     ) -> Index {
@@ -780,7 +798,8 @@ impl Index {
             table,
             columns,
             unique,
-            predicate,
+            postgresql_where,
+            sqlite_where,
             method,
             concurrently,
         }

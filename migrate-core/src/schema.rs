@@ -66,7 +66,8 @@ fn column_index(table: &TableRef, c: &Column, name: &Str) -> Index {
         table: table.clone(),
         columns: vec![IndexColumn::Column(c.name.clone())].into(),
         unique: false,
-        predicate: None,
+        postgresql_where: None,
+        sqlite_where: None,
         method: None,
         concurrently: false,
     }
@@ -524,7 +525,7 @@ impl Schema {
 /// one of its expressions names it. Dropping the column drops the index.
 pub fn index_uses_column(i: &Index, column: &str) -> bool {
     i.column_names().any(|n| **n == *column)
-        || i.predicate.as_deref().is_some_and(|p| mentions(p, column))
+        || i.predicates().any(|(_, p)| mentions(p, column))
         || i.columns
             .iter()
             .any(|c| matches!(c, IndexColumn::Expression(e) if mentions(e, column)))
@@ -574,7 +575,10 @@ fn rename_in(t: &mut TableModel, old: &str, new: &Str) {
             }
         }
         i.columns = cols.into();
-        if let Some(p) = &mut i.predicate {
+        for p in [&mut i.postgresql_where, &mut i.sqlite_where]
+            .into_iter()
+            .flatten()
+        {
             text(p);
         }
     }

@@ -546,8 +546,11 @@ impl Writer {
         if index.unique {
             args.push(kw("unique", boolean(true)));
         }
-        if let Some(p) = &index.predicate {
+        if let Some(p) = &index.postgresql_where {
             args.push(kw("postgresql_where", self.sql(p)?));
+        }
+        if let Some(p) = &index.sqlite_where {
+            args.push(kw("sqlite_where", self.sql(p)?));
         }
         if let Some(m) = &index.method {
             args.push(kw("postgresql_using", lit(m)));

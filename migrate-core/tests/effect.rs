@@ -59,7 +59,16 @@ fn index(name: &str, tbl: &str, cols: &[&str]) -> Index {
         .iter()
         .map(|c| IndexColumn::Column(s(c)))
         .collect::<Vec<_>>();
-    Index::new(s(name), t(tbl), columns.into(), false, None, None, false)
+    Index::new(
+        s(name),
+        t(tbl),
+        columns.into(),
+        false,
+        None,
+        None,
+        None,
+        false,
+    )
 }
 fn drop_index(name: &str, tbl: &str) -> Op {
     Op::DropIndex {
@@ -271,7 +280,8 @@ fn index_swap(new: Index, restored: Index) -> Vec<Finding> {
     let old = with!(
         index("ix_orders_user", "orders", &["user_id", "status"]),
         unique = true,
-        predicate = Some(s("status != 'cancelled'"))
+        postgresql_where = Some(s("status != 'cancelled'")),
+        sqlite_where = Some(s("status != 'cancelled'"))
     );
     let up = vec![
         Op::DropIndex {
@@ -297,7 +307,8 @@ fn index_differences_are_each_named() {
     let old = with!(
         index("ix_orders_user", "orders", &["user_id", "status"]),
         unique = true,
-        predicate = Some(s("status != 'cancelled'"))
+        postgresql_where = Some(s("status != 'cancelled'")),
+        sqlite_where = Some(s("status != 'cancelled'"))
     );
     let new = index("ix_orders_user", "orders", &["user_id"]);
     for (restored, field) in [
@@ -325,10 +336,17 @@ fn index_differences_are_each_named() {
         ),
         (with!(old.clone(), unique = false), "unique"),
         (
-            with!(old.clone(), predicate = Some(s("status = 'cancelled'"))),
-            "predicate",
+            with!(
+                old.clone(),
+                postgresql_where = Some(s("status = 'cancelled'"))
+            ),
+            "postgresql_where",
         ),
-        (with!(old.clone(), predicate = None), "predicate"),
+        (
+            with!(old.clone(), postgresql_where = None),
+            "postgresql_where",
+        ),
+        (with!(old.clone(), sqlite_where = None), "sqlite_where"),
     ] {
         let f = index_swap(new.clone(), restored);
         // A column that does not exist is its own finding; the definition one is there.
@@ -343,7 +361,7 @@ fn index_differences_are_each_named() {
     // Whitespace in a predicate is formatting, not meaning.
     let f = index_swap(
         new,
-        with!(old, predicate = Some(s("status  !=\n 'cancelled'"))),
+        with!(old, postgresql_where = Some(s("status  !=\n 'cancelled'"))),
     );
     assert!(f.is_empty(), "{f:#?}");
 }
@@ -541,6 +559,53 @@ fn lints() {
     assert!(f
         .iter()
         .any(|f| f.kind == FindingKind::Lint(Lint::Destructive)));
+}
+
+#[test]
+fn a_unique_index_partial_on_one_database_is_linted() {
+    let lints = |pg: Option<&str>, lite: Option<&str>, unique: bool| -> Vec<String> {
+        let i = with!(
+            index("ix_orders_open", "orders", &["user_id"]),
+            unique = unique,
+            postgresql_where = pg.map(s),
+            sqlite_where = lite.map(s)
+        );
+        analyze(&[Op::CreateIndex(i)], &[])
+            .into_iter()
+            .filter(|f| f.kind == FindingKind::Lint(Lint::OneDatabasePredicate))
+            .map(|f| f.message)
+            .collect()
+    };
+    let pg_only = lints(Some("sent_at IS NULL"), None, true);
+    assert_eq!(pg_only.len(), 1, "{pg_only:?}");
+    assert!(
+        pg_only[0].contains(
+            "partial on PostgreSQL only (`postgresql_where`): on SQLite it is a full unique index"
+        ),
+        "{pg_only:?}"
+    );
+    let lite_only = lints(None, Some("sent_at IS NULL"), true);
+    assert!(
+        lite_only[0].contains("partial on SQLite only"),
+        "{lite_only:?}"
+    );
+    // Both databases partial (even with different SQL), or not unique: no lint.
+    assert!(lints(Some("a"), Some("b"), true).is_empty());
+    assert!(lints(Some("sent_at IS NULL"), None, false).is_empty());
+    assert!(lints(None, None, true).is_empty());
+    // Only what the upgrade creates: a downgrade restoring such an index is
+    // the upgrade's inverse.
+    let i = with!(
+        index("ix_orders_open", "orders", &["user_id"]),
+        unique = true,
+        postgresql_where = Some(s("sent_at IS NULL"))
+    );
+    assert!(!analyze(
+        &[drop_index("ix_orders_open", "orders")],
+        &[Op::CreateIndex(i)]
+    )
+    .iter()
+    .any(|f| f.kind == FindingKind::Lint(Lint::OneDatabasePredicate)));
 }
 
 #[test]
@@ -948,7 +1013,7 @@ fn new_enum_value_used_in_the_same_migration() {
 
     // Quoted in a partial index's predicate or a check constraint.
     let mut partial = index("ix_refunded", "orders", &["id"]);
-    partial.predicate = Some(s("status = 'refunded'"));
+    partial.postgresql_where = Some(s("status = 'refunded'"));
     let up = [
         add_value("refunded"),
         Op::CreateIndex(partial),
@@ -972,7 +1037,7 @@ fn new_enum_value_used_in_the_same_migration() {
     assert_eq!(
         enum_uses(&up, &[]),
         [
-            (Side::Upgrade, 1, None, Some("predicate")),
+            (Side::Upgrade, 1, None, Some("postgresql_where")),
             (
                 Side::Upgrade,
                 2,

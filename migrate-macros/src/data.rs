@@ -474,7 +474,9 @@ impl W {
         self.push(",");
         self.bool(i.unique);
         self.push(",");
-        self.opt_str(i.predicate.as_deref());
+        self.opt_str(i.postgresql_where.as_deref());
+        self.push(",");
+        self.opt_str(i.sqlite_where.as_deref());
         self.push(",");
         self.opt_str(i.method.as_deref());
         self.push(",");

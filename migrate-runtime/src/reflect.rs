@@ -82,7 +82,7 @@ pub fn reflect(snapshot: &Snapshot, dialect: Dialect) -> Result<Schema, Error> {
             .map(|(_, column, e)| (column.as_str(), e))
             .collect();
         ops.push(Op::CreateTable(reflect_table(backend, t, &enums, &checks)?));
-        indexes.extend(reflect_indexes(t)?);
+        indexes.extend(reflect_indexes(backend, t)?);
     }
     ops.extend(indexes.into_iter().map(Op::CreateIndex));
 
@@ -291,7 +291,7 @@ fn reflect_column(
     ))
 }
 
-fn reflect_indexes(t: &TableSnapshot) -> Result<Vec<Index>, Error> {
+fn reflect_indexes(backend: &dyn Backend, t: &TableSnapshot) -> Result<Vec<Index>, Error> {
     let mut out = Vec::new();
     for i in t.indexes.values() {
         let mut columns = Vec::new();
@@ -324,13 +324,9 @@ fn reflect_indexes(t: &TableSnapshot) -> Result<Vec<Index>, Error> {
                 },
             });
         }
-        out.push(index(
-            &i.name,
-            table_ref(&t.name),
-            columns,
-            i.unique,
-            i.predicate.clone(),
-        ));
+        let mut index = index(&i.name, table_ref(&t.name), columns, i.unique);
+        *backend.index_where(&mut index) = i.predicate.clone().map(Str::from);
+        out.push(index);
     }
     Ok(out)
 }
@@ -410,19 +406,14 @@ fn table(
     }
 }
 
-fn index(
-    name: &str,
-    table: TableRef,
-    columns: Vec<IndexColumn>,
-    unique: bool,
-    predicate: Option<String>,
-) -> Index {
+fn index(name: &str, table: TableRef, columns: Vec<IndexColumn>, unique: bool) -> Index {
     Index::new(
         name.to_string().into(),
         table,
         columns.into(),
         unique,
-        predicate.map(Str::from),
+        None,
+        None,
         None,
         false,
     )

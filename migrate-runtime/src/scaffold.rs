@@ -749,6 +749,7 @@ mod tests {
             .into(),
             true,
             Some(s("status = 'live'")),
+            Some(s("status = 'live'")),
             None,
             false,
         );

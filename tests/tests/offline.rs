@@ -10,7 +10,7 @@
 mod support;
 use support::*;
 
-use migrate_runtime::testing::TestDatabase;
+use migrate_runtime::testing::{Snapshot, TestDatabase};
 use migrate_runtime::{Database, Dialect, Migrator};
 
 migrate_runtime::migrations!();
@@ -177,7 +177,8 @@ mod rn_table {
             "ix_counts_n",
             "counts",
             ["id"],
-            postgresql_where = "n > 5"
+            postgresql_where = "n > 5",
+            sqlite_where = "n > 5"
         ));
         op!(create_index(
             "ix_counts_n_plus",
@@ -197,6 +198,39 @@ mod rn_rename {
             "m",
             nullable = false,
             existing_nullable = true
+        ));
+    }
+}
+
+/// partial indexes, each predicate for its own database only (as in Alembic)
+#[migration(revision = "pw1", down_revision = None, branch = "pw")]
+mod pw_partial {
+    fn upgrade() {
+        op!(create_table(
+            "jobs",
+            Column("id", Integer, primary_key = true),
+            Column("state", String(10)),
+            Column("owner", Integer),
+        ));
+        op!(create_index(
+            "ix_jobs_pg",
+            "jobs",
+            ["owner"],
+            postgresql_where = "state = 'open'"
+        ));
+        op!(create_index(
+            "ix_jobs_lite",
+            "jobs",
+            ["owner"],
+            sqlite_where = "state = 'open'"
+        ));
+        op!(create_index(
+            "ix_jobs_each",
+            "jobs",
+            ["id"],
+            unique = true,
+            postgresql_where = "state = 'open'",
+            sqlite_where = "state <> 'done'"
         ));
     }
 }
@@ -435,11 +469,50 @@ fn renamed_column_in_sql_text(db: TestDatabase) {
     assert!(try_exec(&mut conn, "INSERT INTO counts (id, m) VALUES (2, 0)").is_err());
 }
 
+/// `postgresql_where` makes a partial index on PostgreSQL only and
+/// `sqlite_where` on SQLite only, online and offline; `check` agrees.
+fn predicates_apply_to_their_own_database(db: TestDatabase) {
+    let m = migrator("pw");
+    let mut conn = db.connect();
+    let pg = matches!(conn, Database::Postgres(_));
+    m.upgrade(&mut conn, "heads").unwrap();
+    let snapshot = Snapshot::capture(&mut conn).unwrap();
+    let jobs = snapshot.table("jobs").unwrap();
+    let predicate = |name: &str| jobs.index(name).unwrap().predicate.clone();
+    let (own, other) = if pg {
+        ("ix_jobs_pg", "ix_jobs_lite")
+    } else {
+        ("ix_jobs_lite", "ix_jobs_pg")
+    };
+    assert!(predicate(own).unwrap().contains("open"), "{jobs:?}");
+    assert_eq!(predicate(other), None, "{jobs:?}");
+    let each = predicate("ix_jobs_each").unwrap();
+    assert_eq!(each.contains("open"), pg, "{each}");
+    assert_eq!(each.contains("done"), !pg, "{each}");
+    assert_eq!(
+        lines(m.check(&mut conn).unwrap().differences),
+        Vec::<String>::new()
+    );
+    let dialect = if pg {
+        Dialect::Postgres
+    } else {
+        Dialect::Sqlite
+    };
+    let script = m.upgrade_sql(dialect, None, "heads").unwrap();
+    let wheres: Vec<&str> = script
+        .lines()
+        .filter(|l| l.starts_with("CREATE") && l.contains(" WHERE "))
+        .collect();
+    assert_eq!(wheres.len(), 2, "{script}");
+    assert_eq!(wheres.iter().any(|l| l.contains("'done'")), !pg, "{script}");
+}
+
 on_both!(
     indexed_column_dropped,
     not_null_column_on_a_new_table,
     type_change_with_postgresql_using,
     renamed_column_in_sql_text,
+    predicates_apply_to_their_own_database,
 );
 
 /// The same forms as offline SQL on SQLite.

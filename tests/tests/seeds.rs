@@ -544,7 +544,10 @@ fn ex09_plain_and_unique_index_on_sku() {
             true
         )
     );
-    assert_eq!((a.predicate.clone(), b.predicate.clone()), (None, None));
+    assert_eq!(
+        (a.postgresql_where.clone(), b.postgresql_where.clone()),
+        (None, None)
+    );
     assert_eq!(
         down(m),
         [
@@ -994,7 +997,7 @@ fn ex25_composite_and_partial_indexes() {
             (*name, tref("orders"), false)
         );
         assert_eq!(&index_columns(i), columns, "order matters in `{name}`");
-        assert_eq!(i.predicate.as_deref(), *predicate);
+        assert_eq!(i.postgresql_where.as_deref(), *predicate);
         for c in columns {
             col(pre, c);
         }

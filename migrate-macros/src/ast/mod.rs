@@ -213,14 +213,15 @@ fn parse_lints(cx: &Ctxt, lints: &[Ident]) -> Vec<(Lint, Span)> {
         match Lint::parse(&l.to_string()) {
             Some(lint) => out.push((lint, l.span())),
             None => {
-                let names: Vec<_> = Lint::ALL
+                let mut names: Vec<_> = Lint::ALL
                     .iter()
                     .map(|l| format!("`{}`", l.name()))
                     .collect();
+                let last = names.pop().unwrap_or_default();
                 cx.error(
                     l.span(),
                     format!("unknown lint `{l}`"),
-                    Some(&format!("expected {}", names.join(" or "))),
+                    Some(&format!("expected {} or {last}", names.join(", "))),
                 );
             }
         }

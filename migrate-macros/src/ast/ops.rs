@@ -188,7 +188,7 @@ pub const OPS: &[OpSpec] = &[
         },
         binds: true,
         lowers_to: "Op::CreateIndex",
-        doc: "`create_index(\"name\" | None, \"table\", [\"col\", text(\"lower(email)\")],\nunique = bool, postgresql_where = \"...\", postgresql_using = \"gin\",\npostgresql_concurrently = bool, schema = \"s\")`. `None` names it by the\nconvention; `postgresql_where` makes a partial index (SQLite has them too);\n`postgresql_concurrently` makes the migration non-transactional and must be\nits only op.",
+        doc: "`create_index(\"name\" | None, \"table\", [\"col\", text(\"lower(email)\")],\nunique = bool, postgresql_where = \"...\", sqlite_where = \"...\",\npostgresql_using = \"gin\", postgresql_concurrently = bool, schema = \"s\")`.\n`None` names it by the convention; `postgresql_where` makes it a partial\nindex on PostgreSQL and `sqlite_where` on SQLite (each applies to its own\ndatabase only, as in Alembic: give both for the same rows everywhere);\n`postgresql_concurrently` makes the migration non-transactional and must be\nits only op.",
         lower: index,
     },
     OpSpec {
@@ -712,8 +712,8 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
         &[
             ("columns", "columns"),
             ("unique", "unique"),
-            ("postgresql_where", "predicate"),
-            ("sqlite_where", "predicate"),
+            ("postgresql_where", "postgresql_where"),
+            ("sqlite_where", "sqlite_where"),
             ("postgresql_using", "method"),
             ("postgresql_concurrently", "concurrently"),
         ],
@@ -752,6 +752,7 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
                 false,
                 None,
                 None,
+                None,
                 concurrently,
             )
         });
@@ -783,22 +784,15 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
             n
         }
     };
-    let pg_where = b.get("postgresql_where").map(|v| sql(cx, v));
-    let lite_where = b.get("sqlite_where").map(|v| sql(cx, v));
-    let predicate = match (pg_where, lite_where) {
-        (Some(None), _) | (_, Some(None)) => return None,
-        (Some(Some(p)), Some(Some(l))) => {
-            if migrate_core::checksum::normalize_sql(&p)
-                != migrate_core::checksum::normalize_sql(&l)
-            {
-                cx.error(b.get("sqlite_where")?.span(), "`postgresql_where` and `sqlite_where` differ", Some("a partial index must cover the same rows on every database; give one predicate"));
-                return None;
-            }
-            Some(s(p))
-        }
-        (Some(Some(p)), None) | (None, Some(Some(p))) => Some(s(p)),
-        (None, None) => None,
+    // Each database's predicate applies to that database only, as Alembic's
+    // dialect-prefixed options do; a unique index partial on one database
+    // alone is linted (`one_database_predicate`).
+    let predicate = |option: &str| match b.get(option) {
+        Some(v) => sql(cx, v).map(|p| Some(s(p))),
+        None => Some(None),
     };
+    let postgresql_where = predicate("postgresql_where")?;
+    let sqlite_where = predicate("sqlite_where")?;
     let index = Index::new(
         s(name),
         table.clone(),
@@ -807,7 +801,8 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
             Some(v) => boolean(cx, v)?,
             None => false,
         },
-        predicate,
+        postgresql_where,
+        sqlite_where,
         match b.get("postgresql_using") {
             Some(v) => Some(s(ident_string(cx, v)?)),
             None => None,

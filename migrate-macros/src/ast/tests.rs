@@ -74,6 +74,7 @@ fn index(name: &str, columns: &[&str]) -> Index {
         false,
         None,
         None,
+        None,
         false,
     )
 }
@@ -149,7 +150,8 @@ pub(crate) fn cases() -> Vec<(&'static str, Op)> {
     retyped.using = Some(s("name::text"));
     let mut partial = index("ix_users_email", &["email"]);
     partial.unique = true;
-    partial.predicate = Some(s("email IS NOT NULL"));
+    partial.postgresql_where = Some(s("email IS NOT NULL"));
+    partial.sqlite_where = Some(s("email <> ''"));
     let mut lower = index("ix_users_lower", &[]);
     lower.columns = vec![IndexColumn::Expression(s("lower(email)"))].into();
     let mut with_fk = col("user_id", ColumnType::Integer, false);
@@ -259,7 +261,7 @@ pub(crate) fn cases() -> Vec<(&'static str, Op)> {
             Op::AlterColumn(retyped),
         ),
         (
-            r#"create_index("ix_users_email", "users", ["email"], unique = true, postgresql_where = "email IS NOT NULL")"#,
+            r#"create_index("ix_users_email", "users", ["email"], unique = true, postgresql_where = "email IS NOT NULL", sqlite_where = "email <> ''")"#,
             Op::CreateIndex(partial),
         ),
         (

@@ -245,6 +245,7 @@ fn edge_cases() -> Vec<Op> {
         .into(),
         true,
         Some(s("d1 IS NOT NULL AND d0 <> 'x'")),
+        Some(s("d1 IS NOT NULL")),
         Some(s("btree")),
         false,
     );

@@ -68,7 +68,7 @@ mod alterations {
         op!(alter_column("orders", "shipped_at", new_column_name = "sent_at"));
         op!(create_index(None, "orders", ["tenant_id", "sent_at"]));
         op!(create_index("ix_orders_lower_note", "orders", [text("lower(note)")], postgresql_using = "btree"));
-        op!(create_index("ix_orders_open", "orders", ["user_id"], unique = true, postgresql_where = "sent_at IS NULL"));
+        op!(create_index("ix_orders_open", "orders", ["user_id"], unique = true, postgresql_where = "sent_at IS NULL", sqlite_where = "sent_at IS NULL"));
         op!(create_unique_constraint(None, "orders", ["user_id", "tenant_id"]));
         op!(create_check_constraint("ck_orders_tenant", "orders", text("tenant_id > 0")));
         op!(create_foreign_key(None, "orders", "users", ["tenant_id"], ["id"], ondelete = "SET NULL", onupdate = "CASCADE"));
@@ -81,7 +81,7 @@ mod alterations {
 #[migration(revision = "c3", down_revision = "b2", allow(destructive))]
 mod invertible_drops {
     fn upgrade() {
-        op!(drop_index("ix_orders_open", "orders", ["user_id"], unique = true, postgresql_where = "sent_at IS NULL"));
+        op!(drop_index("ix_orders_open", "orders", ["user_id"], unique = true, postgresql_where = "sent_at IS NULL", sqlite_where = "sent_at IS NULL"));
         op!(drop_unique_constraint("uq_orders_user_id_tenant_id", "orders", ["user_id", "tenant_id"]));
         op!(drop_check_constraint("ck_orders_tenant", "orders", "tenant_id > 0"));
         op!(drop_foreign_key("fk_orders_tenant_id_users", "orders", "users", ["tenant_id"], ["id"], ondelete = "SET NULL", onupdate = "CASCADE"));

@@ -83,6 +83,10 @@ impl Backend for Postgres {
         sql.postgresql.as_deref()
     }
 
+    fn index_where<'i>(&self, index: &'i mut Index) -> &'i mut Option<Str> {
+        &mut index.postgresql_where
+    }
+
     fn render(&self, op: &Op) -> Result<Vec<String>, Unsupported> {
         render::render(op)
     }

@@ -224,7 +224,8 @@ fn create_index(i: &Index) -> Result<String, Unsupported> {
         Some(m) => format!(" USING {}", quote_ident(m)),
         None => String::new(),
     };
-    let predicate = match &i.predicate {
+    // `sqlite_where` is SQLite's alone, as in Alembic.
+    let predicate = match &i.postgresql_where {
         Some(p) => format!(" WHERE {p}"),
         None => String::new(),
     };

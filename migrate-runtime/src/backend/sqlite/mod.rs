@@ -87,6 +87,10 @@ impl Backend for Sqlite {
         sql.sqlite.as_deref()
     }
 
+    fn index_where<'i>(&self, index: &'i mut Index) -> &'i mut Option<Str> {
+        &mut index.sqlite_where
+    }
+
     fn render(&self, op: &Op) -> Result<Vec<String>, Unsupported> {
         render::render(op)
     }

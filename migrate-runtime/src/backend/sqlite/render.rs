@@ -201,8 +201,9 @@ fn add_column(table: &TableRef, c: &Column) -> Result<Vec<String>, Unsupported> 
 pub(super) fn create_index(i: &Index) -> Result<String, Unsupported> {
     let unique = if i.unique { "UNIQUE " } else { "" };
     // `postgresql_using` (the index method) is a performance hint with no
-    // SQLite counterpart; `postgresql_concurrently` has no meaning here.
-    let predicate = match &i.predicate {
+    // SQLite counterpart; `postgresql_concurrently` has no meaning here;
+    // `postgresql_where` is PostgreSQL's alone, as in Alembic.
+    let predicate = match &i.sqlite_where {
         Some(p) => format!(" WHERE {p}"),
         None => String::new(),
     };
