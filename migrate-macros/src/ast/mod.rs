@@ -260,12 +260,18 @@ impl Migration {
         let module = match item {
             syn::Item::Mod(m) => m,
             other => {
-                cx.error(other.span(), "`#[migration]` goes on an inline module: `mod add_role_to_users { fn upgrade() { ... } }`", None);
+                let (what, head) = item_head(&other);
+                cx.push(syn::Error::new_spanned(
+                    head,
+                    format!("`#[migration]` goes on a `mod`, not on {what}\nhelp: write the migration as an inline module: `mod add_role_to_users {{ fn upgrade() {{ ... }} }}`"),
+                ));
                 return None;
             }
         };
         let Some((_, content)) = &module.content else {
-            cx.error(module.span(), "`#[migration]` needs the module's body here: `mod name { fn upgrade() { ... } }`", Some("attributes on `mod name;` are unstable; write the migration inline in its file"));
+            let (v, k, n) = (&module.vis, &module.mod_token, &module.ident);
+            let head = quote::quote!(#v #k #n);
+            cx.push(syn::Error::new_spanned(head, "`#[migration]` needs the module's body here: `mod name { fn upgrade() { ... } }`\nhelp: attributes on `mod name;` are unstable; write the migration inline in its file"));
             return None;
         };
         let mut upgrade = None;
@@ -358,6 +364,59 @@ impl Migration {
             self.module.ident.to_string().replace('_', " ")
         } else {
             lines.join(" ")
+        }
+    }
+}
+
+/// What the item is, and its head (`pub fn name`, `struct Name`), so an error
+/// underlines the item rather than the doc comment above it.
+fn item_head(item: &syn::Item) -> (&'static str, proc_macro2::TokenStream) {
+    use quote::quote;
+    use syn::Item;
+    match item {
+        Item::Fn(i) => ("a function", {
+            let (v, f, n) = (&i.vis, &i.sig.fn_token, &i.sig.ident);
+            quote!(#v #f #n)
+        }),
+        Item::Struct(i) => ("a struct", {
+            let (v, k, n) = (&i.vis, &i.struct_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Enum(i) => ("an enum", {
+            let (v, k, n) = (&i.vis, &i.enum_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Const(i) => ("a constant", {
+            let (v, k, n) = (&i.vis, &i.const_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Static(i) => ("a static", {
+            let (v, k, n) = (&i.vis, &i.static_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Trait(i) => ("a trait", {
+            let (v, k, n) = (&i.vis, &i.trait_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Type(i) => ("a type alias", {
+            let (v, k, n) = (&i.vis, &i.type_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Impl(i) => ("an `impl` block", {
+            let (k, t) = (&i.impl_token, &i.self_ty);
+            quote!(#k #t)
+        }),
+        other => {
+            // The rest, without its attributes.
+            let mut item = other.clone();
+            if let Item::Use(u) = &mut item {
+                u.attrs.clear();
+            }
+            let what = match other {
+                Item::Use(_) => "a `use` declaration",
+                _ => "this item",
+            };
+            (what, item.into_token_stream())
         }
     }
 }
