@@ -368,6 +368,46 @@ impl Migration {
     }
 }
 
+/// `sa.Integer`: what to write here instead.
+fn python_path_error(p: crate::parse::PythonPath) -> syn::Error {
+    let name = p.name.to_string();
+    let args = p.args.as_ref().map(|g| {
+        let text = g.to_string();
+        if g.stream().is_empty() {
+            "()".to_string()
+        } else if text.len() <= 12 && !text.contains('.') {
+            text.replace(" (", "(")
+                .replace("( ", "(")
+                .replace(" )", ")")
+        } else {
+            "(...)".to_string()
+        }
+    });
+    let write = if p.text.starts_with("op.") {
+        format!(
+            "`op!({name}{})`: `op!` stands for Alembic's `op.`",
+            args.as_deref().unwrap_or("(...)")
+        )
+    } else {
+        let written = format!("{name}{}", args.as_deref().unwrap_or(""));
+        match (types::dsl_spelling(&name), &args) {
+            // `sa.VARCHAR(20)`: `String(20)`.
+            (Some(t), Some(a)) if t.contains('(') && a != "(...)" => {
+                format!("`{}{a}`", t.split('(').next().unwrap_or(t))
+            }
+            (Some(t), _) if t.split('(').next() != Some(name.as_str()) => format!("`{t}`"),
+            _ => format!("`{written}`"),
+        }
+    };
+    syn::Error::new_spanned(
+        p.tokens,
+        format!(
+            "`{}` is Python: names here have no module prefix\nhelp: write {write}",
+            p.text
+        ),
+    )
+}
+
 /// What the item is, and its head (`pub fn name`, `struct Name`), so an error
 /// underlines the item rather than the doc comment above it.
 fn item_head(item: &syn::Item) -> (&'static str, proc_macro2::TokenStream) {
@@ -428,7 +468,13 @@ fn lower_body(cx: &Ctxt, block: &syn::Block) -> Vec<OpNode> {
     }
     let mut out = Vec::new();
     for st in statements {
-        let parsed = if st.tokens.is_empty() {
+        let pasted = crate::parse::python_paths(st.tokens.clone());
+        let parsed = if !pasted.is_empty() {
+            let mut errors = pasted.into_iter().map(python_path_error);
+            let mut first = errors.next().expect("not empty");
+            errors.for_each(|e| first.combine(e));
+            Err(first)
+        } else if st.tokens.is_empty() {
             Err(syn::Error::new(
                 st.span,
                 "`op!()` is empty: expected an operation, e.g. `op!(create_table(\"users\", ...))`",

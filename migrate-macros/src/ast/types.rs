@@ -55,14 +55,20 @@ const SQL_NAMES: &[(&str, &str)] = &[
     ("VARBINARY", "Binary"),
 ];
 
+/// How a type named `name` (any case; a SQL name too) is written here, if it is
+/// one: `Integer`, `VARCHAR` → `String(n)`.
+pub fn dsl_spelling(name: &str) -> Option<&'static str> {
+    TYPES
+        .iter()
+        .chain(SQL_NAMES)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, w)| *w)
+}
+
 /// What to say for an unknown type: the nearest one, else the list.
 fn unknown_type_help(name: &str) -> String {
     let names = TYPES.iter().chain(SQL_NAMES);
-    let exact = names
-        .clone()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, w)| *w);
-    let near = exact.or_else(|| {
+    let near = dsl_spelling(name).or_else(|| {
         let n = migrate_core::suggest::nearest(name, names.clone().map(|(n, _)| *n))?;
         names.clone().find(|(k, _)| *k == n).map(|(_, w)| *w)
     });
