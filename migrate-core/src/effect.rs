@@ -542,6 +542,20 @@ impl Sim {
         self.expect(&key, Expect::Present)
     }
 
+    /// The columns of `table` this migration knows to be there (all of them
+    /// for a table it creates).
+    fn known_columns(&self, table: &TableRef) -> Vec<Str> {
+        self.slots
+            .iter()
+            .filter_map(|(k, slot)| match k {
+                Key::Column(t, c) if t == table && !matches!(slot.cur, State::Absent) => {
+                    Some(c.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     fn table_exists(&mut self, table: &TableRef) -> bool {
         self.expect(&Key::Table(table.clone()), Expect::Present)
     }
@@ -673,18 +687,26 @@ impl Sim {
                 if !self.table_exists(table) {
                     return;
                 }
-                for row in rows.iter() {
+                let mut unknown = false;
+                for (i, row) in rows.iter().enumerate() {
                     for (col, _) in row.values.iter() {
                         let key = Key::Column(table.clone(), col.clone());
                         if matches!(self.slot(&key).cur, State::Absent) {
-                            self.cannot_apply(
-                                Some(col.to_string()),
+                            let columns = self.known_columns(table);
+                            let help = crate::suggest::nearest(col, columns.iter().map(|c| &**c))
+                                .map(|c| format!("did you mean `{c}`?"));
+                            self.cannot_apply_at(
+                                Some(format!("rows[{i}].{col}")),
+                                Some("key"),
                                 format!("`bulk_insert` sets column `{col}`, which `{table}` does not have at this point"),
-                                None,
+                                help,
                             );
-                            return;
+                            unknown = true;
                         }
                     }
+                }
+                if unknown {
+                    return;
                 }
                 let key = Key::Rows(table.clone());
                 let at = self.at();

@@ -1085,6 +1085,7 @@ fn bulk_insert(c: &mut Call, b: &Bound) -> Option<Op> {
                 }
             };
             spans.push((format!("rows[{}].{k}", rows.len()), v.span()));
+            spans.push((format!("rows[{}].{k}.key", rows.len()), *kspan));
             values.push((s(k.clone()), value));
         }
         rows.push(Row::new(values.into()));
