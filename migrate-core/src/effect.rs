@@ -1241,12 +1241,19 @@ impl Sim {
                         format!(
                             "after downgrade() {k} is left under the name of {key}, which did not exist before upgrade()"
                         ),
-                        Some("rename it back in downgrade()".into()),
+                        Some(rename_back_help(key, k)),
                     );
                 }
             }
             State::Absent => {
-                if slot.base_exists == Some(true) {
+                // Renamed and not renamed back: said once, at the new name,
+                // with the rename that keeps the data (not a re-created,
+                // empty object).
+                let lives_on = slots.values().any(|other| {
+                    matches!(&other.cur, State::Orig(k) if k == key)
+                        && other.base_exists == Some(false)
+                });
+                if slot.base_exists == Some(true) && !lives_on {
                     let at = slot.removed_by.unwrap_or((Side::Upgrade, 0));
                     let msg = match at.0 {
                         Side::Upgrade => format!(
@@ -1356,6 +1363,21 @@ fn describe(attr: &str) -> &str {
         "referent_columns" => "referenced columns",
         "referent" => "referenced table",
         other => other,
+    }
+}
+
+/// How to give the object now at `now` its name `before` back.
+fn rename_back_help(now: &Key, before: &Key) -> String {
+    match (now, before) {
+        (Key::Column(t, c), Key::Column(_, b)) => format!(
+            "rename it back in downgrade(): `op!(alter_column(\"{}\", \"{c}\", new_column_name = \"{b}\"))`",
+            t.name
+        ),
+        (Key::Table(t), Key::Table(b)) => format!(
+            "rename it back in downgrade(): `op!(rename_table(\"{}\", \"{}\"))`",
+            t.name, b.name
+        ),
+        _ => "rename it back in downgrade()".into(),
     }
 }
 
