@@ -449,8 +449,14 @@ fn item_head(item: &syn::Item) -> (&'static str, proc_macro2::TokenStream) {
         other => {
             // The rest, without its attributes.
             let mut item = other.clone();
-            if let Item::Use(u) = &mut item {
-                u.attrs.clear();
+            match &mut item {
+                Item::Use(i) => i.attrs.clear(),
+                Item::Macro(i) => i.attrs.clear(),
+                Item::ExternCrate(i) => i.attrs.clear(),
+                Item::ForeignMod(i) => i.attrs.clear(),
+                Item::Union(i) => i.attrs.clear(),
+                Item::TraitAlias(i) => i.attrs.clear(),
+                _ => {}
             }
             let what = match other {
                 Item::Use(_) => "a `use` declaration",

@@ -13,4 +13,9 @@ pub fn create_users() {}
 #[migration(revision = "2b3c4d5e6f7a", down_revision = "1a2b3c4d5e6f")]
 struct AddOrders;
 
+/// an import
+#[migration(revision = "3c4d5e6f7a8b", down_revision = "2b3c4d5e6f7a")]
+#[allow(unused_imports)]
+use std::fmt;
+
 fn main() {}
