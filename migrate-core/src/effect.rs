@@ -551,6 +551,20 @@ impl Sim {
         self.expect(&key, Expect::Present)
     }
 
+    /// The columns of `table` this migration knows to be there (all of them
+    /// for a table it creates).
+    fn known_columns(&self, table: &TableRef) -> Vec<Str> {
+        self.slots
+            .iter()
+            .filter_map(|(k, slot)| match k {
+                Key::Column(t, c) if t == table && !matches!(slot.cur, State::Absent) => {
+                    Some(c.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     fn table_exists(&mut self, table: &TableRef) -> bool {
         self.expect(&Key::Table(table.clone()), Expect::Present)
     }
@@ -682,18 +696,26 @@ impl Sim {
                 if !self.table_exists(table) {
                     return;
                 }
-                for row in rows.iter() {
+                let mut unknown = false;
+                for (i, row) in rows.iter().enumerate() {
                     for (col, _) in row.values.iter() {
                         let key = Key::Column(table.clone(), col.clone());
                         if matches!(self.slot(&key).cur, State::Absent) {
-                            self.cannot_apply(
-                                Some(col.to_string()),
+                            let columns = self.known_columns(table);
+                            let help = crate::suggest::nearest(col, columns.iter().map(|c| &**c))
+                                .map(|c| format!("did you mean `{c}`?"));
+                            self.cannot_apply_at(
+                                Some(format!("rows[{i}].{col}")),
+                                Some("key"),
                                 format!("`bulk_insert` sets column `{col}`, which `{table}` does not have at this point"),
-                                None,
+                                help,
                             );
-                            return;
+                            unknown = true;
                         }
                     }
+                }
+                if unknown {
+                    return;
                 }
                 let key = Key::Rows(table.clone());
                 let at = self.at();
@@ -1252,12 +1274,19 @@ impl Sim {
                         format!(
                             "after downgrade() {k} is left under the name of {key}, which did not exist before upgrade()"
                         ),
-                        Some("rename it back in downgrade()".into()),
+                        Some(rename_back_help(key, k)),
                     );
                 }
             }
             State::Absent => {
-                if slot.base_exists == Some(true) {
+                // Renamed and not renamed back: said once, at the new name,
+                // with the rename that keeps the data (not a re-created,
+                // empty object).
+                let lives_on = slots.values().any(|other| {
+                    matches!(&other.cur, State::Orig(k) if k == key)
+                        && other.base_exists == Some(false)
+                });
+                if slot.base_exists == Some(true) && !lives_on {
                     let at = slot.removed_by.unwrap_or((Side::Upgrade, 0));
                     let msg = match at.0 {
                         Side::Upgrade => format!(
@@ -1367,6 +1396,21 @@ fn describe(attr: &str) -> &str {
         "referent_columns" => "referenced columns",
         "referent" => "referenced table",
         other => other,
+    }
+}
+
+/// How to give the object now at `now` its name `before` back.
+fn rename_back_help(now: &Key, before: &Key) -> String {
+    match (now, before) {
+        (Key::Column(t, c), Key::Column(_, b)) => format!(
+            "rename it back in downgrade(): `op!(alter_column(\"{}\", \"{c}\", new_column_name = \"{b}\"))`",
+            t.name
+        ),
+        (Key::Table(t), Key::Table(b)) => format!(
+            "rename it back in downgrade(): `op!(rename_table(\"{}\", \"{}\"))`",
+            t.name, b.name
+        ),
+        _ => "rename it back in downgrade()".into(),
     }
 }
 

@@ -3,8 +3,9 @@
 //! [`problem`], so what compiles also loads.
 //!
 //! Ids become type keys, file names and CLI targets; labels are the `label`
-//! of `label@head`. So both are short plain ASCII words (labels may also hold
-//! `-`) that cannot be read as a target word.
+//! of `label@head`. So both are short plain ASCII words that cannot be read as
+//! a target word. Both may hold `-` (UUID-form ids, which Alembic accepts); an
+//! id may not start with it, or `-1` would be both an id and a relative target.
 
 use std::fmt;
 
@@ -28,13 +29,13 @@ pub enum Kind {
 impl Kind {
     /// Whether `c` may appear in this kind of name.
     pub fn allows(self, c: char) -> bool {
-        c.is_ascii_alphanumeric() || c == '_' || (self == Kind::BranchLabel && c == '-')
+        c.is_ascii_alphanumeric() || c == '_' || c == '-'
     }
 
     /// What a valid name looks like, for a `help:` line.
     pub fn help(self) -> &'static str {
         match self {
-            Kind::Revision => "use 1 to 64 ASCII letters, digits and `_`, not a target word, e.g. the 12 hex digits `revision -m` generates",
+            Kind::Revision => "use 1 to 64 ASCII letters, digits, `_` and `-` (not first), not a target word, e.g. the 12 hex digits `revision -m` generates",
             Kind::BranchLabel => "use 1 to 64 ASCII letters, digits, `_` and `-`, not a target word",
         }
     }
@@ -51,6 +52,8 @@ pub enum Problem {
     TooLong(usize),
     /// A target word, in any case.
     TargetWord,
+    /// A revision id starting with `-`, which reads as a relative target.
+    LeadingDash,
 }
 
 impl fmt::Display for Problem {
@@ -62,6 +65,9 @@ impl fmt::Display for Problem {
             Problem::TargetWord => {
                 f.write_str("it is a target word (`head`, `heads`, `base`, `current`, in any case)")
             }
+            Problem::LeadingDash => {
+                f.write_str("it starts with `-`, which reads as a relative target (`-1`)")
+            }
         }
     }
 }
@@ -72,6 +78,8 @@ pub fn problem(text: &str, kind: Kind) -> Option<Problem> {
         Some(Problem::Empty)
     } else if let Some(c) = text.chars().find(|&c| !kind.allows(c)) {
         Some(Problem::Char(c))
+    } else if kind == Kind::Revision && text.starts_with('-') {
+        Some(Problem::LeadingDash)
     } else if text.len() > MAX_LEN {
         // Only ASCII is left, so bytes are characters.
         Some(Problem::TooLong(text.len()))
@@ -99,6 +107,8 @@ mod tests {
             "A_b_9",
             "heads_up",
             "basement",
+            "a-b",
+            "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b",
             &"a".repeat(64),
         ] {
             assert_eq!(problem(ok, Kind::Revision), None, "{ok}");
@@ -106,7 +116,8 @@ mod tests {
         let long = "a".repeat(65);
         for (bad, expected) in [
             ("", Problem::Empty),
-            ("a-b", Problem::Char('-')),
+            ("-1", Problem::LeadingDash),
+            ("-abc", Problem::LeadingDash),
             ("a b", Problem::Char(' ')),
             ("x@y", Problem::Char('@')),
             ("é", Problem::Char('é')),

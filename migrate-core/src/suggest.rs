@@ -7,9 +7,35 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)
 }
 
+/// The known name closest to a misspelt one, ignoring case, if it is close
+/// enough to be what was meant: at most 3 edits (two swapped letters are one),
+/// and fewer than half the name (so `id` does not suggest `ix`, nor
+/// `Whatever` a `Date`).
+pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count().saturating_sub(1) / 2).min(3);
+    known
+        .into_iter()
+        .map(|k| (strsim::osa_distance(&lower, &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{edit_distance, nearest};
+
+    #[test]
+    fn nearest_is_close_or_nothing() {
+        let types = ["Integer", "String", "DateTime", "Date", "Text"];
+        assert_eq!(nearest("Integr", types), Some("Integer"));
+        assert_eq!(nearest("Datetime", types), Some("DateTime"));
+        assert_eq!(nearest("Dat", types), Some("Date"));
+        assert_eq!(nearest("Whatever", types), None);
+        assert_eq!(nearest("ab", ["ax"]), None);
+        assert_eq!(nearest("nmae", ["id", "name", "description"]), Some("name"));
+    }
 
     #[test]
     fn counts_characters_not_bytes() {

@@ -1125,3 +1125,49 @@ fn enum_values_compare_as_values() {
         assert_eq!(analyze(&up, &[]), [], "{value}");
     }
 }
+
+/// Every misspelt key of a `bulk_insert` is reported on the key, with the
+/// nearest column of the table.
+#[test]
+fn bulk_insert_unknown_keys_suggest_the_nearest_column() {
+    let up = [
+        Op::CreateTable(table(
+            "roles",
+            vec![pk("id"), col("name", ColumnType::Text)],
+        )),
+        Op::BulkInsert {
+            table: t("roles"),
+            rows: vec![
+                Row::new(vec![(s("id"), Value::Number(s("1")))].into()),
+                Row::new(
+                    vec![
+                        (s("nmae"), Value::Text(s("a"))),
+                        (s("zzzzzz"), Value::Text(s("b"))),
+                    ]
+                    .into(),
+                ),
+            ]
+            .into(),
+        },
+        Op::DropTable {
+            table: t("roles"),
+            definition: None,
+        },
+    ];
+    let found: Vec<(Option<String>, Option<&str>, Option<String>)> = analyze(&up[..2], &up[2..])
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::CannotApply)
+        .map(|f| (f.object, f.field, f.help))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                Some("rows[1].nmae".into()),
+                Some("key"),
+                Some("did you mean `name`?".into())
+            ),
+            (Some("rows[1].zzzzzz".into()), Some("key"), None),
+        ]
+    );
+}

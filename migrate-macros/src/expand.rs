@@ -72,11 +72,15 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
         (true, Some(d)) => registration(&m, &d, module_path),
         _ => TokenStream::new(),
     };
+    // The graph impls are crate-wide on purpose (they are how rustc checks the
+    // chain), also for a migration declared inside a function body.
+    let allow_non_local = quote!(#[allow(non_local_definitions)]);
     if !keep_module {
         let outer: Vec<&syn::Attribute> =
             attrs.iter().filter(|a| !a.path().is_ident("doc")).collect();
         return quote! {
             #(#outer)*
+            #allow_non_local
             const _: () = {
                 #docs
                 #graph
@@ -89,6 +93,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
         #(#attrs)*
         #vis #unsafety mod #ident {
             #(#items)*
+            #allow_non_local
             const _: () = {
                 #docs
                 #graph

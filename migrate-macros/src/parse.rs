@@ -3,7 +3,7 @@
 //! Python wrote it: positional then `keyword = value` arguments, lists in
 //! brackets, `{"column": value}` rows, and calls like `String(50)`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -379,4 +379,82 @@ pub fn op_statements(block: &syn::Block) -> (Vec<OpStatement>, Option<syn::Error
         }
     }
     (out, errors)
+}
+
+/// Python module prefixes that come with code pasted from an Alembic
+/// migration: `sa.Integer`, `op.add_column`, `postgresql.JSONB`, `sa.func.now`.
+const PYTHON_PREFIXES: &[&str] = &[
+    "sa",
+    "sqlalchemy",
+    "op",
+    "postgresql",
+    "mysql",
+    "sqlite",
+    "func",
+];
+
+/// A dotted Python name in an `op!`: `sa.String` of `sa.String(50)`.
+pub struct PythonPath {
+    /// The dotted name, first to last token (for the error's span).
+    pub tokens: TokenStream,
+    /// As written, without spaces: `sa.String`.
+    pub text: String,
+    /// The last name: `String`.
+    pub name: Ident,
+    /// The arguments that follow it, if any: `(50)`.
+    pub args: Option<proc_macro2::Group>,
+}
+
+/// Every dotted name with a Python module prefix in an `op!`'s tokens, so
+/// each is reported with what to write instead of "expected `,`".
+pub fn python_paths(tokens: TokenStream) -> Vec<PythonPath> {
+    let mut out = Vec::new();
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut i = 0;
+    while i < trees.len() {
+        match &trees[i] {
+            TokenTree::Ident(first) if PYTHON_PREFIXES.contains(&first.to_string().as_str()) => {
+                let mut j = i;
+                let mut text = first.to_string();
+                let mut last = first.clone();
+                while let (Some(TokenTree::Punct(dot)), Some(TokenTree::Ident(next))) =
+                    (trees.get(j + 1), trees.get(j + 2))
+                {
+                    if dot.as_char() != '.' {
+                        break;
+                    }
+                    text.push('.');
+                    text.push_str(&next.to_string());
+                    last = next.clone();
+                    j += 2;
+                }
+                if j > i {
+                    let args = match trees.get(j + 1) {
+                        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis => {
+                            Some(g.clone())
+                        }
+                        _ => None,
+                    };
+                    out.push(PythonPath {
+                        tokens: [
+                            TokenTree::Ident(first.clone()),
+                            TokenTree::Ident(last.clone()),
+                        ]
+                        .into_iter()
+                        .collect(),
+                        text,
+                        name: last,
+                        args,
+                    });
+                }
+                i = j + 1;
+            }
+            TokenTree::Group(g) => {
+                out.extend(python_paths(g.stream()));
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }

@@ -104,7 +104,9 @@ fn check_name(cx: &Ctxt, lit: &LitStr, kind: Kind, what: &str) -> bool {
 fn check_parents(cx: &Ctxt, m: &Migration) {
     let mut seen: Vec<String> = Vec::new();
     for parent in &m.meta.down_revisions {
-        if !check_revision_id(cx, parent, "down_revision") {
+        if check_base_parent(cx, parent, m.meta.down_revisions.len() > 1)
+            || !check_revision_id(cx, parent, "down_revision")
+        {
             continue;
         }
         let p = parent.value();
@@ -124,6 +126,28 @@ fn check_parents(cx: &Ctxt, m: &Migration) {
         }
         seen.push(p);
     }
+}
+
+/// Rule: Alembic shows a first migration's parent as `<base>` and targets it
+/// as `base`; here a first migration says `None`, which is what to write
+/// rather than the id rules. True when reported.
+fn check_base_parent(cx: &Ctxt, parent: &LitStr, merge: bool) -> bool {
+    let text = parent.value();
+    let word = text.trim_start_matches('<').trim_end_matches('>');
+    if !word.eq_ignore_ascii_case("base") {
+        return false;
+    }
+    let help = if merge {
+        "remove it from the list; a migration with no parent has `down_revision = None`"
+    } else {
+        "write `down_revision = None` for the first migration"
+    };
+    cx.error(
+        parent.span(),
+        format!("`{text}` is not a revision: it means no parent, which is written `None`"),
+        Some(help),
+    );
+    true
 }
 
 /// Rule: labels are target names (`label@head`), under the same rules as the

@@ -36,7 +36,7 @@ const MIN_PREFIX_LEN: usize = 4;
 /// One revision as the graph needs it: id, parents and branch label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
-    /// The revision id: ASCII letters, digits and `_`, at most 64 characters.
+    /// The revision id: ASCII letters, digits, `_` and `-`, at most 64 characters.
     pub revision: String,
     /// The parents (`down_revision`): none for a root, several for a merge.
     pub parents: Vec<String>,
@@ -120,7 +120,7 @@ impl Resolved {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum GraphError {
     /// A revision id is empty, too long, has a character other than ASCII
-    /// letters, digits and `_`, or is a target word.
+    /// letters, digits, `_` and `-` (not first), or is a target word.
     #[error("invalid revision id `{revision}`: {reason}; {}", Kind::Revision.help())]
     InvalidRevision {
         /// The id.
@@ -1053,14 +1053,20 @@ impl RevisionGraph {
         if let Some((direction, steps)) = Self::parse_signed(spec, spec)? {
             return Ok(Spec::Relative(direction, steps));
         }
-        let (rev, tail) = match spec.find(['+', '-']) {
+        // Ids may hold `-` (UUID form): an id, or the start of one, is that
+        // revision; otherwise a final `-N` (or a `+...`) is a relative step.
+        if self.index.keys().any(|id| id.starts_with(spec)) {
+            return Ok(Spec::Rev(spec));
+        }
+        let at = spec.find('+').or_else(|| {
+            spec.rfind('-')
+                .filter(|&at| at > 0 && !spec[at + 1..].contains(|c: char| !c.is_ascii_digit()))
+        });
+        let (rev, tail) = match at {
             Some(at) => (&spec[..at], Some(&spec[at..])),
             None => (spec, None),
         };
-        if let Some(c) = rev
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-        {
+        if let Some(c) = rev.chars().find(|c| !ids::Kind::Revision.allows(*c)) {
             return Err(malformed(format!(
                 "`{}` cannot appear in a revision id",
                 c.escape_default()
@@ -1848,7 +1854,7 @@ mod tests {
             ("head", "target word"),
             ("Base", "target word"),
             ("a.b", "`.` is not allowed"),
-            ("a-b", "`-` is not allowed"),
+            ("-1", "starts with `-`"),
             ("", "empty"),
             (long.as_str(), "65 characters"),
         ] {
@@ -2059,6 +2065,32 @@ mod tests {
             .unwrap()
             .resolve("head")
             .is_err());
+    }
+
+    /// UUID-form ids (Alembic accepts them): a `-` inside an id is part of
+    /// it, in full or as a prefix; a final `-N` after an id is a step.
+    #[test]
+    fn uuid_form_ids_as_targets() {
+        let a = "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b";
+        let b = "c0ffee00-0000-4000-8000-000000000000";
+        let c = "c0ffee00-0000-4000-8000-000000000001";
+        let g = graph(vec![
+            Node::new(a, &[]),
+            Node::new(b, &[a]),
+            Node::new(c, &[b]),
+        ]);
+        assert_eq!(resolved(&g, a).unwrap(), a);
+        assert_eq!(resolved(&g, b).unwrap(), b);
+        assert_eq!(resolved(&g, "3f2b8c1e-5d4a").unwrap(), a);
+        assert_eq!(resolved(&g, &format!("{b}+1")).unwrap(), c);
+        assert_eq!(resolved(&g, &format!("{c}-2")).unwrap(), a);
+        assert_eq!(resolved(&g, "3f2b8c1e+2").unwrap(), c);
+        assert_eq!(up(&g, &[], b).unwrap(), strings(&[a, b]));
+        assert_eq!(down(&g, &[a, b, c], a).unwrap(), strings(&[c, b]));
+        assert!(matches!(
+            g.resolve("-1x"),
+            Err(TargetError::Malformed { .. })
+        ));
     }
 
     #[test]

@@ -110,7 +110,8 @@ pub use diesel;
 /// ```
 ///
 /// Arguments:
-/// - `revision = "..."`: the id (letters, digits, `_`; at most 64).
+/// - `revision = "..."`: the id (letters, digits, `_`, `-` but not first, as in
+///   UUID-form ids; at most 64).
 /// - `down_revision = "..."`: the parent; `None` for the first migration; a list
 ///   `["a", "b"]` for a merge.
 /// - `branch = "label"`: starts a named branch (a second root, or a second child

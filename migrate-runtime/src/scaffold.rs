@@ -84,10 +84,12 @@ pub(crate) fn write(migrations: &Migrations, new: &NewMigration<'_>) -> Result<W
         ));
     }
     let slug = slug(new.message);
+    // The file's stem is its module's name: a UUID-form id's `-` becomes `_`.
+    let stem = revision.replace('-', "_");
     let name = if slug.is_empty() {
-        format!("r{revision}")
+        format!("r{stem}")
     } else {
-        format!("r{revision}_{slug}")
+        format!("r{stem}_{slug}")
     };
     let file = dir.join(format!("{name}.rs"));
     if file.exists() {

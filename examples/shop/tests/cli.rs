@@ -832,6 +832,47 @@ fn a_second_revision_before_a_build_follows_the_first() {
     std::fs::remove_dir_all(&tmp).unwrap();
 }
 
+/// `--rev-id` takes a UUID-form id (Alembic accepts them): the file and its
+/// module are named with `_` for `-`, the attribute keeps the id, and a
+/// second revision follows it.
+#[test]
+fn revision_takes_uuid_form_ids() {
+    let (tmp, dir) = copy_of_the_migrations("shop-scaffold-uuid");
+    let run = |args: &[&str]| run_in(&tmp, args);
+    let uuid = "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b";
+    let out = ok(&run(&["revision", "-m", "add phone", "--rev-id", uuid]));
+    let stem = "r3f2b8c1e_5d4a_4e6f_9a7b_1c2d3e4f5a6b_add_phone";
+    assert!(out.contains(&format!("{stem}.rs ... done")), "{out}");
+    let text = std::fs::read_to_string(dir.join(format!("{stem}.rs"))).unwrap();
+    assert!(
+        text.contains(&format!(
+            "#[migration(revision = \"{uuid}\", down_revision = \"8b9c0d1e2f3a\")]\nmod add_phone {{"
+        )),
+        "{text}"
+    );
+    let module = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+    assert!(module.ends_with(&format!("mod {stem};\n")), "{module}");
+    ok(&run(&[
+        "revision",
+        "-m",
+        "add fax",
+        "--head",
+        uuid,
+        "--rev-id",
+        "c0ffee00-0000-4000-8000-000000000000",
+    ]));
+    let text =
+        std::fs::read_to_string(dir.join("rc0ffee00_0000_4000_8000_000000000000_add_fax.rs"))
+            .unwrap();
+    assert!(
+        text.contains(&format!("down_revision = \"{uuid}\")]")),
+        "{text}"
+    );
+    let err = fails(&run(&["revision", "-m", "x", "--rev-id=-1a"]));
+    assert!(err.contains("starts with `-`"), "{err}");
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
 #[test]
 fn verify_finds_undeclared_migration_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

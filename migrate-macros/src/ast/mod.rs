@@ -261,12 +261,18 @@ impl Migration {
         let module = match item {
             syn::Item::Mod(m) => m,
             other => {
-                cx.error(other.span(), "`#[migration]` goes on an inline module: `mod add_role_to_users { fn upgrade() { ... } }`", None);
+                let (what, head) = item_head(&other);
+                cx.push(syn::Error::new_spanned(
+                    head,
+                    format!("`#[migration]` goes on a `mod`, not on {what}\nhelp: write the migration as an inline module: `mod add_role_to_users {{ fn upgrade() {{ ... }} }}`"),
+                ));
                 return None;
             }
         };
         let Some((_, content)) = &module.content else {
-            cx.error(module.span(), "`#[migration]` needs the module's body here: `mod name { fn upgrade() { ... } }`", Some("attributes on `mod name;` are unstable; write the migration inline in its file"));
+            let (v, k, n) = (&module.vis, &module.mod_token, &module.ident);
+            let head = quote::quote!(#v #k #n);
+            cx.push(syn::Error::new_spanned(head, "`#[migration]` needs the module's body here: `mod name { fn upgrade() { ... } }`\nhelp: attributes on `mod name;` are unstable; write the migration inline in its file"));
             return None;
         };
         let mut upgrade = None;
@@ -363,6 +369,105 @@ impl Migration {
     }
 }
 
+/// `sa.Integer`: what to write here instead.
+fn python_path_error(p: crate::parse::PythonPath) -> syn::Error {
+    let name = p.name.to_string();
+    let args = p.args.as_ref().map(|g| {
+        let text = g.to_string();
+        if g.stream().is_empty() {
+            "()".to_string()
+        } else if text.len() <= 12 && !text.contains('.') {
+            text.replace(" (", "(")
+                .replace("( ", "(")
+                .replace(" )", ")")
+        } else {
+            "(...)".to_string()
+        }
+    });
+    let write = if p.text.starts_with("op.") {
+        format!(
+            "`op!({name}{})`: `op!` stands for Alembic's `op.`",
+            args.as_deref().unwrap_or("(...)")
+        )
+    } else {
+        let written = format!("{name}{}", args.as_deref().unwrap_or(""));
+        match (types::dsl_spelling(&name), &args) {
+            // `sa.VARCHAR(20)`: `String(20)`.
+            (Some(t), Some(a)) if t.contains('(') && a != "(...)" => {
+                format!("`{}{a}`", t.split('(').next().unwrap_or(t))
+            }
+            (Some(t), _) if t.split('(').next() != Some(name.as_str()) => format!("`{t}`"),
+            _ => format!("`{written}`"),
+        }
+    };
+    syn::Error::new_spanned(
+        p.tokens,
+        format!(
+            "`{}` is Python: names here have no module prefix\nhelp: write {write}",
+            p.text
+        ),
+    )
+}
+
+/// What the item is, and its head (`pub fn name`, `struct Name`), so an error
+/// underlines the item rather than the doc comment above it.
+fn item_head(item: &syn::Item) -> (&'static str, proc_macro2::TokenStream) {
+    use quote::quote;
+    use syn::Item;
+    match item {
+        Item::Fn(i) => ("a function", {
+            let (v, f, n) = (&i.vis, &i.sig.fn_token, &i.sig.ident);
+            quote!(#v #f #n)
+        }),
+        Item::Struct(i) => ("a struct", {
+            let (v, k, n) = (&i.vis, &i.struct_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Enum(i) => ("an enum", {
+            let (v, k, n) = (&i.vis, &i.enum_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Const(i) => ("a constant", {
+            let (v, k, n) = (&i.vis, &i.const_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Static(i) => ("a static", {
+            let (v, k, n) = (&i.vis, &i.static_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Trait(i) => ("a trait", {
+            let (v, k, n) = (&i.vis, &i.trait_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Type(i) => ("a type alias", {
+            let (v, k, n) = (&i.vis, &i.type_token, &i.ident);
+            quote!(#v #k #n)
+        }),
+        Item::Impl(i) => ("an `impl` block", {
+            let (k, t) = (&i.impl_token, &i.self_ty);
+            quote!(#k #t)
+        }),
+        other => {
+            // The rest, without its attributes.
+            let mut item = other.clone();
+            match &mut item {
+                Item::Use(i) => i.attrs.clear(),
+                Item::Macro(i) => i.attrs.clear(),
+                Item::ExternCrate(i) => i.attrs.clear(),
+                Item::ForeignMod(i) => i.attrs.clear(),
+                Item::Union(i) => i.attrs.clear(),
+                Item::TraitAlias(i) => i.attrs.clear(),
+                _ => {}
+            }
+            let what = match other {
+                Item::Use(_) => "a `use` declaration",
+                _ => "this item",
+            };
+            (what, item.into_token_stream())
+        }
+    }
+}
+
 fn lower_body(cx: &Ctxt, block: &syn::Block) -> Vec<OpNode> {
     let (statements, errors) = crate::parse::op_statements(block);
     if let Some(e) = errors {
@@ -370,7 +475,13 @@ fn lower_body(cx: &Ctxt, block: &syn::Block) -> Vec<OpNode> {
     }
     let mut out = Vec::new();
     for st in statements {
-        let parsed = if st.tokens.is_empty() {
+        let pasted = crate::parse::python_paths(st.tokens.clone());
+        let parsed = if !pasted.is_empty() {
+            let mut errors = pasted.into_iter().map(python_path_error);
+            let mut first = errors.next().expect("not empty");
+            errors.for_each(|e| first.combine(e));
+            Err(first)
+        } else if st.tokens.is_empty() {
             Err(syn::Error::new(
                 st.span,
                 "`op!()` is empty: expected an operation, e.g. `op!(create_table(\"users\", ...))`",

@@ -457,11 +457,7 @@ pub fn lower(
 }
 
 fn unknown_op(cx: &Ctxt, at: &syn::Ident, name: &str) {
-    let suggestion = OPS
-        .iter()
-        .map(|o| o.name)
-        .min_by_key(|o| migrate_core::suggest::edit_distance(o, name))
-        .filter(|o| migrate_core::suggest::edit_distance(o, name) <= 3)
+    let suggestion = migrate_core::suggest::nearest(name, OPS.iter().map(|o| o.name))
         .map(|o| format!("did you mean `{o}`?"))
         .unwrap_or_else(|| {
             format!(
@@ -1084,6 +1080,7 @@ fn bulk_insert(c: &mut Call, b: &Bound) -> Option<Op> {
                 }
             };
             spans.push((format!("rows[{}].{k}", rows.len()), v.span()));
+            spans.push((format!("rows[{}].{k}.key", rows.len()), *kspan));
             values.push((s(k.clone()), value));
         }
         rows.push(Row::new(values.into()));

@@ -6,7 +6,80 @@ use crate::ctxt::Ctxt;
 use crate::parse::{Args, Value};
 use migrate_core::model::*;
 
-pub const TYPES: &str = "Integer, BigInteger, SmallInteger, String(n), Text, Boolean, Numeric(p, s), Float, Double, Date, Time, DateTime(timezone = true), Uuid, Json, Jsonb, Binary, Enum(...)";
+/// The column types, as a `help:` line writes them.
+const TYPES: &[(&str, &str)] = &[
+    ("Integer", "Integer"),
+    ("BigInteger", "BigInteger"),
+    ("SmallInteger", "SmallInteger"),
+    ("String", "String(n)"),
+    ("Text", "Text"),
+    ("Boolean", "Boolean"),
+    ("Numeric", "Numeric(p, s)"),
+    ("Float", "Float"),
+    ("Double", "Double"),
+    ("Date", "Date"),
+    ("Time", "Time"),
+    ("DateTime", "DateTime(timezone = true)"),
+    ("Uuid", "Uuid"),
+    ("Json", "Json"),
+    ("Jsonb", "Jsonb"),
+    ("Binary", "Binary"),
+    ("Enum", "Enum(...)"),
+];
+
+/// SQL and SQLAlchemy names of the types above (`VARCHAR`, `sa.DECIMAL`), and
+/// what to write for each here.
+const SQL_NAMES: &[(&str, &str)] = &[
+    ("VARCHAR", "String(n)"),
+    ("CHAR", "String(n)"),
+    ("NVARCHAR", "String(n)"),
+    ("Unicode", "String(n)"),
+    ("UnicodeText", "Text"),
+    ("CLOB", "Text"),
+    ("INT", "Integer"),
+    ("INT4", "Integer"),
+    ("BIGINT", "BigInteger"),
+    ("INT8", "BigInteger"),
+    ("SMALLINT", "SmallInteger"),
+    ("INT2", "SmallInteger"),
+    ("BOOL", "Boolean"),
+    ("DECIMAL", "Numeric(p, s)"),
+    ("REAL", "Float"),
+    ("FLOAT4", "Float"),
+    ("FLOAT8", "Double"),
+    ("DOUBLE_PRECISION", "Double"),
+    ("TIMESTAMP", "DateTime"),
+    ("TIMESTAMPTZ", "DateTime(timezone = true)"),
+    ("BYTEA", "Binary"),
+    ("BLOB", "Binary"),
+    ("VARBINARY", "Binary"),
+];
+
+/// How a type named `name` (any case; a SQL name too) is written here, if it is
+/// one: `Integer`, `VARCHAR` → `String(n)`.
+pub fn dsl_spelling(name: &str) -> Option<&'static str> {
+    TYPES
+        .iter()
+        .chain(SQL_NAMES)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, w)| *w)
+}
+
+/// What to say for an unknown type: the nearest one, else the list.
+fn unknown_type_help(name: &str) -> String {
+    let names = TYPES.iter().chain(SQL_NAMES);
+    let near = dsl_spelling(name).or_else(|| {
+        let n = migrate_core::suggest::nearest(name, names.clone().map(|(n, _)| *n))?;
+        names.clone().find(|(k, _)| *k == n).map(|(_, w)| *w)
+    });
+    match near {
+        Some(w) => format!("did you mean `{w}`?"),
+        None => {
+            let all: Vec<&str> = TYPES.iter().map(|(_, w)| *w).collect();
+            format!("the column types are {}", all.join(", "))
+        }
+    }
+}
 
 pub fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnType> {
     let Value::Call { name, args } = v else {
@@ -229,7 +302,7 @@ pub fn column_type(cx: &Ctxt, v: &Value, schema: &Option<Str>) -> Option<ColumnT
             cx.error(
                 name.span(),
                 format!("unknown column type `{type_name}`"),
-                Some(&format!("expected one of {TYPES}")),
+                Some(&unknown_type_help(&type_name)),
             );
             None
         }

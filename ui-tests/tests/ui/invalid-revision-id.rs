@@ -2,7 +2,7 @@ use migrate_runtime::{migration, op};
 
 migrate_runtime::migrations!();
 
-#[migration(revision = "1a2b-3c4d", down_revision = None)]
+#[migration(revision = "-1a2b", down_revision = None)]
 mod dash {
     fn upgrade() {
         op!(create_table("a", Column("id", Integer, primary_key = true)));
