@@ -7,6 +7,12 @@
 #   tests/golden/seeds/<head>.{postgres,sqlite}.schema.rs
 #                                                   each seed example at each of
 #                                                   its heads (tests/tests/print_schema.rs)
+#   tests/golden/every_op/<head>.{postgres,sqlite}.schema.rs
+#                                                   the every-op fixture at each of
+#                                                   its heads (same test)
+#   tests/golden/diesel_edges/<head>.{postgres,sqlite}.schema.rs
+#                                                   one case of diesel's naming,
+#                                                   joins and refusals per head (same test)
 # `print-schema` must equal them byte for byte. The version table is left out,
 # as `print-schema` leaves it out. Where the migrations or diesel fail on a
 # database, the golden file holds diesel's (or the migration's) error instead,
@@ -44,12 +50,15 @@ if [ ! -x "$diesel" ]; then
         --no-default-features --features postgres,sqlite --locked --root "$diesel_root"
 fi
 
-cargo build -q -p shop -p migrate-tests --bin shop --bin seeds
+# The migration sets with a golden file per head: each a CLI of tests/src/bin.
+sets="seeds every_op diesel_edges"
+cargo build -q -p shop -p migrate-tests --bin shop $(printf -- '--bin %s ' $sets)
 shop=$root/target/debug/shop
-seeds=$root/target/debug/seeds
-heads=$("$seeds" heads | cut -d' ' -f1)
-rm -rf tests/golden/seeds
-mkdir -p tests/golden/seeds
+for set in $sets; do
+    rm -rf "tests/golden/$set"
+    mkdir -p "tests/golden/$set"
+done
+heads() { "$root/target/debug/$1" heads | cut -d' ' -f1; }
 
 # `golden FILE CLI URL TARGET`: FILE is what diesel prints for URL migrated by
 # CLI to TARGET, or the failure that stopped it.
@@ -64,8 +73,10 @@ golden() {
 
 # SQLite
 golden tests/golden/shop.sqlite.schema.rs "$shop" "$work/shop.db" head
-for head in $heads; do
-    golden "tests/golden/seeds/$head.sqlite.schema.rs" "$seeds" "$work/$head.db" "$head"
+for set in $sets; do
+    for head in $(heads "$set"); do
+        golden "tests/golden/$set/$head.sqlite.schema.rs" "target/debug/$set" "$work/$set-$head.db" "$head"
+    done
 done
 
 # PostgreSQL
@@ -79,9 +90,11 @@ printf "\nport = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '
 as_postgres "$bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w start >/dev/null
 server="postgres://postgres@127.0.0.1:$port"
 golden tests/golden/shop.postgres.schema.rs "$shop" "$server/postgres" head
-for head in $heads; do
-    "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$head"
-    golden "tests/golden/seeds/$head.postgres.schema.rs" "$seeds" "$server/$head" "$head"
+for set in $sets; do
+    for head in $(heads "$set"); do
+        "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$set-$head"
+        golden "tests/golden/$set/$head.postgres.schema.rs" "target/debug/$set" "$server/$set-$head" "$head"
+    done
 done
 
 echo "wrote tests/golden/ with diesel_cli $("$diesel" --version | sed -n 's/.*Version: //p')"
