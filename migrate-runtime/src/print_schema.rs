@@ -343,6 +343,7 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
         if let Some(rowid) = &t.rowid {
             let _ = writeln!(out, "        {rowid} -> Integer,");
         }
+        let definition = t.model.definition();
         for c in &t.model.columns {
             let rust = rust_name(&c.name, Some(&t.rust));
             if rust != *c.name {
@@ -351,8 +352,13 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
             if let (Dialect::Postgres, ColumnType::String(Some(n))) = (dialect, &c.ty) {
                 let _ = writeln!(out, "        #[max_length = {n}]");
             }
+            // SQLite declares an auto-incrementing key `INTEGER`, its rowid,
+            // whatever its DSL type.
+            let rowid_alias = dialect == Dialect::Sqlite
+                && crate::backend::sql::auto_increments(Some(&definition), c);
             let ty = match enum_type(c, dialect) {
                 Some((name, ..)) => name,
+                None if rowid_alias => "Integer".to_string(),
                 None => diesel_type(t.model, c, dialect)?.to_string(),
             };
             let ty = if c.nullable && !c.primary_key {
