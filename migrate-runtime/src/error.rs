@@ -351,6 +351,14 @@ pub enum Error {
         help: &'static str,
     },
 
+    /// `print-schema`: a PostgreSQL table with no primary key, which diesel's
+    /// `table!` cannot describe.
+    #[error("cannot print the schema for postgresql: table `{table}` has no primary key, and diesel only supports tables with one (`diesel print-schema` stops on it)\nhelp: give `{table}` a primary key (`create_primary_key(None, \"{table}\", [...])` in a new migration)")]
+    NoPrimaryKey {
+        /// The table.
+        table: String,
+    },
+
     /// `print-schema --check`: the file is not what `print-schema` writes.
     #[error("`{file}` is stale: it differs from what `print-schema` writes for the migrations at their heads ({dialect}):\n{diff}help: run `print-schema --dialect {dialect} -o {file}` and commit the file")]
     StaleSchema {

@@ -7,7 +7,7 @@
 use crate::graph::RevisionGraph;
 use crate::migration::Migrations;
 use crate::{Dialect, Error};
-use migrate_core::model::{Column, ColumnType, ConstraintKind};
+use migrate_core::model::{Column, ColumnType, ConstraintKind, TableRef};
 use migrate_core::schema::{Schema, TableModel};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -78,23 +78,68 @@ fn diesel_type(table: &TableModel, c: &Column, dialect: Dialect) -> Result<&'sta
     })
 }
 
-/// diesel's Rust name for a PostgreSQL type (heck's UpperCamelCase).
+/// diesel's Rust name for a PostgreSQL type.
 fn camel(name: &str) -> String {
-    name.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut cs = w.chars();
-            let first = cs.next().map(|c| c.to_uppercase().collect::<String>());
-            first.unwrap_or_default() + &cs.as_str().to_lowercase()
-        })
-        .collect()
+    heck::ToUpperCamelCase::to_upper_camel_case(name)
 }
 
-fn enum_name(c: &Column, dialect: Dialect) -> Option<String> {
+/// The `sql_types` struct of an enum column, and the schema to name in its
+/// `postgres_type` when it is not the default one.
+fn enum_type(c: &Column, dialect: Dialect) -> Option<(String, &str, Option<&str>)> {
     match (&c.ty, dialect) {
-        (ColumnType::Enum(e), Dialect::Postgres) => Some(camel(&e.name)),
+        (ColumnType::Enum(e), Dialect::Postgres) => Some((
+            camel(&e.name),
+            &e.name,
+            e.schema.as_deref().filter(|s| *s != DEFAULT_SCHEMA),
+        )),
         _ => None,
     }
+}
+
+/// PostgreSQL's default schema, the one `diesel print-schema` prints.
+const DEFAULT_SCHEMA: &str = "public";
+
+/// Names diesel's `table!` reserves for itself.
+const RESERVED: &[&str] = &["table", "columns", "is_nullable"];
+
+/// Words `syn` does not take as an identifier: diesel_cli asks `syn` whether
+/// a name is one.
+const KEYWORDS: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "Self", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// The Rust name diesel gives an SQL name (`rust_name_for_sql_name`): runs of
+/// characters that cannot be in an identifier become one `_`, a leading digit
+/// gets a `_` before it, and a keyword, a reserved name, a `__` name or a
+/// column named as its table gets a `_` after it. It differs from the SQL
+/// name when `#[sql_name]` is needed.
+fn rust_name(sql: &str, table: Option<&str>) -> String {
+    let mut name = String::new();
+    let mut underscore = false;
+    for (i, c) in sql.chars().enumerate() {
+        if i == 0 && c.is_ascii_digit() {
+            name.push('_');
+        }
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c);
+            underscore = false;
+        } else if !underscore {
+            name.push('_');
+            underscore = true;
+        }
+    }
+    let reserved = KEYWORDS.contains(&&*name)
+        || RESERVED.contains(&&*name)
+        || (name.starts_with("__") && !name.ends_with('_'))
+        || Some(&*name) == table;
+    if reserved {
+        name.push('_');
+    }
+    name
 }
 
 fn primary_key(t: &TableModel) -> Vec<&str> {
@@ -111,59 +156,160 @@ fn primary_key(t: &TableModel) -> Vec<&str> {
     })
 }
 
-/// Single-column foreign keys: (child, parent, column).
-fn foreign_keys(t: &TableModel) -> Vec<(String, String, String)> {
-    let child = t.table.name.to_string();
-    let mut out: Vec<(String, String, String)> = t
-        .columns
-        .iter()
-        .filter_map(|c| {
-            let fk = c.foreign_key.as_ref()?;
-            Some((
-                child.clone(),
-                fk.referent.name.to_string(),
-                c.name.to_string(),
-            ))
-        })
-        .collect();
-    for c in &t.constraints {
-        if let ConstraintKind::ForeignKey(fk) = &c.kind {
-            if let [column] = &fk.columns[..] {
-                out.push((
-                    child.clone(),
-                    fk.referent.name.to_string(),
-                    column.to_string(),
-                ));
+/// A table as `table!` declares it.
+struct Printed<'a> {
+    model: &'a TableModel,
+    rust: String,
+    /// The primary key's SQL names: on SQLite, `rowid` (or an alias of it)
+    /// for a table without one, as diesel reads it.
+    primary_key: Vec<String>,
+    /// SQLite's implicit `rowid`, printed first when it is the key.
+    rowid: Option<String>,
+}
+
+fn printed(t: &TableModel, dialect: Dialect) -> Result<Printed<'_>, Error> {
+    let mut primary_key: Vec<String> = primary_key(t).into_iter().map(str::to_string).collect();
+    let mut rowid = None;
+    if primary_key.is_empty() {
+        let alias = ["rowid", "oid", "_rowid_"]
+            .into_iter()
+            .find(|a| t.columns.iter().all(|c| *c.name != **a));
+        match (dialect, alias) {
+            (Dialect::Sqlite, Some(alias)) => {
+                primary_key.push(alias.to_string());
+                rowid = Some(alias.to_string());
+            }
+            _ => {
+                return Err(Error::NoPrimaryKey {
+                    table: t.table.name.to_string(),
+                })
             }
         }
     }
-    out
+    Ok(Printed {
+        model: t,
+        rust: rust_name(&t.table.name, None),
+        primary_key,
+        rowid,
+    })
+}
+
+/// A foreign key as diesel reads it: one per constraint on PostgreSQL (one
+/// per column on SQLite, which decides alike: see `joinables`).
+struct Reference<'a> {
+    child: &'a TableModel,
+    parent: TableRef,
+    columns: Vec<&'a str>,
+    referent_columns: Vec<&'a str>,
+}
+
+fn references(t: &TableModel) -> Vec<Reference<'_>> {
+    let inline = t.columns.iter().filter_map(|c| {
+        let fk = c.foreign_key.as_ref()?;
+        Some(Reference {
+            child: t,
+            parent: fk.referent.clone(),
+            columns: vec![&*c.name],
+            referent_columns: vec![&*fk.referent_column],
+        })
+    });
+    let constraints = t.constraints.iter().filter_map(|c| match &c.kind {
+        ConstraintKind::ForeignKey(fk) => Some(Reference {
+            child: t,
+            parent: fk.referent.clone(),
+            columns: fk.columns.iter().map(|c| &**c).collect(),
+            referent_columns: fk.referent_columns.iter().map(|c| &**c).collect(),
+        }),
+        _ => None,
+    });
+    inline.chain(constraints).collect()
+}
+
+/// `schema` in the default one, as diesel compares table names.
+fn unqualified(table: &TableRef) -> (Option<&str>, &str) {
+    (
+        table.schema.as_deref().filter(|s| *s != DEFAULT_SCHEMA),
+        &table.name,
+    )
+}
+
+/// diesel's `joinable!` lines (`remove_unsafe_foreign_keys_for_codegen`):
+/// a foreign key gets one unless another key joins the same two tables (either
+/// way), it references its own table, a table not printed, or anything but
+/// the parent's single-column primary key, or it has several columns.
+fn joinables(tables: &[Printed<'_>]) -> Vec<String> {
+    let find = |r: &TableRef| {
+        tables
+            .iter()
+            .find(|t| unqualified(&t.model.table) == unqualified(r))
+    };
+    let all: Vec<Reference<'_>> = tables.iter().flat_map(|t| references(t.model)).collect();
+    fn pair<'r>(r: &'r Reference<'_>) -> [(Option<&'r str>, &'r str); 2] {
+        let mut pair = [unqualified(&r.child.table), unqualified(&r.parent)];
+        pair.sort();
+        pair
+    }
+    let mut joins: Vec<(&str, &str, &str, String)> = all
+        .iter()
+        .filter(|r| all.iter().filter(|o| pair(o) == pair(r)).count() == 1)
+        .filter(|r| unqualified(&r.child.table) != unqualified(&r.parent))
+        .filter_map(|r| {
+            let child = find(&r.child.table)?;
+            let parent = find(&r.parent)?;
+            let ([column], [referent]) = (&r.columns[..], &r.referent_columns[..]) else {
+                return None;
+            };
+            (parent.primary_key == [*referent]).then(|| {
+                (
+                    &*child.model.table.name,
+                    &*parent.model.table.name,
+                    *column,
+                    format!(
+                        "diesel::joinable!({} -> {} ({}));",
+                        child.rust,
+                        parent.rust,
+                        rust_name(column, Some(&child.rust))
+                    ),
+                )
+            })
+        })
+        .collect();
+    joins.sort();
+    joins.into_iter().map(|(.., line)| line).collect()
 }
 
 fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
-    let mut tables: Vec<&TableModel> = schema.tables().collect();
+    // diesel prints the default schema's tables, but not those named `__...`.
+    let mut tables: Vec<&TableModel> = schema
+        .tables()
+        .filter(|t| unqualified(&t.table).0.is_none() && !t.table.name.starts_with("__"))
+        .collect();
     tables.sort_by(|a, b| a.table.name.cmp(&b.table.name));
+    let tables = tables
+        .into_iter()
+        .map(|t| printed(t, dialect))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = String::from("// @generated automatically by Diesel CLI.\n");
 
-    let enums: BTreeMap<String, String> = tables
+    let enums: BTreeMap<String, (&str, Option<&str>)> = tables
         .iter()
-        .flat_map(|t| &t.columns)
-        .filter_map(|c| match &c.ty {
-            ColumnType::Enum(e) if dialect == Dialect::Postgres => {
-                Some((camel(&e.name), e.name.to_string()))
-            }
-            _ => None,
-        })
+        .flat_map(|t| &t.model.columns)
+        .filter_map(|c| enum_type(c, dialect))
+        .map(|(rust, sql, schema)| (rust, (sql, schema)))
         .collect();
     if !enums.is_empty() {
         out.push_str("\npub mod sql_types {\n");
-        for (i, (rust, sql)) in enums.iter().enumerate() {
+        for (i, (rust, (sql, schema))) in enums.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
+            let schema = schema
+                .map(|s| format!(", schema = {}", rust_string(s)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    #[derive(diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(name = \"{sql}\"))]\n    pub struct {rust};"
+                "    #[derive(diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(name = {}{schema}))]\n    pub struct {rust};",
+                rust_string(sql)
             );
         }
         out.push_str("}\n");
@@ -171,11 +317,12 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
 
     for t in &tables {
         out.push_str("\ndiesel::table! {\n");
-        let used: BTreeSet<String> = t
-            .columns
-            .iter()
-            .filter_map(|c| enum_name(c, dialect))
-            .collect();
+        let mut used: Vec<String> = Vec::new();
+        for (rust, ..) in t.model.columns.iter().filter_map(|c| enum_type(c, dialect)) {
+            if !used.contains(&rust) {
+                used.push(rust);
+            }
+        }
         if !used.is_empty() {
             out.push_str("    use diesel::sql_types::*;\n");
             for u in &used {
@@ -183,50 +330,57 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
             }
             out.push('\n');
         }
-        let _ = writeln!(
-            out,
-            "    {} ({}) {{",
-            t.table.name,
-            primary_key(t).join(", ")
-        );
-        for c in &t.columns {
+        let sql = &*t.model.table.name;
+        if t.rust != sql {
+            let _ = writeln!(out, "    #[sql_name = {}]", rust_string(sql));
+        }
+        let key: Vec<String> = t
+            .primary_key
+            .iter()
+            .map(|k| rust_name(k, Some(&t.rust)))
+            .collect();
+        let _ = writeln!(out, "    {} ({}) {{", t.rust, key.join(", "));
+        if let Some(rowid) = &t.rowid {
+            let _ = writeln!(out, "        {rowid} -> Integer,");
+        }
+        let definition = t.model.definition();
+        for c in &t.model.columns {
+            let rust = rust_name(&c.name, Some(&t.rust));
+            if rust != *c.name {
+                let _ = writeln!(out, "        #[sql_name = {}]", rust_string(&c.name));
+            }
             if let (Dialect::Postgres, ColumnType::String(Some(n))) = (dialect, &c.ty) {
                 let _ = writeln!(out, "        #[max_length = {n}]");
             }
-            let ty = match enum_name(c, dialect) {
-                Some(name) => name,
-                None => diesel_type(t, c, dialect)?.to_string(),
+            // SQLite declares an auto-incrementing key `INTEGER`, its rowid,
+            // whatever its DSL type.
+            let rowid_alias = dialect == Dialect::Sqlite
+                && crate::backend::sql::auto_increments(Some(&definition), c);
+            let ty = match enum_type(c, dialect) {
+                Some((name, ..)) => name,
+                None if rowid_alias => "Integer".to_string(),
+                None => diesel_type(t.model, c, dialect)?.to_string(),
             };
             let ty = if c.nullable && !c.primary_key {
                 format!("Nullable<{ty}>")
             } else {
                 ty
             };
-            let _ = writeln!(out, "        {} -> {ty},", c.name);
+            let _ = writeln!(out, "        {rust} -> {ty},");
         }
         out.push_str("    }\n}\n");
     }
 
-    let mut joins: Vec<(String, String, String)> =
-        tables.iter().flat_map(|t| foreign_keys(t)).collect();
-    joins.sort();
-    // diesel leaves out a pair of tables joined by more than one key: `joinable!` would be ambiguous.
-    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (child, parent, _) in &joins {
-        *pairs.entry((child.clone(), parent.clone())).or_default() += 1;
-    }
-    let joins: Vec<_> = joins
-        .into_iter()
-        .filter(|(c, p, _)| pairs[&(c.clone(), p.clone())] == 1)
-        .collect();
+    let joins = joinables(&tables);
     if !joins.is_empty() {
         out.push('\n');
-        for (child, parent, column) in &joins {
-            let _ = writeln!(out, "diesel::joinable!({child} -> {parent} ({column}));");
+        for line in &joins {
+            out.push_str(line);
+            out.push('\n');
         }
     }
     if tables.len() > 1 {
-        let names: Vec<&str> = tables.iter().map(|t| &*t.table.name).collect();
+        let names: Vec<&str> = tables.iter().map(|t| &*t.rust).collect();
         out.push('\n');
         out.push_str(&macro_call(
             "diesel::allow_tables_to_appear_in_same_query!",
@@ -234,6 +388,17 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
         ));
     }
     Ok(out)
+}
+
+/// A Rust string literal as diesel writes one (`escape_rust_string`): raw,
+/// with one more `#` than the text holds, when the text has a `"`.
+fn rust_string(text: &str) -> String {
+    if text.contains('"') {
+        let hashes = "#".repeat(text.matches('#').count() + 1);
+        format!("r{hashes}\"{text}\"{hashes}")
+    } else {
+        format!("\"{text}\"")
+    }
 }
 
 /// A macro call with a trailing comma after its arguments, laid out as

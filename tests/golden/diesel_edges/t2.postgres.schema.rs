@@ -1,0 +1,9 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    documents (id) {
+        id -> Int4,
+        plain -> Nullable<Json>,
+        binary -> Jsonb,
+    }
+}

@@ -1,0 +1,2 @@
+// failed: diesel print-schema
+// Unsupported type: `json`

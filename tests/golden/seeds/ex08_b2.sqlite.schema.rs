@@ -1,0 +1,8 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    products (id) {
+        id -> Integer,
+        name -> Text,
+    }
+}

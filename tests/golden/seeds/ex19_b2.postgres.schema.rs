@@ -1,0 +1,12 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    users (id) {
+        id -> Int4,
+        #[max_length = 50]
+        username -> Varchar,
+        #[max_length = 255]
+        email -> Varchar,
+        tenant_id -> Int4,
+    }
+}

@@ -1,0 +1,10 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        username -> Text,
+        email -> Text,
+        tenant_id -> Integer,
+    }
+}

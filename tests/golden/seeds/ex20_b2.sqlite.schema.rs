@@ -1,0 +1,10 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    products (id) {
+        id -> Integer,
+        price -> Double,
+        status -> Text,
+        quantity -> Integer,
+    }
+}
