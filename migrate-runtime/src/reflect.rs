@@ -325,7 +325,9 @@ fn reflect_indexes(backend: &dyn Backend, t: &TableSnapshot) -> Result<Vec<Index
             });
         }
         let mut index = index(&i.name, table_ref(&t.name), columns, i.unique);
-        *backend.index_where(&mut index) = i.predicate.clone().map(Str::from);
+        if let Some(predicate) = backend.index_where(&mut index) {
+            *predicate = i.predicate.clone().map(Str::from);
+        }
         out.push(index);
     }
     Ok(out)

@@ -91,8 +91,9 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
     /// This database's text of an `execute` (its own field of [`Sql`]), if any.
     fn execute_text<'s>(&self, sql: &'s Sql) -> Option<&'s str>;
     /// This database's predicate of an index (`postgresql_where`,
-    /// `sqlite_where`): the one its rendering uses and reflection fills.
-    fn index_where<'i>(&self, index: &'i mut Index) -> &'i mut Option<Str>;
+    /// `sqlite_where`): the one its rendering uses and reflection fills;
+    /// `None` for a database without partial indexes.
+    fn index_where<'i>(&self, index: &'i mut Index) -> Option<&'i mut Option<Str>>;
 
     // -- rendering ----------------------------------------------------------
 

@@ -83,8 +83,8 @@ impl Backend for Postgres {
         sql.postgresql.as_deref()
     }
 
-    fn index_where<'i>(&self, index: &'i mut Index) -> &'i mut Option<Str> {
-        &mut index.postgresql_where
+    fn index_where<'i>(&self, index: &'i mut Index) -> Option<&'i mut Option<Str>> {
+        Some(&mut index.postgresql_where)
     }
 
     fn render(&self, op: &Op) -> Result<Vec<String>, Unsupported> {

@@ -87,8 +87,8 @@ impl Backend for Sqlite {
         sql.sqlite.as_deref()
     }
 
-    fn index_where<'i>(&self, index: &'i mut Index) -> &'i mut Option<Str> {
-        &mut index.sqlite_where
+    fn index_where<'i>(&self, index: &'i mut Index) -> Option<&'i mut Option<Str>> {
+        Some(&mut index.sqlite_where)
     }
 
     fn render(&self, op: &Op) -> Result<Vec<String>, Unsupported> {
