@@ -29,53 +29,18 @@ pub fn print_schema(migrations: &Migrations, dialect: Dialect) -> Result<String,
 /// A column's type as diesel names it, without `Nullable`; enums name their
 /// `sql_types` struct on PostgreSQL.
 fn diesel_type(table: &TableModel, c: &Column, dialect: Dialect) -> Result<&'static str, Error> {
-    use ColumnType as T;
-    Ok(match dialect {
-        Dialect::Postgres => match &c.ty {
-            T::SmallInteger => "Int2",
-            T::Integer => "Int4",
-            T::BigInteger => "Int8",
-            T::String(_) => "Varchar",
-            T::Text => "Text",
-            T::Boolean => "Bool",
-            T::Numeric { .. } => "Numeric",
-            T::Float => "Float4",
-            T::Double => "Float8",
-            T::Date => "Date",
-            T::Time => "Time",
-            T::DateTime { timezone: false } => "Timestamp",
-            T::DateTime { timezone: true } => "Timestamptz",
-            T::Uuid => "Uuid",
-            T::Json => "Json",
-            T::Jsonb => "Jsonb",
-            T::Binary => "Bytea",
-            T::Enum(_) => "",
-        },
-        // diesel reads SQLite's declared type names (see `types::type_sql`).
-        Dialect::Sqlite => match &c.ty {
-            T::SmallInteger => "SmallInt",
-            T::Integer => "Integer",
-            T::BigInteger => "BigInt",
-            T::String(_) | T::Text | T::Uuid | T::Enum(_) => "Text",
-            T::Boolean => "Bool",
-            T::Numeric { .. } | T::Double => "Double",
-            T::Float => "Float",
-            T::Date => "Date",
-            T::Time => "Time",
-            T::DateTime { .. } => "Timestamp",
-            // SQLite's `JSON` columns stop diesel_cli 2.3 with "Unsupported type".
-            T::Json | T::Jsonb => {
-                return Err(Error::NoDieselType {
-                    dialect: dialect.name().to_string(),
-                    table: table.table.name.to_string(),
-                    column: c.name.to_string(),
-                    ty: c.ty.to_string(),
-                    help: "store JSON on SQLite as `Text` (diesel reads it as `Text`), or print the schema for PostgreSQL (`--dialect postgresql`)",
-                })
-            }
-            T::Binary => "Binary",
-        },
-    })
+    match (&c.ty, crate::diesel_types::diesel_name(&c.ty, dialect)) {
+        (_, Some(name)) => Ok(name),
+        (ColumnType::Enum(_), None) => Ok(""),
+        // SQLite's `JSON` columns stop diesel_cli 2.3 with "Unsupported type".
+        (_, None) => Err(Error::NoDieselType {
+            dialect: dialect.name().to_string(),
+            table: table.table.name.to_string(),
+            column: c.name.to_string(),
+            ty: c.ty.to_string(),
+            help: "store JSON on SQLite as `Text` (diesel reads it as `Text`), or print the schema for PostgreSQL (`--dialect postgresql`)",
+        }),
+    }
 }
 
 /// diesel's Rust name for a PostgreSQL type (heck's UpperCamelCase).
@@ -97,7 +62,7 @@ fn enum_name(c: &Column, dialect: Dialect) -> Option<String> {
     }
 }
 
-fn primary_key(t: &TableModel) -> Vec<&str> {
+pub(crate) fn primary_key(t: &TableModel) -> Vec<&str> {
     let from_constraint = t.constraints.iter().find_map(|c| match &c.kind {
         ConstraintKind::PrimaryKey { columns } => Some(columns.iter().map(|c| &**c).collect()),
         _ => None,
@@ -140,7 +105,23 @@ fn foreign_keys(t: &TableModel) -> Vec<(String, String, String)> {
     out
 }
 
-fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
+/// The `joinable!` lines of `tables`, sorted: (child, parent, column).
+pub(crate) fn joinables(tables: &[&TableModel]) -> Vec<(String, String, String)> {
+    let mut joins: Vec<(String, String, String)> =
+        tables.iter().flat_map(|t| foreign_keys(t)).collect();
+    joins.sort();
+    // diesel leaves out a pair of tables joined by more than one key: `joinable!` would be ambiguous.
+    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (child, parent, _) in &joins {
+        *pairs.entry((child.clone(), parent.clone())).or_default() += 1;
+    }
+    joins
+        .into_iter()
+        .filter(|(c, p, _)| pairs[&(c.clone(), p.clone())] == 1)
+        .collect()
+}
+
+pub(crate) fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
     let mut tables: Vec<&TableModel> = schema.tables().collect();
     tables.sort_by(|a, b| a.table.name.cmp(&b.table.name));
     let mut out = String::from("// @generated automatically by Diesel CLI.\n");
@@ -190,7 +171,7 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
             primary_key(t).join(", ")
         );
         for c in &t.columns {
-            if let (Dialect::Postgres, ColumnType::String(Some(n))) = (dialect, &c.ty) {
+            if let Some(n) = crate::diesel_types::max_length(&c.ty, dialect) {
                 let _ = writeln!(out, "        #[max_length = {n}]");
             }
             let ty = match enum_name(c, dialect) {
@@ -207,18 +188,7 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
         out.push_str("    }\n}\n");
     }
 
-    let mut joins: Vec<(String, String, String)> =
-        tables.iter().flat_map(|t| foreign_keys(t)).collect();
-    joins.sort();
-    // diesel leaves out a pair of tables joined by more than one key: `joinable!` would be ambiguous.
-    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (child, parent, _) in &joins {
-        *pairs.entry((child.clone(), parent.clone())).or_default() += 1;
-    }
-    let joins: Vec<_> = joins
-        .into_iter()
-        .filter(|(c, p, _)| pairs[&(c.clone(), p.clone())] == 1)
-        .collect();
+    let joins = joinables(&tables);
     if !joins.is_empty() {
         out.push('\n');
         for (child, parent, column) in &joins {

@@ -691,6 +691,253 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
     Plan { ops: out, notes }
 }
 
+/// The differences between two models ([`migrate_core::schema::diff`]'s),
+/// one field each, as a database comparison gives them, so that [`plan`]
+/// reads them alike: a column's type, nullability, default and comment
+/// apart; each constraint, index and enum type by name.
+pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Difference> {
+    let mut out: Vec<Difference> = Vec::new();
+    let mut push = |d: Difference| {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    };
+    // An object on one side, the other, or both but different.
+    let changed =
+        |object: Object, before: Option<String>, after: Option<String>| match (before, after) {
+            (Some(_), None) => Some(Difference::presence(object, true)),
+            (None, Some(_)) => Some(Difference::presence(object, false)),
+            (Some(b), Some(a)) if a != b => Some(Difference::Text {
+                object,
+                field: Field::Definition,
+                before: b,
+                after: a,
+            }),
+            _ => None,
+        };
+    let key = |s: &Schema, t: &TableRef| -> Vec<String> {
+        s.table(t)
+            .map(|m| {
+                crate::print_schema::primary_key(m)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let key_change = |table: &str| Difference::List {
+        object: Object::PrimaryKey {
+            table: table.to_string(),
+        },
+        field: Field::Columns,
+        before: key(current, &table_ref(table)),
+        after: key(target, &table_ref(table)),
+    };
+    // A column's inline unique and foreign key, as constraint objects.
+    let inline = |table: &str, c: Option<&Column>| -> Vec<(Object, String)> {
+        let Some(c) = c else { return Vec::new() };
+        let mut v = Vec::new();
+        if let Some(u) = &c.unique {
+            let object = Object::UniqueConstraint {
+                table: table.to_string(),
+                name: u.to_string(),
+            };
+            v.push((object, format!("unique ({})", c.name)));
+        }
+        if let Some(fk) = &c.foreign_key {
+            let object = Object::ForeignKey {
+                table: table.to_string(),
+                name: fk.name.to_string(),
+            };
+            v.push((object, format!("{fk:?}")));
+        }
+        v
+    };
+    let column_of = |s: &Schema, table: &str, column: &str| {
+        s.table(&table_ref(table))
+            .and_then(|m| m.column(column))
+            .cloned()
+    };
+    for d in migrate_core::schema::diff(current, target) {
+        match &d {
+            Difference::Column {
+                object,
+                before,
+                after,
+            } => {
+                let Object::Column { table, .. } = object else {
+                    push(d.clone());
+                    continue;
+                };
+                if plain_type(&before.ty) != plain_type(&after.ty) {
+                    push(Difference::Text {
+                        object: object.clone(),
+                        field: Field::Type,
+                        before: before.ty.to_string(),
+                        after: after.ty.to_string(),
+                    });
+                }
+                if before.nullable != after.nullable {
+                    push(Difference::Flag {
+                        object: object.clone(),
+                        field: Field::Nullable,
+                        before: before.nullable,
+                        after: after.nullable,
+                    });
+                }
+                if before.server_default != after.server_default
+                    || before.autoincrement != after.autoincrement
+                {
+                    let show = |c: &Column| c.server_default.as_ref().map(ToString::to_string);
+                    push(Difference::OptionalText {
+                        object: object.clone(),
+                        field: Field::Default,
+                        before: show(before),
+                        after: show(after),
+                    });
+                }
+                if before.comment != after.comment {
+                    push(Difference::OptionalText {
+                        object: object.clone(),
+                        field: Field::Comment,
+                        before: before.comment.as_deref().map(str::to_string),
+                        after: after.comment.as_deref().map(str::to_string),
+                    });
+                }
+                if before.primary_key != after.primary_key {
+                    push(key_change(table));
+                }
+                let (b, a) = (inline(table, Some(before)), inline(table, Some(after)));
+                let objects: BTreeSet<&Object> = b.iter().chain(&a).map(|(o, _)| o).collect();
+                for o in objects {
+                    let text = |v: &[(Object, String)]| {
+                        v.iter().find(|(x, _)| x == o).map(|(_, t)| t.clone())
+                    };
+                    if let Some(d) = changed(o.clone(), text(&b), text(&a)) {
+                        push(d);
+                    }
+                }
+            }
+            Difference::Presence {
+                object: Object::Column { table, column },
+                before,
+                ..
+            } => {
+                push(d.clone());
+                // A column's inline constraints come and go with it.
+                let side = if *before { current } else { target };
+                for (o, _) in inline(table, column_of(side, table, column).as_ref()) {
+                    push(Difference::presence(o, *before));
+                }
+            }
+            Difference::List {
+                object: Object::Table(table),
+                field: Field::Constraints,
+                ..
+            } => {
+                let t = table_ref(table);
+                let named = |s: &Schema| -> BTreeMap<String, Constraint> {
+                    s.table(&t)
+                        .map(|m| {
+                            m.constraints
+                                .iter()
+                                .map(|c| (c.name.to_string(), c.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let (b, a) = (named(current), named(target));
+                let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+                for name in names {
+                    let (x, y) = (b.get(name), a.get(name));
+                    if x == y {
+                        continue;
+                    }
+                    let kind = x.or(y).expect("one side has it").kind.constraint_type();
+                    let object = match kind {
+                        ConstraintType::PrimaryKey => {
+                            push(key_change(table));
+                            continue;
+                        }
+                        ConstraintType::Unique => Object::UniqueConstraint {
+                            table: table.clone(),
+                            name: name.clone(),
+                        },
+                        ConstraintType::Check => Object::CheckConstraint {
+                            table: table.clone(),
+                            name: name.clone(),
+                        },
+                        ConstraintType::ForeignKey => Object::ForeignKey {
+                            table: table.clone(),
+                            name: name.clone(),
+                        },
+                    };
+                    let show = |c: Option<&Constraint>| c.map(|c| format!("{:?}", c.kind));
+                    if let Some(d) = changed(object, show(x), show(y)) {
+                        push(d);
+                    }
+                }
+            }
+            Difference::List {
+                object: Object::Table(table),
+                field: Field::Indexes,
+                ..
+            } => {
+                let t = table_ref(table);
+                let named = |s: &Schema| -> BTreeMap<String, String> {
+                    s.table(&t)
+                        .map(|m| {
+                            m.indexes
+                                .iter()
+                                .map(|i| (i.name.to_string(), format!("{i:?}")))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let (b, a) = (named(current), named(target));
+                let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+                for name in names {
+                    let object = Object::Index {
+                        table: table.clone(),
+                        name: name.clone(),
+                    };
+                    if let Some(d) = changed(object, b.get(name).cloned(), a.get(name).cloned()) {
+                        push(d);
+                    }
+                }
+            }
+            Difference::List {
+                object: Object::EnumTypes,
+                ..
+            } => {
+                let values = |s: &Schema| -> BTreeMap<String, Vec<String>> {
+                    s.enums()
+                        .map(|(n, v)| (n.to_string(), v.iter().map(|v| v.to_string()).collect()))
+                        .collect()
+                };
+                let (b, a) = (values(current), values(target));
+                let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+                for name in names {
+                    let object = Object::EnumType(name.clone());
+                    match (b.get(name), a.get(name)) {
+                        (Some(_), None) => push(Difference::presence(object, true)),
+                        (None, Some(_)) => push(Difference::presence(object, false)),
+                        (Some(x), Some(y)) if x != y => push(Difference::List {
+                            object,
+                            field: Field::Values,
+                            before: x.clone(),
+                            after: y.clone(),
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            _ => push(d.clone()),
+        }
+    }
+    out
+}
+
 fn split(name: &str) -> (Option<Str>, Str) {
     let t = table_ref(name);
     (t.schema, t.name)
