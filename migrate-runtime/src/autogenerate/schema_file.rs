@@ -443,6 +443,12 @@ fn column_type(
             Some(n) => format!(" with `#[max_length = {n}]`"),
             None => String::new(),
         };
+        // A file printed for the other database reads as this one's error.
+        let other = [Dialect::Postgres, Dialect::Sqlite]
+            .into_iter()
+            .find(|d| *d != dialect && diesel_types::dsl_type(&c.ty.name, c.max_length, *d).is_some())
+            .map(|d| format!("; if the file is for {d}, pass `--dialect {}`", d.name()))
+            .unwrap_or_default();
         Problem::new(
             c.line,
             format!(
@@ -450,7 +456,7 @@ fn column_type(
                 dialect.name()
             ),
             format!(
-                "write a diesel SQL type `print-schema` writes for {} ({}; `#[max_length = N]` only above `Varchar`, on PostgreSQL), or an enum's struct from `pub mod sql_types` (PostgreSQL)",
+                "write a diesel SQL type `print-schema` writes for {} ({}; `#[max_length = N]` only above `Varchar`, on PostgreSQL), or an enum's struct from `pub mod sql_types` (PostgreSQL){other}",
                 dialect.name(),
                 list(dialect)
             ),
