@@ -938,4 +938,164 @@ mod tests {
             "{err}"
         );
     }
+
+    fn int(name: &'static str, key: bool) -> Column {
+        Column::new(
+            name.into(),
+            ColumnType::Integer,
+            false,
+            key,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+    }
+
+    fn fk(table: &str, column: &'static str) -> Constraint {
+        Constraint::new(
+            naming::foreign_key(table, &[column], "users").into(),
+            ConstraintKind::ForeignKey(ForeignKey::new(
+                vec![column.into()].into(),
+                TableRef::new(None, "users".into()),
+                vec!["id".into()].into(),
+                None,
+                None,
+                None,
+                None,
+            )),
+        )
+    }
+
+    /// `orders` has one key to `users` (a `joinable!`), `trades` two
+    /// (which `print-schema` leaves out).
+    fn with_keys() -> Schema {
+        let mut s = model();
+        for (name, columns) in [
+            ("orders", &["user_id"][..]),
+            ("trades", &["buyer", "seller"]),
+        ] {
+            let mut cols = vec![int("id", true)];
+            let mut constraints = vec![Constraint::new(
+                naming::primary_key(name).into(),
+                ConstraintKind::PrimaryKey {
+                    columns: vec!["id".into()].into(),
+                },
+            )];
+            for c in columns {
+                cols.push(int(c, false));
+                constraints.push(fk(name, c));
+            }
+            s.apply(&Op::CreateTable(Table {
+                table: TableRef::new(None, name.to_string().into()),
+                columns: cols.into(),
+                constraints: constraints.into(),
+                comment: None,
+            }))
+            .unwrap();
+        }
+        s
+    }
+
+    fn constraint_names(s: &Schema, table: &'static str) -> Vec<String> {
+        s.table(&TableRef::new(None, table.into()))
+            .map(|t| t.constraints.iter().map(|c| c.name.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn foreign_keys_follow_joinable_and_the_keys_print_schema_leaves_out_stay() {
+        let m = with_keys();
+        let printed = crate::print_schema::render(&m, Dialect::Postgres).unwrap();
+        let join = "diesel::joinable!(orders -> users (user_id));\n";
+        assert!(printed.contains(join), "{printed}");
+        assert_eq!(target(&m, &printed, "s.rs", Dialect::Postgres).unwrap(), m);
+        let unjoined = printed.replace(join, "");
+        let t = target(&m, &unjoined, "s.rs", Dialect::Postgres).unwrap();
+        assert_eq!(constraint_names(&t, "orders"), ["pk_orders"]);
+        assert_eq!(
+            constraint_names(&t, "trades"),
+            [
+                "pk_trades",
+                "fk_trades_buyer_users",
+                "fk_trades_seller_users"
+            ]
+        );
+        // A key to a table the file drops goes with it, printed or not.
+        let users = unjoined.find("diesel::table! {\n    users").unwrap();
+        let end = users + unjoined[users..].find("    }\n}\n").unwrap() + "    }\n}\n".len();
+        let without_users = format!("{}{}", &unjoined[..users], &unjoined[end..]);
+        let t = target(&m, &without_users, "s.rs", Dialect::Postgres).unwrap();
+        assert!(t.table(&TableRef::new(None, "users".into())).is_none());
+        assert_eq!(constraint_names(&t, "orders"), ["pk_orders"]);
+        assert_eq!(constraint_names(&t, "trades"), ["pk_trades"]);
+        // A `joinable!` the model lacks adds the key, to the parent's key.
+        let unkeyed = target(&m, &unjoined, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&unkeyed, &printed, "s.rs", Dialect::Postgres).unwrap();
+        assert_eq!(t, m);
+    }
+
+    #[test]
+    fn primary_keys_and_schema_qualified_tables() {
+        let m = with_keys();
+        let printed = crate::print_schema::render(&m, Dialect::Postgres).unwrap();
+        let rekeyed = printed.replace("    orders (id) {", "    orders (id, user_id) {");
+        let t = target(&m, &rekeyed, "s.rs", Dialect::Postgres).unwrap();
+        let orders = t.table(&TableRef::new(None, "orders".into())).unwrap();
+        assert_eq!(crate::print_schema::primary_key(orders), ["id", "user_id"]);
+        let noted = format!(
+            "{printed}pub mod crm {{\n    diesel::table! {{\n        crm.notes (id) {{\n            id -> Int8,\n        }}\n    }}\n}}\n"
+        );
+        let t = target(&m, &noted, "s.rs", Dialect::Postgres).unwrap();
+        let notes = t
+            .table(&TableRef::new(Some("crm".into()), "notes".into()))
+            .unwrap();
+        assert_eq!(notes.columns[0].ty, ColumnType::BigInteger);
+        let err = problem("// @generated\n\ndiesel::table! {\n    users (id)\n}\n");
+        assert!(
+            err.starts_with(
+                "`src/schema.rs:1`: cannot read this `table!`: unexpected end of input"
+            ),
+            "{err}"
+        );
+    }
+
+    /// The planner reads the model's differences one field each, as it
+    /// reads a database's.
+    #[test]
+    fn the_planner_reads_the_differences_of_the_models() {
+        let m = with_keys();
+        let printed = crate::print_schema::render(&m, Dialect::Postgres).unwrap();
+        let edited = printed
+            .replace("diesel::joinable!(orders -> users (user_id));\n", "")
+            .replace("    orders (id) {", "    orders (id, user_id) {")
+            .replace("name -> Varchar", "name -> Nullable<Varchar>");
+        let t = target(&m, &edited, "s.rs", Dialect::Postgres).unwrap();
+        let differences = super::super::plan::model_differences(&m, &t);
+        let lines: Vec<String> = differences.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "primary key on `orders`: columns [id] vs [id, user_id]",
+                "foreign key `fk_orders_user_id_users` on `orders`: present vs absent",
+                "column `users.name`: nullable false vs true",
+            ]
+        );
+        let ops = super::super::plan(&m, &t, &differences).upgrade();
+        let names: Vec<&str> = ops.iter().map(|o| o.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "drop_constraint",
+                "drop_constraint",
+                "alter_column",
+                "create_primary_key"
+            ]
+        );
+        let mut applied = m.clone();
+        applied.apply_all(&ops).unwrap();
+        assert_eq!(migrate_core::schema::diff(&applied, &t), []);
+    }
 }
