@@ -189,7 +189,8 @@ impl Migrator {
             .collect();
         let current = crate::schema::replay(self.migrations(), self.graph(), &all)
             .map_err(|e| Error::Verify(vec![e.to_string()]))?;
-        let target = schema_file::target(&current, source, file, dialect)?;
+        let target =
+            schema_file::target(&current, source, file, dialect, &self.bookkeeping_tables())?;
         Ok((current, target))
     }
 }

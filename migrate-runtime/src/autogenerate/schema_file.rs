@@ -509,14 +509,23 @@ fn foreign_keys(t: &TableModel) -> Vec<(Str, Str, TableRef)> {
 }
 
 /// The schema `source` (diesel's `schema.rs`, read as `dialect` writes it)
-/// describes, built on `model` (the migrations' at their heads).
+/// describes, built on `model` (the migrations' at their heads). The
+/// `ignored` tables (schema, name), the version tables `diesel
+/// print-schema` prints for a migrated database, are left out.
 pub(crate) fn target(
     model: &Schema,
     source: &str,
     file: &str,
     dialect: Dialect,
+    ignored: &[(Option<&str>, &str)],
 ) -> Result<Schema, Error> {
-    let parsed = parse(source).map_err(|p| p.error(file))?;
+    let mut parsed = parse(source).map_err(|p| p.error(file))?;
+    parsed.tables.retain(|t| {
+        !ignored.iter().any(|(schema, name)| {
+            t.table.name == *name
+                && (t.table.schema.is_none() || t.table.schema.as_deref() == *schema)
+        })
+    });
     build(model, &parsed, dialect).map_err(|p| p.error(file))
 }
 
@@ -853,7 +862,7 @@ mod tests {
     const USERS: &str = "diesel::table! {\n    users (id) {\n        id -> Int4,\n        #[max_length = 50]\n        name -> Varchar,\n        total -> Nullable<Numeric>,\n    }\n}\n";
 
     fn problem(source: &str) -> String {
-        match target(&model(), source, "src/schema.rs", Dialect::Postgres) {
+        match target(&model(), source, "src/schema.rs", Dialect::Postgres, &[]) {
             Err(e @ Error::SchemaFileInvalid { .. }) => e.to_string(),
             other => panic!("{other:?}"),
         }
@@ -867,9 +876,25 @@ mod tests {
             printed,
             format!("// @generated automatically by Diesel CLI.\n\n{USERS}")
         );
-        assert_eq!(target(&m, &printed, "s.rs", Dialect::Postgres).unwrap(), m);
+        assert_eq!(
+            target(&m, &printed, "s.rs", Dialect::Postgres, &[]).unwrap(),
+            m
+        );
         let sqlite = crate::print_schema::render(&m, Dialect::Sqlite).unwrap();
-        assert_eq!(target(&m, &sqlite, "s.rs", Dialect::Sqlite).unwrap(), m);
+        assert_eq!(
+            target(&m, &sqlite, "s.rs", Dialect::Sqlite, &[]).unwrap(),
+            m
+        );
+        // The version table `diesel print-schema` prints for a migrated
+        // database is no table to create.
+        let versioned = format!(
+            "{printed}diesel::table! {{\n    migrate_revisions (revision) {{\n        revision -> Varchar,\n    }}\n}}\n"
+        );
+        let ignored = [(None, "migrate_revisions")];
+        let t = target(&m, &versioned, "s.rs", Dialect::Postgres, &ignored).unwrap();
+        assert_eq!(t, m);
+        let t = target(&m, &versioned, "s.rs", Dialect::Postgres, &[]).unwrap();
+        assert_eq!(t.tables().count(), 2);
     }
 
     #[test]
@@ -880,7 +905,7 @@ mod tests {
             .replace("    }\n}\n", "        mood -> Nullable<super::sql_types::Mood>,\n    }\n}\n")
             + "pub mod sql_types {\n    #[derive(diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(name = \"mood\"))]\n    pub struct Mood;\n}\n"
             + "diesel::table! {\n    use diesel::sql_types::*;\n    #[sql_name = \"posts\"]\n    articles (id) {\n        id -> Int8,\n        #[sql_name = \"type\"]\n        kind -> Text,\n        author -> Int4,\n    }\n}\ndiesel::joinable!(articles -> users (author));\n";
-        let t = target(&model(), &edited, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&model(), &edited, "s.rs", Dialect::Postgres, &[]).unwrap();
         let users = t.table(&TableRef::new(None, "users".into())).unwrap();
         let names: Vec<&str> = users.columns.iter().map(|c| &*c.name).collect();
         assert_eq!(names, ["id", "name", "mood"]);
@@ -1011,9 +1036,12 @@ mod tests {
         let printed = crate::print_schema::render(&m, Dialect::Postgres).unwrap();
         let join = "diesel::joinable!(orders -> users (user_id));\n";
         assert!(printed.contains(join), "{printed}");
-        assert_eq!(target(&m, &printed, "s.rs", Dialect::Postgres).unwrap(), m);
+        assert_eq!(
+            target(&m, &printed, "s.rs", Dialect::Postgres, &[]).unwrap(),
+            m
+        );
         let unjoined = printed.replace(join, "");
-        let t = target(&m, &unjoined, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&m, &unjoined, "s.rs", Dialect::Postgres, &[]).unwrap();
         assert_eq!(constraint_names(&t, "orders"), ["pk_orders"]);
         assert_eq!(
             constraint_names(&t, "trades"),
@@ -1027,13 +1055,13 @@ mod tests {
         let users = unjoined.find("diesel::table! {\n    users").unwrap();
         let end = users + unjoined[users..].find("    }\n}\n").unwrap() + "    }\n}\n".len();
         let without_users = format!("{}{}", &unjoined[..users], &unjoined[end..]);
-        let t = target(&m, &without_users, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&m, &without_users, "s.rs", Dialect::Postgres, &[]).unwrap();
         assert!(t.table(&TableRef::new(None, "users".into())).is_none());
         assert_eq!(constraint_names(&t, "orders"), ["pk_orders"]);
         assert_eq!(constraint_names(&t, "trades"), ["pk_trades"]);
         // A `joinable!` the model lacks adds the key, to the parent's key.
-        let unkeyed = target(&m, &unjoined, "s.rs", Dialect::Postgres).unwrap();
-        let t = target(&unkeyed, &printed, "s.rs", Dialect::Postgres).unwrap();
+        let unkeyed = target(&m, &unjoined, "s.rs", Dialect::Postgres, &[]).unwrap();
+        let t = target(&unkeyed, &printed, "s.rs", Dialect::Postgres, &[]).unwrap();
         assert_eq!(t, m);
     }
 
@@ -1042,13 +1070,13 @@ mod tests {
         let m = with_keys();
         let printed = crate::print_schema::render(&m, Dialect::Postgres).unwrap();
         let rekeyed = printed.replace("    orders (id) {", "    orders (id, user_id) {");
-        let t = target(&m, &rekeyed, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&m, &rekeyed, "s.rs", Dialect::Postgres, &[]).unwrap();
         let orders = t.table(&TableRef::new(None, "orders".into())).unwrap();
         assert_eq!(crate::print_schema::primary_key(orders), ["id", "user_id"]);
         let noted = format!(
             "{printed}pub mod crm {{\n    diesel::table! {{\n        crm.notes (id) {{\n            id -> Int8,\n        }}\n    }}\n}}\n"
         );
-        let t = target(&m, &noted, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&m, &noted, "s.rs", Dialect::Postgres, &[]).unwrap();
         let notes = t
             .table(&TableRef::new(Some("crm".into()), "notes".into()))
             .unwrap();
@@ -1072,7 +1100,7 @@ mod tests {
             .replace("diesel::joinable!(orders -> users (user_id));\n", "")
             .replace("    orders (id) {", "    orders (id, user_id) {")
             .replace("name -> Varchar", "name -> Nullable<Varchar>");
-        let t = target(&m, &edited, "s.rs", Dialect::Postgres).unwrap();
+        let t = target(&m, &edited, "s.rs", Dialect::Postgres, &[]).unwrap();
         let differences = super::super::plan::model_differences(&m, &t);
         let lines: Vec<String> = differences.iter().map(ToString::to_string).collect();
         assert_eq!(
