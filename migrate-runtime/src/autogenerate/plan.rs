@@ -113,7 +113,7 @@ fn bare(c: &Column) -> Column {
 }
 
 /// Every named constraint of a table, the columns' inline ones included.
-fn constraints(t: &TableModel) -> Vec<Constraint> {
+pub(super) fn constraints(t: &TableModel) -> Vec<Constraint> {
     let mut out = t.constraints.clone();
     for c in &t.columns {
         if let Some(u) = &c.unique {
@@ -694,7 +694,8 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
 /// The differences between two models ([`migrate_core::schema::diff`]'s),
 /// one field each, as a database comparison gives them, so that [`plan`]
 /// reads them alike: a column's type, nullability, default and comment
-/// apart; each constraint, index and enum type by name.
+/// apart; each constraint (the columns' inline ones included), index and
+/// enum type by name.
 pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Difference> {
     let mut out: Vec<Difference> = Vec::new();
     let mut push = |d: Difference| {
@@ -725,38 +726,13 @@ pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Differ
             })
             .unwrap_or_default()
     };
-    let key_change = |table: &str| Difference::List {
+    let key_change = |t: &TableRef| Difference::List {
         object: Object::PrimaryKey {
-            table: table.to_string(),
+            table: t.to_string(),
         },
         field: Field::Columns,
-        before: key(current, &table_ref(table)),
-        after: key(target, &table_ref(table)),
-    };
-    // A column's inline unique and foreign key, as constraint objects.
-    let inline = |table: &str, c: Option<&Column>| -> Vec<(Object, String)> {
-        let Some(c) = c else { return Vec::new() };
-        let mut v = Vec::new();
-        if let Some(u) = &c.unique {
-            let object = Object::UniqueConstraint {
-                table: table.to_string(),
-                name: u.to_string(),
-            };
-            v.push((object, format!("unique ({})", c.name)));
-        }
-        if let Some(fk) = &c.foreign_key {
-            let object = Object::ForeignKey {
-                table: table.to_string(),
-                name: fk.name.to_string(),
-            };
-            v.push((object, format!("{fk:?}")));
-        }
-        v
-    };
-    let column_of = |s: &Schema, table: &str, column: &str| {
-        s.table(&table_ref(table))
-            .and_then(|m| m.column(column))
-            .cloned()
+        before: key(current, t),
+        after: key(target, t),
     };
     for d in migrate_core::schema::diff(current, target) {
         match &d {
@@ -765,10 +741,6 @@ pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Differ
                 before,
                 after,
             } => {
-                let Object::Column { table, .. } = object else {
-                    push(d.clone());
-                    continue;
-                };
                 if plain_type(&before.ty) != plain_type(&after.ty) {
                     push(Difference::Text {
                         object: object.clone(),
@@ -804,80 +776,18 @@ pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Differ
                         after: after.comment.as_deref().map(str::to_string),
                     });
                 }
-                if before.primary_key != after.primary_key {
-                    push(key_change(table));
-                }
-                let (b, a) = (inline(table, Some(before)), inline(table, Some(after)));
-                let objects: BTreeSet<&Object> = b.iter().chain(&a).map(|(o, _)| o).collect();
-                for o in objects {
-                    let text = |v: &[(Object, String)]| {
-                        v.iter().find(|(x, _)| x == o).map(|(_, t)| t.clone())
-                    };
-                    if let Some(d) = changed(o.clone(), text(&b), text(&a)) {
-                        push(d);
-                    }
+                if let (true, Some(table)) =
+                    (before.primary_key != after.primary_key, object.table())
+                {
+                    push(key_change(&table_ref(table)));
                 }
             }
-            Difference::Presence {
-                object: Object::Column { table, column },
-                before,
-                ..
-            } => {
-                push(d.clone());
-                // A column's inline constraints come and go with it.
-                let side = if *before { current } else { target };
-                for (o, _) in inline(table, column_of(side, table, column).as_ref()) {
-                    push(Difference::presence(o, *before));
-                }
-            }
+            // Below, with the columns' inline constraints.
             Difference::List {
-                object: Object::Table(table),
+                object: Object::Table(_),
                 field: Field::Constraints,
                 ..
-            } => {
-                let t = table_ref(table);
-                let named = |s: &Schema| -> BTreeMap<String, Constraint> {
-                    s.table(&t)
-                        .map(|m| {
-                            m.constraints
-                                .iter()
-                                .map(|c| (c.name.to_string(), c.clone()))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                let (b, a) = (named(current), named(target));
-                let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
-                for name in names {
-                    let (x, y) = (b.get(name), a.get(name));
-                    if x == y {
-                        continue;
-                    }
-                    let kind = x.or(y).expect("one side has it").kind.constraint_type();
-                    let object = match kind {
-                        ConstraintType::PrimaryKey => {
-                            push(key_change(table));
-                            continue;
-                        }
-                        ConstraintType::Unique => Object::UniqueConstraint {
-                            table: table.clone(),
-                            name: name.clone(),
-                        },
-                        ConstraintType::Check => Object::CheckConstraint {
-                            table: table.clone(),
-                            name: name.clone(),
-                        },
-                        ConstraintType::ForeignKey => Object::ForeignKey {
-                            table: table.clone(),
-                            name: name.clone(),
-                        },
-                    };
-                    let show = |c: Option<&Constraint>| c.map(|c| format!("{:?}", c.kind));
-                    if let Some(d) = changed(object, show(x), show(y)) {
-                        push(d);
-                    }
-                }
-            }
+            } => {}
             Difference::List {
                 object: Object::Table(table),
                 field: Field::Indexes,
@@ -933,6 +843,48 @@ pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Differ
                 }
             }
             _ => push(d.clone()),
+        }
+    }
+    // The constraints of the tables both have, by name.
+    for cur in current.tables() {
+        let Some(tgt) = target.table(&cur.table) else {
+            continue;
+        };
+        let named = |m: &TableModel| -> BTreeMap<String, Constraint> {
+            constraints(m)
+                .into_iter()
+                .map(|c| (c.name.to_string(), c))
+                .collect()
+        };
+        let (b, a) = (named(cur), named(tgt));
+        let table = cur.table.to_string();
+        for name in b.keys().chain(a.keys()).collect::<BTreeSet<_>>() {
+            let (x, y) = (b.get(name), a.get(name));
+            if x == y {
+                continue;
+            }
+            let object = match x.or(y).expect("one side has it").kind.constraint_type() {
+                ConstraintType::PrimaryKey => {
+                    push(key_change(&cur.table));
+                    continue;
+                }
+                ConstraintType::Unique => Object::UniqueConstraint {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+                ConstraintType::Check => Object::CheckConstraint {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+                ConstraintType::ForeignKey => Object::ForeignKey {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+            };
+            let show = |c: Option<&Constraint>| c.map(|c| format!("{:?}", c.kind));
+            if let Some(d) = changed(object, show(x), show(y)) {
+                push(d);
+            }
         }
     }
     out

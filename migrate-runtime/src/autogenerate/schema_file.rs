@@ -490,22 +490,15 @@ fn new_column(name: &str, ty: ColumnType, nullable: bool, key: bool) -> Column {
 /// Single-column foreign keys of a table: (constraint name, column,
 /// referenced table), the columns' inline ones included.
 fn foreign_keys(t: &TableModel) -> Vec<(Str, Str, TableRef)> {
-    let mut out: Vec<(Str, Str, TableRef)> = t
-        .columns
-        .iter()
-        .filter_map(|c| {
-            let fk = c.foreign_key.as_ref()?;
-            Some((fk.name.clone(), c.name.clone(), fk.referent.clone()))
-        })
-        .collect();
-    for c in &t.constraints {
-        if let ConstraintKind::ForeignKey(fk) = &c.kind {
-            if let [column] = &fk.columns[..] {
-                out.push((c.name.clone(), column.clone(), fk.referent.clone()));
+    super::plan::constraints(t)
+        .into_iter()
+        .filter_map(|c| match c.kind {
+            ConstraintKind::ForeignKey(fk) if fk.columns.len() == 1 => {
+                Some((c.name, fk.columns[0].clone(), fk.referent))
             }
-        }
-    }
-    out
+            _ => None,
+        })
+        .collect()
 }
 
 /// The schema `source` (diesel's `schema.rs`, read as `dialect` writes it)
@@ -1107,8 +1100,8 @@ mod tests {
             lines,
             [
                 "primary key on `orders`: columns [id] vs [id, user_id]",
-                "foreign key `fk_orders_user_id_users` on `orders`: present vs absent",
                 "column `users.name`: nullable false vs true",
+                "foreign key `fk_orders_user_id_users` on `orders`: present vs absent",
             ]
         );
         let ops = super::super::plan(&m, &t, &differences).upgrade();
