@@ -25,8 +25,16 @@ struct Written {
     /// The whole type, as written (for messages).
     text: String,
     nullable: bool,
-    /// `Array<...>`, or generic arguments no diesel type takes.
-    unsupported: Option<&'static str>,
+    unsupported: Option<Unsupported>,
+}
+
+/// A type no column type can be read from, whatever its name.
+#[derive(Clone, Copy)]
+enum Unsupported {
+    /// `Array<...>`.
+    Array,
+    /// Not a path, or generic arguments no diesel type takes.
+    NotAType,
 }
 
 struct FileColumn {
@@ -59,8 +67,8 @@ struct FileJoin {
 struct SchemaFile {
     tables: Vec<FileTable>,
     joins: Vec<FileJoin>,
-    /// `sql_types` structs: Rust name to the PostgreSQL type (schema, name).
-    sql_types: BTreeMap<String, (Option<String>, String)>,
+    /// `sql_types` structs: Rust name to the PostgreSQL type's name.
+    sql_types: BTreeMap<String, String>,
 }
 
 fn line(span: proc_macro2::Span) -> usize {
@@ -159,11 +167,11 @@ fn written(ty: &syn::Type) -> Written {
     let mut ty = ty;
     loop {
         let syn::Type::Path(p) = ty else {
-            out.unsupported = Some("not a diesel SQL type");
+            out.unsupported = Some(Unsupported::NotAType);
             return out;
         };
         let Some(last) = p.path.segments.last() else {
-            out.unsupported = Some("not a diesel SQL type");
+            out.unsupported = Some(Unsupported::NotAType);
             return out;
         };
         out.name = last.ident.unraw().to_string();
@@ -181,11 +189,11 @@ fn written(ty: &syn::Type) -> Written {
                 ty = t;
             }
             ("Array", Some(_)) => {
-                out.unsupported = Some("an array");
+                out.unsupported = Some(Unsupported::Array);
                 return out;
             }
             _ => {
-                out.unsupported = Some("not a diesel SQL type");
+                out.unsupported = Some(Unsupported::NotAType);
                 return out;
             }
         }
@@ -285,41 +293,31 @@ impl Parse for JoinTokens {
     }
 }
 
-/// `#[diesel(postgres_type(name = "...", schema = "..."))]` of a struct.
-fn postgres_type(s: &syn::ItemStruct) -> Result<Option<(Option<String>, String)>, Problem> {
+/// The name in `#[diesel(postgres_type(name = "..."))]` of a struct.
+fn postgres_type(s: &syn::ItemStruct) -> Result<Option<String>, Problem> {
     let mut found = None;
+    // Skips what an option holds: `= value` or `(...)`.
+    let skip = |input: ParseStream| -> syn::Result<()> {
+        if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            input.parse::<syn::Expr>()?;
+        } else if input.peek(syn::token::Paren) {
+            input.parse::<proc_macro2::TokenTree>()?;
+        }
+        Ok(())
+    };
     for a in s.attrs.iter().filter(|a| a.path().is_ident("diesel")) {
         a.parse_nested_meta(|meta| {
             if !meta.path.is_ident("postgres_type") {
-                return match meta.input.peek(syn::token::Paren) {
-                    true => {
-                        let _skipped: proc_macro2::TokenStream = meta.input.parse()?;
-                        Ok(())
-                    }
-                    false => Ok(()),
-                };
+                return skip(meta.input);
             }
-            let (mut schema, mut name) = (None, None);
             meta.parse_nested_meta(|m| {
-                let value: syn::Expr = m.value()?.parse()?;
-                let text = match value {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Some(s.value()),
-                    _ => None,
-                };
-                if m.path.is_ident("name") {
-                    name = text;
-                } else if m.path.is_ident("schema") {
-                    schema = text;
+                if !m.path.is_ident("name") {
+                    return skip(m.input);
                 }
+                found = Some(m.value()?.parse::<syn::LitStr>()?.value());
                 Ok(())
-            })?;
-            if let Some(name) = name {
-                found = Some((schema, name));
-            }
-            Ok(())
+            })
         })
         .map_err(|e| Problem::syntax(e, "`sql_types` struct"))?;
     }
@@ -392,9 +390,9 @@ fn column_type(
 ) -> Result<ColumnType, Problem> {
     let what = format!("column `{}.{}` is `{}`", t.table, c.name, c.ty.text);
     if let Some(why) = c.ty.unsupported {
-        let help = match why {
-            "an array" => "the migrations have no array type: keep the values in a `Jsonb` column, or in a table of their own with a `joinable!` to this one".to_string(),
-            _ => format!("write a diesel SQL type `print-schema` writes for {}: {}", dialect.name(), list(dialect)),
+        let (why, help) = match why {
+            Unsupported::Array => ("an array", "the migrations have no array type: keep the values in a `Jsonb` column, or in a table of their own with a `joinable!` to this one".to_string()),
+            Unsupported::NotAType => ("not a diesel SQL type", format!("write a diesel SQL type `print-schema` writes for {}: {}", dialect.name(), list(dialect))),
         };
         return Err(Problem::new(
             c.line,
@@ -402,11 +400,11 @@ fn column_type(
             help,
         ));
     }
-    if let Some((_, sql)) = file.sql_types.get(&c.ty.name) {
+    if let Some(sql) = file.sql_types.get(&c.ty.name) {
         if dialect != Dialect::Postgres {
             return Err(Problem::new(
                 c.line,
-                format!("{what}, a PostgreSQL type, which SQLite has no counterpart for"),
+                format!("{what}, a PostgreSQL type, which {dialect} has no counterpart for"),
                 "diesel reads an enum column on SQLite as `Text`: write `Text`",
             ));
         }
@@ -896,7 +894,7 @@ mod tests {
             .replace("        total -> Nullable<Numeric>,\n", "")
             .replace("name -> Varchar", "name -> Nullable<Varchar>")
             .replace("    }\n}\n", "        mood -> Nullable<super::sql_types::Mood>,\n    }\n}\n")
-            + "pub mod sql_types {\n    #[derive(diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(name = \"mood\"))]\n    pub struct Mood;\n}\n"
+            + "pub mod sql_types {\n    #[derive(diesel::sql_types::SqlType)]\n    #[diesel(postgres_type(oid = 1, name = \"mood\", schema = \"public\"), check_for_backend(diesel::pg::Pg))]\n    pub struct Mood;\n}\n"
             + "diesel::table! {\n    use diesel::sql_types::*;\n    #[sql_name = \"posts\"]\n    articles (id) {\n        id -> Int8,\n        #[sql_name = \"type\"]\n        kind -> Text,\n        author -> Int4,\n    }\n}\ndiesel::joinable!(articles -> users (author));\n";
         let t = target(&model(), &edited, "s.rs", Dialect::Postgres, &[]).unwrap();
         let users = t.table(&TableRef::new(None, "users".into())).unwrap();
