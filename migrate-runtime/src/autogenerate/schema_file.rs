@@ -485,15 +485,13 @@ fn new_column(name: &str, ty: ColumnType, nullable: bool, key: bool) -> Column {
     )
 }
 
-/// Single-column foreign keys of a table: (constraint name, column,
-/// referenced table), the columns' inline ones included.
-fn foreign_keys(t: &TableModel) -> Vec<(Str, Str, TableRef)> {
+/// The foreign keys of a table: (constraint name, columns, referenced
+/// table), the columns' inline ones included.
+fn foreign_keys(t: &TableModel) -> Vec<(Str, Vec<Str>, TableRef)> {
     super::plan::constraints(t)
         .into_iter()
         .filter_map(|c| match c.kind {
-            ConstraintKind::ForeignKey(fk) if fk.columns.len() == 1 => {
-                Some((c.name, fk.columns[0].clone(), fk.referent))
-            }
+            ConstraintKind::ForeignKey(fk) => Some((c.name, fk.columns.to_vec(), fk.referent)),
             _ => None,
         })
         .collect()
@@ -606,19 +604,22 @@ fn build(model: &Schema, file: &SchemaFile, dialect: Dialect) -> Result<Schema, 
     let tables: Vec<&TableModel> = model.tables().collect();
     let printed: BTreeSet<(String, String, String)> = joinables(&tables).into_iter().collect();
     for t in model.tables().filter(|t| refs.contains(&t.table)) {
-        for (name, column, referent) in foreign_keys(t) {
-            let printed_as = (
-                t.table.name.to_string(),
-                referent.name.to_string(),
-                column.to_string(),
-            );
+        for (name, columns, referent) in foreign_keys(t) {
             let parent_gone = !refs.contains(&referent);
-            let unjoined = printed.contains(&printed_as)
-                && !joins.contains(&(
-                    t.table.to_string(),
-                    referent.to_string(),
-                    column.to_string(),
-                ));
+            let unjoined = match &columns[..] {
+                [column] => {
+                    printed.contains(&(
+                        t.table.name.to_string(),
+                        referent.name.to_string(),
+                        column.to_string(),
+                    )) && !joins.contains(&(
+                        t.table.to_string(),
+                        referent.to_string(),
+                        column.to_string(),
+                    ))
+                }
+                _ => false,
+            };
             if parent_gone || unjoined {
                 ops.push(Op::DropConstraint {
                     table: t.table.clone(),
@@ -758,7 +759,7 @@ fn build(model: &Schema, file: &SchemaFile, dialect: Dialect) -> Result<Schema, 
         let exists = target.table(&c.table).is_some_and(|t| {
             foreign_keys(t)
                 .iter()
-                .any(|(_, col, r)| **col == **column && *r == p.table)
+                .any(|(_, cols, r)| cols.len() == 1 && *cols[0] == **column && *r == p.table)
         });
         if exists {
             continue;
@@ -985,8 +986,8 @@ mod tests {
         )
     }
 
-    /// `orders` has one key to `users` (a `joinable!`), `trades` two
-    /// (which `print-schema` leaves out).
+    /// `orders` has one key to `users` (a `joinable!`), `trades` two, and
+    /// `shares` one on two columns (which `print-schema` leaves out).
     fn with_keys() -> Schema {
         let mut s = model();
         for (name, columns) in [
@@ -1012,6 +1013,34 @@ mod tests {
             }))
             .unwrap();
         }
+        let two = vec![Str::from("owner"), Str::from("owner_name")];
+        s.apply(&Op::CreateTable(Table {
+            table: TableRef::new(None, "shares".into()),
+            columns: vec![int("owner", true), int("owner_name", true)].into(),
+            constraints: vec![
+                Constraint::new(
+                    "pk_shares".into(),
+                    ConstraintKind::PrimaryKey {
+                        columns: two.clone().into(),
+                    },
+                ),
+                Constraint::new(
+                    naming::foreign_key("shares", &two, "users").into(),
+                    ConstraintKind::ForeignKey(ForeignKey::new(
+                        two.clone().into(),
+                        TableRef::new(None, "users".into()),
+                        vec!["id".into(), "name".into()].into(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    )),
+                ),
+            ]
+            .into(),
+            comment: None,
+        }))
+        .unwrap();
         s
     }
 
@@ -1042,6 +1071,10 @@ mod tests {
                 "fk_trades_seller_users"
             ]
         );
+        assert_eq!(
+            constraint_names(&t, "shares"),
+            ["pk_shares", "fk_shares_owner_owner_name_users"]
+        );
         // A key to a table the file drops goes with it, printed or not.
         let users = unjoined.find("diesel::table! {\n    users").unwrap();
         let end = users + unjoined[users..].find("    }\n}\n").unwrap() + "    }\n}\n".len();
@@ -1050,6 +1083,7 @@ mod tests {
         assert!(t.table(&TableRef::new(None, "users".into())).is_none());
         assert_eq!(constraint_names(&t, "orders"), ["pk_orders"]);
         assert_eq!(constraint_names(&t, "trades"), ["pk_trades"]);
+        assert_eq!(constraint_names(&t, "shares"), ["pk_shares"]);
         // A `joinable!` the model lacks adds the key, to the parent's key.
         let unkeyed = target(&m, &unjoined, "s.rs", Dialect::Postgres, &[]).unwrap();
         let t = target(&unkeyed, &printed, "s.rs", Dialect::Postgres, &[]).unwrap();
