@@ -179,8 +179,17 @@ enum Command {
         /// Compare this database (a development one) with the schema of the
         /// migrations at their heads, as `revision --autogenerate` would:
         /// exit 1 when it would write ops.
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", conflicts_with = "from_schema")]
         from_database: Option<String>,
+        /// Compare diesel's `schema.rs` (an edited `print-schema` output)
+        /// with the schema of the migrations at their heads: exit 1 when
+        /// `revision --autogenerate --from-schema` would write ops.
+        #[arg(long, value_name = "FILE")]
+        from_schema: Option<std::path::PathBuf>,
+        /// With --from-schema: the database whose type names the file uses
+        /// (default: the one the URL names).
+        #[arg(long, value_name = "DIALECT", value_enum, requires = "from_schema")]
+        dialect: Option<Dialect>,
     },
     /// Write a new migration file after the head, and declare it in the
     /// migrations module.
@@ -202,13 +211,23 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
         /// Write the ops that take the migrations' schema at their heads to
-        /// the schema of the database --from-database names.
-        #[arg(long, requires = "from_database")]
+        /// the schema of the database --from-database names, or of the
+        /// `schema.rs` --from-schema names.
+        #[arg(long, requires = "source")]
         autogenerate: bool,
         /// With --autogenerate: the database that holds the schema wanted
         /// (a development database changed by hand or by another tool).
-        #[arg(long, value_name = "URL", requires = "autogenerate")]
+        #[arg(long, value_name = "URL", requires = "autogenerate", group = "source")]
         from_database: Option<String>,
+        /// With --autogenerate: diesel's `schema.rs` that describes the
+        /// schema wanted (`print-schema`'s output, edited); what it cannot
+        /// express (indexes, defaults, constraints, enum values) is kept.
+        #[arg(long, value_name = "FILE", requires = "autogenerate", group = "source")]
+        from_schema: Option<std::path::PathBuf>,
+        /// With --from-schema: the database whose type names the file uses
+        /// (default: the one the URL names).
+        #[arg(long, value_name = "DIALECT", value_enum, requires = "from_schema")]
+        dialect: Option<Dialect>,
     },
     /// Print diesel's `schema.rs` (`table!` definitions) for the migrations at
     /// their heads, as `diesel print-schema` prints it, with no database.
@@ -382,17 +401,7 @@ fn execute(
         check,
     } = &cli.command
     {
-        let dialect = match dialect {
-            Some(d) => *d,
-            None => {
-                let url = database_url(&cli.database_url, &options.default_database_url)
-                    .map_err(|_| Error::Url {
-                        url: String::new(),
-                        reason: "no dialect given: pass --dialect (postgresql or sqlite), --database-url, or set DATABASE_URL".into(),
-                    })?;
-                DatabaseUrl::parse(&url)?.dialect()
-            }
-        };
+        let dialect = schema_dialect(*dialect, &cli.database_url, &options.default_database_url)?;
         return print_schema(&migrations, dialect, output.as_deref(), *check, out);
     }
     let quiet = cli.quiet;
@@ -633,8 +642,29 @@ fn execute(
             unreachable!("handled before connecting")
         }
         Command::Check {
+            from_schema: Some(path),
+            dialect,
+            ..
+        } => {
+            let dialect =
+                schema_dialect(dialect, &cli.database_url, &options.default_database_url)?;
+            let (source, file) = read_schema_file(&path)?;
+            let differences = migrator.check_schema_file(&source, &file, dialect)?;
+            if !differences.is_empty() {
+                return Err(Error::SchemaFileDiffers {
+                    file,
+                    dialect: dialect.name().to_string(),
+                    differences,
+                });
+            }
+            if !quiet {
+                noteln!("No differences: `{file}` describes the schema of the migrations at their heads.");
+            }
+        }
+        Command::Check {
             exclude_table,
             from_database,
+            ..
         } => {
             let migrator = exclude_table
                 .into_iter()
@@ -682,6 +712,8 @@ fn execute(
             dir,
             autogenerate: _,
             from_database,
+            from_schema,
+            dialect,
         } => {
             let parents = crate::scaffold::revision_parents(
                 &migrator,
@@ -702,7 +734,28 @@ fn execute(
                     }
                     Some((found.upgrade_source()?, found.irreversible()))
                 }
-                None => None,
+                None => match &from_schema {
+                    Some(path) => {
+                        let dialect = schema_dialect(
+                            dialect,
+                            &cli.database_url,
+                            &options.default_database_url,
+                        )?;
+                        let (source, file) = read_schema_file(path)?;
+                        let found = migrator.autogenerate_from_schema(&source, &file, dialect)?;
+                        if found.is_empty() {
+                            if !quiet {
+                                noteln!("No changes detected: `{file}` describes the schema the migrations describe; nothing was written.");
+                            }
+                            return Ok(());
+                        }
+                        for note in found.notes() {
+                            noteln!("note: {note}");
+                        }
+                        Some((found.upgrade_source()?, found.irreversible()))
+                    }
+                    None => None,
+                },
             };
             let (upgrade, irreversible) = match &generated {
                 Some((body, irreversible)) => (Some(body.as_str()), *irreversible),
@@ -797,6 +850,35 @@ fn database_url(given: &Option<String>, default: &Option<String>) -> Result<Stri
             url: String::new(),
             reason: "no database given: pass --database-url or set DATABASE_URL".into(),
         })
+}
+
+/// The dialect of a `schema.rs`: `--dialect`, else the URL's.
+fn schema_dialect(
+    given: Option<Dialect>,
+    url: &Option<String>,
+    default: &Option<String>,
+) -> Result<Dialect, Error> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    let url = database_url(url, default).map_err(|_| Error::Url {
+        url: String::new(),
+        reason: "no dialect given: pass --dialect (postgresql or sqlite), --database-url, or set DATABASE_URL".into(),
+    })?;
+    Ok(DatabaseUrl::parse(&url)?.dialect())
+}
+
+/// A `schema.rs` for `--from-schema`, and its name for messages.
+fn read_schema_file(path: &std::path::Path) -> Result<(String, String), Error> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(source) => Ok((source, file)),
+        Err(source) => Err(Error::SchemaFile {
+            doing: "read",
+            file,
+            source,
+        }),
+    }
 }
 
 /// `print-schema`: prints, writes `output`, or with `check` compares it.

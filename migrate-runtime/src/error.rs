@@ -370,6 +370,32 @@ pub enum Error {
         diff: String,
     },
 
+    /// `--from-schema`: a `schema.rs` that cannot be read as diesel's
+    /// `table!` definitions, or that says what no migration can express.
+    #[error("`{file}:{line}`: {message}\nhelp: {help}; nothing was written")]
+    SchemaFileInvalid {
+        /// The file.
+        file: String,
+        /// The line (1-based).
+        line: usize,
+        /// What is wrong, naming the table, column and type.
+        message: String,
+        /// What to write instead.
+        help: String,
+    },
+
+    /// `check --from-schema`: the migrations' schema at their heads is not
+    /// the one the file describes.
+    #[error("`{file}` differs from the schema of the migrations at their heads ({dialect}) (migrations vs `{file}`):\n  {}\nhelp: write the migration that makes the file true (`revision --autogenerate --from-schema {file} -m \"...\"`), or, if the migrations are right, rewrite the file (`print-schema --dialect {dialect} -o {file}`)", migrate_core::difference::join(.differences, "\n  "))]
+    SchemaFileDiffers {
+        /// The file.
+        file: String,
+        /// The dialect it was read for.
+        dialect: String,
+        /// The differences, the migrations' value first.
+        differences: Vec<crate::Difference>,
+    },
+
     /// `print-schema` cannot read or write its file.
     #[error("cannot {doing} `{file}`: {source}\nhelp: check that its directory exists and that this process may read and write it")]
     SchemaFile {

@@ -59,6 +59,7 @@ mod backend;
 pub mod cli;
 mod connection;
 mod dialect;
+mod diesel_types;
 pub mod dsl;
 mod error;
 mod graph;

@@ -29,53 +29,18 @@ pub fn print_schema(migrations: &Migrations, dialect: Dialect) -> Result<String,
 /// A column's type as diesel names it, without `Nullable`; enums name their
 /// `sql_types` struct on PostgreSQL.
 fn diesel_type(table: &TableModel, c: &Column, dialect: Dialect) -> Result<&'static str, Error> {
-    use ColumnType as T;
-    Ok(match dialect {
-        Dialect::Postgres => match &c.ty {
-            T::SmallInteger => "Int2",
-            T::Integer => "Int4",
-            T::BigInteger => "Int8",
-            T::String(_) => "Varchar",
-            T::Text => "Text",
-            T::Boolean => "Bool",
-            T::Numeric { .. } => "Numeric",
-            T::Float => "Float4",
-            T::Double => "Float8",
-            T::Date => "Date",
-            T::Time => "Time",
-            T::DateTime { timezone: false } => "Timestamp",
-            T::DateTime { timezone: true } => "Timestamptz",
-            T::Uuid => "Uuid",
-            T::Json => "Json",
-            T::Jsonb => "Jsonb",
-            T::Binary => "Bytea",
-            T::Enum(_) => "",
-        },
-        // diesel reads SQLite's declared type names (see `types::type_sql`).
-        Dialect::Sqlite => match &c.ty {
-            T::SmallInteger => "SmallInt",
-            T::Integer => "Integer",
-            T::BigInteger => "BigInt",
-            T::String(_) | T::Text | T::Uuid | T::Enum(_) => "Text",
-            T::Boolean => "Bool",
-            T::Numeric { .. } | T::Double => "Double",
-            T::Float => "Float",
-            T::Date => "Date",
-            T::Time => "Time",
-            T::DateTime { .. } => "Timestamp",
-            // SQLite's `JSON` columns stop diesel_cli 2.3 with "Unsupported type".
-            T::Json | T::Jsonb => {
-                return Err(Error::NoDieselType {
-                    dialect: dialect.name().to_string(),
-                    table: table.table.name.to_string(),
-                    column: c.name.to_string(),
-                    ty: c.ty.to_string(),
-                    help: "store JSON on SQLite as `Text` (diesel reads it as `Text`), or print the schema for PostgreSQL (`--dialect postgresql`)",
-                })
-            }
-            T::Binary => "Binary",
-        },
-    })
+    match crate::diesel_types::diesel_name(&c.ty, dialect) {
+        Some(name) => Ok(name),
+        None if matches!(c.ty, ColumnType::Enum(_)) => Ok(""),
+        // SQLite's `JSON` columns stop diesel_cli 2.3 with "Unsupported type".
+        None => Err(Error::NoDieselType {
+            dialect: dialect.name().to_string(),
+            table: table.table.name.to_string(),
+            column: c.name.to_string(),
+            ty: c.ty.to_string(),
+            help: "store JSON on SQLite as `Text` (diesel reads it as `Text`), or print the schema for PostgreSQL (`--dialect postgresql`)",
+        }),
+    }
 }
 
 /// diesel's Rust name for a PostgreSQL type.
@@ -142,7 +107,7 @@ fn rust_name(sql: &str, table: Option<&str>) -> String {
     name
 }
 
-fn primary_key(t: &TableModel) -> Vec<&str> {
+pub(crate) fn primary_key(t: &TableModel) -> Vec<&str> {
     let from_constraint = t.constraints.iter().find_map(|c| match &c.kind {
         ConstraintKind::PrimaryKey { columns } => Some(columns.iter().map(|c| &**c).collect()),
         _ => None,
@@ -237,7 +202,7 @@ fn unqualified(table: &TableRef) -> (Option<&str>, &str) {
 /// a foreign key gets one unless another key joins the same two tables (either
 /// way), it references its own table, a table not printed, or anything but
 /// the parent's single-column primary key, or it has several columns.
-fn joinables(tables: &[Printed<'_>]) -> Vec<String> {
+fn joins<'p>(tables: &'p [Printed<'p>]) -> Vec<(&'p Printed<'p>, &'p Printed<'p>, &'p str)> {
     let find = |r: &TableRef| {
         tables
             .iter()
@@ -249,7 +214,7 @@ fn joinables(tables: &[Printed<'_>]) -> Vec<String> {
         pair.sort();
         pair
     }
-    let mut joins: Vec<(&str, &str, &str, String)> = all
+    let mut joins: Vec<(&Printed<'_>, &Printed<'_>, &str)> = all
         .iter()
         .filter(|r| all.iter().filter(|o| pair(o) == pair(r)).count() == 1)
         .filter(|r| unqualified(&r.child.table) != unqualified(&r.parent))
@@ -259,26 +224,50 @@ fn joinables(tables: &[Printed<'_>]) -> Vec<String> {
             let ([column], [referent]) = (&r.columns[..], &r.referent_columns[..]) else {
                 return None;
             };
-            (parent.primary_key == [*referent]).then(|| {
-                (
-                    &*child.model.table.name,
-                    &*parent.model.table.name,
-                    *column,
-                    format!(
-                        "diesel::joinable!({} -> {} ({}));",
-                        child.rust,
-                        parent.rust,
-                        rust_name(column, Some(&child.rust))
-                    ),
-                )
-            })
+            (parent.primary_key == [*referent]).then_some((child, parent, *column))
         })
         .collect();
-    joins.sort();
-    joins.into_iter().map(|(.., line)| line).collect()
+    joins.sort_by_key(|(child, parent, column)| {
+        (&*child.model.table.name, &*parent.model.table.name, *column)
+    });
+    joins
 }
 
-fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
+/// The `joinable!` lines of [`joins`].
+fn joinable_lines(tables: &[Printed<'_>]) -> Vec<String> {
+    joins(tables)
+        .into_iter()
+        .map(|(child, parent, column)| {
+            format!(
+                "diesel::joinable!({} -> {} ({}));",
+                child.rust,
+                parent.rust,
+                rust_name(column, Some(&child.rust))
+            )
+        })
+        .collect()
+}
+
+/// The foreign keys `print-schema` writes as `joinable!` among `tables`, by
+/// SQL names: (child, parent, column). Tables it cannot print are left out.
+pub(crate) fn joinables(tables: &[&TableModel], dialect: Dialect) -> Vec<(String, String, String)> {
+    let printed: Vec<Printed<'_>> = tables
+        .iter()
+        .filter_map(|t| printed(t, dialect).ok())
+        .collect();
+    joins(&printed)
+        .into_iter()
+        .map(|(child, parent, column)| {
+            (
+                child.model.table.name.to_string(),
+                parent.model.table.name.to_string(),
+                column.to_string(),
+            )
+        })
+        .collect()
+}
+
+pub(crate) fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
     // diesel prints the default schema's tables, but not those named `__...`.
     let mut tables: Vec<&TableModel> = schema
         .tables()
@@ -349,7 +338,7 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
             if rust != *c.name {
                 let _ = writeln!(out, "        #[sql_name = {}]", rust_string(&c.name));
             }
-            if let (Dialect::Postgres, ColumnType::String(Some(n))) = (dialect, &c.ty) {
+            if let Some(n) = crate::diesel_types::max_length(&c.ty, dialect) {
                 let _ = writeln!(out, "        #[max_length = {n}]");
             }
             // SQLite declares an auto-incrementing key `INTEGER`, its rowid,
@@ -371,7 +360,7 @@ fn render(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
         out.push_str("    }\n}\n");
     }
 
-    let joins = joinables(&tables);
+    let joins = joinable_lines(&tables);
     if !joins.is_empty() {
         out.push('\n');
         for line in &joins {

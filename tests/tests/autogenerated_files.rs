@@ -11,7 +11,6 @@ mod support;
 
 use migrate_runtime::testing::TestDatabase;
 use migrate_runtime::Migrator;
-use std::fmt::Write;
 
 /// One change of each kind, as a developer makes it on PostgreSQL.
 const POSTGRES: &[(&str, &str)] = &[
@@ -83,21 +82,13 @@ fn generated_files_build_and_climb_the_stairway(
     kind: &str,
     changes: &[(&str, &str)],
 ) {
-    let dir = tempfile::tempdir().unwrap();
     let migrator = Migrator::new(shop::migrations()).unwrap();
-    let head = "8b9c0d1e2f3a";
-    let shop = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/shop/src/migrations/mod.rs"
-    );
-    let mut main = format!(
-        "#![deny(warnings)]\nmigrate_runtime::migrations!();\n#[path = {shop:?}]\nmod migrations;\n"
-    );
     // The changed databases stay until the built program has compared its
     // upgrades with them.
     let mut changed = Vec::new();
     let mut kept = Vec::new();
-    for (i, (name, sql)) in changes.iter().enumerate() {
+    let mut generated = Vec::new();
+    for (name, sql) in changes {
         let db = database();
         let mut conn = db.connect();
         migrator.upgrade(&mut conn, "head").unwrap();
@@ -105,38 +96,15 @@ fn generated_files_build_and_climb_the_stairway(
         let found = migrator.autogenerate(&mut conn).unwrap();
         assert!(!found.is_empty(), "{name}: nothing generated");
         assert!(!found.irreversible(), "{name}");
-        let body = found.upgrade_source().unwrap();
-        let file = dir.path().join(format!("{name}.rs"));
-        std::fs::write(
-            &file,
-            format!(
-                "use migrate_runtime::{{migration, op}};\n\n/// {name}\n#[migration(revision = \"g{i:02}\", down_revision = {head:?}, branch = {name:?})]\nmod {name} {{\n    fn upgrade() {{\n{body}    }}\n}}\n"
-            ),
-        )
-        .unwrap();
+        generated.push((name.to_string(), found.upgrade_source().unwrap()));
         changed.push((name.to_string(), db.url().to_string()));
         drop(conn);
         kept.push(db);
-        writeln!(
-            main,
-            "mod g{i:02} {{\n    include!({:?});\n}}",
-            file.display().to_string()
-        )
-        .unwrap();
     }
-    write!(
-        main,
-        "fn main() {{\n    use migrate_runtime::testing::*;\n    use migrate_runtime::{{Database, Migrator}};\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    // Each file takes a database at the old head to its changed one.\n    for (label, url) in {changed:?} {{\n        let db = TestDatabase::{kind}();\n        let mut conn = db.connect();\n        Migrator::new(m.clone()).unwrap().upgrade(&mut conn, &format!(\"{{label}}@head\")).unwrap();\n        let got = Snapshot::capture(&mut conn).unwrap().without_table(\"migrate_revisions\");\n        let want = Snapshot::capture(&mut Database::connect(url).unwrap()).unwrap().without_table(\"migrate_revisions\");\n        assert_eq!(got.diff_schema(&want), [], \"{{label}}\");\n    }}\n    assert_stairway(&TestDatabase::{kind}(), &m);\n}}\n",
+    let main = format!(
+        "    use migrate_runtime::testing::*;\n    use migrate_runtime::{{Database, Migrator}};\n    let m = migrations();\n    assert_eq!(m.len(), {});\n    for r in m.iter().filter(|r| r.revision().starts_with('g')) {{\n        assert!(r.downgrade_is_derived(), \"{{}}\", r.revision());\n    }}\n    // Each file takes a database at the old head to its changed one.\n    for (label, url) in {changed:?} {{\n        let db = TestDatabase::{kind}();\n        let mut conn = db.connect();\n        Migrator::new(m.clone()).unwrap().upgrade(&mut conn, &format!(\"{{label}}@head\")).unwrap();\n        let got = Snapshot::capture(&mut conn).unwrap().without_table(\"migrate_revisions\");\n        let want = Snapshot::capture(&mut Database::connect(url).unwrap()).unwrap().without_table(\"migrate_revisions\");\n        assert_eq!(got.diff_schema(&want), [], \"{{label}}\");\n    }}\n    assert_stairway(&TestDatabase::{kind}(), &m);\n",
         shop::migrations().len() + changes.len()
-    )
-    .unwrap();
-    let main_file = dir.path().join("generated.rs");
-    std::fs::write(&main_file, main).unwrap();
-    // trybuild builds in one project directory per crate: one run at a time.
-    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let cases = trybuild::TestCases::new();
-    cases.pass(&main_file);
-    drop(cases);
+    );
+    support::build_and_run_with_the_shop(&generated, &main);
     drop(kept);
 }

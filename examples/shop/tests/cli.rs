@@ -1615,3 +1615,208 @@ fn print_schema_writes_and_checks_diesels_schema_rs() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `revision --autogenerate --from-schema FILE` writes the migration that
+/// takes the migrations' schema at their heads to an edited `schema.rs`;
+/// `check --from-schema FILE` is the gate for the same comparison; a type
+/// no migration column type maps to, or a `table!` that cannot be read,
+/// stops both with the file's line and writes nothing.
+#[test]
+fn autogenerate_from_an_edited_schema_rs() {
+    let (tmp, dir) = copy_of_the_migrations("shop-from-schema");
+    let run = |args: &[&str]| run_in(&tmp, args);
+    let files = || {
+        let mut v: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let module = || std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+    ok(&run(&[
+        "print-schema",
+        "--dialect",
+        "sqlite",
+        "-o",
+        "schema.rs",
+    ]));
+    let printed = std::fs::read_to_string(tmp.join("schema.rs")).unwrap();
+    let sqlite = ["--dialect", "sqlite"];
+    let check =
+        |dialect: &[&str]| run(&[&["check", "--from-schema", "schema.rs"], dialect].concat());
+    let generate = |dialect: &[&str], rev: &str| {
+        run(&[
+            &[
+                "revision",
+                "--autogenerate",
+                "--from-schema",
+                "schema.rs",
+                "-m",
+                "edit schema",
+                "--rev-id",
+                rev,
+            ],
+            dialect,
+        ]
+        .concat())
+    };
+    // The printed file is the migrations' schema: nothing to write.
+    let out = check(&sqlite);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("No differences: `schema.rs` describes"),
+        "{}",
+        stderr(&out)
+    );
+    let before = (files(), module());
+    let out = generate(&sqlite, "e0e0e0e0e0e0");
+    ok(&out);
+    assert!(
+        stderr(&out).contains("No changes detected"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!((files(), module()), before);
+    // The version table, which `diesel print-schema` prints for a migrated
+    // database, is no table to create.
+    std::fs::write(
+        tmp.join("schema.rs"),
+        format!("{printed}diesel::table! {{\n    migrate_revisions (revision) {{\n        revision -> Text,\n    }}\n}}\n"),
+    )
+    .unwrap();
+    ok(&check(&sqlite));
+
+    // Edited: a column dropped, one made nullable, one added.
+    let edit = |text: &str, from: &str, to: &str| {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        text.replace(from, to)
+    };
+    let edited = edit(
+        &printed,
+        "        price -> Double,\n        description -> Nullable<Text>,\n",
+        "        price -> Double,\n",
+    );
+    let edited = edit(
+        &edited,
+        "        name -> Text,\n        sku",
+        "        name -> Nullable<Text>,\n        sku",
+    );
+    let edited = edit(
+        &edited,
+        "        account_type -> Text,\n",
+        "        account_type -> Text,\n        nickname -> Nullable<Text>,\n",
+    );
+    std::fs::write(tmp.join("schema.rs"), &edited).unwrap();
+    let err = fails(&check(&sqlite));
+    for line in [
+        "`schema.rs` differs from the schema of the migrations at their heads (sqlite) (migrations vs `schema.rs`):",
+        "  column `products.description`: present vs absent\n",
+        "  column `products.name`: nullable false vs true\n",
+        "  column `users.nickname`: absent vs present\n",
+        "help: write the migration that makes the file true (`revision --autogenerate --from-schema schema.rs -m \"...\"`)",
+    ] {
+        assert!(err.contains(line), "{line}\n{err}");
+    }
+    let out = generate(&sqlite, "e0e0e0e0e0e0");
+    ok(&out);
+    let text = std::fs::read_to_string(dir.join("re0e0e0e0e0e0_edit_schema.rs")).unwrap();
+    assert!(
+        text.starts_with("use migrate_runtime::{migration, op};\n\n/// edit schema\n#[migration(revision = \"e0e0e0e0e0e0\", down_revision = \"8b9c0d1e2f3a\")]\nmod edit_schema {\n    fn upgrade() {\n"),
+        "{text}"
+    );
+    for op in [
+        "        // review: drops column `products.description` and its values\n        op!(\n            drop_column(\"products\", Column(\"description\", Text)),\n            allow(destructive)\n        );\n",
+        "            \"products\",\n            \"name\",\n            existing_type = String(200),\n            nullable = true,\n",
+        "        op!(add_column(\"users\", Column(\"nickname\", Text)));\n",
+    ] {
+        assert!(text.contains(op), "{op}\n{text}");
+    }
+    assert!(module().contains("mod re0e0e0e0e0e0_edit_schema;"));
+
+    // Mapping errors: file, line, table, column, type, and what to write.
+    let before = (files(), module());
+    let interval = edit(
+        &edited,
+        "        nickname -> Nullable<Text>,\n",
+        "        nickname -> Nullable<Interval>,\n",
+    );
+    let line = interval
+        .lines()
+        .position(|l| l.contains("Interval"))
+        .unwrap()
+        + 1;
+    std::fs::write(tmp.join("schema.rs"), &interval).unwrap();
+    for out in [generate(&sqlite, "e1e1e1e1e1e1"), check(&sqlite)] {
+        let err = fails(&out);
+        assert!(
+            err.contains(&format!("error: `schema.rs:{line}`: column `users.nickname` is `Nullable<Interval>`, which no migration column type maps to on sqlite\nhelp: write a diesel SQL type `print-schema` writes for sqlite (`Text`, `SmallInt`, `Integer`")),
+            "{err}"
+        );
+        assert!(err.trim_end().ends_with("nothing was written"), "{err}");
+    }
+    // A file printed for PostgreSQL, read as SQLite's: the help says so.
+    let postgres = ok(&run(&["print-schema", "--dialect", "postgresql"]));
+    std::fs::write(tmp.join("schema.rs"), &postgres).unwrap();
+    let err = fails(&check(&sqlite));
+    assert!(
+        err.contains("if the file is for PostgreSQL, pass `--dialect postgresql`"),
+        "{err}"
+    );
+    ok(&check(&["--dialect", "postgresql"]));
+    // An array, and a `table!` that cannot be read.
+    let array = postgres.replace(
+        "        stock -> Int4,\n",
+        "        stock -> Array<Int4>,\n",
+    );
+    std::fs::write(tmp.join("schema.rs"), &array).unwrap();
+    let err = fails(&generate(&["--dialect", "postgresql"], "e1e1e1e1e1e1"));
+    assert!(err.contains("column `products.stock` is `Array<Int4>`, an array, which no migration column type maps to\nhelp: the migrations have no array type"), "{err}");
+    let broken = edit(
+        &postgres,
+        "        stock -> Int4,\n",
+        "        stock Int4,\n",
+    );
+    std::fs::write(tmp.join("schema.rs"), &broken).unwrap();
+    let err = fails(&generate(&["--dialect", "postgresql"], "e1e1e1e1e1e1"));
+    assert!(
+        err.contains("cannot read this `table!`: expected `->`"),
+        "{err}"
+    );
+    assert_eq!((files(), module()), before);
+    // A file that is not there.
+    let err = fails(&run(&[
+        "check",
+        "--from-schema",
+        "nowhere.rs",
+        "--dialect",
+        "sqlite",
+    ]));
+    assert!(err.contains("cannot read `nowhere.rs`"), "{err}");
+    // --autogenerate needs one source of the schema wanted, not two.
+    for args in [
+        &["revision", "--autogenerate", "-m", "x"][..],
+        &[
+            "revision",
+            "--autogenerate",
+            "--from-schema",
+            "schema.rs",
+            "--from-database",
+            "x.db",
+            "-m",
+            "x",
+        ],
+        &[
+            "check",
+            "--from-schema",
+            "schema.rs",
+            "--from-database",
+            "x.db",
+        ],
+        &["check", "--dialect", "sqlite"],
+    ] {
+        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+    }
+    assert_eq!((files(), module()), before);
+    std::fs::remove_dir_all(&tmp).unwrap();
+}

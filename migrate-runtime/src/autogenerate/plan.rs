@@ -113,7 +113,7 @@ fn bare(c: &Column) -> Column {
 }
 
 /// Every named constraint of a table, the columns' inline ones included.
-fn constraints(t: &TableModel) -> Vec<Constraint> {
+pub(super) fn constraints(t: &TableModel) -> Vec<Constraint> {
     let mut out = t.constraints.clone();
     for c in &t.columns {
         if let Some(u) = &c.unique {
@@ -689,6 +689,205 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
         }
     }
     Plan { ops: out, notes }
+}
+
+/// The differences between two models ([`migrate_core::schema::diff`]'s),
+/// one field each, as a database comparison gives them, so that [`plan`]
+/// reads them alike: a column's type, nullability, default and comment
+/// apart; each constraint (the columns' inline ones included), index and
+/// enum type by name.
+pub(crate) fn model_differences(current: &Schema, target: &Schema) -> Vec<Difference> {
+    let mut out: Vec<Difference> = Vec::new();
+    let mut push = |d: Difference| {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    };
+    // An object on one side, the other, or both but different.
+    let changed =
+        |object: Object, before: Option<String>, after: Option<String>| match (before, after) {
+            (Some(_), None) => Some(Difference::presence(object, true)),
+            (None, Some(_)) => Some(Difference::presence(object, false)),
+            (Some(b), Some(a)) if a != b => Some(Difference::Text {
+                object,
+                field: Field::Definition,
+                before: b,
+                after: a,
+            }),
+            _ => None,
+        };
+    let key = |s: &Schema, t: &TableRef| -> Vec<String> {
+        s.table(t)
+            .map(|m| {
+                crate::print_schema::primary_key(m)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let key_change = |t: &TableRef| Difference::List {
+        object: Object::PrimaryKey {
+            table: t.to_string(),
+        },
+        field: Field::Columns,
+        before: key(current, t),
+        after: key(target, t),
+    };
+    for d in migrate_core::schema::diff(current, target) {
+        match &d {
+            Difference::Column {
+                object,
+                before,
+                after,
+            } => {
+                if plain_type(&before.ty) != plain_type(&after.ty) {
+                    push(Difference::Text {
+                        object: object.clone(),
+                        field: Field::Type,
+                        before: before.ty.to_string(),
+                        after: after.ty.to_string(),
+                    });
+                }
+                if before.nullable != after.nullable {
+                    push(Difference::Flag {
+                        object: object.clone(),
+                        field: Field::Nullable,
+                        before: before.nullable,
+                        after: after.nullable,
+                    });
+                }
+                if before.server_default != after.server_default
+                    || before.autoincrement != after.autoincrement
+                {
+                    let show = |c: &Column| c.server_default.as_ref().map(ToString::to_string);
+                    push(Difference::OptionalText {
+                        object: object.clone(),
+                        field: Field::Default,
+                        before: show(before),
+                        after: show(after),
+                    });
+                }
+                if before.comment != after.comment {
+                    push(Difference::OptionalText {
+                        object: object.clone(),
+                        field: Field::Comment,
+                        before: before.comment.as_deref().map(str::to_string),
+                        after: after.comment.as_deref().map(str::to_string),
+                    });
+                }
+                if let (true, Some(table)) =
+                    (before.primary_key != after.primary_key, object.table())
+                {
+                    push(key_change(&table_ref(table)));
+                }
+            }
+            // Below, with the columns' inline constraints.
+            Difference::List {
+                object: Object::Table(_),
+                field: Field::Constraints,
+                ..
+            } => {}
+            Difference::List {
+                object: Object::Table(table),
+                field: Field::Indexes,
+                ..
+            } => {
+                let t = table_ref(table);
+                let named = |s: &Schema| -> BTreeMap<String, String> {
+                    s.table(&t)
+                        .map(|m| {
+                            m.indexes
+                                .iter()
+                                .map(|i| (i.name.to_string(), format!("{i:?}")))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let (b, a) = (named(current), named(target));
+                let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+                for name in names {
+                    let object = Object::Index {
+                        table: table.clone(),
+                        name: name.clone(),
+                    };
+                    if let Some(d) = changed(object, b.get(name).cloned(), a.get(name).cloned()) {
+                        push(d);
+                    }
+                }
+            }
+            Difference::List {
+                object: Object::EnumTypes,
+                ..
+            } => {
+                let values = |s: &Schema| -> BTreeMap<String, Vec<String>> {
+                    s.enums()
+                        .map(|(n, v)| (n.to_string(), v.iter().map(|v| v.to_string()).collect()))
+                        .collect()
+                };
+                let (b, a) = (values(current), values(target));
+                let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+                for name in names {
+                    let object = Object::EnumType(name.clone());
+                    match (b.get(name), a.get(name)) {
+                        (Some(_), None) => push(Difference::presence(object, true)),
+                        (None, Some(_)) => push(Difference::presence(object, false)),
+                        (Some(x), Some(y)) if x != y => push(Difference::List {
+                            object,
+                            field: Field::Values,
+                            before: x.clone(),
+                            after: y.clone(),
+                        }),
+                        _ => {}
+                    }
+                }
+            }
+            _ => push(d.clone()),
+        }
+    }
+    // The constraints of the tables both have, by name.
+    for cur in current.tables() {
+        let Some(tgt) = target.table(&cur.table) else {
+            continue;
+        };
+        let named = |m: &TableModel| -> BTreeMap<String, Constraint> {
+            constraints(m)
+                .into_iter()
+                .map(|c| (c.name.to_string(), c))
+                .collect()
+        };
+        let (b, a) = (named(cur), named(tgt));
+        let table = cur.table.to_string();
+        for name in b.keys().chain(a.keys()).collect::<BTreeSet<_>>() {
+            let (x, y) = (b.get(name), a.get(name));
+            if x == y {
+                continue;
+            }
+            let object = match x.or(y).expect("one side has it").kind.constraint_type() {
+                ConstraintType::PrimaryKey => {
+                    push(key_change(&cur.table));
+                    continue;
+                }
+                ConstraintType::Unique => Object::UniqueConstraint {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+                ConstraintType::Check => Object::CheckConstraint {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+                ConstraintType::ForeignKey => Object::ForeignKey {
+                    table: table.clone(),
+                    name: name.clone(),
+                },
+            };
+            let show = |c: Option<&Constraint>| c.map(|c| format!("{:?}", c.kind));
+            if let Some(d) = changed(object, show(x), show(y)) {
+                push(d);
+            }
+        }
+    }
+    out
 }
 
 fn split(name: &str) -> (Option<Str>, Str) {

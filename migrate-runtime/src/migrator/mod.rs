@@ -201,6 +201,17 @@ impl Migrator {
         &self.migrations
     }
 
+    /// Tables no migration describes: the version table and other
+    /// migration tools' (as `check` leaves them out).
+    pub(crate) fn bookkeeping_tables(&self) -> Vec<(Option<&str>, &str)> {
+        let mut out = vec![(
+            self.version_table.schema.as_deref(),
+            &*self.version_table.name,
+        )];
+        out.extend(OTHER_TOOLS.iter().map(|(t, _)| (None, *t)));
+        out
+    }
+
     fn migration(&self, revision: &str) -> &'static Migration {
         self.migrations
             .get(revision)

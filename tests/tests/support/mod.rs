@@ -61,3 +61,49 @@ macro_rules! on_both {
 pub fn lines(differences: Vec<migrate_runtime::Difference>) -> Vec<String> {
     differences.iter().map(ToString::to_string).collect()
 }
+
+/// The shop's head, which the generated migrations of
+/// [`build_and_run_with_the_shop`] follow.
+pub const SHOP_HEAD: &str = "8b9c0d1e2f3a";
+
+/// Builds the shop's migrations and `generated` (each a name and the body of
+/// its `fn upgrade()` as autogenerate writes it; the file gets revision
+/// `g<index>` after the shop's head, on a branch of its name) into one
+/// program, with every compile-time check and warnings denied, whose
+/// `fn main()` body is `main` (`migrations()` is in scope); then runs it.
+/// trybuild builds in one project directory per crate: one run at a time.
+pub fn build_and_run_with_the_shop(generated: &[(String, String)], main: &str) {
+    use std::fmt::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let shop = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/shop/src/migrations/mod.rs"
+    );
+    let mut program = format!(
+        "#![deny(warnings)]\nmigrate_runtime::migrations!();\n#[path = {shop:?}]\nmod migrations;\n"
+    );
+    for (i, (name, body)) in generated.iter().enumerate() {
+        let file = dir.path().join(format!("{name}.rs"));
+        std::fs::write(
+            &file,
+            format!(
+                "use migrate_runtime::{{migration, op}};\n\n/// {name}\n#[migration(revision = \"g{i:02}\", down_revision = {SHOP_HEAD:?}, branch = {name:?})]\nmod {name} {{\n    fn upgrade() {{\n{body}    }}\n}}\n"
+            ),
+        )
+        .unwrap();
+        writeln!(
+            program,
+            "mod g{i:02} {{\n    include!({:?});\n}}",
+            file.display().to_string()
+        )
+        .unwrap();
+    }
+    write!(program, "fn main() {{\n{main}}}\n").unwrap();
+    let main_file = dir.path().join("generated.rs");
+    std::fs::write(&main_file, program).unwrap();
+    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let cases = trybuild::TestCases::new();
+    cases.pass(&main_file);
+    drop(cases);
+}
