@@ -435,7 +435,7 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// A driver's message about `url` with the passwords of `url` replaced by
 /// `***` (libpq quotes the part of a URL it cannot read).
-#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(crate) fn redact_message(message: &str, url: &str) -> String {
     let mut out = message.to_string();
     for span in password_spans(url) {
