@@ -22,7 +22,7 @@ pub enum Error {
     Target(#[from] TargetError),
 
     /// The database URL cannot be used.
-    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname` (also `postgresql://`, `postgresql+driver://`), a libpq string (`host=... dbname=... user=...`), `sqlite:///relative/path.db`, `sqlite:////absolute/path.db`, or a path ending in `.db`, `.sqlite` or `.sqlite3`")]
+    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname` (also `postgresql://`, `postgresql+driver://`), a libpq string (`host=... dbname=... user=...`), `mysql://user:password@host:3306/dbname` (also `mariadb://`), `sqlite:///relative/path.db`, `sqlite:////absolute/path.db`, or a path ending in `.db`, `.sqlite` or `.sqlite3`")]
     Url {
         /// The URL, with any password hidden.
         url: String,

@@ -75,6 +75,17 @@ fn diesel_type(table: &TableModel, c: &Column, dialect: Dialect) -> Result<&'sta
             }
             T::Binary => "Binary",
         },
+        // No golden file pins diesel_cli's MySQL output yet: refused rather
+        // than guessed.
+        Dialect::Mysql => {
+            return Err(Error::NoDieselType {
+                dialect: dialect.name().to_string(),
+                table: table.table.name.to_string(),
+                column: c.name.to_string(),
+                ty: c.ty.to_string(),
+                help: "print-schema does not write MySQL's schema.rs yet: run `diesel print-schema` on a MySQL database at the heads (`upgrade head`)",
+            })
+        }
     })
 }
 

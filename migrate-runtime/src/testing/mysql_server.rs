@@ -5,7 +5,6 @@
 //! process and stopped, its files removed, by the PostgreSQL cluster's
 //! watchdog (`cluster.rs`) when that process ends, even when it is killed.
 
-use super::cluster::{is_root, Kind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -32,6 +31,7 @@ impl TempServer {
     }
 
     fn start() -> Result<TempServer, String> {
+        use super::cluster::{is_root, Kind};
         use diesel::Connection as _;
         use std::os::unix::process::CommandExt;
         use std::time::{Duration, Instant};
