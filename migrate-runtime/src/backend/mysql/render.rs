@@ -1,9 +1,9 @@
 //! MySQL's SQL for each op. Where MySQL's form repeats what the op does not
 //! say (`MODIFY COLUMN` restates the whole column, or MySQL forgets what it
 //! leaves out), the rest comes from the schema the migrations describe;
-//! what MySQL cannot do (a partial index, an index on an expression or on a
-//! TEXT column without a prefix length, a deferrable foreign key) is refused
-//! here, before anything runs.
+//! what MySQL cannot do (a unique partial index, an index on an expression
+//! or on a TEXT column without a prefix length, a deferrable foreign key) is
+//! refused here, before anything runs.
 
 use super::types::{check_name, default_sql, quote_ident, quote_literal as lit};
 use super::Mysql;
@@ -463,14 +463,14 @@ fn alter_column(a: &AlterColumn, model: Option<&Schema>) -> Result<Vec<String>, 
 
 fn create_index(i: &Index, columns: &[Column]) -> Result<String, Unsupported> {
     check_name("create_index", &i.name)?;
-    if let Some(p) = &i.predicate {
+    // MySQL has no partial indexes. `postgresql_where` does not apply here
+    // (as in Alembic): a plain index answers the same queries. A unique one
+    // would refuse rows the partial index allows: refused.
+    if let (Some(p), true) = (&i.predicate, i.unique) {
         return Err(refuse(
             "create_index",
-            format!(
-                "MySQL has no partial indexes (`{}` is on `WHERE {p}`)",
-                i.name
-            ),
-            "drop the predicate, or index a generated column that holds the condition",
+            format!("MySQL has no partial indexes, and `{}` without `WHERE {p}` would refuse rows it allows", i.name),
+            "make the index non-unique, or enforce the condition with a generated column and a unique index on it",
         ));
     }
     let mut names = Vec::new();
@@ -546,4 +546,48 @@ fn modify(t: &TableModel, c: &Column) -> Result<String, Unsupported> {
         table_name(&t.table)?,
         column_def(c, auto_increments(Some(&t.definition()), c))?
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(columns: Vec<IndexColumn>, unique: bool, predicate: Option<&str>) -> Index {
+        Index::new(
+            "ix".into(),
+            TableRef::new(None, "t".into()),
+            columns.into(),
+            unique,
+            predicate.map(|p| p.to_string().into()),
+            Some("gin".into()),
+            true,
+        )
+    }
+
+    #[test]
+    fn indexes_mysql_cannot_make_are_refused_and_postgresql_options_ignored() {
+        let col = |c: &str| IndexColumn::Column(c.to_string().into());
+        let plain = create_index(&index(vec![col("a")], false, Some("a > 0")), &[]).unwrap();
+        assert_eq!(plain, "CREATE INDEX `ix` ON `t` (`a`)");
+        let unique = create_index(&index(vec![col("a")], true, Some("a > 0")), &[]);
+        assert!(unique.unwrap_err().reason.contains("partial"));
+        let expression = IndexColumn::Expression("lower(a)".into());
+        let err = create_index(&index(vec![expression], false, None), &[]).unwrap_err();
+        assert!(err.reason.contains("expression"), "{}", err.reason);
+        let text = Column::new(
+            "a".into(),
+            ColumnType::Text,
+            true,
+            false,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        let err = create_index(&index(vec![col("a")], false, None), &[text]).unwrap_err();
+        assert_eq!(err.what, "create_index");
+        assert!(err.reason.contains("prefix length"), "{}", err.reason);
+    }
 }
