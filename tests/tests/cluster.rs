@@ -199,3 +199,42 @@ fn a_sqlite_test_database_is_deleted_even_when_its_test_panics() {
         "{path} outlived its test"
     );
 }
+
+/// `TEST_MYSQL_URL` names the server (never `DATABASE_URL`), and a
+/// panicking test's MySQL database goes with it.
+#[test]
+fn test_mysql_url_is_used_and_a_panicking_test_cleans_up() {
+    let shared = TestDatabase::mysql();
+    let (server, _) = split_url(shared.url());
+    let admin = format!("{server}/mysql");
+    let child = Command::new(env!("CARGO_BIN_EXE_cluster_child"))
+        .arg("panic-mysql")
+        .env("TEST_MYSQL_URL", &admin)
+        .env("DATABASE_URL", "mysql://production@127.0.0.1:1/production")
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!child.status.success(), "the child test was meant to panic");
+    let stdout = String::from_utf8(child.stdout).unwrap();
+    let url = stdout
+        .lines()
+        .find_map(|l| l.split_once("DB ").map(|(_, url)| url))
+        .unwrap_or_else(|| panic!("the child made no database: {stdout}"));
+    let (child_server, name) = split_url(url);
+    assert_eq!(child_server, server, "the database is on the named server");
+    assert!(stdout.contains("EXISTS true"), "{stdout}");
+    assert!(!stdout.contains("OWN CLUSTER"), "{stdout}");
+    let mut conn = shared.connect();
+    let left: i64 = match &mut conn {
+        migrate_runtime::Database::Mysql(c) => {
+            use diesel::prelude::*;
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{name}'"
+            ))
+            .get_result(c)
+            .unwrap()
+        }
+        _ => unreachable!("a MySQL test database"),
+    };
+    assert_eq!(left, 0, "database {name} outlived its panicking test");
+}
