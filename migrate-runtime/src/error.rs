@@ -351,6 +351,13 @@ pub enum Error {
         help: &'static str,
     },
 
+    /// `print-schema` for a database it does not write `schema.rs` for.
+    #[error("cannot print the schema for {dialect}: `print-schema` writes diesel's `schema.rs` for PostgreSQL and SQLite only\nhelp: run `diesel print-schema` on a {dialect} database at the heads (`upgrade head`)")]
+    NoPrintSchema {
+        /// The dialect.
+        dialect: String,
+    },
+
     /// `print-schema --check`: the file is not what `print-schema` writes.
     #[error("`{file}` is stale: it differs from what `print-schema` writes for the migrations at their heads ({dialect}):\n{diff}help: run `print-schema --dialect {dialect} -o {file}` and commit the file")]
     StaleSchema {
