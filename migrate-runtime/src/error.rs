@@ -579,7 +579,7 @@ fn outcome(rolled_back: bool, at: &str) -> String {
     if rolled_back {
         format!("the migration was rolled back: the database is still at {at}")
     } else {
-        format!("the migration ran outside a transaction (`transactional = false`, or `postgresql_concurrently`), so what it did before the failure stays (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it); the version table still says {at}: finish or undo the migration's work by hand, then run again")
+        format!("the migration ran outside a transaction (`transactional = false`, `postgresql_concurrently`, or MySQL, whose DDL commits statement by statement), so what it did before the failure stays (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it); the version table still says {at}: finish or undo the migration's work by hand, then run again")
     }
 }
 

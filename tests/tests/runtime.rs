@@ -63,6 +63,15 @@ on_mysql!(
     mysql_ops_up_and_down,
     what_mysql_cannot_do_is_refused_before_anything_runs,
     check_compares_the_live_schema_with_the_migrations,
+    check_leaves_out_other_tools_tables,
+    a_failure_half_way_is_reported_as_such_on_mysql,
+    edited_migration_is_refused_until_repaired,
+    checksums_carry_their_encoding_version,
+    unknown_revision_is_refused_unless_allowed,
+    tampered_version_table_is_refused,
+    stamp_records_without_running,
+    bad_targets_change_nothing,
+    a_database_alembic_manages_is_not_migrated_from_base,
 );
 
 fn every_op() -> Migrator {
@@ -524,6 +533,39 @@ fn failure_mid_chain_leaves_the_previous_revision(db: TestDatabase) {
         message.contains("f3 (create ledger, then fail)")
             && message.contains("rolled back: the database is still at f2"),
         "{message}"
+    );
+}
+
+/// MySQL commits each DDL statement: a migration that fails half-way stays
+/// half-way. The error says so, names the statement, and the version table
+/// stays at the revision before it.
+fn a_failure_half_way_is_reported_as_such_on_mysql(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_faulty::migrations()).unwrap();
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    match &err {
+        Error::Statement {
+            revision,
+            op_index,
+            rolled_back,
+            ..
+        } => assert_eq!(
+            (revision.as_str(), *op_index, *rolled_back),
+            ("f3", 3, false)
+        ),
+        other => panic!("expected a statement error, got {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.contains("MySQL, whose DDL commits statement by statement")
+            && message.contains("the version table still says f2"),
+        "{message}"
+    );
+    assert_eq!(applied(&m, &mut conn), ["f1", "f2"]);
+    // What f3 did before its failing statement is there.
+    assert_eq!(
+        user_tables(&mut conn),
+        ["accounts", "ledger", "migrate_revisions"]
     );
 }
 
