@@ -195,7 +195,14 @@ impl Database {
             DatabaseUrl::Mysql(u) => {
                 #[cfg(feature = "mysql")]
                 {
+                    use diesel::connection::SimpleConnection as _;
                     diesel::MysqlConnection::establish(&u)
+                        .and_then(|mut c| {
+                            // What the migrator's literals are written for.
+                            c.batch_execute(crate::backend::mysql::SESSION_SQL_MODE)
+                                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                            Ok(c)
+                        })
                         .map(Database::Mysql)
                         .map_err(|e| Error::Connect {
                             url: redact(url),

@@ -304,6 +304,17 @@ fn hostile_values_and_messages_stay_data_on_mysql() {
     hostile_values_and_messages_stay_data(TestDatabase::mysql(), Dialect::Mysql);
 }
 
+/// A connection the CLI or the testing toolkit opens reads MySQL literals
+/// as the migrator writes them: the model of the `inj` branch (a default
+/// with a backslash and a quote), created on a fresh connection, equals the
+/// migrated database.
+#[test]
+fn a_new_mysql_connection_reads_literals_as_written() {
+    use migrate_runtime::testing::check_model_matches;
+    let migrations = migrations().filter(|m| m.revision().starts_with("inj"));
+    check_model_matches(&TestDatabase::mysql(), &TestDatabase::mysql(), &migrations).unwrap();
+}
+
 #[test]
 fn hostile_values_and_messages_stay_data_on_sqlite() {
     hostile_values_and_messages_stay_data(TestDatabase::sqlite(), Dialect::Sqlite);

@@ -303,17 +303,17 @@ pub(super) fn reap_stale(kind: Kind) {
         Kind::Mysql => PathBuf::new(),
     };
     for entry in entries.flatten() {
-        if !entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(kind.dir_prefix())
-        {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(suffix) = name.strip_prefix(kind.dir_prefix()) else {
             continue;
-        }
+        };
         let dir = entry.path();
+        // The name holds the owner's pid too: a directory whose owner has
+        // not written `owner.pid` yet is still being started, not stale.
         let owner = std::fs::read_to_string(dir.join("owner.pid"))
             .ok()
-            .and_then(|p| p.trim().parse::<u32>().ok());
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .or_else(|| suffix.parse::<u32>().ok());
         let alive = owner.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
             kind.stop(&bin, &dir);

@@ -23,9 +23,10 @@ use crate::version::VersionTable;
 
 /// The session's `sql_mode` for every statement the migrator writes: a
 /// backslash in a string literal is a backslash (the literals are written
-/// for it, see `types::quote_literal`). Set by the run, by `check`'s
-/// scratch database, and at the top of every offline script.
-pub(super) const SESSION_SQL_MODE: &str = session_sql_mode!();
+/// for it, see `types::quote_literal`). Set by every connection
+/// [`Database`](crate::Database) opens, by the run and `check`'s scratch
+/// database on any connection, and at the top of every offline script.
+pub(crate) const SESSION_SQL_MODE: &str = session_sql_mode!();
 
 /// [`SESSION_SQL_MODE`] as a literal, for `concat!`.
 macro_rules! session_sql_mode {

@@ -1,7 +1,7 @@
 //! MySQL's quoting, names, types and defaults.
 
 use super::Mysql;
-use crate::backend::sql::{is_number, is_numeric, string_literal, type_parts};
+use crate::backend::sql::{is_number, is_numeric, type_parts};
 use crate::backend::Backend;
 use crate::dialect::Unsupported;
 use crate::introspect::ColumnSnapshot;
@@ -168,6 +168,38 @@ pub(super) fn column_type(data_type: &str, enums: &[EnumType]) -> Result<ColumnT
     Ok(ty)
 }
 
+/// A string literal at the start of `text` as MariaDB's `information_schema`
+/// writes it (`'it''s'`, and in defaults `'a\\b\'c'`: backslash escapes
+/// whatever the session's `sql_mode`): its value and what follows it.
+fn string_literal(text: &str) -> Option<(String, &str)> {
+    let body = text.strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' if chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+                value.push('\'');
+            }
+            '\'' => return Some((value, &body[i + 1..])),
+            '\\' => {
+                let (_, escaped) = chars.next()?;
+                value.push(match escaped {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'Z' => '\u{1a}',
+                    other => other,
+                });
+            }
+            c => value.push(c),
+        }
+    }
+    None
+}
+
 /// The values of `enum('a','b')` as `information_schema` writes them.
 pub(super) fn enum_values(data_type: &str) -> Option<Vec<String>> {
     let t = data_type.trim();
@@ -319,6 +351,11 @@ mod tests {
         assert_eq!(
             d("lower('X')", &ColumnType::Text),
             ServerDefault::Sql("lower('X')".into())
+        );
+        // MariaDB's COLUMN_DEFAULT escapes with backslashes.
+        assert_eq!(
+            d("'a\\\\b\\'c'", &ColumnType::Text),
+            ServerDefault::Literal("a\\b'c".into())
         );
     }
 }
