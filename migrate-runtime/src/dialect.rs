@@ -48,7 +48,7 @@ dialects! {
     Postgres => Postgres in postgres,
     /// SQLite 3.35 and later.
     Sqlite => Sqlite in sqlite,
-    /// MySQL 8.0 and later, MariaDB 10.5 and later.
+    /// MySQL 8.0.16 and later, MariaDB 10.5 and later (tested on MariaDB 10.11).
     Mysql => Mysql in mysql,
 }
 

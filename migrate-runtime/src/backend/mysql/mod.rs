@@ -1,4 +1,4 @@
-//! MySQL 8.0 and MariaDB 10.5 and later (tested on MariaDB 10.11): DDL is
+//! MySQL 8.0.16 and MariaDB 10.5 and later (tested on MariaDB 10.11): DDL is
 //! not transactional (each statement commits), schemas are databases, enums
 //! are inline `ENUM(...)` column types. Changing a column restates it whole
 //! (`MODIFY COLUMN`), from the schema the migrations describe. A run holds
