@@ -5,7 +5,7 @@ use crate::backend::Session;
 use crate::dialect::Dialect;
 use crate::error::{db, redact, Error};
 use crate::migration::Connection;
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
+#[cfg(any(feature = "postgres", feature = "sqlite", feature = "mysql"))]
 use diesel::Connection as _;
 
 /// A diesel connection the migrator can work on: `PgConnection`,
@@ -32,6 +32,10 @@ pub enum Database {
     #[cfg(feature = "sqlite")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
     Sqlite(diesel::SqliteConnection),
+    /// MySQL/MariaDB.
+    #[cfg(feature = "mysql")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
+    Mysql(diesel::MysqlConnection),
 }
 
 impl MigrationConnection for Database {
@@ -41,6 +45,8 @@ impl MigrationConnection for Database {
             Database::Postgres(c) => Connection::Postgres(c),
             #[cfg(feature = "sqlite")]
             Database::Sqlite(c) => Connection::Sqlite(c),
+            #[cfg(feature = "mysql")]
+            Database::Mysql(c) => Connection::Mysql(c),
         }
     }
 }
@@ -54,6 +60,10 @@ pub enum DatabaseUrl {
     Postgres(String),
     /// A SQLite file path, or `:memory:`.
     Sqlite(String),
+    /// A MySQL/MariaDB URL (`mysql://...`, `mariadb://...`, with
+    /// SQLAlchemy's `+driver` removed), passed to libmysqlclient as
+    /// `mysql://...`.
+    Mysql(String),
 }
 
 /// The names a new SQLite file may have: any other name must be spelt
@@ -67,6 +77,7 @@ impl DatabaseUrl {
         match self {
             DatabaseUrl::Postgres(_) => crate::backend::postgres::Postgres::DIALECT,
             DatabaseUrl::Sqlite(_) => crate::backend::sqlite::Sqlite::DIALECT,
+            DatabaseUrl::Mysql(_) => crate::backend::mysql::Mysql::DIALECT,
         }
     }
 
@@ -101,6 +112,10 @@ impl DatabaseUrl {
                 "postgres" | "postgresql" => {
                     Ok(DatabaseUrl::Postgres(format!("{dialect}://{rest}")))
                 }
+                "mysql" | "mariadb" if rest.is_empty() || rest == "/" => {
+                    Err(bad("it names no host or database"))
+                }
+                "mysql" | "mariadb" => Ok(DatabaseUrl::Mysql(format!("mysql://{rest}"))),
                 // `sqlite:///x.db` is `x.db`, `sqlite:////x.db` is `/x.db`
                 // (SQLAlchemy); `sqlite://x.db` is `x.db`.
                 "sqlite" => match rest.strip_prefix('/').unwrap_or(rest) {
@@ -174,6 +189,33 @@ impl Database {
                         url: redact(url),
                         reason: "this build has no PostgreSQL support (the `postgres` feature)"
                             .into(),
+                    })
+                }
+            }
+            DatabaseUrl::Mysql(u) => {
+                #[cfg(feature = "mysql")]
+                {
+                    use diesel::connection::SimpleConnection as _;
+                    diesel::MysqlConnection::establish(&u)
+                        .and_then(|mut c| {
+                            // What the migrator's literals are written for.
+                            c.batch_execute(crate::backend::mysql::SESSION_SQL_MODE)
+                                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                            Ok(c)
+                        })
+                        .map(Database::Mysql)
+                        .map_err(|e| Error::Connect {
+                            url: redact(url),
+                            message: crate::error::redact_message(e.to_string().trim(), &u),
+                            help: "check that the server is running and the URL (host, port, database, user) is right".into(),
+                        })
+                }
+                #[cfg(not(feature = "mysql"))]
+                {
+                    let _ = u;
+                    Err(Error::Url {
+                        url: redact(url),
+                        reason: "this build has no MySQL support (the `mysql` feature)".into(),
                     })
                 }
             }
@@ -263,6 +305,8 @@ macro_rules! each_connection {
             Connection::Postgres($c) => $e,
             #[cfg(feature = "sqlite")]
             Connection::Sqlite($c) => $e,
+            #[cfg(feature = "mysql")]
+            Connection::Mysql($c) => $e,
         }
     };
 }
@@ -369,6 +413,18 @@ mod tests {
                 pg("host=h port=5432 dbname=db user=u password=p"),
             ),
             ("  dbname = db ", pg("dbname = db")),
+            (
+                "mysql://u:p@h:3306/db",
+                DatabaseUrl::Mysql("mysql://u:p@h:3306/db".into()),
+            ),
+            (
+                "mysql+pymysql://u@h/db",
+                DatabaseUrl::Mysql("mysql://u@h/db".into()),
+            ),
+            (
+                "mariadb://u@h/db",
+                DatabaseUrl::Mysql("mysql://u@h/db".into()),
+            ),
             ("sqlite:///x.db", lite("x.db")),
             ("sqlite:///dir/x", lite("dir/x")),
             ("sqlite:////abs/x.db", lite("/abs/x.db")),
@@ -388,7 +444,8 @@ mod tests {
         for (bad, says) in [
             ("", "it is empty"),
             ("  ", "it is empty"),
-            ("mysql://u@h/db", "`mysql` is not a supported database"),
+            ("mssql://u@h/db", "`mssql` is not a supported database"),
+            ("mysql://", "names no host or database"),
             ("postgres://", "names no host or database"),
             ("postgresql:///", "names no host or database"),
             ("sqlite://", "names no file"),

@@ -48,6 +48,8 @@ dialects! {
     Postgres => Postgres in postgres,
     /// SQLite 3.35 and later.
     Sqlite => Sqlite in sqlite,
+    /// MySQL 8.0.16 and later, MariaDB 10.5 and later (tested on MariaDB 10.11).
+    Mysql => Mysql in mysql,
 }
 
 impl Dialect {

@@ -75,6 +75,8 @@ pub(crate) fn diesel_name(ty: &ColumnType, dialect: Dialect) -> Option<&'static 
             T::Json | T::Jsonb => return None,
             T::Binary => "Binary",
         },
+        // `print-schema` and `--from-schema` refuse MySQL before asking.
+        Dialect::Mysql => return None,
     })
 }
 

@@ -22,7 +22,7 @@ pub enum Error {
     Target(#[from] TargetError),
 
     /// The database URL cannot be used.
-    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname` (also `postgresql://`, `postgresql+driver://`), a libpq string (`host=... dbname=... user=...`), `sqlite:///relative/path.db`, `sqlite:////absolute/path.db`, or a path ending in `.db`, `.sqlite` or `.sqlite3`")]
+    #[error("invalid database URL `{url}`: {reason}\nhelp: use `postgres://user:password@host:5432/dbname` (also `postgresql://`, `postgresql+driver://`), a libpq string (`host=... dbname=... user=...`), `mysql://user:password@host:3306/dbname` (also `mariadb://`), `sqlite:///relative/path.db`, `sqlite:////absolute/path.db`, or a path ending in `.db`, `.sqlite` or `.sqlite3`")]
     Url {
         /// The URL, with any password hidden.
         url: String,
@@ -359,6 +359,14 @@ pub enum Error {
         table: String,
     },
 
+    /// `print-schema` or `--from-schema` for a database whose `schema.rs`
+    /// they do not know.
+    #[error("diesel's `schema.rs` for {dialect} is not supported: `print-schema` and `--from-schema` write and read it as diesel_cli does for PostgreSQL and SQLite only\nhelp: run `diesel print-schema` on a {dialect} database at the heads (`upgrade head`), or pass `--dialect postgresql` or `--dialect sqlite`")]
+    NoPrintSchema {
+        /// The dialect.
+        dialect: String,
+    },
+
     /// `print-schema --check`: the file is not what `print-schema` writes.
     #[error("`{file}` is stale: it differs from what `print-schema` writes for the migrations at their heads ({dialect}):\n{diff}help: run `print-schema --dialect {dialect} -o {file}` and commit the file")]
     StaleSchema {
@@ -469,7 +477,7 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// A driver's message about `url` with the passwords of `url` replaced by
 /// `***` (libpq quotes the part of a URL it cannot read).
-#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(crate) fn redact_message(message: &str, url: &str) -> String {
     let mut out = message.to_string();
     for span in password_spans(url) {
@@ -606,7 +614,7 @@ fn outcome(rolled_back: bool, at: &str) -> String {
     if rolled_back {
         format!("the migration was rolled back: the database is still at {at}")
     } else {
-        format!("the migration ran outside a transaction (`transactional = false`, or `postgresql_concurrently`), so what it did before the failure stays (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it); the version table still says {at}: finish or undo the migration's work by hand, then run again")
+        format!("the migration ran outside a transaction (`transactional = false`, `postgresql_concurrently`, or MySQL, whose DDL commits statement by statement), so what it did before the failure stays (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it); the version table still says {at}: finish or undo the migration's work by hand, then run again")
     }
 }
 

@@ -96,7 +96,7 @@ pub struct TableSnapshot {
     /// Its foreign keys, by name (unnamed ones, on SQLite, by
     /// `(unnamed) [columns] -> table[columns]`).
     pub foreign_keys: BTreeMap<String, ForeignKeySnapshot>,
-    /// Its comment (PostgreSQL).
+    /// Its comment (PostgreSQL, MySQL).
     pub comment: Option<String>,
 }
 
@@ -107,15 +107,17 @@ pub struct ColumnSnapshot {
     /// Its name.
     pub name: String,
     /// Its type: PostgreSQL's `format_type` (`character varying(50)`,
-    /// `numeric(10,2)`), SQLite's declared type, upper-cased (`VARCHAR(50)`).
+    /// `numeric(10,2)`), SQLite's declared type, upper-cased (`VARCHAR(50)`), MySQL's
+    /// `COLUMN_TYPE` (`varchar(50)`, `enum('a','b')`; `json` for MariaDB's JSON).
     pub data_type: String,
     /// Whether it accepts NULL.
     pub nullable: bool,
     /// Its default expression as the server reports it; for identity and
     /// generated columns, `GENERATED ... AS IDENTITY` or
-    /// `GENERATED ALWAYS AS (expression) STORED`.
+    /// `GENERATED ALWAYS AS (expression) STORED`; MySQL's auto-increment
+    /// column, `AUTO_INCREMENT`.
     pub default: Option<String>,
-    /// Its comment (PostgreSQL).
+    /// Its comment (PostgreSQL, MySQL).
     pub comment: Option<String>,
 }
 

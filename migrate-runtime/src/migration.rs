@@ -16,6 +16,10 @@ pub enum Connection<'a> {
     #[cfg(feature = "sqlite")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
     Sqlite(&'a mut diesel::SqliteConnection),
+    /// A MySQL/MariaDB connection.
+    #[cfg(feature = "mysql")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
+    Mysql(&'a mut diesel::MysqlConnection),
 }
 
 /// What a `run` function returns.

@@ -133,7 +133,8 @@ impl VersionTable {
         let b = conn.dialect().backend();
         let list: Vec<String> = revisions.iter().map(|r| b.quote_literal(r)).collect();
         let sql = format!(
-            "SELECT CAST(revision AS TEXT) AS value FROM {} WHERE revision IN ({})",
+            "SELECT {} AS value FROM {} WHERE revision IN ({})",
+            b.cast_text("revision"),
             self.qualified(conn.dialect()).map_err(unsupported)?,
             list.join(", ")
         );
@@ -183,10 +184,12 @@ impl VersionTable {
         }
         let dialect = conn.dialect();
         let table = self.qualified(dialect).map_err(unsupported)?;
+        let b = dialect.backend();
+        let (revision, checksum) = (b.cast_text("revision"), b.cast_text("checksum"));
         let sql = if full {
-            format!("SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, CAST(applied_at AS TEXT) AS applied_at, CAST(duration_ms AS BIGINT) AS duration_ms FROM {table} ORDER BY applied_at, revision")
+            format!("SELECT {revision} AS revision, {checksum} AS checksum, {} AS applied_at, {} AS duration_ms FROM {table} ORDER BY applied_at, revision", b.cast_text("applied_at"), b.cast_bigint("duration_ms"))
         } else {
-            format!("SELECT CAST(revision AS TEXT) AS revision, CAST(checksum AS TEXT) AS checksum, '' AS applied_at, CAST(0 AS BIGINT) AS duration_ms FROM {table}")
+            format!("SELECT {revision} AS revision, {checksum} AS checksum, '' AS applied_at, {} AS duration_ms FROM {table}", b.cast_bigint("0"))
         };
         let rows = conn.session().applied(&sql).map_err(|e| match e {
             // Locked, not damaged: the caller waits or says so.

@@ -1,7 +1,8 @@
-//! The temporary PostgreSQL cluster of the testing toolkit never outlives the
-//! test process, even one killed with SIGKILL: its watchdog stops it and
-//! removes its files. A server named by `TEST_DATABASE_URL` is used instead
-//! of a cluster, and a test database is dropped even when its test panics.
+//! The temporary PostgreSQL cluster (and MariaDB server) of the testing
+//! toolkit never outlives the test process, even one killed with SIGKILL: its
+//! watchdog stops it and removes its files. A server named by
+//! `TEST_DATABASE_URL` (`TEST_MYSQL_URL`) is used instead of a temporary one,
+//! and a test database is dropped even when its test panics.
 
 use migrate_runtime::testing::TestDatabase;
 use std::io::{BufRead, BufReader};
@@ -10,13 +11,41 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The two servers the toolkit starts: the child's command, the server
+/// directory's prefix, and whether a URL reaches a server.
+struct Kind {
+    hold: &'static str,
+    prefix: &'static str,
+    reachable: fn(&str) -> bool,
+}
+
+const POSTGRES: Kind = Kind {
+    hold: "hold",
+    prefix: "migrate-test-pg-",
+    reachable: |url| migrate_runtime::Database::connect(url).is_ok(),
+};
+
+const MYSQL: Kind = Kind {
+    hold: "hold-mysql",
+    prefix: "migrate-test-my-",
+    reachable: |url| {
+        use diesel::Connection as _;
+        diesel::MysqlConnection::establish(url).is_ok()
+    },
+};
+
 /// Starts the child holding a cluster, with `tmpdir` as its temporary
 /// directory; returns it, the cluster's directory and the server's URL.
 fn child_holding_a_cluster(tmpdir: Option<&Path>) -> (Child, PathBuf, String) {
+    child_holding(&POSTGRES, tmpdir)
+}
+
+fn child_holding(kind: &Kind, tmpdir: Option<&Path>) -> (Child, PathBuf, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cluster_child"));
     command
-        .arg("hold")
+        .arg(kind.hold)
         .env_remove("TEST_DATABASE_URL")
+        .env_remove("TEST_MYSQL_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     if let Some(dir) = tmpdir {
@@ -38,15 +67,19 @@ fn child_holding_a_cluster(tmpdir: Option<&Path>) -> (Child, PathBuf, String) {
     let dir = tmpdir
         .map(Path::to_path_buf)
         .unwrap_or_else(std::env::temp_dir)
-        .join(format!("migrate-test-pg-{}", child.id()));
+        .join(format!("{}{}", kind.prefix, child.id()));
     assert!(dir.is_dir(), "{}", dir.display());
-    assert!(migrate_runtime::Database::connect(&url).is_ok());
+    assert!((kind.reachable)(&url));
     (child, dir, url)
 }
 
 /// Kills the child (SIGKILL: no destructor, no atexit runs) and waits for its
 /// watchdog to stop the server and remove the cluster's directory.
-fn kill_and_wait_for_cleanup(mut child: Child, dir: &Path, url: &str) {
+fn kill_and_wait_for_cleanup(child: Child, dir: &Path, url: &str) {
+    kill_and_wait(&POSTGRES, child, dir, url)
+}
+
+fn kill_and_wait(kind: &Kind, mut child: Child, dir: &Path, url: &str) {
     child.kill().unwrap();
     child.wait().unwrap();
     let started = Instant::now();
@@ -58,10 +91,13 @@ fn kill_and_wait_for_cleanup(mut child: Child, dir: &Path, url: &str) {
         "the cluster's files are still there after {:?}",
         started.elapsed()
     );
-    assert!(
-        migrate_runtime::Database::connect(url).is_err(),
-        "the server still answers"
-    );
+    assert!(!(kind.reachable)(url), "the server still answers");
+}
+
+#[test]
+fn a_killed_test_process_leaves_no_mysql_server() {
+    let (child, dir, url) = child_holding(&MYSQL, None);
+    kill_and_wait(&MYSQL, child, &dir, &url);
 }
 
 #[test]
@@ -162,4 +198,43 @@ fn a_sqlite_test_database_is_deleted_even_when_its_test_panics() {
         !std::path::Path::new(&path).exists(),
         "{path} outlived its test"
     );
+}
+
+/// `TEST_MYSQL_URL` names the server (never `DATABASE_URL`), and a
+/// panicking test's MySQL database goes with it.
+#[test]
+fn test_mysql_url_is_used_and_a_panicking_test_cleans_up() {
+    let shared = TestDatabase::mysql();
+    let (server, _) = split_url(shared.url());
+    let admin = format!("{server}/mysql");
+    let child = Command::new(env!("CARGO_BIN_EXE_cluster_child"))
+        .arg("panic-mysql")
+        .env("TEST_MYSQL_URL", &admin)
+        .env("DATABASE_URL", "mysql://production@127.0.0.1:1/production")
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!child.status.success(), "the child test was meant to panic");
+    let stdout = String::from_utf8(child.stdout).unwrap();
+    let url = stdout
+        .lines()
+        .find_map(|l| l.split_once("DB ").map(|(_, url)| url))
+        .unwrap_or_else(|| panic!("the child made no database: {stdout}"));
+    let (child_server, name) = split_url(url);
+    assert_eq!(child_server, server, "the database is on the named server");
+    assert!(stdout.contains("EXISTS true"), "{stdout}");
+    assert!(!stdout.contains("OWN CLUSTER"), "{stdout}");
+    let mut conn = shared.connect();
+    let left: i64 = match &mut conn {
+        migrate_runtime::Database::Mysql(c) => {
+            use diesel::prelude::*;
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '{name}'"
+            ))
+            .get_result(c)
+            .unwrap()
+        }
+        _ => unreachable!("a MySQL test database"),
+    };
+    assert_eq!(left, 0, "database {name} outlived its panicking test");
 }

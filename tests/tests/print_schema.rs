@@ -81,6 +81,7 @@ fn file_dialect(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Postgres => "postgres",
         Dialect::Sqlite => "sqlite",
+        Dialect::Mysql => unreachable!("print-schema refuses MySQL"),
     }
 }
 

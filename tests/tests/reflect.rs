@@ -31,6 +31,7 @@ fn dialect(db: &TestDatabase) -> Dialect {
 fn fresh(like: &TestDatabase) -> TestDatabase {
     match dialect(like) {
         Dialect::Postgres => TestDatabase::postgres(),
+        Dialect::Mysql => TestDatabase::mysql(),
         _ => TestDatabase::sqlite(),
     }
 }
@@ -640,6 +641,16 @@ on_both!(
     a_hand_made_schema_round_trips,
     every_type_round_trips,
 );
+
+on_mysql!(databases_round_trip_on_mysql);
+
+/// MariaDB databases the shop and every op built, reflected and built again
+/// from the reflection alone: the same schema (types, defaults,
+/// auto-increment keys, inline enums, JSON, keys and indexes).
+fn databases_round_trip_on_mysql(db: TestDatabase) {
+    round_trip(&db, shop::migrations(), "heads").unwrap();
+    round_trip(&fresh(&db), fixture_every_op::migrations(), "m5").unwrap();
+}
 
 /// SQLite keeps no enum type names nor unnamed constraints' names: enum
 /// types are named after their columns (with the table where two columns of

@@ -17,6 +17,7 @@ fn user_tables(db: &mut Database) -> Vec<String> {
     let sql = match db {
         Database::Postgres(_) => "SELECT CAST(tablename AS TEXT) AS value FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
         Database::Sqlite(_) => "SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+        Database::Mysql(_) => "SELECT TABLE_NAME AS value FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1",
     };
     texts(db, sql).into_iter().flatten().collect()
 }
@@ -53,6 +54,23 @@ on_both!(
     tampered_version_table_is_refused,
     lock_is_waited_for_then_times_out,
     rows_breaking_a_foreign_key_roll_the_migration_back,
+    stamp_records_without_running,
+    bad_targets_change_nothing,
+    a_database_alembic_manages_is_not_migrated_from_base,
+);
+
+on_mysql!(
+    mysql_ops_up_and_down,
+    what_mysql_cannot_do_is_refused_before_anything_runs,
+    check_compares_the_live_schema_with_the_migrations,
+    check_ignores_column_order,
+    check_leaves_out_other_tools_tables,
+    no_downgrade_under_unknown_revisions,
+    a_failure_half_way_is_reported_as_such_on_mysql,
+    edited_migration_is_refused_until_repaired,
+    checksums_carry_their_encoding_version,
+    unknown_revision_is_refused_unless_allowed,
+    tampered_version_table_is_refused,
     stamp_records_without_running,
     bad_targets_change_nothing,
     a_database_alembic_manages_is_not_migrated_from_base,
@@ -107,6 +125,7 @@ fn portable_ops_up_and_down(db: TestDatabase) {
     match conn {
         Database::Postgres(_) => assert_eq!(nick, "pg-1"),
         Database::Sqlite(_) => assert_eq!(nick, "lite-1"),
+        Database::Mysql(_) => unreachable!("the portable branch is refused on MySQL"),
     }
     assert_eq!(count, "2");
     // Defaults: now(), uuid(), literals.
@@ -269,6 +288,203 @@ fn portable_ops_up_and_down(db: TestDatabase) {
     assert_eq!(current(&m, &mut conn), ["g3"]);
 }
 
+/// Every op on MySQL (the fixture's `mysql` branch, the `portable` and `pg`
+/// branches in the forms MySQL has): up, down to base and up again leaving
+/// nothing behind, each step matching what `check` models, and back down
+/// to exactly the schema before.
+fn mysql_ops_up_and_down(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = every_op();
+    let done = m.upgrade(&mut conn, "m3").unwrap();
+    assert_eq!(done, ["m1", "m2", "m3"]);
+    // Quotes, backslashes, unicode and NULL arrive as written.
+    for (id, column, value) in [
+        (1, "email", "o'hara@example.com"),
+        (1, "name", "Scarlett \"O\" Hara"),
+        (2, "email", "back\\slash@example.com"),
+        (2, "name", "Żółć 😀"),
+        (1, "nickname", "my-1"),
+    ] {
+        let sql = format!("SELECT {column} AS value FROM people WHERE id = {id}");
+        assert_eq!(one(&mut conn, &sql), value, "{sql}");
+    }
+    assert_eq!(
+        texts(&mut conn, "SELECT name AS value FROM people WHERE id = 3"),
+        [None]
+    );
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(score AS TEXT) AS value FROM people WHERE id = 3"
+        ),
+        "19.99"
+    );
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM pets"
+        ),
+        "2"
+    );
+    // Defaults: now(), uuid(), literals, booleans.
+    exec(
+        &mut conn,
+        "INSERT INTO people (id, email) VALUES (10, 'd@example.com')",
+    );
+    let row = |conn: &mut Database, column: &str| {
+        one(
+            conn,
+            &format!("SELECT CAST({column} AS TEXT) AS value FROM people WHERE id = 10"),
+        )
+    };
+    assert_eq!(row(&mut conn, "token").len(), 36);
+    assert_eq!(row(&mut conn, "nickname"), "anon");
+    assert_eq!(row(&mut conn, "mood"), "happy");
+    assert_eq!(row(&mut conn, "active"), "1");
+    assert!(!row(&mut conn, "created_at").is_empty());
+    // The check constraint and the cascading foreign key hold.
+    assert!(try_exec(&mut conn, "UPDATE people SET score = -1 WHERE id = 10").is_err());
+    exec(
+        &mut conn,
+        "INSERT INTO pets (id, owner_id, kind) VALUES (5, 10, 'dog')",
+    );
+    exec(&mut conn, "DELETE FROM people WHERE id = 10");
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM pets"
+        ),
+        "2"
+    );
+    assert_eq!(
+        user_tables(&mut conn),
+        ["friends", "migrate_revisions", "people", "pets"]
+    );
+    assert_eq!(
+        lines(m.check(&mut conn).unwrap().differences),
+        Vec::<String>::new()
+    );
+
+    m.downgrade(&mut conn, "base").unwrap();
+    assert_eq!(user_tables(&mut conn), ["migrate_revisions"]);
+    assert!(applied(&m, &mut conn).is_empty());
+    // And up again: nothing was left behind that would make it fail.
+    m.upgrade(&mut conn, "m3").unwrap();
+    let at_m3 = snapshot(&mut conn);
+
+    m.upgrade(&mut conn, "m5").unwrap();
+    assert_eq!(
+        lines(m.check(&mut conn).unwrap().differences),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        one(&mut conn, "SELECT name AS value FROM people WHERE id = 3"),
+        "?",
+        "the column was filled, then restated NOT NULL"
+    );
+    assert_eq!(
+        one(&mut conn, "SELECT name AS value FROM people WHERE id = 2"),
+        "Żółć 😀"
+    );
+    let after = snapshot(&mut conn);
+    let people = after.table("people").unwrap();
+    let name = people.column("name").unwrap();
+    assert!(!name.nullable);
+    assert_eq!(name.comment.as_deref(), Some("full name"));
+    assert_eq!(name.data_type, "varchar(200)");
+    // MODIFY restated what the op did not touch: the other columns' comments
+    // and defaults are still there.
+    assert_eq!(
+        people.column("nickname").unwrap().default.as_deref(),
+        Some("'someone'")
+    );
+    assert!(people.check_constraint("ck_people_level").is_some());
+    assert!(people
+        .unique_constraint("uq_people_nickname_email")
+        .is_some());
+    let pets = after.table("pets").unwrap();
+    assert!(pets.unique_constraint("uq_pets_owner_id_kind").is_none());
+    assert!(pets.foreign_key("fk_pets_owner_again").is_some());
+    assert_eq!(
+        after
+            .table("lookup")
+            .unwrap()
+            .primary_key
+            .as_ref()
+            .unwrap()
+            .columns,
+        ["code"]
+    );
+    assert!(try_exec(
+        &mut conn,
+        "INSERT INTO people (id, email, name, level) VALUES (20, 'e@x', 'x', -1)"
+    )
+    .is_err());
+
+    // Down again: exactly the schema before, rows kept.
+    m.downgrade(&mut conn, "m3").unwrap();
+    let back = snapshot(&mut conn);
+    assert!(at_m3.diff(&back).is_empty(), "{:#?}", at_m3.diff(&back));
+    assert_eq!(
+        one(
+            &mut conn,
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM people"
+        ),
+        "3"
+    );
+
+    // The enum value is added to every column of the enum, and cannot be
+    // taken back.
+    m.upgrade(&mut conn, "mysql@head").unwrap();
+    assert!(try_exec(&mut conn, "UPDATE people SET mood = 'calm' WHERE id = 1").is_ok());
+    assert_eq!(
+        lines(m.check(&mut conn).unwrap().differences),
+        Vec::<String>::new()
+    );
+    assert!(
+        matches!(m.downgrade(&mut conn, "-1"), Err(Error::Irreversible { ref revision, .. }) if revision == "m6")
+    );
+    assert_eq!(current(&m, &mut conn), ["m6"]);
+}
+
+/// An index on an expression, a VARCHAR without a length, a deferrable
+/// foreign key: refused before anything runs, naming the
+/// revision and op, the database left at its last revision.
+fn what_mysql_cannot_do_is_refused_before_anything_runs(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = every_op();
+    // `portable`'s p1 has a `String` without a length.
+    match m.upgrade(&mut conn, "p3") {
+        Err(e @ Error::Unsupported { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("p1") && text.contains("VARCHAR needs a length"),
+                "{text}"
+            );
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+    assert_eq!(user_tables(&mut conn), Vec::<String>::new());
+    use migrate_runtime::{ops::Op, Dialect};
+    let ops: Vec<&Op> = m
+        .migrations()
+        .iter()
+        .filter(|r| ["p2", "g1"].contains(&r.revision()))
+        .flat_map(|r| r.upgrade().iter())
+        .collect();
+    let refusals: Vec<String> = ops
+        .iter()
+        .filter_map(|op| Dialect::Mysql.render(op).err())
+        .map(|u| u.to_string())
+        .collect();
+    for says in ["MariaDB cannot index an expression", "cannot be deferred"] {
+        assert!(
+            refusals.iter().any(|r| r.contains(says)),
+            "{says}: {refusals:#?}"
+        );
+    }
+}
+
 fn snapshot(conn: &mut Database) -> migrate_runtime::testing::Snapshot {
     migrate_runtime::testing::Snapshot::capture(conn)
         .unwrap()
@@ -279,6 +495,7 @@ fn try_exec(db: &mut Database, sql: &str) -> Result<(), diesel::result::Error> {
     match db {
         Database::Postgres(c) => c.batch_execute(sql),
         Database::Sqlite(c) => c.batch_execute(sql),
+        Database::Mysql(c) => c.batch_execute(sql),
     }
 }
 
@@ -318,6 +535,39 @@ fn failure_mid_chain_leaves_the_previous_revision(db: TestDatabase) {
         message.contains("f3 (create ledger, then fail)")
             && message.contains("rolled back: the database is still at f2"),
         "{message}"
+    );
+}
+
+/// MySQL commits each DDL statement: a migration that fails half-way stays
+/// half-way. The error says so, names the statement, and the version table
+/// stays at the revision before it.
+fn a_failure_half_way_is_reported_as_such_on_mysql(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(fixture_faulty::migrations()).unwrap();
+    let err = m.upgrade(&mut conn, "head").unwrap_err();
+    match &err {
+        Error::Statement {
+            revision,
+            op_index,
+            rolled_back,
+            ..
+        } => assert_eq!(
+            (revision.as_str(), *op_index, *rolled_back),
+            ("f3", 3, false)
+        ),
+        other => panic!("expected a statement error, got {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.contains("MySQL, whose DDL commits statement by statement")
+            && message.contains("the version table still says f2"),
+        "{message}"
+    );
+    assert_eq!(applied(&m, &mut conn), ["f1", "f2"]);
+    // What f3 did before its failing statement is there.
+    assert_eq!(
+        user_tables(&mut conn),
+        ["accounts", "ledger", "migrate_revisions"]
     );
 }
 
@@ -507,6 +757,9 @@ fn lock_is_waited_for_then_times_out(db: TestDatabase) {
     let mut conn = db.connect();
     let m = every_op().lock_timeout(Duration::from_millis(300));
     let result = match &mut holder {
+        Database::Mysql(_) => {
+            unreachable!("MySQL's lock is tested by the shop's concurrent deploys")
+        }
         Database::Sqlite(c) => {
             c.batch_execute("BEGIN EXCLUSIVE").unwrap();
             let r = m.upgrade(&mut conn, "p3");
@@ -874,7 +1127,7 @@ fn check_keeps_the_callers_transaction() {
     m.upgrade(&mut db.connect(), "p3").unwrap();
     let mut conn = match db.connect() {
         Database::Postgres(c) => c,
-        Database::Sqlite(_) => unreachable!(),
+        Database::Sqlite(_) | Database::Mysql(_) => unreachable!(),
     };
     let report = conn
         .transaction(|c| {
@@ -1016,6 +1269,7 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
     let targets: &[&str] = match conn {
         Database::Postgres(_) => &["pg@head", "schemas@head", "rebuilds@head"],
         Database::Sqlite(_) => &["p3", "rebuilds@head"],
+        Database::Mysql(_) => &["mysql@head"],
     };
     for t in targets {
         m.upgrade(&mut conn, t).unwrap();
@@ -1025,7 +1279,7 @@ fn check_compares_the_live_schema_with_the_migrations(db: TestDatabase) {
     assert_eq!(lines(report.differences), Vec::<String>::new());
     let named: &[&str] = match conn {
         Database::Postgres(_) => &["sales"],
-        Database::Sqlite(_) => &[],
+        Database::Sqlite(_) | Database::Mysql(_) => &[],
     };
     assert_eq!(report.not_compared, named);
     exec(

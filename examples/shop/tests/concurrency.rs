@@ -24,6 +24,7 @@ fn count(db: &mut Database, sql: &str) -> i64 {
     let rows: Vec<Count> = match db {
         Database::Postgres(c) => diesel::sql_query(sql).load(c),
         Database::Sqlite(c) => diesel::sql_query(sql).load(c),
+        Database::Mysql(c) => diesel::sql_query(sql).load(c),
     }
     .unwrap();
     rows[0].n
@@ -64,6 +65,9 @@ fn upgrade_at_once(db: &TestDatabase, processes: usize) {
         Database::Sqlite(c) => {
             diesel::sql_query("SELECT revision FROM migrate_revisions ORDER BY revision").load(c)
         }
+        Database::Mysql(c) => {
+            diesel::sql_query("SELECT revision FROM migrate_revisions ORDER BY revision").load(c)
+        }
     }
     .unwrap();
     let mut expected: Vec<String> = shop::migrations()
@@ -81,6 +85,11 @@ fn upgrade_at_once(db: &TestDatabase, processes: usize) {
 #[test]
 fn sixteen_processes_on_postgres() {
     upgrade_at_once(&TestDatabase::postgres(), 16);
+}
+
+#[test]
+fn eight_processes_on_mysql() {
+    upgrade_at_once(&TestDatabase::mysql(), 8);
 }
 
 #[test]

@@ -266,11 +266,10 @@ pub mod testing {
                     }
                 }
                 None => statements.extend(
-                    match rebuilds {
-                        Some(r) => r.render_in(op, &model),
-                        None => dialect.render(op),
-                    }
-                    .map_err(unsupported)?,
+                    dialect
+                        .backend()
+                        .render_in(op, Some(&model))
+                        .map_err(unsupported)?,
                 ),
             }
             for sql in statements {

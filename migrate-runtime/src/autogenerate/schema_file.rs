@@ -508,6 +508,11 @@ pub(crate) fn target(
     dialect: Dialect,
     ignored: &[(Option<&str>, &str)],
 ) -> Result<Schema, Error> {
+    if dialect == Dialect::Mysql {
+        return Err(Error::NoPrintSchema {
+            dialect: dialect.name().to_string(),
+        });
+    }
     let mut parsed = parse(source).map_err(|p| p.error(file))?;
     parsed.tables.retain(|t| {
         !ignored.iter().any(|(schema, name)| {

@@ -12,6 +12,7 @@
 //! quoting.
 
 pub(crate) mod capture;
+pub(crate) mod mysql;
 pub(crate) mod postgres;
 pub(crate) mod sql;
 pub(crate) mod sqlite;
@@ -99,10 +100,36 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
 
     /// The statements of one op, from the op alone.
     fn render(&self, op: &Op) -> Result<Vec<String>, Unsupported>;
+    /// The native form of an op, completed from the schema the earlier ops
+    /// left where the op's text does not say enough (SQLite's column index
+    /// dropped with its column, MySQL's `MODIFY COLUMN`, which repeats the
+    /// whole column); only called where [`Backend::follows_model`], with
+    /// `None` when that schema cannot be followed (an earlier op it cannot
+    /// apply).
+    fn render_in(&self, op: &Op, schema: Option<&Schema>) -> Result<Vec<String>, Unsupported> {
+        let _ = schema;
+        self.render(op)
+    }
+    /// Whether rendering follows the schema the migrations describe
+    /// ([`Backend::render_in`], rebuilds).
+    fn follows_model(&self) -> bool {
+        self.rebuilds().is_some()
+    }
     /// Table rebuilds (move and copy) for what `ALTER TABLE` cannot do:
     /// `None` when every op has a native form.
     fn rebuilds(&self) -> Option<&dyn Rebuilds> {
         None
+    }
+
+    // -- queries ------------------------------------------------------------
+
+    /// `expr` as text, for a query read by [`Session::rows`].
+    fn cast_text(&self, expr: &str) -> String {
+        format!("CAST({expr} AS TEXT)")
+    }
+    /// `expr` as a 64-bit integer.
+    fn cast_bigint(&self, expr: &str) -> String {
+        format!("CAST({expr} AS BIGINT)")
     }
 
     // -- capabilities -------------------------------------------------------
@@ -225,9 +252,6 @@ pub(crate) struct RunSettings<'a> {
 /// Table rebuilds (move and copy), planned from the schema the migrations
 /// describe, for the forms a database's `ALTER TABLE` lacks.
 pub(crate) trait Rebuilds: Sync {
-    /// The native form of an op, completed from the schema the earlier ops
-    /// left where the op's text does not say enough.
-    fn render_in(&self, op: &Op, schema: &Schema) -> Result<Vec<String>, Unsupported>;
     /// The tables an op needs rebuilt, given the schema the earlier ops left;
     /// `None` when `ALTER TABLE` can do it.
     fn tables(&self, op: &Op, schema: &Schema) -> Option<Vec<TableRef>>;

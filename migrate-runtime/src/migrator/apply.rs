@@ -209,7 +209,10 @@ impl Migrator {
         // Alembic's revisions, when it can be read; the refusal stands anyway.
         let mut revisions: Vec<String> = match *table {
             "alembic_version" => conn
-                .texts("SELECT CAST(version_num AS TEXT) AS value FROM alembic_version")
+                .texts(&format!(
+                    "SELECT {} AS value FROM alembic_version",
+                    conn.dialect().backend().cast_text("version_num")
+                ))
                 .unwrap_or_default()
                 .into_iter()
                 .flatten()

@@ -109,7 +109,9 @@ impl Migrator {
                 "Running {what} {arrow}, {}",
                 m.message()
             )));
-            let transactional = m.transactional();
+            // Where DDL commits on its own (MySQL), BEGIN would only promise
+            // what COMMIT cannot keep.
+            let transactional = m.transactional() && dialect.transactional_ddl();
             if transactional {
                 out.push_str("BEGIN;\n");
             }

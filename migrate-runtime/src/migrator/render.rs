@@ -30,7 +30,7 @@ impl Migrator {
 pub(super) struct Renderer<'m> {
     migrator: &'m Migrator,
     dialect: Dialect,
-    /// The backend's rebuilds, if it has any: then the model is followed.
+    /// The backend's rebuilds, if it has any.
     rebuilds: Option<&'static dyn Rebuilds>,
     model: Result<Schema, String>,
 }
@@ -42,10 +42,11 @@ impl<'m> Renderer<'m> {
         applied: &BTreeSet<String>,
     ) -> Self {
         let rebuilds = dialect.backend().rebuilds();
-        let model = match rebuilds {
-            Some(_) => crate::schema::replay(&migrator.migrations, &migrator.graph, applied)
-                .map_err(|e| e.to_string()),
-            None => Err(String::new()),
+        let model = if dialect.backend().follows_model() {
+            crate::schema::replay(&migrator.migrations, &migrator.graph, applied)
+                .map_err(|e| e.to_string())
+        } else {
+            Err(String::new())
         };
         Renderer {
             migrator,
@@ -129,9 +130,11 @@ impl<'m> Renderer<'m> {
                     self.model = Ok(next);
                 }
                 None => {
-                    let rendered = match self.rebuilds {
-                        Some(r) => r.render_in(op, self.model.as_ref().unwrap_or(&no_model)),
-                        None => self.dialect.render(op),
+                    let backend = self.dialect.backend();
+                    let rendered = if backend.follows_model() {
+                        backend.render_in(op, self.model.as_ref().ok())
+                    } else {
+                        backend.render(op)
                     };
                     for sql in
                         rendered.map_err(|u| self.migrator.unsupported(m.revision(), i + 1, u))?

@@ -1,13 +1,14 @@
 //! The temporary PostgreSQL cluster of the testing toolkit: started from the
 //! machine's own binaries when no `TEST_DATABASE_URL` is set, shared by the
 //! tests of one process, and stopped with its files removed when that process
-//! ends, even when it is killed.
+//! ends, even when it is killed. The same watchdog stops the temporary
+//! MariaDB server (`mysql_server.rs`).
 //!
 //! The clean-up runs in a watchdog process, which must outlive a test process
 //! killed with SIGKILL. It is this same executable started again with the
-//! cluster's owner, directory and binaries in its environment: a constructor
-//! that runs before `main` sees them and becomes the watchdog, so no shell
-//! ever reads a path, and nothing is quoted by hand.
+//! server's kind, owner, directory and binaries in its environment: a
+//! constructor that runs before `main` sees them and becomes the watchdog, so
+//! no shell ever reads a path, and nothing is quoted by hand.
 
 use crate::{Database, DatabaseUrl};
 use std::ffi::OsString;
@@ -28,6 +29,47 @@ const DIR_PREFIX: &str = "migrate-test-pg-";
 const WATCH_OWNER: &str = "MIGRATE_TEST_CLUSTER_OWNER";
 const WATCH_DIR: &str = "MIGRATE_TEST_CLUSTER_DIR";
 const WATCH_BIN: &str = "MIGRATE_TEST_CLUSTER_BIN";
+const WATCH_KIND: &str = "MIGRATE_TEST_CLUSTER_KIND";
+
+/// The servers the watchdog stops: each says how, and which directories in
+/// the temporary directory are its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Postgres,
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+    Mysql,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Postgres => "postgres",
+            Kind::Mysql => "mysql",
+        }
+    }
+
+    fn named(name: &str) -> Option<Kind> {
+        [Kind::Postgres, Kind::Mysql]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+
+    /// How the server's directories are named (then the owner's pid).
+    pub(super) fn dir_prefix(self) -> &'static str {
+        match self {
+            Kind::Postgres => DIR_PREFIX,
+            Kind::Mysql => super::mysql_server::DIR_PREFIX,
+        }
+    }
+
+    /// Stops the server in `dir` (if it runs) and removes `dir`, exactly.
+    fn stop(self, bin: &Path, dir: &Path) {
+        match self {
+            Kind::Postgres => stop(bin, dir, is_root()),
+            Kind::Mysql => super::mysql_server::stop(dir),
+        }
+    }
+}
 
 impl TempCluster {
     pub(super) fn shared() -> Result<&'static TempCluster, String> {
@@ -39,7 +81,7 @@ impl TempCluster {
     }
 
     fn start() -> Result<TempCluster, String> {
-        reap_stale();
+        reap_stale(Kind::Postgres);
         let bin = bindir()?;
         let root = is_root();
         let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
@@ -61,7 +103,7 @@ impl TempCluster {
         }
         // The watchdog first: if anything below fails or this process dies,
         // it still cleans up.
-        spawn_watchdog(&bin, &dir)?;
+        spawn_watchdog(Kind::Postgres, &bin, &dir)?;
         let initdb = as_postgres(root, &bin.join("initdb"))
             .arg("-D")
             .arg(&data)
@@ -121,7 +163,7 @@ impl TempCluster {
     }
 }
 
-fn append(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn append(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::OpenOptions::new()
         .append(true)
@@ -129,7 +171,7 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
         .write_all(text.as_bytes())
 }
 
-fn is_root() -> bool {
+pub(super) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -173,7 +215,7 @@ fn bindir() -> Result<PathBuf, String> {
         })
 }
 
-fn free_port() -> Result<u16, String> {
+pub(super) fn free_port() -> Result<u16, String> {
     let listener =
         std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
     listener
@@ -182,12 +224,13 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Starts this executable again as the cluster's watchdog, in a process
+/// Starts this executable again as the server's watchdog, in a process
 /// group of its own (an interrupt of the tests does not reach it).
-fn spawn_watchdog(bin: &Path, dir: &Path) -> Result<(), String> {
+pub(super) fn spawn_watchdog(kind: Kind, bin: &Path, dir: &Path) -> Result<(), String> {
     let exe =
         std::env::current_exe().map_err(|e| format!("cannot start the cluster's watchdog: {e}"))?;
     Command::new(exe)
+        .env(WATCH_KIND, kind.name())
         .env(WATCH_OWNER, std::process::id().to_string())
         .env(WATCH_DIR, dir)
         .env(WATCH_BIN, bin)
@@ -214,16 +257,21 @@ fn watchdog_before_main() {
     ) else {
         return;
     };
-    watch(owner, PathBuf::from(dir), PathBuf::from(bin));
+    // A watchdog started by an older build names no kind: PostgreSQL.
+    let kind = std::env::var(WATCH_KIND)
+        .ok()
+        .and_then(|k| Kind::named(&k))
+        .unwrap_or(Kind::Postgres);
+    watch(kind, owner, PathBuf::from(dir), PathBuf::from(bin));
     std::process::exit(0);
 }
 
-fn watch(owner: OsString, dir: PathBuf, bin: PathBuf) {
+fn watch(kind: Kind, owner: OsString, dir: PathBuf, bin: PathBuf) {
     let proc_dir = Path::new("/proc").join(owner);
     while proc_dir.exists() {
         std::thread::sleep(Duration::from_millis(500));
     }
-    stop(&bin, &dir, is_root());
+    kind.stop(&bin, &dir);
 }
 
 /// Stops the cluster in `dir` (if it runs) and removes `dir`, exactly.
@@ -242,24 +290,33 @@ fn stop(bin: &Path, dir: &Path, root: bool) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Stops and removes clusters whose owning process is gone.
-fn reap_stale() {
+/// Stops and removes servers of `kind` whose owning process is gone.
+pub(super) fn reap_stale(kind: Kind) {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
         return;
     };
-    let Ok(bin) = bindir() else { return };
-    let root = is_root();
+    let bin = match kind {
+        Kind::Postgres => match bindir() {
+            Ok(bin) => bin,
+            Err(_) => return,
+        },
+        Kind::Mysql => PathBuf::new(),
+    };
     for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with(DIR_PREFIX) {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(suffix) = name.strip_prefix(kind.dir_prefix()) else {
             continue;
-        }
+        };
         let dir = entry.path();
+        // The name holds the owner's pid too: a directory whose owner has
+        // not written `owner.pid` yet is still being started, not stale.
         let owner = std::fs::read_to_string(dir.join("owner.pid"))
             .ok()
-            .and_then(|p| p.trim().parse::<u32>().ok());
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .or_else(|| suffix.parse::<u32>().ok());
         let alive = owner.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
-            stop(&bin, &dir, root);
+            kind.stop(&bin, &dir);
         }
     }
 }

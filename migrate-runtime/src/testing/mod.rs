@@ -11,6 +11,12 @@
 //!   test process exits, even when it is killed; clusters left by a machine
 //!   crash are reaped by the next start.
 //!
+//! [`TestDatabase::mysql`] (feature `mysql`) is the same for MySQL/MariaDB:
+//! a fresh database in the server `TEST_MYSQL_URL` names, or in a temporary
+//! MariaDB started from the machine's binaries (`mariadb-install-db` and
+//! `mariadbd`, as the `mysql` user when running as root) with its own data
+//! directory, socket and port, stopped by the same watchdog.
+//!
 //! The checks pytest-alembic gives Alembic users are one line each:
 //!
 //! ```no_run
@@ -36,6 +42,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod assertions;
 mod cluster;
+mod mysql_server;
 pub use crate::introspect::*;
 pub use assertions::*;
 
@@ -47,7 +54,15 @@ pub struct TestDatabase {
 
 enum Cleanup {
     File(PathBuf),
-    Database { admin_url: String, name: String },
+    Database {
+        admin_url: String,
+        name: String,
+    },
+    #[cfg(feature = "mysql")]
+    MysqlDatabase {
+        admin_url: String,
+        name: String,
+    },
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -102,6 +117,37 @@ impl TestDatabase {
         }
     }
 
+    /// A new, empty MySQL/MariaDB database (see the module docs for which
+    /// server).
+    ///
+    /// Panics when no server can be had: a MySQL test must not pass without
+    /// MySQL.
+    #[cfg(feature = "mysql")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mysql")))]
+    pub fn mysql() -> TestDatabase {
+        use diesel::connection::SimpleConnection as _;
+        let admin = match std::env::var("TEST_MYSQL_URL") {
+            Ok(url) if !url.trim().is_empty() => url,
+            _ => match mysql_server::TempServer::shared() {
+                Ok(s) => s.url.clone(),
+                Err(e) => panic!("no MySQL for this test: {e}\nset TEST_MYSQL_URL to a server this test may create databases in, or install MariaDB's server binaries (mariadb-install-db, mariadbd)"),
+            },
+        };
+        let name = unique_name("migrate_test");
+        let mut conn = mysql_admin(&admin)
+            .unwrap_or_else(|e| panic!("cannot reach the MySQL test server: {e}"));
+        if let Err(e) = conn.batch_execute(&format!("CREATE DATABASE `{name}`")) {
+            panic!("cannot create a test database: {e}");
+        }
+        TestDatabase {
+            url: replace_database(&admin, &name),
+            cleanup: Cleanup::MysqlDatabase {
+                admin_url: admin,
+                name,
+            },
+        }
+    }
+
     /// The URL of this database.
     pub fn url(&self) -> &str {
         &self.url
@@ -128,8 +174,23 @@ impl Drop for TestDatabase {
                         .execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
                 }
             }
+            #[cfg(feature = "mysql")]
+            Cleanup::MysqlDatabase { admin_url, name } => {
+                use diesel::connection::SimpleConnection as _;
+                if let Ok(mut conn) = mysql_admin(admin_url) {
+                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS `{name}`"));
+                }
+            }
         }
     }
+}
+
+/// A connection to the MySQL server to create and drop test databases on.
+#[cfg(feature = "mysql")]
+fn mysql_admin(url: &str) -> Result<diesel::MysqlConnection, String> {
+    use diesel::Connection as _;
+    diesel::MysqlConnection::establish(url)
+        .map_err(|e| crate::error::redact_message(&e.to_string(), url))
 }
 
 /// The same server URL with another database name.

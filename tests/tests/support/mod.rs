@@ -12,11 +12,14 @@ struct Text {
     value: Option<String>,
 }
 
-/// The first column (named `value`) of every row, as text.
+/// The first column (named `value`) of every row, as text. On MySQL,
+/// whose `CAST` has no `TEXT`, the tests' `CAST(... AS TEXT)` is read as
+/// `CAST(... AS CHAR)`.
 pub fn texts(db: &mut Database, sql: &str) -> Vec<Option<String>> {
     let rows: Vec<Text> = match db {
         Database::Postgres(c) => diesel::sql_query(sql).load(c),
         Database::Sqlite(c) => diesel::sql_query(sql).load(c),
+        Database::Mysql(c) => diesel::sql_query(sql.replace(" AS TEXT)", " AS CHAR)")).load(c),
     }
     .unwrap_or_else(|e| panic!("{sql}: {e}"));
     rows.into_iter().map(|r| r.value).collect()
@@ -39,6 +42,7 @@ pub fn try_exec(db: &mut Database, sql: &str) -> Result<(), diesel::result::Erro
     match db {
         Database::Postgres(c) => c.batch_execute(sql),
         Database::Sqlite(c) => c.batch_execute(sql),
+        Database::Mysql(c) => c.batch_execute(sql),
     }
 }
 
@@ -53,6 +57,17 @@ macro_rules! on_both {
         }
         mod postgres {
             $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::postgres()) })*
+        }
+    };
+}
+
+/// `on_mysql!(a, b)`: tests `mysql::a`, ... each calling `a(TestDatabase)`
+/// on a fresh MySQL/MariaDB database.
+#[allow(unused_macros)]
+macro_rules! on_mysql {
+    ($($name:ident),* $(,)?) => {
+        mod mysql {
+            $(#[test] fn $name() { super::$name(migrate_runtime::testing::TestDatabase::mysql()) })*
         }
     };
 }

@@ -95,6 +95,14 @@ impl Backend for Sqlite {
         render::render(op)
     }
 
+    fn render_in(
+        &self,
+        op: &Op,
+        schema: Option<&crate::schema::Schema>,
+    ) -> Result<Vec<String>, Unsupported> {
+        rebuild::render_in(op, schema.unwrap_or(&crate::schema::Schema::new()))
+    }
+
     fn rebuilds(&self) -> Option<&dyn Rebuilds> {
         Some(&rebuild::SqliteRebuilds)
     }

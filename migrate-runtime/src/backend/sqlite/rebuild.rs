@@ -22,7 +22,7 @@ fn table_name(t: &TableRef) -> Result<String, Unsupported> {
 /// where the op's text does not say enough: a column dropped without its
 /// definition still has its own index (`Column(..., index = true)`), which
 /// SQLite refuses to keep across the drop.
-fn render_in(op: &Op, schema: &Schema) -> Result<Vec<String>, Unsupported> {
+pub(super) fn render_in(op: &Op, schema: &Schema) -> Result<Vec<String>, Unsupported> {
     let mut out = Vec::new();
     if let Op::DropColumn {
         table,
@@ -224,10 +224,6 @@ pub(super) fn refused(what: &str, doing: &str) -> Unsupported {
 pub(super) struct SqliteRebuilds;
 
 impl Rebuilds for SqliteRebuilds {
-    fn render_in(&self, op: &Op, schema: &Schema) -> Result<Vec<String>, Unsupported> {
-        render_in(op, schema)
-    }
-
     fn tables(&self, op: &Op, schema: &Schema) -> Option<Vec<TableRef>> {
         tables(op, schema)
     }
