@@ -714,6 +714,7 @@ mod tests {
             index: None,
             foreign_key: None,
             comment: None,
+            identity: true,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Error accumulation: every problem of a migration is reported in one build.
 
+use migrate_core::naming::Naming;
 use proc_macro2::Span;
 use std::cell::RefCell;
 use std::fmt::Display;
@@ -9,13 +10,27 @@ use std::fmt::Display;
 #[derive(Default)]
 pub struct Ctxt {
     errors: RefCell<Option<Vec<syn::Error>>>,
+    /// The crate's `migrations!(naming = "...")`: how unnamed constraints
+    /// are named while lowering.
+    naming: Naming,
 }
 
 impl Ctxt {
     pub fn new() -> Self {
         Ctxt {
             errors: RefCell::new(Some(Vec::new())),
+            naming: Naming::Convention,
         }
+    }
+
+    pub fn with_naming(naming: Naming) -> Self {
+        let mut cx = Ctxt::new();
+        cx.naming = naming;
+        cx
+    }
+
+    pub fn naming(&self) -> Naming {
+        self.naming
     }
 
     /// An error with the fix on a `help:` line.

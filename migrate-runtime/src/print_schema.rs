@@ -293,6 +293,7 @@ mod tests {
                 None,
                 None,
                 None,
+                true,
             )
         };
         let mut schema = Schema::new();

@@ -11,7 +11,6 @@ use super::values::*;
 use crate::ctxt::Ctxt;
 use crate::parse::{Arg, Args, OpInvocation, Value};
 use migrate_core::model::*;
-use migrate_core::naming;
 use proc_macro2::Span;
 use std::borrow::Cow;
 
@@ -778,7 +777,7 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
     let name = match explicit {
         Some(n) => n,
         None => {
-            let n = naming::index(&table.name, &plain);
+            let n = cx.naming().index(&table.name, &plain);
             check_generated_name(cx, &n, b.get("index_name")?.span())?;
             n
         }
@@ -838,9 +837,9 @@ fn unique_or_primary_key(c: &mut Call, b: &Bound) -> Option<Op> {
     let cols = string_list(cx, b.get("columns")?, "columns")?;
     let unique = op.contains("unique");
     let default_name = if unique {
-        naming::unique(&table.name, &cols)
+        cx.naming().unique(&table.name, &cols)
     } else {
-        naming::primary_key(&table.name)
+        cx.naming().primary_key(&table.name)
     };
     let name = opt_name(cx, b.get("constraint_name")?)?.unwrap_or(default_name);
     check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
@@ -906,7 +905,7 @@ fn foreign_key(c: &mut Call, b: &Bound) -> Option<Op> {
         return None;
     }
     let name = opt_name(cx, b.get("constraint_name")?)?
-        .unwrap_or_else(|| naming::foreign_key(&table.name, &local, &referent.name));
+        .unwrap_or_else(|| cx.naming().foreign_key(&table.name, &local, &referent.name));
     check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
     let mut fk = foreign_key_options(cx, b, &name, spans)?;
     fk.columns = local.into_iter().map(s).collect::<Vec<_>>().into();

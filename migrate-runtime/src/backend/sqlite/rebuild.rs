@@ -302,6 +302,7 @@ mod tests {
             None,
             None,
             None,
+            true,
         )
     }
 
