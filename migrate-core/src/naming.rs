@@ -162,20 +162,30 @@ pub mod database {
     }
 
     /// Whether a constraint of `table` (whose columns are `columns`) bears
-    /// the name PostgreSQL would give it: SQLite, which names none, then
-    /// keeps it unnamed, as a database built by Alembic has it.
+    /// a name PostgreSQL gives: SQLite, which names none, then keeps it
+    /// unnamed, as a database built by Alembic has it. A table renamed
+    /// since keeps the names its constraints had (as PostgreSQL keeps
+    /// them), so the label (`_pkey`, `_key`, `_fkey`, `_check`, with a
+    /// clash's digits) is what counts there.
     pub fn gave<S: AsRef<str>>(table: &str, columns: &[S], c: &crate::model::Constraint) -> bool {
         use crate::model::ConstraintKind;
+        let labelled = |label: &str| {
+            let name = c.name.trim_end_matches(|ch: char| ch.is_ascii_digit());
+            name.ends_with(&format!("_{label}"))
+        };
         match &c.kind {
-            ConstraintKind::PrimaryKey { .. } => gives(&c.name, table, None, "pkey"),
+            ConstraintKind::PrimaryKey { .. } => {
+                gives(&c.name, table, None, "pkey") || labelled("pkey")
+            }
             ConstraintKind::Unique { columns } => {
-                gives(&c.name, table, Some(&addition(columns)), "key")
+                gives(&c.name, table, Some(&addition(columns)), "key") || labelled("key")
             }
             ConstraintKind::ForeignKey(fk) => {
-                gives(&c.name, table, Some(&addition(&fk.columns)), "fkey")
+                gives(&c.name, table, Some(&addition(&fk.columns)), "fkey") || labelled("fkey")
             }
             ConstraintKind::Check { condition } => {
                 gives(&c.name, table, check_column(condition, columns), "check")
+                    || labelled("check")
             }
         }
     }

@@ -52,6 +52,9 @@ compile_error!(
     "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
 );
 
+#[cfg(feature = "alembic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alembic")))]
+pub mod alembic;
 mod autogenerate;
 mod backend;
 #[cfg(feature = "cli")]

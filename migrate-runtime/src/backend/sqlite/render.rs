@@ -139,17 +139,21 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
     // Names PostgreSQL would give are left to SQLite, which gives none.
     let col = [&c.name];
     if let Some(u) = c.unique.as_deref() {
-        if naming::database::gives(
-            u,
-            table_name,
-            Some(&naming::database::addition(&col)),
-            "key",
-        ) {
+        let unique = Constraint::new(
+            u.to_string().into(),
+            ConstraintKind::Unique {
+                columns: vec![c.name.clone()].into(),
+            },
+        );
+        if naming::database::gave(table_name, &col, &unique) {
             constraints = constraints.replacen(&format!(" CONSTRAINT {}", quote_ident(u)), "", 1);
         }
     }
     if let Some(fk) = &c.foreign_key {
-        if naming::database::gives(&fk.name, table_name, Some(&c.name), "fkey") {
+        let name = fk.name.trim_end_matches(|ch: char| ch.is_ascii_digit());
+        if naming::database::gives(&fk.name, table_name, Some(&c.name), "fkey")
+            || name.ends_with("_fkey")
+        {
             constraints =
                 constraints.replacen(&format!(" CONSTRAINT {}", quote_ident(&fk.name)), "", 1);
         }
