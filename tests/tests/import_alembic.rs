@@ -221,9 +221,16 @@ fn what_cannot_be_translated_is_kept_with_a_compile_error() {
         "b003",
         "\"b001\"",
         "depends_on = \"b002\"",
-        "    op.add_column(\"t\", sa.Column(\"n\", sa.Integer))",
+        "    op.add_column(\"t\", sa.Column(\"n\", mysql.BIGINT()))",
     );
-    revision_file(v, "b004", "(\"b002\", \"b003\")", "", "    pass");
+    // A dependency on an ancestor says nothing a parent does not.
+    revision_file(
+        v,
+        "b004",
+        "(\"b002\", \"b003\")",
+        "depends_on = [\"b001\"]",
+        "    pass",
+    );
     let out = tempfile::tempdir().unwrap();
     let to = out.path().join("migrations");
     let import = alembic::import(v, &to, "migrate_runtime").unwrap();
@@ -264,6 +271,11 @@ fn what_cannot_be_translated_is_kept_with_a_compile_error() {
     assert_eq!(by_id("b003").translation, Translation::Partly, "{summary}");
     assert!(
         text("b003").contains("make it a merge (`down_revision = [..., \\\"b002\\\"]`) or drop it"),
+        "{}",
+        text("b003")
+    );
+    assert!(
+        text("b003").contains("op!(add_column(\"t\", Column(\"n\", BigInteger)));"),
         "{}",
         text("b003")
     );
