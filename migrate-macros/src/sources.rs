@@ -265,6 +265,68 @@ fn holds_migration(items: &[syn::Item]) -> bool {
     })
 }
 
+/// The crate's `migrations!(naming = ...)`, found from a migration's file:
+/// the file itself, else the `lib.rs` or `main.rs` of its directory or the
+/// nearest one above that calls `migrations!` (not past the directory of a
+/// `Cargo.toml`). A proc macro sees only its own tokens, and `#[migration]`
+/// needs the choice while it names constraints; `migrations!()` checks that
+/// each migration used the one it states.
+pub fn crate_naming(file: &Path) -> Naming {
+    static FOUND: Mutex<Vec<(PathBuf, Naming)>> = Mutex::new(Vec::new());
+    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    if let Ok(found) = FOUND.lock() {
+        if let Some((_, n)) = found.iter().find(|(d, _)| *d == dir) {
+            if anchor_naming(file).is_none() {
+                return *n;
+            }
+        }
+    }
+    if let Some(n) = anchor_naming(file) {
+        return n;
+    }
+    let mut naming = Naming::Convention;
+    let mut at = Some(dir.as_path());
+    while let Some(d) = at {
+        let found = ["lib.rs", "main.rs"]
+            .iter()
+            .find_map(|f| anchor_naming(&d.join(f)));
+        if let Some(n) = found {
+            naming = n;
+            break;
+        }
+        if d.join("Cargo.toml").exists() {
+            break;
+        }
+        at = d.parent();
+    }
+    if let Ok(mut found) = FOUND.lock() {
+        found.push((dir, naming));
+    }
+    naming
+}
+
+/// The naming a file's top-level `migrations!(...)` states, if it has one.
+fn anchor_naming(path: &Path) -> Option<Naming> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if !text.contains("migrations!") {
+        return None;
+    }
+    let file = syn::parse_file(&text).ok()?;
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "migrations") =>
+        {
+            let args = m.mac.parse_body::<crate::parse::AnchorArgs>().ok()?;
+            Some(args.naming.map_or(Naming::Convention, |(n, _)| n))
+        }
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,66 +436,4 @@ mod tests {
         let tree = read(&dir.join("src/nope.rs"));
         assert!(tree.files.is_empty());
     }
-}
-
-/// The crate's `migrations!(naming = ...)`, found from a migration's file:
-/// the file itself, else the `lib.rs` or `main.rs` of its directory or the
-/// nearest one above that calls `migrations!` (not past the directory of a
-/// `Cargo.toml`). A proc macro sees only its own tokens, and `#[migration]`
-/// needs the choice while it names constraints; `migrations!()` checks that
-/// each migration used the one it states.
-pub fn crate_naming(file: &Path) -> Naming {
-    static FOUND: Mutex<Vec<(PathBuf, Naming)>> = Mutex::new(Vec::new());
-    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-    if let Ok(found) = FOUND.lock() {
-        if let Some((_, n)) = found.iter().find(|(d, _)| *d == dir) {
-            if anchor_naming(file).is_none() {
-                return *n;
-            }
-        }
-    }
-    if let Some(n) = anchor_naming(file) {
-        return n;
-    }
-    let mut naming = Naming::Convention;
-    let mut at = Some(dir.as_path());
-    while let Some(d) = at {
-        let found = ["lib.rs", "main.rs"]
-            .iter()
-            .find_map(|f| anchor_naming(&d.join(f)));
-        if let Some(n) = found {
-            naming = n;
-            break;
-        }
-        if d.join("Cargo.toml").exists() {
-            break;
-        }
-        at = d.parent();
-    }
-    if let Ok(mut found) = FOUND.lock() {
-        found.push((dir, naming));
-    }
-    naming
-}
-
-/// The naming a file's top-level `migrations!(...)` states, if it has one.
-fn anchor_naming(path: &Path) -> Option<Naming> {
-    let text = std::fs::read_to_string(path).ok()?;
-    if !text.contains("migrations!") {
-        return None;
-    }
-    let file = syn::parse_file(&text).ok()?;
-    file.items.iter().find_map(|item| match item {
-        syn::Item::Macro(m)
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "migrations") =>
-        {
-            let args = m.mac.parse_body::<crate::parse::AnchorArgs>().ok()?;
-            Some(args.naming.map_or(Naming::Convention, |(n, _)| n))
-        }
-        _ => None,
-    })
 }
