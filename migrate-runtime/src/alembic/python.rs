@@ -352,6 +352,32 @@ fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool)
                     }),
                 }
             }
+            Stmt::With(w) if batch_table(w).is_some() => {
+                let Some((table, var)) = batch_table(w) else {
+                    continue;
+                };
+                for inner in &w.body {
+                    let call = match inner {
+                        Stmt::Expr(e) => batch_call(&e.value, &var, &table),
+                        Stmt::Pass(_) => continue,
+                        _ => None,
+                    };
+                    let result = match &call {
+                        Some(c) => statement_call(c, enums, upgrade),
+                        None => Err(format!("a statement in `op.batch_alter_table({table:?})` that is no `{var}.<op>(...)` call")),
+                    };
+                    match result {
+                        Ok(Some((call, allow))) => {
+                            out.statements.push(Statement::Op { call, allow })
+                        }
+                        Ok(None) => {}
+                        Err(why) => out.statements.push(Statement::Untranslated {
+                            code: text(source, inner),
+                            why,
+                        }),
+                    }
+                }
+            }
             other => {
                 let code = text(source, other);
                 let why = if code.contains("get_bind") {
@@ -364,6 +390,94 @@ fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool)
         }
     }
     out
+}
+
+/// `with op.batch_alter_table("t") as batch_op:`: the table and the
+/// variable. Its ops are the table's plain ops (SQLite's move and copy is
+/// the renderer's business here); other options are not translated.
+fn batch_table(w: &ast::StmtWith) -> Option<(String, String)> {
+    let [item] = w.items.as_slice() else {
+        return None;
+    };
+    let Expr::Call(c) = &item.context_expr else {
+        return None;
+    };
+    if dotted(&c.func).as_deref() != Some("op.batch_alter_table") {
+        return None;
+    }
+    // `schema=None` is what autogenerate writes: the default schema.
+    let plain = |k: &ast::Keyword| match k.arg.as_deref() {
+        Some("recreate") => true,
+        Some("schema") => matches!(constant(&k.value), Some(Constant::None)),
+        _ => false,
+    };
+    if !c.keywords.iter().all(plain) {
+        return None;
+    }
+    let table = c.args.first().and_then(string)?;
+    let Some(Expr::Name(var)) = item.optional_vars.as_deref() else {
+        return None;
+    };
+    Some((table, var.id.to_string()))
+}
+
+/// `batch_op.<op>(...)` as `op.<op>(...)` with the table where the plain op
+/// takes it.
+fn batch_call(e: &Expr, var: &str, table: &str) -> Option<Expr> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Attribute(a) = &*c.func else {
+        return None;
+    };
+    if dotted(&a.value).as_deref() != Some(var) {
+        return None;
+    }
+    let op = a.attr.as_str();
+    let table_expr = Expr::Constant(ast::ExprConstant {
+        range: Default::default(),
+        value: Constant::Str(table.to_string()),
+        kind: None,
+    });
+    let mut args = c.args.clone();
+    let mut keywords = c.keywords.clone();
+    match op {
+        "add_column"
+        | "drop_column"
+        | "alter_column"
+        | "create_table_comment"
+        | "drop_table_comment" => args.insert(0, table_expr),
+        "create_index"
+        | "create_unique_constraint"
+        | "create_check_constraint"
+        | "create_foreign_key"
+        | "create_primary_key"
+        | "drop_constraint"
+            if !args.is_empty() =>
+        {
+            args.insert(1, table_expr)
+        }
+        "drop_index" => keywords.push(ast::Keyword {
+            range: Default::default(),
+            arg: Some("table_name".into()),
+            value: table_expr,
+        }),
+        _ => return None,
+    }
+    let op_attr = Expr::Attribute(ast::ExprAttribute {
+        range: Default::default(),
+        value: Box::new(Expr::Name(ast::ExprName {
+            range: Default::default(),
+            id: "op".into(),
+            ctx: ast::ExprContext::Load,
+        })),
+        attr: op.into(),
+        ctx: ast::ExprContext::Load,
+    });
+    Some(Expr::Call(ast::ExprCall {
+        range: Default::default(),
+        func: Box::new(op_attr),
+        args,
+        keywords,
+    }))
 }
 
 fn what_statement(s: &Stmt) -> String {
