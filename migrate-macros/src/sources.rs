@@ -9,10 +9,18 @@
 //! (`x.rs` or `x/mod.rs`, `#[path]`, inline `mod` blocks as directories);
 //! `mod` items made by macros and `#[cfg]` are not evaluated.
 
+use crate::ast::{Meta, Migration};
+use crate::ctxt::Ctxt;
+use crate::parse::MigrationArgs;
+use migrate_core::model::Op;
 use migrate_core::naming::Naming;
+use migrate_core::schema::Schema;
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use syn::spanned::Spanned;
+use syn::LitStr;
 
 /// One source file of the crate.
 pub struct SourceFile {
@@ -303,6 +311,132 @@ pub fn crate_naming(file: &Path) -> Naming {
         found.push((dir, naming));
     }
     naming
+}
+
+/// The crate root above a migration's file, found as [`crate_naming`]
+/// finds it: the file itself or a `lib.rs` / `main.rs` that calls
+/// `migrations!`.
+fn crate_root_of(file: &Path) -> Option<PathBuf> {
+    if anchor_naming(file).is_some() {
+        return Some(file.to_path_buf());
+    }
+    let mut at = file.parent();
+    while let Some(d) = at {
+        for f in ["lib.rs", "main.rs"] {
+            if anchor_naming(&d.join(f)).is_some() {
+                return Some(d.join(f));
+            }
+        }
+        if d.join("Cargo.toml").exists() {
+            return None;
+        }
+        at = d.parent();
+    }
+    None
+}
+
+/// The schema the crate's migrations build before a migration whose parents
+/// are `parents`: every ancestor's upgrade, lowered from its file and
+/// replayed in order. What a `drop_constraint` without `type_` reads the
+/// constraint's kind from. Best effort: `None` when the crate root is not
+/// found; files that do not parse, and ops that do not apply, are skipped
+/// (their own build reports them).
+pub fn schema_before(file: &Path, parents: &[String], naming: Naming) -> Option<Schema> {
+    let root = crate_root_of(file)?;
+    let tree = read(&root);
+    let mut found: BTreeMap<String, (Vec<String>, Vec<Op>)> = BTreeMap::new();
+    for f in tree.files.iter().filter(|f| f.migrations > 0) {
+        let Ok(text) = std::fs::read_to_string(&f.path) else {
+            continue;
+        };
+        let Ok(parsed) = syn::parse_file(&text) else {
+            continue;
+        };
+        collect_migrations(&parsed.items, naming, &mut found);
+    }
+    // Parents before children: a depth-first walk from `parents`.
+    let mut order: Vec<&str> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    fn visit<'a>(
+        rev: &'a str,
+        found: &'a BTreeMap<String, (Vec<String>, Vec<Op>)>,
+        seen: &mut BTreeSet<&'a str>,
+        order: &mut Vec<&'a str>,
+    ) {
+        if !seen.insert(rev) {
+            return;
+        }
+        if let Some((ps, _)) = found.get(rev) {
+            for p in ps {
+                visit(p, found, seen, order);
+            }
+        }
+        order.push(rev);
+    }
+    for p in parents {
+        if let Some((key, _)) = found.get_key_value(p.as_str()) {
+            visit(key, &found, &mut seen, &mut order);
+        }
+    }
+    let mut schema = Schema::new();
+    for rev in order {
+        for op in found
+            .get(rev)
+            .map(|(_, ops)| ops.as_slice())
+            .unwrap_or_default()
+        {
+            let _ = schema.apply(op);
+        }
+    }
+    Some(schema)
+}
+
+/// The `#[migration]` modules among `items` (at any depth): id, parents,
+/// upgrade ops.
+fn collect_migrations(
+    items: &[syn::Item],
+    naming: Naming,
+    out: &mut BTreeMap<String, (Vec<String>, Vec<Op>)>,
+) {
+    for item in items {
+        let syn::Item::Mod(m) = item else { continue };
+        let attr = m.attrs.iter().find(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "migration")
+        });
+        match attr {
+            Some(attr) => {
+                let cx = Ctxt::replaying(naming);
+                let args = attr
+                    .parse_args::<MigrationArgs>()
+                    .unwrap_or(MigrationArgs { items: Vec::new() });
+                let meta = Meta::from_args(&cx, args, attr.span());
+                let rev = meta.revision.as_ref().map(LitStr::value);
+                let parents = meta.down_revisions.iter().map(LitStr::value).collect();
+                let mut module = m.clone();
+                module
+                    .attrs
+                    .retain(|a| !std::ptr::eq(a, attr) && !a.path().is_ident("migration"));
+                let migration = Migration::from_syn(&cx, meta, syn::Item::Mod(module));
+                let _ = cx.check();
+                if let (Some(rev), Some(migration)) = (rev, migration) {
+                    let ops = migration
+                        .upgrade
+                        .iter()
+                        .filter_map(|n| n.op.clone())
+                        .collect();
+                    out.insert(rev, (parents, ops));
+                }
+            }
+            None => {
+                if let Some((_, content)) = &m.content {
+                    collect_migrations(content, naming, out);
+                }
+            }
+        }
+    }
 }
 
 /// The naming a file's top-level `migrations!(...)` states, if it has one.

@@ -30,6 +30,9 @@ const A2: &str = "ALTER TABLE user_roles ADD FOREIGN KEY(user_id) REFERENCES use
                   ALTER TABLE users ADD UNIQUE (age, email); \
                   ALTER TABLE roles DROP CONSTRAINT roles_name_key;";
 
+const A3: &str = "ALTER TABLE users DROP CONSTRAINT users_age_check1; \
+                  ALTER TABLE roles DROP CONSTRAINT roles_owner_id_fkey;";
+
 fn snapshot(db: &TestDatabase) -> Snapshot {
     Snapshot::capture(&mut db.connect())
         .unwrap()
@@ -44,6 +47,7 @@ fn constraint_names_and_serial_keys_are_postgresqls_own() {
     let theirs = TestDatabase::postgres();
     support::exec(&mut theirs.connect(), &a1("SERIAL", "BIGSERIAL"));
     support::exec(&mut theirs.connect(), A2);
+    support::exec(&mut theirs.connect(), A3);
     assert_eq!(snapshot(&ours).diff_schema(&snapshot(&theirs)), []);
     // The names themselves, as the server chose them.
     let names = support::texts(
@@ -59,11 +63,9 @@ fn constraint_names_and_serial_keys_are_postgresqls_own() {
             "a_table_whose_name_is_long_enough_to_be_cut_by_pos_user_id_fkey",
             "a_table_whose_name_is_long_enough_to_be_cut_by_postgresql__pkey",
             "pk_user_roles",
-            "roles_owner_id_fkey",
             "roles_pkey",
             "user_roles_user_id_fkey",
             "users_age_check",
-            "users_age_check1",
             "users_age_email_key",
             "users_check",
             "users_email_key",
@@ -77,6 +79,24 @@ fn constraint_names_and_serial_keys_are_postgresqls_own() {
     let theirs_a1 = TestDatabase::postgres();
     support::exec(&mut theirs_a1.connect(), &a1("SERIAL", "BIGSERIAL"));
     assert_eq!(snapshot(&ours).diff_schema(&snapshot(&theirs_a1)), []);
+}
+
+/// `drop_constraint` without `type_` takes the kind the earlier
+/// migrations gave the constraint.
+#[test]
+fn drop_constraint_finds_its_type_in_the_model() {
+    use migrate_runtime::ops::{ConstraintType, Op};
+    let m = fixture_alembic_names::migrations();
+    let a3 = m.get("a3").unwrap();
+    let kinds: Vec<ConstraintType> = a3
+        .upgrade()
+        .iter()
+        .filter_map(|op| match op {
+            Op::DropConstraint { kind, .. } => Some(*kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, [ConstraintType::Check, ConstraintType::ForeignKey]);
 }
 
 #[test]

@@ -245,7 +245,7 @@ pub const OPS: &[OpSpec] = &[
         },
         binds: true,
         lowers_to: "Op::DropConstraint",
-        doc: "`drop_constraint(\"name\", \"table\", type_ = \"foreignkey\" | \"unique\" | \"check\" |\n\"primary\")`. Not invertible; use `drop_foreign_key` and friends for that.",
+        doc: "`drop_constraint(\"name\", \"table\", type_ = \"foreignkey\" | \"unique\" | \"check\" |\n\"primary\")`; without `type_`, the kind the crate's earlier migrations gave the\nconstraint. Not invertible; use `drop_foreign_key` and friends for that.",
         lower: drop_constraint,
     },
     OpSpec {
@@ -922,8 +922,22 @@ fn drop_constraint(c: &mut Call, b: &Bound) -> Option<Op> {
     let table = table_ref(cx, b, "table_name", "schema")?;
     let name = ident_string(cx, b.get("constraint_name")?)?;
     let Some(tv) = b.get("type_") else {
-        cx.error(call, "`drop_constraint` needs `type_`", Some("add `type_ = \"foreignkey\"`, `\"unique\"`, `\"check\"` or `\"primary\"`: SQLite and MySQL need to know what they drop"));
-        return None;
+        // As Alembic on PostgreSQL: the kind is the constraint's, here the
+        // one the crate's earlier migrations gave it.
+        let kind = match cx.prior_kind(&table, &name) {
+            Ok(Some(kind)) => kind,
+            Err(()) => ConstraintType::Unique,
+            Ok(None) => {
+                cx.error(call, format!("`drop_constraint` without `type_`: no earlier migration of this crate creates constraint `{name}` on `{table}`"), Some("add `type_ = \"foreignkey\"`, `\"unique\"`, `\"check\"` or `\"primary\"`: SQLite and MySQL need to know what they drop"));
+                return None;
+            }
+        };
+        return Some(Op::DropConstraint {
+            table,
+            name: s(name),
+            kind,
+            definition: None,
+        });
     };
     spans.push(("type".into(), tv.span()));
     let t = string(cx, tv)?;
