@@ -5,14 +5,17 @@ Revises:
 Create Date: 2024-05-01 10:00:00.000000
 
 """
+from typing import Sequence, Union
+
 from alembic import op
 import sqlalchemy as sa
 
-# revision identifiers, used by Alembic.
-revision = "a001"
-down_revision = None
-branch_labels = None
-depends_on = None
+
+# revision identifiers, used by Alembic (its current template, annotated).
+revision: str = "a001"
+down_revision: Union[str, Sequence[str], None] = None
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:

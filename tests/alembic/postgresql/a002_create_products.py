@@ -5,11 +5,13 @@ Revises: a001
 Create Date: 2024-05-02 10:00:00.000000
 
 """
+from typing import Sequence, Union
+
 from alembic import op
 import sqlalchemy as sa
 
-revision = "a002"
-down_revision = "a001"
+revision: str = "a002"
+down_revision: Union[str, Sequence[str], None] = "a001"
 branch_labels = None
 depends_on = None
 
