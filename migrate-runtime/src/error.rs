@@ -247,6 +247,16 @@ pub enum Error {
         help: String,
     },
 
+    /// `import-alembic` cannot read the Alembic revisions or write their
+    /// migration files.
+    #[error("cannot import the Alembic revisions: {what}\nhelp: {help}")]
+    Import {
+        /// What stands in the way.
+        what: String,
+        /// What to do.
+        help: String,
+    },
+
     /// A live schema holds what the migrations' DSL cannot write (a type,
     /// an identity or generated column, a descending index).
     #[error("cannot describe {object} in a migration: {problem}\nhelp: write it with `execute(\"...\")` in a migration, which runs SQL as written (the DSL's types and options are in the rustdoc of `migrate_runtime::dsl`)")]

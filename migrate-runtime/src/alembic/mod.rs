@@ -94,7 +94,7 @@ impl fmt::Display for Import {
 }
 
 fn refuse(what: impl Into<String>, help: impl Into<String>) -> Error {
-    Error::Scaffold {
+    Error::Import {
         what: what.into(),
         help: help.into(),
     }
