@@ -75,7 +75,7 @@ pub(crate) fn parse(source: &str, path: &str) -> Result<Revision, ParseError> {
         unreachable!("parsed as a module");
     };
     let mut rev = Revision::default();
-    let mut enums = Enums::default();
+    let mut known = Known::default();
     let mut upgrade = None;
     let mut downgrade = None;
     for (i, stmt) in module.body.iter().enumerate() {
@@ -92,7 +92,7 @@ pub(crate) fn parse(source: &str, path: &str) -> Result<Revision, ParseError> {
                     _ => String::new(),
                 };
                 if !revision_variable(&mut rev, &name, &a.value) {
-                    enums.learn(&name, &a.value);
+                    known.learn(&name, &a.value);
                     rev.helpers.push(text(source, stmt));
                 }
             }
@@ -115,10 +115,10 @@ pub(crate) fn parse(source: &str, path: &str) -> Result<Revision, ParseError> {
         }
     }
     if let Some(body) = upgrade {
-        rev.upgrade = translate_body(source, body, &mut enums.clone(), true);
+        rev.upgrade = translate_body(source, body, &mut known.clone(), true);
     }
     if let Some(body) = downgrade {
-        rev.downgrade = translate_body(source, body, &mut enums, false);
+        rev.downgrade = translate_body(source, body, &mut known, false);
     }
     Ok(rev)
 }
@@ -189,14 +189,16 @@ fn text(source: &str, node: &impl Ranged) -> String {
         .join("\n")
 }
 
-/// `postgresql.ENUM(...)` / `sa.Enum(...)` held in variables, by name: the
-/// `.create(op.get_bind())` and `.drop(...)` calls on them are
-/// `create_enum` / `drop_enum`, and a column typed with one is an `Enum`.
+/// What the file's variables hold, by name.
 #[derive(Clone, Debug, Default)]
-struct Enums(BTreeMap<String, EnumDef>, Tables);
-
-/// Variables holding what `op.create_table` returned, by name: the table.
-type Tables = BTreeMap<String, String>;
+struct Known {
+    /// `postgresql.ENUM(...)` / `sa.Enum(...)`: the `.create(op.get_bind())`
+    /// and `.drop(...)` calls on them are `create_enum` / `drop_enum`, and a
+    /// column typed with one is an `Enum`.
+    enums: BTreeMap<String, EnumDef>,
+    /// What `op.create_table` or `sa.table(...)` returned: the table's name.
+    tables: BTreeMap<String, String>,
+}
 
 #[derive(Clone, Debug)]
 struct EnumDef {
@@ -205,10 +207,10 @@ struct EnumDef {
     create_type: bool,
 }
 
-impl Enums {
+impl Known {
     fn learn(&mut self, var: &str, value: &Expr) {
         if let Some(def) = enum_def(value) {
-            self.0.insert(var.to_string(), def);
+            self.enums.insert(var.to_string(), def);
         }
     }
 }
@@ -299,13 +301,13 @@ fn known_prefix(full: &str) -> bool {
     parts.iter().all(|p| PREFIXES.contains(p))
 }
 
-fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool) -> Body {
+fn translate_body(source: &str, body: &[Stmt], known: &mut Known, upgrade: bool) -> Body {
     let mut out = Body::default();
     for stmt in body {
         match stmt {
             Stmt::Pass(_) => {}
             Stmt::Expr(e) if string(&e.value).is_some() => {}
-            Stmt::Expr(e) => match statement_call(&e.value, enums, upgrade) {
+            Stmt::Expr(e) => match statement_call(&e.value, known, upgrade) {
                 Ok(Some((call, allow))) => out.statements.push(Statement::Op { call, allow }),
                 Ok(None) => {}
                 Err(why) => out.statements.push(Statement::Untranslated {
@@ -319,7 +321,7 @@ fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool)
                     && enum_def(&a.value).is_some() =>
             {
                 if let Expr::Name(n) = &a.targets[0] {
-                    enums.learn(n.id.as_str(), &a.value);
+                    known.learn(n.id.as_str(), &a.value);
                 }
             }
             // `tags = sa.table("tags", sa.column(...))`, for a `bulk_insert(tags, ...)`.
@@ -329,7 +331,7 @@ fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool)
                     && table_object(&a.value).is_some() =>
             {
                 if let (Expr::Name(n), Some(t)) = (&a.targets[0], table_object(&a.value)) {
-                    enums.1.insert(n.id.to_string(), t);
+                    known.tables.insert(n.id.to_string(), t);
                 }
             }
             // `roles = op.create_table("roles", ...)`, for a `bulk_insert(roles, ...)`.
@@ -338,10 +340,10 @@ fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool)
                     && matches!(&a.targets[0], Expr::Name(_))
                     && created_table(&a.value).is_some() =>
             {
-                match statement_call(&a.value, enums, upgrade) {
+                match statement_call(&a.value, known, upgrade) {
                     Ok(Some((call, allow))) => {
                         if let (Expr::Name(n), Some(t)) = (&a.targets[0], created_table(&a.value)) {
-                            enums.1.insert(n.id.to_string(), t);
+                            known.tables.insert(n.id.to_string(), t);
                         }
                         out.statements.push(Statement::Op { call, allow })
                     }
@@ -363,7 +365,7 @@ fn translate_body(source: &str, body: &[Stmt], enums: &mut Enums, upgrade: bool)
                         _ => None,
                     };
                     let result = match &call {
-                        Some(c) => statement_call(c, enums, upgrade),
+                        Some(c) => statement_call(c, known, upgrade),
                         None => Err(format!("a statement in `op.batch_alter_table({table:?})` that is no `{var}.<op>(...)` call")),
                     };
                     match result {
@@ -498,7 +500,7 @@ fn what_statement(s: &Stmt) -> String {
 /// in the schema.
 fn statement_call(
     e: &Expr,
-    enums: &Enums,
+    known: &Known,
     upgrade: bool,
 ) -> Result<Option<(Node, Vec<Lint>)>, String> {
     let Expr::Call(c) = e else {
@@ -508,7 +510,11 @@ fn statement_call(
     // `my_enum.create(op.get_bind())` / `.drop(...)`.
     if let Expr::Attribute(a) = &*c.func {
         if let Some(var) = dotted(&a.value) {
-            let def = enums.0.get(&var).cloned().or_else(|| enum_def(&a.value));
+            let def = known
+                .enums
+                .get(&var)
+                .cloned()
+                .or_else(|| enum_def(&a.value));
             if let Some(def) = def {
                 let name = def.name.clone().ok_or("an enum type without `name=`")?;
                 return match a.attr.as_str() {
@@ -550,7 +556,7 @@ fn statement_call(
     }
     let mut args = Vec::new();
     for a in &c.args {
-        args.push(value(a, enums)?);
+        args.push(value(a, known)?);
     }
     let mut serial = false;
     for k in &c.keywords {
@@ -562,7 +568,7 @@ fn statement_call(
         }
         args.push(Node::Keyword(
             key.to_string(),
-            Box::new(value(&k.value, enums)?),
+            Box::new(value(&k.value, known)?),
         ));
     }
     if op == "create_table" {
@@ -732,10 +738,10 @@ fn adds_not_null_without_default(call: &Node) -> bool {
 }
 
 /// A Python argument as DSL syntax.
-fn value(e: &Expr, enums: &Enums) -> Result<Node, String> {
+fn value(e: &Expr, known: &Known) -> Result<Node, String> {
     match e {
         Expr::Constant(c) => constant_node(&c.value),
-        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => match value(&u.operand, enums)? {
+        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => match value(&u.operand, known)? {
             Node::Atom(n) if n.chars().all(|c| c.is_ascii_digit() || c == '.') => {
                 Ok(Node::Atom(format!("-{n}")))
             }
@@ -744,13 +750,13 @@ fn value(e: &Expr, enums: &Enums) -> Result<Node, String> {
         Expr::List(l) => Ok(Node::List(
             l.elts
                 .iter()
-                .map(|x| value(x, enums))
+                .map(|x| value(x, known))
                 .collect::<Result<_, _>>()?,
         )),
         Expr::Tuple(t) => Ok(Node::List(
             t.elts
                 .iter()
-                .map(|x| value(x, enums))
+                .map(|x| value(x, known))
                 .collect::<Result<_, _>>()?,
         )),
         Expr::Dict(d) => {
@@ -760,25 +766,25 @@ fn value(e: &Expr, enums: &Enums) -> Result<Node, String> {
                     .as_ref()
                     .and_then(string)
                     .ok_or("a dict whose keys are not strings")?;
-                entries.push(format!("{key:?}: {}", flat(&value(v, enums)?)));
+                entries.push(format!("{key:?}: {}", flat(&value(v, known)?)));
             }
             Ok(Node::Atom(format!("{{{}}}", entries.join(", "))))
         }
         Expr::Name(n) => {
-            if let Some(def) = enums.0.get(n.id.as_str()) {
+            if let Some(def) = known.enums.get(n.id.as_str()) {
                 return Ok(enum_node(def));
             }
-            if let Some(table) = enums.1.get(n.id.as_str()) {
+            if let Some(table) = known.tables.get(n.id.as_str()) {
                 return Ok(Node::string(table));
             }
-            name_node(n.id.as_str(), &[], &[], enums)
+            name_node(n.id.as_str(), &[], &[], known)
         }
         Expr::Attribute(_) => {
             let full = dotted(e).unwrap_or_default();
             if !known_prefix(&full) {
                 return Err(format!("`{full}`, a Python value"));
             }
-            name_node(&short_name(e).unwrap_or_default(), &[], &[], enums)
+            name_node(&short_name(e).unwrap_or_default(), &[], &[], known)
         }
         Expr::Call(c) => {
             let full = dotted(&c.func).ok_or("a computed call")?;
@@ -786,7 +792,7 @@ fn value(e: &Expr, enums: &Enums) -> Result<Node, String> {
                 return Err(format!("a call of `{full}`"));
             }
             let name = short_name(&c.func).unwrap_or_default();
-            name_node(&name, &c.args, &c.keywords, enums)
+            name_node(&name, &c.args, &c.keywords, known)
         }
         _ => Err("a Python expression".into()),
     }
@@ -838,7 +844,7 @@ fn name_node(
     name: &str,
     args: &[Expr],
     keywords: &[ast::Keyword],
-    enums: &Enums,
+    known: &Known,
 ) -> Result<Node, String> {
     let arg = |i: usize, key: &str| -> Option<&Expr> {
         args.get(i).or_else(|| {
@@ -882,15 +888,15 @@ fn name_node(
             Node::Atom("DateTime".into())
         }),
         "String" | "VARCHAR" | "Unicode" | "NVARCHAR" => match arg(0, "length") {
-            Some(n) => Ok(Node::Call("String".into(), vec![value(n, enums)?])),
+            Some(n) => Ok(Node::Call("String".into(), vec![value(n, known)?])),
             None => plain("String"),
         },
         "Numeric" | "NUMERIC" | "DECIMAL" => {
             let mut out = Vec::new();
             if let Some(p) = arg(0, "precision") {
-                out.push(value(p, enums)?);
+                out.push(value(p, known)?);
                 if let Some(s) = arg(1, "scale") {
-                    out.push(value(s, enums)?);
+                    out.push(value(s, known)?);
                 }
             }
             Ok(if out.is_empty() {
@@ -914,14 +920,14 @@ fn name_node(
                 "an enum type whose values are not strings (a Python `enum.Enum`?)".into()
             })
         }
-        "text" | "f" | "true" | "false" => pass_through(name, args, keywords, enums, &[]),
+        "text" | "f" | "true" | "false" => pass_through(name, args, keywords, known, &[]),
         "now" => plain("now()"),
         "Identity" => plain(IDENTITY),
         "Column" => pass_through(
             "Column",
             args,
             keywords,
-            enums,
+            known,
             &[
                 "default", "onupdate", "doc", "key", "info", "quote", "system",
             ],
@@ -932,7 +938,7 @@ fn name_node(
         | "CheckConstraint"
         | "ForeignKeyConstraint"
         | "table"
-        | "column" => pass_through(name, args, keywords, enums, &["info", "quote"]),
+        | "column" => pass_through(name, args, keywords, known, &["info", "quote"]),
         "None" => plain("None"),
         other => Err(format!("`{other}`, which the DSL has no counterpart for")),
     }
@@ -944,12 +950,12 @@ fn pass_through(
     name: &str,
     args: &[Expr],
     keywords: &[ast::Keyword],
-    enums: &Enums,
+    known: &Known,
     dropped: &[&str],
 ) -> Result<Node, String> {
     let mut out = Vec::new();
     for a in args {
-        out.push(value(a, enums)?);
+        out.push(value(a, known)?);
     }
     for k in keywords {
         let key = k.arg.as_deref().ok_or("`**kwargs`")?;
@@ -958,7 +964,7 @@ fn pass_through(
         }
         out.push(Node::Keyword(
             key.to_string(),
-            Box::new(value(&k.value, enums)?),
+            Box::new(value(&k.value, known)?),
         ));
     }
     Ok(Node::Call(name.to_string(), out))
