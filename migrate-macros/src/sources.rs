@@ -280,37 +280,9 @@ fn holds_migration(items: &[syn::Item]) -> bool {
 /// needs the choice while it names constraints; `migrations!()` checks that
 /// each migration used the one it states.
 pub fn crate_naming(file: &Path) -> Naming {
-    static FOUND: Mutex<Vec<(PathBuf, Naming)>> = Mutex::new(Vec::new());
-    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-    if let Ok(found) = FOUND.lock() {
-        if let Some((_, n)) = found.iter().find(|(d, _)| *d == dir) {
-            if anchor_naming(file).is_none() {
-                return *n;
-            }
-        }
-    }
-    if let Some(n) = anchor_naming(file) {
-        return n;
-    }
-    let mut naming = Naming::Convention;
-    let mut at = Some(dir.as_path());
-    while let Some(d) = at {
-        let found = ["lib.rs", "main.rs"]
-            .iter()
-            .find_map(|f| anchor_naming(&d.join(f)));
-        if let Some(n) = found {
-            naming = n;
-            break;
-        }
-        if d.join("Cargo.toml").exists() {
-            break;
-        }
-        at = d.parent();
-    }
-    if let Ok(mut found) = FOUND.lock() {
-        found.push((dir, naming));
-    }
-    naming
+    crate_root_of(file)
+        .and_then(|root| anchor_naming(&root))
+        .unwrap_or_default()
 }
 
 /// The crate root above a migration's file, found as [`crate_naming`]
@@ -441,6 +413,20 @@ fn collect_migrations(
 
 /// The naming a file's top-level `migrations!(...)` states, if it has one.
 fn anchor_naming(path: &Path) -> Option<Naming> {
+    // Read once per file and build: a crate root holding many migrations
+    // is asked once for each of them.
+    static READ: Mutex<BTreeMap<PathBuf, Option<Naming>>> = Mutex::new(BTreeMap::new());
+    if let Some(n) = READ.lock().ok().and_then(|r| r.get(path).copied()) {
+        return n;
+    }
+    let n = read_anchor_naming(path);
+    if let Ok(mut r) = READ.lock() {
+        r.insert(path.to_path_buf(), n);
+    }
+    n
+}
+
+fn read_anchor_naming(path: &Path) -> Option<Naming> {
     let text = std::fs::read_to_string(path).ok()?;
     if !text.contains("migrations!") {
         return None;
