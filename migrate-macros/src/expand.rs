@@ -48,15 +48,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let meta = Meta::from_args(&cx, args, attr_span);
     if let Some(file) = migration_file() {
         let parents: Vec<String> = meta.down_revisions.iter().map(LitStr::value).collect();
-        // Read and replayed only if an op asks.
-        let schema = std::cell::OnceCell::new();
-        cx.set_prior(Box::new(move |table, name| {
-            schema
-                .get_or_init(|| sources::schema_before(&file, &parents, naming))
-                .as_ref()?
-                .table(table)?
-                .constraint_type(name)
-        }));
+        cx.set_prior_source(file, parents);
     }
     let Some(m) = Migration::from_syn(&cx, meta, item.clone()) else {
         let errors = cx.check().err().map(|e| e.to_compile_error());

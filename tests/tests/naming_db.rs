@@ -33,6 +33,11 @@ const A2: &str = "ALTER TABLE user_roles ADD FOREIGN KEY(user_id) REFERENCES use
 const A3: &str = "ALTER TABLE users DROP CONSTRAINT users_age_check1; \
                   ALTER TABLE roles DROP CONSTRAINT roles_owner_id_fkey;";
 
+/// `roles_pkey` stays with the renamed table: the new key is `roles_pkey1`.
+const A4: &str = "ALTER TABLE roles RENAME TO old_roles; \
+                  CREATE TABLE roles (id SERIAL NOT NULL, name VARCHAR(50) NOT NULL, owner_id INTEGER, \
+                  PRIMARY KEY (id), UNIQUE (name), FOREIGN KEY(owner_id) REFERENCES users (id));";
+
 fn snapshot(db: &TestDatabase) -> Snapshot {
     Snapshot::capture(&mut db.connect())
         .unwrap()
@@ -48,6 +53,7 @@ fn constraint_names_and_serial_keys_are_postgresqls_own() {
     support::exec(&mut theirs.connect(), &a1("SERIAL", "BIGSERIAL"));
     support::exec(&mut theirs.connect(), A2);
     support::exec(&mut theirs.connect(), A3);
+    support::exec(&mut theirs.connect(), A4);
     assert_eq!(snapshot(&ours).diff_schema(&snapshot(&theirs)), []);
     // The names themselves, as the server chose them.
     let names = support::texts(
@@ -63,7 +69,10 @@ fn constraint_names_and_serial_keys_are_postgresqls_own() {
             "a_table_whose_name_is_long_enough_to_be_cut_by_pos_user_id_fkey",
             "a_table_whose_name_is_long_enough_to_be_cut_by_postgresql__pkey",
             "pk_user_roles",
+            "roles_name_key",
+            "roles_owner_id_fkey",
             "roles_pkey",
+            "roles_pkey1",
             "user_roles_user_id_fkey",
             "users_age_check",
             "users_age_email_key",

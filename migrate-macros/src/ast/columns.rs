@@ -191,10 +191,7 @@ pub fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
                     Some(v) => opt_name(cx, v)?,
                     None => None,
                 }
-                .unwrap_or_else(|| {
-                    cx.naming()
-                        .foreign_key(&table.name, &[&col_name], &referent.name)
-                });
+                .unwrap_or_else(|| cx.foreign_key_name(table, &[&col_name], &referent.name));
                 check_generated_name(cx, &fk_name, fk.span())?;
                 let options = foreign_key_options(cx, &fb, &fk_name, &mut spans)?;
                 if foreign_key.is_some() {
@@ -220,7 +217,7 @@ pub fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         }
     }
     let unique = if unique {
-        let n = cx.naming().unique(&table.name, &[&col_name]);
+        let n = cx.unique_name(table, &[&col_name]);
         check_generated_name(cx, &n, name.span())?;
         Some(s(n))
     } else {
@@ -354,9 +351,9 @@ pub fn table_constraint(
             let cols = varargs_columns(&b)?;
             let primary = kind == "PrimaryKeyConstraint";
             let default_name = if primary {
-                cx.naming().primary_key(&table.name)
+                cx.primary_key_name(table)
             } else {
-                cx.naming().unique(&table.name, &cols)
+                cx.unique_name(table, &cols)
             };
             let n = named(&b, default_name)?;
             spans.push((n.clone(), v.span()));
@@ -501,10 +498,7 @@ pub fn table_constraint(
                 );
                 return None;
             }
-            let n = named(
-                &b,
-                cx.naming().foreign_key(&table.name, &cols, &referent.name),
-            )?;
+            let n = named(&b, cx.foreign_key_name(table, &cols, &referent.name))?;
             spans.push((n.clone(), v.span()));
             let mut fk = foreign_key_options(cx, &b, &n, spans)?;
             fk.columns = cols.into_iter().map(s).collect::<Vec<_>>().into();
@@ -667,7 +661,7 @@ pub fn table_definition(
         }
         constraints.insert(0, c);
     } else if !flagged.is_empty() {
-        let n = cx.naming().primary_key(&table.name);
+        let n = cx.primary_key_name(&table);
         check_generated_name(cx, &n, call)?;
         constraints.insert(
             0,
@@ -682,6 +676,11 @@ pub fn table_definition(
     // Unnamed checks (naming = "database") get PostgreSQL's names, in its
     // order: before the keys, each clear of the ones before.
     let column_names: Vec<&str> = columns.iter().map(|c| &*c.name).collect();
+    let elsewhere = if constraints.iter().any(|c| c.name.is_empty()) {
+        cx.taken_constraint_names(&table)
+    } else {
+        Vec::new()
+    };
     for i in 0..constraints.len() {
         if !constraints[i].name.is_empty() {
             continue;
@@ -693,6 +692,7 @@ pub fn table_definition(
         let taken: Vec<String> = constraints[..i]
             .iter()
             .map(|c| c.name.to_string())
+            .chain(elsewhere.iter().cloned())
             .collect();
         let n = naming::database::unused(&table.name, column, "check", |n| {
             taken.iter().any(|t| t == n)

@@ -449,6 +449,9 @@ pub fn lower(
         spans: Vec::new(),
         function: None,
     };
+    // A name PostgreSQL chooses keeps clear of those already there only when
+    // the op creates the object; a drop's definition names what exists.
+    cx.set_creating(spec.name.starts_with("create_") || spec.name == "add_column");
     let op = (spec.lower)(&mut c, &bound);
     spans.append(&mut c.spans);
     *function = c.function;
@@ -837,9 +840,9 @@ fn unique_or_primary_key(c: &mut Call, b: &Bound) -> Option<Op> {
     let cols = string_list(cx, b.get("columns")?, "columns")?;
     let unique = op.contains("unique");
     let default_name = if unique {
-        cx.naming().unique(&table.name, &cols)
+        cx.unique_name(&table, &cols)
     } else {
-        cx.naming().primary_key(&table.name)
+        cx.primary_key_name(&table)
     };
     let name = opt_name(cx, b.get("constraint_name")?)?.unwrap_or(default_name);
     check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
@@ -905,7 +908,7 @@ fn foreign_key(c: &mut Call, b: &Bound) -> Option<Op> {
         return None;
     }
     let name = opt_name(cx, b.get("constraint_name")?)?
-        .unwrap_or_else(|| cx.naming().foreign_key(&table.name, &local, &referent.name));
+        .unwrap_or_else(|| cx.foreign_key_name(&table, &local, &referent.name));
     check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
     let mut fk = foreign_key_options(cx, b, &name, spans)?;
     fk.columns = local.into_iter().map(s).collect::<Vec<_>>().into();
