@@ -26,7 +26,7 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
 /// Which names unnamed constraints get: the crate's choice in
 /// `migrations!(naming = "...")`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Naming {
     /// This project's convention (`pk_<table>`, `uq_<table>_<cols>`, ...).
     #[default]

@@ -315,17 +315,7 @@ fn crate_root_of(file: &Path) -> Option<PathBuf> {
 /// (their own build reports them).
 pub fn schema_before(file: &Path, parents: &[String], naming: Naming) -> Option<Schema> {
     let root = crate_root_of(file)?;
-    let tree = read(&root);
-    let mut found: BTreeMap<String, (Vec<String>, Vec<Op>)> = BTreeMap::new();
-    for f in tree.files.iter().filter(|f| f.migrations > 0) {
-        let Ok(text) = std::fs::read_to_string(&f.path) else {
-            continue;
-        };
-        let Ok(parsed) = syn::parse_file(&text) else {
-            continue;
-        };
-        collect_migrations(&parsed.items, naming, &mut found);
-    }
+    let found = crate_migrations(&root, naming);
     // Parents before children: a depth-first walk from `parents`.
     let mut order: Vec<&str> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -362,6 +352,48 @@ pub fn schema_before(file: &Path, parents: &[String], naming: Naming) -> Option<
     }
     Some(schema)
 }
+
+/// Each migration of the crate: id, parents, upgrade ops. Read and lowered
+/// once per build (and again when a file changes): every migration of a
+/// crate with `naming = "database"` asks while it names its constraints.
+fn crate_migrations(root: &Path, naming: Naming) -> Migrations {
+    type Key = (PathBuf, Naming);
+    type Files = Vec<(PathBuf, Option<std::time::SystemTime>)>;
+    static READ: Mutex<BTreeMap<Key, (Files, Migrations)>> = Mutex::new(BTreeMap::new());
+    let tree = read(root);
+    let files: Files = tree
+        .files
+        .iter()
+        .filter(|f| f.migrations > 0)
+        .map(|f| {
+            let modified = std::fs::metadata(&f.path).and_then(|m| m.modified()).ok();
+            (f.path.clone(), modified)
+        })
+        .collect();
+    let key = (root.to_path_buf(), naming);
+    if let Some((seen, found)) = READ.lock().ok().and_then(|r| r.get(&key).cloned()) {
+        if seen == files {
+            return found;
+        }
+    }
+    let mut found = Migrations::new();
+    for (path, _) in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(parsed) = syn::parse_file(&text) else {
+            continue;
+        };
+        collect_migrations(&parsed.items, naming, &mut found);
+    }
+    if let Ok(mut r) = READ.lock() {
+        r.insert(key, (files, found.clone()));
+    }
+    found
+}
+
+/// Migrations by id: parents, upgrade ops.
+type Migrations = BTreeMap<String, (Vec<String>, Vec<Op>)>;
 
 /// The `#[migration]` modules among `items` (at any depth): id, parents,
 /// upgrade ops.
