@@ -72,7 +72,7 @@ def table_ref(t):
 def column(name, ty, nullable, pk):
     return (
         f"Column::new({s(name)}, {ty}, {str(nullable).lower()}, "
-        f"{str(pk).lower()}, None, None, None, None, None, None)"
+        f"{str(pk).lower()}, None, None, None, None, None, None, true)"
     )
 
 

@@ -322,6 +322,11 @@ impl Encoder {
         self.ty(&c.ty);
         self.bool(c.nullable);
         self.bool(c.primary_key);
+        // Not a marker `opt` writes (0, 1): encodings from before the field
+        // stay as they were.
+        if !c.identity {
+            self.0.push(2);
+        }
         self.opt(c.autoincrement.as_ref(), |e, b| e.bool(*b));
         self.opt(c.server_default.as_ref(), Self::default);
         self.opt(c.unique.as_deref(), Self::str);
@@ -570,6 +575,7 @@ mod tests {
                     index: None,
                     foreign_key: None,
                     comment: None,
+                    identity: true,
                 },
             },
             Op::CreateIndex(Index {

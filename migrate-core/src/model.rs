@@ -214,6 +214,11 @@ pub struct Column {
     pub foreign_key: Option<InlineForeignKey>,
     /// `comment = "..."`.
     pub comment: Option<Str>,
+    /// `identity = false`: an auto-incrementing key is PostgreSQL's `SERIAL`
+    /// (a sequence the column owns), as SQLAlchemy and so Alembic make it,
+    /// instead of an identity column; on SQLite it is declared `INTEGER NOT
+    /// NULL` under a table-level primary key, as Alembic writes it there.
+    pub identity: bool,
 }
 
 /// A foreign key declared inline on a column.
@@ -694,6 +699,7 @@ impl Column {
         index: Option<Str>,
         foreign_key: Option<InlineForeignKey>,
         comment: Option<Str>,
+        identity: bool,
     ) -> Column {
         Column {
             name,
@@ -706,6 +712,7 @@ impl Column {
             index,
             foreign_key,
             comment,
+            identity,
         }
     }
 }

@@ -54,6 +54,23 @@ impl TableModel {
         }
     }
 
+    /// The kind of the constraint `name` (a table-level one, or a column's
+    /// inline unique or foreign key).
+    pub fn constraint_type(&self, name: &str) -> Option<ConstraintType> {
+        if let Some(c) = self.constraints.iter().find(|c| c.name == *name) {
+            return Some(c.kind.constraint_type());
+        }
+        self.columns.iter().find_map(|c| {
+            if c.unique.as_deref() == Some(name) {
+                Some(ConstraintType::Unique)
+            } else if c.foreign_key.as_ref().is_some_and(|f| f.name == *name) {
+                Some(ConstraintType::ForeignKey)
+            } else {
+                None
+            }
+        })
+    }
+
     /// A column by name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
@@ -718,6 +735,7 @@ mod tests {
             index: None,
             foreign_key: None,
             comment: None,
+            identity: true,
         }
     }
 

@@ -127,13 +127,40 @@ fn comment(out: &mut String, pad: &str, tag: &str, text: &str) {
 
 // -- the call tree -------------------------------------------------------------------
 
-/// The DSL's syntax: calls, lists, `key = value`, and leaves.
-#[derive(Clone, Debug)]
-enum Node {
+/// The DSL's syntax: calls, lists, `key = value`, and leaves. Public for
+/// text that is no model op yet (`import-alembic` translates Python calls
+/// into it): [`statement`] lays it out as ops are laid out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// Text written as it is: a literal, a type name, `{"k": 1}`.
     Atom(String),
+    /// `name(args...)`.
     Call(String, Vec<Node>),
+    /// `[items...]`.
     List(Vec<Node>),
-    Keyword(&'static str, Box<Node>),
+    /// `key = value`.
+    Keyword(String, Box<Node>),
+}
+
+impl Node {
+    /// A string literal.
+    pub fn string(s: &str) -> Node {
+        lit(s)
+    }
+}
+
+/// `op!(call);` for a call tree, its first line indented by `indent`
+/// spaces (no indentation of its own), ending without a newline.
+pub fn statement(call: Node, allow: &[Lint], indent: usize) -> String {
+    let mut args = vec![call];
+    if !allow.is_empty() {
+        args.push(Node::Call(
+            "allow".into(),
+            allow.iter().map(|l| atom(l.name())).collect(),
+        ));
+    }
+    let node = Node::Call("op!".into(), args);
+    format!("{};", layout(&node, indent, indent, 1))
 }
 
 fn atom(s: impl Into<String>) -> Node {
@@ -151,7 +178,7 @@ fn call(name: &str, args: Vec<Node>) -> Node {
 }
 
 fn kw(key: &'static str, value: Node) -> Node {
-    Node::Keyword(key, Box::new(value))
+    Node::Keyword(key.to_string(), Box::new(value))
 }
 
 fn boolean(b: bool) -> Node {
@@ -435,6 +462,9 @@ impl Writer {
         }
         if let Some(a) = c.autoincrement {
             args.push(kw("autoincrement", boolean(a)));
+        }
+        if !c.identity {
+            args.push(kw("identity", boolean(false)));
         }
         if let Some(d) = &c.server_default {
             args.push(kw("server_default", self.default(d)?));
@@ -1081,6 +1111,7 @@ mod tests {
                 None,
                 None,
                 None,
+                true,
             ),
         };
         assert_eq!(

@@ -22,7 +22,19 @@ macro_rules! with {
 }
 
 fn col(name: &str, ty: ColumnType) -> Column {
-    Column::new(s(name), ty, true, false, None, None, None, None, None, None)
+    Column::new(
+        s(name),
+        ty,
+        true,
+        false,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        true,
+    )
 }
 fn pk(name: &str) -> Column {
     with!(

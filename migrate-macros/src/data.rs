@@ -364,6 +364,8 @@ impl W {
         });
         self.push(",");
         self.opt_str(c.comment.as_deref());
+        self.push(",");
+        self.bool(c.identity);
         self.push(")");
     }
 

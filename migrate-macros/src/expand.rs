@@ -18,6 +18,7 @@ use crate::sources;
 use crate::valid::{self, Downgrade};
 use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
+use migrate_core::naming::Naming;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
@@ -25,7 +26,10 @@ use syn::LitStr;
 
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let attr_span = args.span();
-    let cx = Ctxt::new();
+    let naming = migration_file()
+        .map(|f| sources::crate_naming(&f))
+        .unwrap_or_default();
+    let cx = Ctxt::with_naming(naming);
     let args = match syn::parse2::<MigrationArgs>(args) {
         Ok(a) => a,
         Err(e) => {
@@ -42,6 +46,10 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let meta = Meta::from_args(&cx, args, attr_span);
+    if let Some(file) = migration_file() {
+        let parents: Vec<String> = meta.down_revisions.iter().map(LitStr::value).collect();
+        cx.set_prior_source(file, parents);
+    }
     let Some(m) = Migration::from_syn(&cx, meta, item.clone()) else {
         let errors = cx.check().err().map(|e| e.to_compile_error());
         return quote!(#item #errors);
@@ -69,7 +77,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
         quote!(::core::concat!(::core::module_path!(), "::", #name))
     };
     let registration = match (ok, downgrade) {
-        (true, Some(d)) => registration(&m, &d, module_path),
+        (true, Some(d)) => registration(&m, &d, module_path, naming),
         _ => TokenStream::new(),
     };
     // The graph impls are crate-wide on purpose (they are how rustc checks the
@@ -105,15 +113,30 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 pub fn anchor(args: TokenStream) -> TokenStream {
-    let krate = match syn::parse2::<AnchorArgs>(args) {
-        Ok(a) => a
-            .krate
-            .unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
+    let (krate, naming_span) = match syn::parse2::<AnchorArgs>(args) {
+        Ok(a) => (
+            a.krate
+                .unwrap_or_else(|| syn::parse_quote!(::migrate_runtime)),
+            a.naming,
+        ),
         Err(e) => return e.to_compile_error(),
     };
+    let naming = naming_span.map_or(Naming::Convention, |(n, _)| n);
+    let naming_is_database = naming == Naming::Database;
     let cx = Ctxt::new();
     if let Some(root) = crate_root_file() {
         let tree = sources::read(&root);
+        // Migrations look for the choice in their own file or a `lib.rs` or
+        // `main.rs` above them: each must find this one.
+        if let Some((Naming::Database, span)) = naming_span {
+            let lost = tree
+                .files
+                .iter()
+                .find(|f| f.migrations > 0 && sources::crate_naming(&f.path) != Naming::Database);
+            if let Some(f) = lost {
+                cx.error(span, format!("the migrations of `{}` cannot find this `naming = \"database\"`: they read it from the crate's `lib.rs` or `main.rs`", f.path.display()), Some("call `migrations!(naming = \"database\")` in `src/lib.rs` or `src/main.rs`"));
+            }
+        }
         valid::check_unmarked(&cx, &tree);
         valid::check_undeclared(&cx, &tree);
     }
@@ -195,6 +218,12 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             ::core::any::TypeId::of::<__MigrationAnchor>()
         }
 
+        /// `naming = "database"`: each migration checks that it named its
+        /// constraints by the same choice.
+        #[doc(hidden)]
+        #[allow(dead_code)]
+        pub const __NAMING_IS_DATABASE: bool = #naming_is_database;
+
         #errors
 
         /// The migrations declared in this crate with `#[migration]`.
@@ -227,6 +256,14 @@ pub fn dsl_docs(input: TokenStream) -> TokenStream {
 /// The file `migrations!()` is called in: the crate root. Only the compiler
 /// knows it (not rust-analyzer, nor a unit test).
 fn crate_root_file() -> Option<std::path::PathBuf> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    proc_macro::Span::call_site().local_file()
+}
+
+/// The file a `#[migration]` is in (only the compiler knows it).
+fn migration_file() -> Option<std::path::PathBuf> {
     if !proc_macro::is_available() {
         return None;
     }
@@ -430,7 +467,12 @@ fn private(krate: &syn::Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) -> TokenStream {
+fn registration(
+    m: &Migration,
+    downgrade: &Downgrade,
+    module_path: TokenStream,
+    naming: Naming,
+) -> TokenStream {
     let p = private(&m.meta.krate);
     let Some(rev) = &m.meta.revision else {
         return TokenStream::new();
@@ -513,7 +555,18 @@ fn registration(m: &Migration, downgrade: &Downgrade, module_path: TokenStream) 
         Ok(f) => f,
         Err(e) => return internal_error(&e),
     };
+    // The anchor states the choice the migration found; the default needs
+    // no check (the anchor refuses `naming` where migrations cannot find it).
+    let naming_check = (naming == Naming::Database).then(|| {
+        quote! {
+            const _: () = ::core::assert!(
+                crate::__NAMING_IS_DATABASE,
+                "this migration names unnamed constraints by `naming = \"database\"`, but `migrations!()` does not say so"
+            );
+        }
+    });
     quote! {
+            #naming_check
             #p::inventory::submit! {
                 #p::Migration::__new(#p::MigrationParts {
                     #fields

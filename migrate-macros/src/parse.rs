@@ -3,6 +3,7 @@
 //! Python wrote it: positional then `keyword = value` arguments, lists in
 //! brackets, `{"column": value}` rows, and calls like `String(50)`.
 
+use migrate_core::naming::Naming;
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
@@ -318,23 +319,40 @@ impl Parse for MigrationArgs {
 /// `migrations!()` or `migrations!(crate = path)`.
 pub struct AnchorArgs {
     pub krate: Option<syn::Path>,
+    /// `naming = "database"`: the value, spanned.
+    pub naming: Option<(Naming, Span)>,
 }
 
 impl Parse for AnchorArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Ok(AnchorArgs { krate: None });
+        let mut args = AnchorArgs {
+            krate: None,
+            naming: None,
+        };
+        while !input.is_empty() {
+            if input.peek(Token![crate]) {
+                input.parse::<Token![crate]>()?;
+                input.parse::<Token![=]>()?;
+                args.krate = Some(input.call(syn::Path::parse_mod_style)?);
+            } else if input.peek(syn::Ident) && input.fork().parse::<syn::Ident>()? == "naming" {
+                input.parse::<syn::Ident>()?;
+                input.parse::<Token![=]>()?;
+                let lit: LitStr = input.parse()?;
+                let Some(n) = Naming::parse(&lit.value()) else {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!("`{}` is not a naming choice\nhelp: `naming = \"database\"` (the names the database gives) or `\"convention\"` (the default)", lit.value()),
+                    ));
+                };
+                args.naming = Some((n, lit.span()));
+            } else {
+                return Err(input.error(
+                    "`migrations!` takes nothing, `crate = path` for a renamed dependency, or `naming = \"database\"`",
+                ));
+            }
+            let _: Option<Token![,]> = input.parse()?;
         }
-        let key: Token![crate] = input.parse()?;
-        let _ = key;
-        input.parse::<Token![=]>()?;
-        let path = input.call(syn::Path::parse_mod_style)?;
-        let _: Option<Token![,]> = input.parse()?;
-        if !input.is_empty() {
-            return Err(input
-                .error("`migrations!` takes nothing, or `crate = path` for a renamed dependency"));
-        }
-        Ok(AnchorArgs { krate: Some(path) })
+        Ok(args)
     }
 }
 

@@ -9,8 +9,18 @@
 //! (`x.rs` or `x/mod.rs`, `#[path]`, inline `mod` blocks as directories);
 //! `mod` items made by macros and `#[cfg]` are not evaluated.
 
+use crate::ast::{Meta, Migration};
+use crate::ctxt::Ctxt;
+use crate::parse::MigrationArgs;
+use migrate_core::model::Op;
+use migrate_core::naming::Naming;
+use migrate_core::schema::Schema;
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use syn::spanned::Spanned;
+use syn::LitStr;
 
 /// One source file of the crate.
 pub struct SourceFile {
@@ -260,6 +270,212 @@ fn holds_migration(items: &[syn::Item]) -> bool {
                     .is_some_and(|(_, inner)| holds_migration(inner))
         }
         _ => false,
+    })
+}
+
+/// The crate's `migrations!(naming = ...)`, found from a migration's file:
+/// the file itself, else the `lib.rs` or `main.rs` of its directory or the
+/// nearest one above that calls `migrations!` (not past the directory of a
+/// `Cargo.toml`). A proc macro sees only its own tokens, and `#[migration]`
+/// needs the choice while it names constraints; `migrations!()` checks that
+/// each migration used the one it states.
+pub fn crate_naming(file: &Path) -> Naming {
+    crate_root_of(file)
+        .and_then(|root| anchor_naming(&root))
+        .unwrap_or_default()
+}
+
+/// The crate root above a migration's file, found as [`crate_naming`]
+/// finds it: the file itself or a `lib.rs` / `main.rs` that calls
+/// `migrations!`.
+fn crate_root_of(file: &Path) -> Option<PathBuf> {
+    if anchor_naming(file).is_some() {
+        return Some(file.to_path_buf());
+    }
+    let mut at = file.parent();
+    while let Some(d) = at {
+        for f in ["lib.rs", "main.rs"] {
+            if anchor_naming(&d.join(f)).is_some() {
+                return Some(d.join(f));
+            }
+        }
+        if d.join("Cargo.toml").exists() {
+            return None;
+        }
+        at = d.parent();
+    }
+    None
+}
+
+/// The schema the crate's migrations build before a migration whose parents
+/// are `parents`: every ancestor's upgrade, lowered from its file and
+/// replayed in order. What a `drop_constraint` without `type_` reads the
+/// constraint's kind from. Best effort: `None` when the crate root is not
+/// found; files that do not parse, and ops that do not apply, are skipped
+/// (their own build reports them).
+pub fn schema_before(file: &Path, parents: &[String], naming: Naming) -> Option<Schema> {
+    let root = crate_root_of(file)?;
+    let found = crate_migrations(&root, naming);
+    // Parents before children: a depth-first walk from `parents`.
+    let mut order: Vec<&str> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    fn visit<'a>(
+        rev: &'a str,
+        found: &'a BTreeMap<String, (Vec<String>, Vec<Op>)>,
+        seen: &mut BTreeSet<&'a str>,
+        order: &mut Vec<&'a str>,
+    ) {
+        if !seen.insert(rev) {
+            return;
+        }
+        if let Some((ps, _)) = found.get(rev) {
+            for p in ps {
+                visit(p, found, seen, order);
+            }
+        }
+        order.push(rev);
+    }
+    for p in parents {
+        if let Some((key, _)) = found.get_key_value(p.as_str()) {
+            visit(key, &found, &mut seen, &mut order);
+        }
+    }
+    let mut schema = Schema::new();
+    for rev in order {
+        for op in found
+            .get(rev)
+            .map(|(_, ops)| ops.as_slice())
+            .unwrap_or_default()
+        {
+            let _ = schema.apply(op);
+        }
+    }
+    Some(schema)
+}
+
+/// Each migration of the crate: id, parents, upgrade ops. Read and lowered
+/// once per build (and again when a file changes): every migration of a
+/// crate with `naming = "database"` asks while it names its constraints.
+fn crate_migrations(root: &Path, naming: Naming) -> Migrations {
+    type Key = (PathBuf, Naming);
+    type Files = Vec<(PathBuf, Option<std::time::SystemTime>)>;
+    static READ: Mutex<BTreeMap<Key, (Files, Migrations)>> = Mutex::new(BTreeMap::new());
+    let tree = read(root);
+    let files: Files = tree
+        .files
+        .iter()
+        .filter(|f| f.migrations > 0)
+        .map(|f| {
+            let modified = std::fs::metadata(&f.path).and_then(|m| m.modified()).ok();
+            (f.path.clone(), modified)
+        })
+        .collect();
+    let key = (root.to_path_buf(), naming);
+    if let Some((seen, found)) = READ.lock().ok().and_then(|r| r.get(&key).cloned()) {
+        if seen == files {
+            return found;
+        }
+    }
+    let mut found = Migrations::new();
+    for (path, _) in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(parsed) = syn::parse_file(&text) else {
+            continue;
+        };
+        collect_migrations(&parsed.items, naming, &mut found);
+    }
+    if let Ok(mut r) = READ.lock() {
+        r.insert(key, (files, found.clone()));
+    }
+    found
+}
+
+/// Migrations by id: parents, upgrade ops.
+type Migrations = BTreeMap<String, (Vec<String>, Vec<Op>)>;
+
+/// The `#[migration]` modules among `items` (at any depth): id, parents,
+/// upgrade ops.
+fn collect_migrations(
+    items: &[syn::Item],
+    naming: Naming,
+    out: &mut BTreeMap<String, (Vec<String>, Vec<Op>)>,
+) {
+    for item in items {
+        let syn::Item::Mod(m) = item else { continue };
+        let attr = m.attrs.iter().find(|a| {
+            a.path()
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "migration")
+        });
+        match attr {
+            Some(attr) => {
+                let cx = Ctxt::replaying(naming);
+                let args = attr
+                    .parse_args::<MigrationArgs>()
+                    .unwrap_or(MigrationArgs { items: Vec::new() });
+                let meta = Meta::from_args(&cx, args, attr.span());
+                let rev = meta.revision.as_ref().map(LitStr::value);
+                let parents = meta.down_revisions.iter().map(LitStr::value).collect();
+                let mut module = m.clone();
+                module
+                    .attrs
+                    .retain(|a| !std::ptr::eq(a, attr) && !a.path().is_ident("migration"));
+                let migration = Migration::from_syn(&cx, meta, syn::Item::Mod(module));
+                let _ = cx.check();
+                if let (Some(rev), Some(migration)) = (rev, migration) {
+                    let ops = migration
+                        .upgrade
+                        .iter()
+                        .filter_map(|n| n.op.clone())
+                        .collect();
+                    out.insert(rev, (parents, ops));
+                }
+            }
+            None => {
+                if let Some((_, content)) = &m.content {
+                    collect_migrations(content, naming, out);
+                }
+            }
+        }
+    }
+}
+
+/// The naming a file's top-level `migrations!(...)` states, if it has one.
+fn anchor_naming(path: &Path) -> Option<Naming> {
+    // Read once per file and build: a crate root holding many migrations
+    // is asked once for each of them.
+    static READ: Mutex<BTreeMap<PathBuf, Option<Naming>>> = Mutex::new(BTreeMap::new());
+    if let Some(n) = READ.lock().ok().and_then(|r| r.get(path).copied()) {
+        return n;
+    }
+    let n = read_anchor_naming(path);
+    if let Ok(mut r) = READ.lock() {
+        r.insert(path.to_path_buf(), n);
+    }
+    n
+}
+
+fn read_anchor_naming(path: &Path) -> Option<Naming> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if !text.contains("migrations!") {
+        return None;
+    }
+    let file = syn::parse_file(&text).ok()?;
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "migrations") =>
+        {
+            let args = m.mac.parse_body::<crate::parse::AnchorArgs>().ok()?;
+            Some(args.naming.map_or(Naming::Convention, |(n, _)| n))
+        }
+        _ => None,
     })
 }
 

@@ -154,11 +154,20 @@ enum Command {
     Show { revision: String },
     /// Record a revision as applied without running anything.
     Stamp {
-        #[arg(allow_hyphen_values = true)]
-        target: String,
+        #[arg(allow_hyphen_values = true, required_unless_present = "from_alembic")]
+        target: Option<String>,
         /// Forget every recorded revision first.
         #[arg(long)]
         purge: bool,
+        /// Record the revisions Alembic's `alembic_version` holds and all
+        /// before them (migrations made by `import-alembic`), instead of a
+        /// target.
+        #[arg(long, conflicts_with_all = ["target", "purge", "sql"])]
+        from_alembic: bool,
+        /// With --from-alembic: drop `alembic_version` (default: it stays,
+        /// so Alembic can still read the database).
+        #[arg(long, requires = "from_alembic")]
+        drop_alembic_version: bool,
         #[command(flatten)]
         offline: Offline,
     },
@@ -243,6 +252,17 @@ enum Command {
         /// written (a CI gate).
         #[arg(long, requires = "output")]
         check: bool,
+    },
+    /// Translate an Alembic `versions` directory into migration files (one
+    /// per revision file, declared in the directory's `mod.rs`); what cannot
+    /// be translated is kept as a comment with a `compile_error!`.
+    #[cfg(feature = "alembic")]
+    ImportAlembic {
+        /// The Alembic project's `versions` directory.
+        versions: std::path::PathBuf,
+        /// Where the migration files go.
+        #[arg(long, value_name = "DIR", default_value = "src/migrations")]
+        to: std::path::PathBuf,
     },
     /// Write a migration that merges two or more revisions (usually `heads`).
     Merge {
@@ -394,6 +414,12 @@ fn execute(
 ) -> Result<(), Error> {
     if let Command::Verify = cli.command {
         return verify(&migrations, cli.quiet);
+    }
+    #[cfg(feature = "alembic")]
+    if let Command::ImportAlembic { versions, to } = &cli.command {
+        let import = crate::alembic::import(versions, to, "migrate_runtime")?;
+        outln!(out, "{import}");
+        return Ok(());
     }
     if let Command::PrintSchema {
         dialect,
@@ -604,6 +630,26 @@ fn execute(
             }
         }
         Command::Stamp {
+            from_alembic: true,
+            drop_alembic_version,
+            ..
+        } => {
+            let stamped =
+                migrator.stamp_from_alembic(&mut connect_existing()?, drop_alembic_version)?;
+            if !quiet {
+                let n = stamped.recorded.len();
+                noteln!(
+                    "Stamped {n} revision{} from `alembic_version`{}.",
+                    if n == 1 { "" } else { "s" },
+                    if drop_alembic_version {
+                        ", and dropped it"
+                    } else {
+                        " (left in place)"
+                    }
+                );
+            }
+        }
+        Command::Stamp {
             target,
             purge,
             offline:
@@ -612,15 +658,17 @@ fn execute(
                     from,
                     dialect,
                 },
+            ..
         } => {
             out.push_str(&migrator.stamp_sql(
                 dialect_of(&dialect)?,
                 from.as_deref(),
-                &target,
+                target.as_deref().unwrap_or("base"),
                 purge,
             )?);
         }
         Command::Stamp { target, purge, .. } => {
+            let target = target.unwrap_or_else(|| "base".into());
             let stamped = migrator.stamp(&mut connect()?, &target, purge)?;
             if !quiet {
                 let n = stamped.removed.len();
@@ -641,6 +689,8 @@ fn execute(
         Command::Verify | Command::PrintSchema { .. } => {
             unreachable!("handled before connecting")
         }
+        #[cfg(feature = "alembic")]
+        Command::ImportAlembic { .. } => unreachable!("handled before connecting"),
         Command::Check {
             from_schema: Some(path),
             dialect,

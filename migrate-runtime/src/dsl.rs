@@ -9,8 +9,11 @@
 //!
 //! **Column**: `Column("name", Type, primary_key = bool, nullable = bool,
 //! server_default = ..., autoincrement = bool, unique = bool, index = bool,
-//! comment = "...", ForeignKey("table.column", ondelete = "CASCADE"))`.
-//! `nullable` defaults to `true`, except for primary keys.
+//! comment = "...", identity = false, ForeignKey("table.column", ondelete =
+//! "CASCADE"))`. `nullable` defaults to `true`, except for primary keys. The
+//! integer column that is the whole primary key auto-increments: an identity
+//! column on PostgreSQL, or `SERIAL` with `identity = false` (as SQLAlchemy,
+//! and so Alembic, makes it).
 //!
 //! **Types**: `Integer`, `BigInteger`, `SmallInteger`, `String` / `String(n)`,
 //! `Text`, `Boolean`, `Numeric` / `Numeric(p)` / `Numeric(p, s)`, `Float`,
@@ -32,7 +35,11 @@
 //!
 //! **Naming convention** for what is left unnamed: `ix_<table>_<cols>`,
 //! `uq_<table>_<cols>`, `fk_<table>_<cols>_<referent>`, `pk_<table>`,
-//! `ck_<table>_<column>`; names over 63 bytes are rejected.
+//! `ck_<table>_<column>`; names over 63 bytes are rejected. With
+//! `migrations!(naming = "database")`, the names PostgreSQL gives instead
+//! (`<table>_pkey`, `<table>_<cols>_key`, `<table>_<cols>_fkey`,
+//! `<table>_<column>_check`, truncated and numbered as it does), left
+//! unnamed on SQLite; a table-level `CheckConstraint` may then be unnamed.
 //!
 //! **Invertible drops**: a `drop_*` written with the same arguments as its
 //! `create_*` (a column's definition, an index's columns, a constraint's

@@ -247,6 +247,16 @@ pub enum Error {
         help: String,
     },
 
+    /// `import-alembic` cannot read the Alembic revisions or write their
+    /// migration files.
+    #[error("cannot import the Alembic revisions: {what}\nhelp: {help}")]
+    Import {
+        /// What stands in the way.
+        what: String,
+        /// What to do.
+        help: String,
+    },
+
     /// A live schema holds what the migrations' DSL cannot write (a type,
     /// an identity or generated column, a descending index).
     #[error("cannot describe {object} in a migration: {problem}\nhelp: write it with `execute(\"...\")` in a migration, which runs SQL as written (the DSL's types and options are in the rustdoc of `migrate_runtime::dsl`)")]
@@ -310,7 +320,7 @@ pub enum Error {
 
     /// A first run (no version table yet) found another migration tool's
     /// version table: running from base would create what that tool made.
-    #[error("this database is managed by {tool} (`{table}`{}): these migrations have never run here, and running them from base would create what it already has\nhelp: {}; to build these migrations' schema beside it anyway, run `stamp base` first; nothing was changed", if .revisions.is_empty() { String::new() } else { format!(" at {}", .revisions.join(", ")) }, stamp_help(.revisions, *.known))]
+    #[error("this database is managed by {tool} (`{table}`{}): these migrations have never run here, and running them from base would create what it already has\nhelp: {}; to build these migrations' schema beside it anyway, run `stamp base` first; nothing was changed", if .revisions.is_empty() { String::new() } else { format!(" at {}", .revisions.join(", ")) }, stamp_help(.tool, .revisions, *.known))]
     ManagedByAnotherTool {
         /// The tool.
         tool: &'static str,
@@ -619,14 +629,24 @@ fn outcome(rolled_back: bool, at: &str) -> String {
 }
 
 /// How to take over a database another tool migrated.
-fn stamp_help(revisions: &[String], known: bool) -> String {
+fn stamp_help(tool: &str, revisions: &[String], known: bool) -> String {
+    let alembic = tool == "Alembic";
     if known && !revisions.is_empty() {
         let stamps: Vec<String> = revisions.iter().map(|r| format!("`stamp {r}`")).collect();
+        let from = if alembic {
+            "`stamp --from-alembic` (or "
+        } else {
+            ""
+        };
         format!(
-            "these migrations have its revision{}: record it with {}, then upgrade from there",
+            "these migrations have its revision{}: record {} with {from}{}{}, then upgrade from there",
             if revisions.len() == 1 { "" } else { "s" },
-            stamps.join(" and ")
+            if alembic { "them and all before them" } else { "it" },
+            stamps.join(" and "),
+            if alembic { ")" } else { "" },
         )
+    } else if alembic {
+        "translate its revision files with `import-alembic <versions dir>` and build, then record where it is with `stamp --from-alembic` and upgrade from there".to_string()
     } else {
         "record which revision of these migrations the schema is at with `stamp <revision>`, then upgrade from there".to_string()
     }

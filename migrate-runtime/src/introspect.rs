@@ -255,7 +255,8 @@ impl Snapshot {
     /// column dropped and added back comes back last: no database restores
     /// its position) and without the names of sequences a column owns
     /// (PostgreSQL keeps `orders_id_seq` when `orders` is renamed; the
-    /// column's identity or default is compared). For `check` and the
+    /// column's identity or default is compared, a serial's `nextval(...)`
+    /// without the name of the sequence it owns). For `check` and the
     /// testing toolkit's stairway and model checks.
     pub fn diff_schema(&self, other: &Snapshot) -> Vec<Difference> {
         fn compared(s: &Snapshot) -> Snapshot {
@@ -265,6 +266,16 @@ impl Snapshot {
             }
             let owned = std::mem::take(&mut s.owned_sequences);
             s.sequences.retain(|q| !owned.contains(q));
+            // A serial's default names its sequence: compared as "its own".
+            for c in s.tables.values_mut().flat_map(|t| t.columns.iter_mut()) {
+                let seq = c
+                    .default
+                    .as_deref()
+                    .and_then(|d| d.strip_prefix("nextval('")?.strip_suffix("'::regclass)"));
+                if seq.is_some_and(|q| owned.contains(q)) {
+                    c.default = Some("nextval(<the sequence it owns>)".into());
+                }
+            }
             s
         }
         compared(self).diff(&compared(other))

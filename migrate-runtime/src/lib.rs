@@ -52,6 +52,9 @@ compile_error!(
     "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
 );
 
+#[cfg(feature = "alembic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alembic")))]
+pub mod alembic;
 mod autogenerate;
 mod backend;
 #[cfg(feature = "cli")]
@@ -132,7 +135,11 @@ pub use migrate_macros::migration;
 /// (`lib.rs` or `main.rs`). It defines `pub fn migrations() -> Migrations`,
 /// which returns exactly this crate's migrations, and the items the compiler
 /// uses to check the revision graph. `migrations!(crate = path)` when the
-/// dependency is renamed.
+/// dependency is renamed. `migrations!(naming = "database")`: unnamed
+/// primary-key, unique, check and foreign-key constraints get the names
+/// PostgreSQL gives them (`users_pkey`, `roles_name_key`, ...), as in a
+/// schema Alembic built without a `naming_convention` (see [`dsl`]); the
+/// migrations read the choice from the `lib.rs` or `main.rs` above them.
 pub use migrate_macros::migrations;
 
 /// One operation of a migration's `upgrade()` or `downgrade()`, in Alembic's

@@ -454,6 +454,7 @@ mod tests {
                 None,
                 None,
                 None,
+                true,
             )
         };
         let mut schema = Schema::new();

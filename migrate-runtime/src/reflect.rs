@@ -280,7 +280,7 @@ fn reflect_column(
     // `None` is SQLAlchemy's default: the sole integer key auto-increments.
     let autoincrement = (sole_key && integer && !auto).then_some(false);
     let default = default.map(|d| backend.server_default(d, &ty));
-    Ok(column(
+    let mut column = column(
         &c.name,
         ty,
         c.nullable,
@@ -288,7 +288,14 @@ fn reflect_column(
         autoincrement,
         default,
         c.comment.clone(),
-    ))
+    );
+    // A key auto-incremented by a sequence's default (PostgreSQL's SERIAL)
+    // rather than as an identity: `identity = false`.
+    column.identity = !(auto
+        && c.default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval(")));
+    Ok(column)
 }
 
 fn reflect_indexes(backend: &dyn Backend, t: &TableSnapshot) -> Result<Vec<Index>, Error> {
@@ -369,6 +376,7 @@ fn column(
         None,
         None,
         comment.map(Str::from),
+        true,
     )
 }
 

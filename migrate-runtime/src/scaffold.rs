@@ -99,7 +99,7 @@ pub(crate) fn write(migrations: &Migrations, new: &NewMigration<'_>) -> Result<W
         ));
     }
     let root = crate_root(migrations, new);
-    std::fs::write(&file, source(&root, &revision, &name, &slug, new)).map_err(|e| {
+    std::fs::write(&file, source(&root, &revision, new)).map_err(|e| {
         refuse(
             format!("cannot write {}: {e}", file.display()),
             "check the directory's permissions",
@@ -239,7 +239,7 @@ fn check_id(id: &str, what: &str) -> Result<(), Error> {
 
 /// The message as part of a file name: lower case, words joined by `_`,
 /// at most 40 characters (Alembic's `truncate_slug_length`).
-fn slug(message: &str) -> String {
+pub(crate) fn slug(message: &str) -> String {
     let mut out = String::new();
     for word in message
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -369,7 +369,20 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-fn source(root: &str, revision: &str, name: &str, slug: &str, new: &NewMigration<'_>) -> String {
+/// The module inside a migration file: the message's slug, or the file's
+/// name where the slug cannot name a module.
+pub(crate) fn module_name(revision: &str, message: &str) -> String {
+    let slug = slug(message);
+    if slug.is_empty() {
+        format!("r{revision}")
+    } else if slug.starts_with(|c: char| c.is_ascii_digit()) || KEYWORDS.contains(&slug.as_str()) {
+        format!("r{revision}_{slug}")
+    } else {
+        slug
+    }
+}
+
+fn source(root: &str, revision: &str, new: &NewMigration<'_>) -> String {
     let parents = match new.parents.as_slice() {
         [] => "None".to_string(),
         [one] => format!("{one:?}"),
@@ -398,14 +411,7 @@ fn source(root: &str, revision: &str, name: &str, slug: &str, new: &NewMigration
             line
         ));
     }
-    let module = if slug.is_empty()
-        || slug.starts_with(|c: char| c.is_ascii_digit())
-        || KEYWORDS.contains(&slug)
-    {
-        name
-    } else {
-        slug
-    };
+    let module = module_name(revision, new.message);
     // A merge joins the heads and usually changes nothing itself; any other
     // revision is there for its ops, so `op` is imported for them (unused,
     // and so reported, until the first is written).
@@ -429,7 +435,7 @@ fn source(root: &str, revision: &str, name: &str, slug: &str, new: &NewMigration
 }
 
 /// `text` with `mod name;` after its last `mod ...;` line (or at the end).
-fn declare(text: &str, name: &str) -> String {
+pub(crate) fn declare(text: &str, name: &str) -> String {
     let line = format!("mod {name};");
     let lines: Vec<&str> = text.lines().collect();
     let last_mod = lines.iter().rposition(|l| {
@@ -613,14 +619,8 @@ mod tests {
                 upgrade: None,
                 irreversible: false,
             };
-            let slug = slug(message);
-            let name = format!("r{rev}_{slug}");
             let expected = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
-            assert_eq!(
-                source("migrate_runtime", rev, &name, &slug, &new),
-                expected,
-                "{file}"
-            );
+            assert_eq!(source("migrate_runtime", rev, &new), expected, "{file}");
         }
     }
 
@@ -635,16 +635,10 @@ mod tests {
             upgrade: None,
             irreversible: false,
         };
-        let text = source(
-            "migrate_runtime",
-            "c3",
-            "rc3_merge_heads",
-            "merge_heads",
-            &new,
-        );
+        let text = source("migrate_runtime", "c3", &new);
         assert_eq!(
             text,
-            "use migrate_runtime::migration;\n\n/// merge heads\n/// second line\n#[migration(revision = \"c3\", down_revision = [\"a1\", \"b2\"], branch = \"x\")]\nmod merge_heads {\n    fn upgrade() {}\n}\n"
+            "use migrate_runtime::migration;\n\n/// merge heads\n/// second line\n#[migration(revision = \"c3\", down_revision = [\"a1\", \"b2\"], branch = \"x\")]\nmod merge_heads_second_line {\n    fn upgrade() {}\n}\n"
         );
     }
 
@@ -672,6 +666,7 @@ mod tests {
                 None,
                 None,
                 None,
+                true,
             )
         };
         let key = |name: &str| {
@@ -892,14 +887,7 @@ mod tests {
                 upgrade: Some(&body),
                 irreversible: false,
             };
-            let slug = slug(message);
-            let text = source(
-                "migrate_runtime",
-                rev,
-                &format!("r{rev}_{slug}"),
-                &slug,
-                &new,
-            );
+            let text = source("migrate_runtime", rev, &new);
             let path = format!("{dir}{file}");
             if std::env::var_os("UPDATE_EXPECT").is_some() {
                 std::fs::write(&path, &text).unwrap();

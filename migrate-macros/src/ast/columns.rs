@@ -11,6 +11,9 @@ use migrate_core::naming;
 use proc_macro2::Span;
 use std::borrow::Cow;
 
+/// The span key of an unnamed check until it is named.
+const UNNAMED_CHECK: &str = "\0check ";
+
 pub struct LoweredColumn {
     pub column: Column,
     pub spans: Vec<(String, Span)>,
@@ -47,6 +50,10 @@ const COLUMN_SIG: Sig = Sig {
         },
         Param {
             name: "autoincrement",
+            kind: Kind::Bool,
+        },
+        Param {
+            name: "identity",
             kind: Kind::Bool,
         },
         Param {
@@ -102,6 +109,7 @@ pub fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         Some(v) => Some(boolean(cx, v)?),
         None => None,
     };
+    let identity = get_bool("identity", true)?;
     if primary_key && nullable {
         cx.error(
             b.get("nullable").map(Value::span).unwrap_or(name.span()),
@@ -183,7 +191,7 @@ pub fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
                     Some(v) => opt_name(cx, v)?,
                     None => None,
                 }
-                .unwrap_or_else(|| naming::foreign_key(&table.name, &[&col_name], &referent.name));
+                .unwrap_or_else(|| cx.foreign_key_name(table, &[&col_name], &referent.name));
                 check_generated_name(cx, &fk_name, fk.span())?;
                 let options = foreign_key_options(cx, &fb, &fk_name, &mut spans)?;
                 if foreign_key.is_some() {
@@ -209,20 +217,32 @@ pub fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         }
     }
     let unique = if unique {
-        let n = naming::unique(&table.name, &[&col_name]);
+        let n = cx.unique_name(table, &[&col_name]);
         check_generated_name(cx, &n, name.span())?;
         Some(s(n))
     } else {
         None
     };
     let index = if index {
-        let n = naming::index(&table.name, &[&col_name]);
+        let n = cx.naming().index(&table.name, &[&col_name]);
         check_generated_name(cx, &n, name.span())?;
         Some(s(n))
     } else {
         None
     };
     let ty = ty?;
+    let integer = matches!(
+        ty,
+        ColumnType::Integer | ColumnType::BigInteger | ColumnType::SmallInteger
+    );
+    if !identity && (!integer || autoincrement == Some(false)) {
+        cx.error(
+            b.get("identity").map(Value::span).unwrap_or(name.span()),
+            "`identity = false` is for an auto-incrementing integer primary key",
+            Some("it makes the key `SERIAL` instead of an identity column; leave it out here"),
+        );
+        return None;
+    }
     if autoincrement == Some(true)
         && !matches!(
             ty,
@@ -249,6 +269,7 @@ pub fn column(cx: &Ctxt, v: &Value, table: &TableRef) -> Option<LoweredColumn> {
         index,
         foreign_key,
         comment,
+        identity,
     );
     let spans = spans
         .into_iter()
@@ -330,9 +351,9 @@ pub fn table_constraint(
             let cols = varargs_columns(&b)?;
             let primary = kind == "PrimaryKeyConstraint";
             let default_name = if primary {
-                naming::primary_key(&table.name)
+                cx.primary_key_name(table)
             } else {
-                naming::unique(&table.name, &cols)
+                cx.unique_name(table, &cols)
             };
             let n = named(&b, default_name)?;
             spans.push((n.clone(), v.span()));
@@ -366,7 +387,18 @@ pub fn table_constraint(
                 },
             )?;
             let condition = sql(cx, b.get("sqltext")?)?;
-            let Some(n) = b.get("name") else {
+            let given = b.get("name");
+            if given.is_none() && cx.naming() == naming::Naming::Database {
+                // Named with the table's columns known: `table_definition`.
+                spans.push((format!("{UNNAMED_CHECK}{}", condition), v.span()));
+                return Some(Constraint::new(
+                    s(String::new()),
+                    ConstraintKind::Check {
+                        condition: s(condition),
+                    },
+                ));
+            }
+            let Some(n) = given else {
                 cx.error(name.span(), "a table-level `CheckConstraint` needs a `name`", Some("e.g. `CheckConstraint(\"price > 0\", name = \"ck_products_price_positive\")`"));
                 return None;
             };
@@ -466,7 +498,7 @@ pub fn table_constraint(
                 );
                 return None;
             }
-            let n = named(&b, naming::foreign_key(&table.name, &cols, &referent.name))?;
+            let n = named(&b, cx.foreign_key_name(table, &cols, &referent.name))?;
             spans.push((n.clone(), v.span()));
             let mut fk = foreign_key_options(cx, &b, &n, spans)?;
             fk.columns = cols.into_iter().map(s).collect::<Vec<_>>().into();
@@ -603,8 +635,16 @@ pub fn table_definition(
         return None;
     }
     if explicit == 1 && !flagged.is_empty() {
-        cx.error(call, "the primary key is given both with `primary_key = true` and with `PrimaryKeyConstraint`", Some("keep one of them"));
-        return None;
+        // SQLAlchemy accepts both when the constraint holds the flagged
+        // columns (it then names the key).
+        let pk_cols = constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns } => Some(columns),
+            _ => None,
+        })?;
+        if let Some(stray) = flagged.iter().find(|f| !pk_cols.contains(f)) {
+            cx.error(call, format!("column `{stray}` has `primary_key = true` but is not in the `PrimaryKeyConstraint`"), Some("add it to the constraint's columns, or keep one of the two forms"));
+            return None;
+        }
     }
     if explicit == 1 {
         let pk = constraints
@@ -621,7 +661,7 @@ pub fn table_definition(
         }
         constraints.insert(0, c);
     } else if !flagged.is_empty() {
-        let n = naming::primary_key(&table.name);
+        let n = cx.primary_key_name(&table);
         check_generated_name(cx, &n, call)?;
         constraints.insert(
             0,
@@ -632,6 +672,47 @@ pub fn table_definition(
                 },
             ),
         );
+    }
+    // Unnamed checks (naming = "database") get PostgreSQL's names, in its
+    // order: before the keys, each clear of the ones before.
+    let column_names: Vec<&str> = columns.iter().map(|c| &*c.name).collect();
+    let elsewhere = if constraints.iter().any(|c| c.name.is_empty()) {
+        cx.taken_constraint_names(&table)
+    } else {
+        Vec::new()
+    };
+    for i in 0..constraints.len() {
+        if !constraints[i].name.is_empty() {
+            continue;
+        }
+        let ConstraintKind::Check { condition } = &constraints[i].kind else {
+            continue;
+        };
+        let column = naming::database::check_column(condition, &column_names);
+        let taken: Vec<String> = constraints[..i]
+            .iter()
+            .map(|c| c.name.to_string())
+            .chain(elsewhere.iter().cloned())
+            .collect();
+        let n = naming::database::unused(&table.name, column, "check", |n| {
+            taken.iter().any(|t| t == n)
+        });
+        check_generated_name(cx, &n, call)?;
+        let key = format!("{UNNAMED_CHECK}{condition}");
+        for (k, _) in spans.iter_mut().filter(|(k, _)| *k == key) {
+            *k = n.clone();
+        }
+        constraints[i].name = s(n);
+    }
+    // `identity = false` chooses how the auto-incrementing key is made.
+    for c in columns.iter().filter(|c| !c.identity) {
+        let sole = constraints.first().is_some_and(|k| {
+                matches!(&k.kind, ConstraintKind::PrimaryKey { columns } if columns.len() == 1 && columns[0] == c.name)
+            });
+        if !sole {
+            cx.error(call, format!("column `{}` has `identity = false` but is not the table's whole primary key", c.name), Some("only an auto-incrementing key is an identity column or `SERIAL`; leave `identity` out"));
+            ok = false;
+        }
     }
     // Every column a constraint names must be in the table.
     for c in &constraints {

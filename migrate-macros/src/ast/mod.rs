@@ -490,7 +490,13 @@ fn lower_body(cx: &Ctxt, block: &syn::Block) -> Vec<OpNode> {
             syn::parse2::<OpInvocation>(st.tokens.clone())
         };
         match parsed {
-            Ok(inv) => out.push(OpNode::from_invocation(cx, st.path, inv, st.span)),
+            Ok(inv) => {
+                let node = OpNode::from_invocation(cx, st.path, inv, st.span);
+                if let Some(op) = &node.op {
+                    cx.lowered(op);
+                }
+                out.push(node);
+            }
             Err(e) => {
                 cx.push(e);
                 // Keep the path used so an import of `op` is not reported unused.

@@ -11,7 +11,6 @@ use super::values::*;
 use crate::ctxt::Ctxt;
 use crate::parse::{Arg, Args, OpInvocation, Value};
 use migrate_core::model::*;
-use migrate_core::naming;
 use proc_macro2::Span;
 use std::borrow::Cow;
 
@@ -246,7 +245,7 @@ pub const OPS: &[OpSpec] = &[
         },
         binds: true,
         lowers_to: "Op::DropConstraint",
-        doc: "`drop_constraint(\"name\", \"table\", type_ = \"foreignkey\" | \"unique\" | \"check\" |\n\"primary\")`. Not invertible; use `drop_foreign_key` and friends for that.",
+        doc: "`drop_constraint(\"name\", \"table\", type_ = \"foreignkey\" | \"unique\" | \"check\" |\n\"primary\")`; without `type_`, the kind the crate's earlier migrations gave the\nconstraint. Not invertible; use `drop_foreign_key` and friends for that.",
         lower: drop_constraint,
     },
     OpSpec {
@@ -450,6 +449,9 @@ pub fn lower(
         spans: Vec::new(),
         function: None,
     };
+    // A name PostgreSQL chooses keeps clear of those already there only when
+    // the op creates the object; a drop's definition names what exists.
+    cx.set_creating(spec.name.starts_with("create_") || spec.name == "add_column");
     let op = (spec.lower)(&mut c, &bound);
     spans.append(&mut c.spans);
     *function = c.function;
@@ -775,7 +777,7 @@ fn index(c: &mut Call, b: &Bound) -> Option<Op> {
     let name = match explicit {
         Some(n) => n,
         None => {
-            let n = naming::index(&table.name, &plain);
+            let n = cx.naming().index(&table.name, &plain);
             check_generated_name(cx, &n, b.get("index_name")?.span())?;
             n
         }
@@ -829,9 +831,9 @@ fn unique_or_primary_key(c: &mut Call, b: &Bound) -> Option<Op> {
     let cols = string_list(cx, b.get("columns")?, "columns")?;
     let unique = op.contains("unique");
     let default_name = if unique {
-        naming::unique(&table.name, &cols)
+        cx.unique_name(&table, &cols)
     } else {
-        naming::primary_key(&table.name)
+        cx.primary_key_name(&table)
     };
     let name = opt_name(cx, b.get("constraint_name")?)?.unwrap_or(default_name);
     check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
@@ -897,7 +899,7 @@ fn foreign_key(c: &mut Call, b: &Bound) -> Option<Op> {
         return None;
     }
     let name = opt_name(cx, b.get("constraint_name")?)?
-        .unwrap_or_else(|| naming::foreign_key(&table.name, &local, &referent.name));
+        .unwrap_or_else(|| cx.foreign_key_name(&table, &local, &referent.name));
     check_generated_name(cx, &name, b.get("constraint_name")?.span())?;
     let mut fk = foreign_key_options(cx, b, &name, spans)?;
     fk.columns = local.into_iter().map(s).collect::<Vec<_>>().into();
@@ -914,8 +916,22 @@ fn drop_constraint(c: &mut Call, b: &Bound) -> Option<Op> {
     let table = table_ref(cx, b, "table_name", "schema")?;
     let name = ident_string(cx, b.get("constraint_name")?)?;
     let Some(tv) = b.get("type_") else {
-        cx.error(call, "`drop_constraint` needs `type_`", Some("add `type_ = \"foreignkey\"`, `\"unique\"`, `\"check\"` or `\"primary\"`: SQLite and MySQL need to know what they drop"));
-        return None;
+        // As Alembic on PostgreSQL: the kind is the constraint's, here the
+        // one the crate's earlier migrations gave it.
+        let kind = match cx.prior_kind(&table, &name) {
+            Ok(Some(kind)) => kind,
+            Err(()) => ConstraintType::Unique,
+            Ok(None) => {
+                cx.error(call, format!("`drop_constraint` without `type_`: no earlier migration of this crate creates constraint `{name}` on `{table}`"), Some("add `type_ = \"foreignkey\"`, `\"unique\"`, `\"check\"` or `\"primary\"`: SQLite and MySQL need to know what they drop"));
+                return None;
+            }
+        };
+        return Some(Op::DropConstraint {
+            table,
+            name: s(name),
+            kind,
+            definition: None,
+        });
     };
     spans.push(("type".into(), tv.span()));
     let t = string(cx, tv)?;

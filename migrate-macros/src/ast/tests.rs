@@ -32,6 +32,7 @@ fn col(name: &str, ty: ColumnType, nullable: bool) -> Column {
         None,
         None,
         None,
+        true,
     )
 }
 

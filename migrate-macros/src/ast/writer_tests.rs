@@ -82,7 +82,19 @@ fn t(schema: Option<&str>, name: &str) -> TableRef {
 }
 
 fn col(name: &str, ty: ColumnType) -> Column {
-    Column::new(s(name), ty, true, false, None, None, None, None, None, None)
+    Column::new(
+        s(name),
+        ty,
+        true,
+        false,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        true,
+    )
 }
 
 fn fk(cols: &[&str], referent: TableRef, remote: &[&str]) -> ForeignKey {

@@ -482,6 +482,7 @@ fn new_column(name: &str, ty: ColumnType, nullable: bool, key: bool) -> Column {
         None,
         None,
         None,
+        true,
     )
 }
 
@@ -818,6 +819,7 @@ mod tests {
                 None,
                 None,
                 None,
+                true,
             )
         };
         let mut s = Schema::new();
@@ -974,6 +976,7 @@ mod tests {
             None,
             None,
             None,
+            true,
         )
     }
 

@@ -28,7 +28,10 @@ impl Migrator {
             connection_closes_after: self.connection_closes_after,
         };
         // Stamp and repair write in one go, under the lock throughout.
-        let whole = matches!(mode, Mode::Stamp { .. } | Mode::Repair(_));
+        let whole = matches!(
+            mode,
+            Mode::Stamp { .. } | Mode::Repair(_) | Mode::StampAlembic(_)
+        );
         conn.dialect()
             .backend()
             .locked(conn, &settings, whole, &mut |c, table_exists| {
@@ -78,7 +81,10 @@ impl Migrator {
                 self.refuse_other_tools(conn)?;
             }
         }
-        if !matches!(mode, Mode::Repair(_) | Mode::Stamp { .. }) {
+        if !matches!(
+            mode,
+            Mode::Repair(_) | Mode::Stamp { .. } | Mode::StampAlembic(_)
+        ) {
             self.verify_checksums(&rows)?;
         }
         let applied: BTreeSet<String> = rows
@@ -119,6 +125,10 @@ impl Migrator {
                 })?;
                 removed.set(stamped.removed);
                 Ok(stamped.recorded)
+            }
+            Mode::StampAlembic(drop) => {
+                let have: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
+                self.stamp_alembic(conn, dialect, &have, drop)
             }
             Mode::Repair(revision) => {
                 let rev = match self.graph.resolve(revision) {
@@ -187,6 +197,75 @@ impl Migrator {
                 removed,
             },
         ))
+    }
+
+    /// `stamp --from-alembic`, with the lock held: `have` is what the
+    /// version table records already.
+    fn stamp_alembic(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        have: &BTreeSet<&str>,
+        drop: bool,
+    ) -> Result<Vec<String>, Error> {
+        let problem = |problem: String, help: &str| Error::VersionTable {
+            table: "alembic_version".into(),
+            problem,
+            help: help.into(),
+        };
+        let found = conn
+            .texts(&dialect.backend().tables_among_sql(&["alembic_version"]))
+            .map_err(db("looking for `alembic_version`"))?;
+        if found.iter().flatten().next().is_none() {
+            return Err(problem(
+                "there is no `alembic_version` table here".into(),
+                "connect to the database Alembic migrated (`--database-url`); nothing was changed",
+            ));
+        }
+        let mut heads: Vec<String> = conn
+            .texts("SELECT CAST(version_num AS TEXT) AS value FROM alembic_version")
+            .map_err(db("reading `alembic_version`"))?
+            .into_iter()
+            .flatten()
+            .collect();
+        heads.sort();
+        let unknown: Vec<&String> = heads.iter().filter(|h| !self.graph.contains(h)).collect();
+        if !unknown.is_empty() {
+            let unknown: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+            return Err(problem(
+                format!("it records {}, which no migration here has", unknown.join(", ")),
+                "translate the Alembic revision files that database ran (`import-alembic <versions dir>`) and build, then stamp again; nothing was changed",
+            ));
+        }
+        let mut wanted = BTreeSet::new();
+        for h in &heads {
+            wanted.extend(self.closure(Some(h))?);
+        }
+        let vt = &self.version_table;
+        let mut sql = vec![vt
+            .create_sql(dialect)
+            .map_err(|u| self.unsupported("version table", 0, u))?];
+        let mut stamped = Vec::new();
+        for rev in self.graph.topological_order() {
+            if wanted.contains(rev) && !have.contains(rev) {
+                let m = self.migration(rev);
+                sql.push(
+                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
+                        .map_err(|u| self.unsupported(rev, 0, u))?,
+                );
+                stamped.push(rev.to_string());
+            }
+        }
+        if drop {
+            sql.push("DROP TABLE alembic_version".into());
+        }
+        conn.transaction(|c| {
+            for s in &sql {
+                c.execute(s).map_err(db(format!("stamping: {s}")))?;
+            }
+            Ok(())
+        })?;
+        Ok(stamped)
     }
 
     /// On a first run, another migration tool's version table means the

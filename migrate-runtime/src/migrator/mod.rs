@@ -366,6 +366,27 @@ impl Migrator {
         })
     }
 
+    /// Adopts a database Alembic migrated (`stamp --from-alembic`): records
+    /// the revisions `alembic_version` holds and all their ancestors as
+    /// applied, with these migrations' checksums (migrations made from the
+    /// same revision files by `import-alembic`). `alembic_version` stays
+    /// (Alembic can still read the database) unless `drop_alembic_version`.
+    /// Nothing runs; a revision these migrations do not have is refused.
+    pub fn stamp_from_alembic(
+        &self,
+        conn: &mut impl MigrationConnection,
+        drop_alembic_version: bool,
+    ) -> Result<Stamped, Error> {
+        let recorded = self.run(
+            &mut conn.connection(),
+            Mode::StampAlembic(drop_alembic_version),
+        )?;
+        Ok(Stamped {
+            recorded,
+            removed: Vec::new(),
+        })
+    }
+
     /// Re-records the checksum of an applied revision whose upgrade was
     /// deliberately edited.
     pub fn repair(
@@ -476,6 +497,9 @@ enum Mode<'a> {
         removed: &'a std::cell::Cell<Vec<String>>,
     },
     Repair(&'a str),
+    /// `stamp --from-alembic`: the heads `alembic_version` holds and their
+    /// ancestors; with `true`, `alembic_version` is dropped.
+    StampAlembic(bool),
 }
 
 fn show(revisions: &[String]) -> String {

@@ -587,6 +587,7 @@ mod tests {
             None,
             None,
             None,
+            true,
         );
         let err = create_index(&index(vec![col("a")], false, None), &[text]).unwrap_err();
         assert_eq!(err.what, "create_index");

@@ -298,6 +298,7 @@ mod tests {
             None,
             None,
             None,
+            true,
         )
     }
 

@@ -116,7 +116,7 @@ fn enum_check(table: &str, c: &Column) -> Option<String> {
 /// A column definition. Inside `CREATE TABLE` (`table` given), a sole integer
 /// primary key is declared inline as `INTEGER PRIMARY KEY`, SQLite's rowid alias.
 fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<String, Unsupported> {
-    let rowid = table.is_some() && auto_increments(table, c);
+    let rowid = table.is_some() && auto_increments(table, c) && c.identity;
     let mut s = if rowid {
         let pk_name = table
             .and_then(|t| t.primary_key())
@@ -135,7 +135,30 @@ fn column_def(table: Option<&Table>, table_name: &str, c: &Column) -> Result<Str
     } else {
         format!("{} {}", quote_ident(&c.name), D.type_sql(&c.ty)?)
     };
-    s.push_str(&column_constraints(D, c)?);
+    let mut constraints = column_constraints(D, c)?;
+    // Names PostgreSQL would give are left to SQLite, which gives none.
+    let col = [&c.name];
+    if let Some(u) = c.unique.as_deref() {
+        let unique = Constraint::new(
+            u.to_string().into(),
+            ConstraintKind::Unique {
+                columns: vec![c.name.clone()].into(),
+            },
+        );
+        if naming::database::gave(table_name, &col, &unique) {
+            constraints = constraints.replacen(&format!(" CONSTRAINT {}", quote_ident(u)), "", 1);
+        }
+    }
+    if let Some(fk) = &c.foreign_key {
+        let name = fk.name.trim_end_matches(|ch: char| ch.is_ascii_digit());
+        if naming::database::gives(&fk.name, table_name, Some(&c.name), "fkey")
+            || name.ends_with("_fkey")
+        {
+            constraints =
+                constraints.replacen(&format!(" CONSTRAINT {}", quote_ident(&fk.name)), "", 1);
+        }
+    }
+    s.push_str(&constraints);
     if let Some(check) = enum_check(table_name, c) {
         s.push(' ');
         s.push_str(&check);
@@ -154,14 +177,20 @@ pub(super) fn create_table_named(t: &Table, name: &str) -> Result<Vec<String>, U
     let mut parts = Vec::new();
     let mut inline_pk = false;
     for c in t.columns.iter() {
-        inline_pk |= auto_increments(Some(t), c);
+        inline_pk |= auto_increments(Some(t), c) && c.identity;
         parts.push(column_def(Some(t), &t.table.name, c)?);
     }
+    let columns: Vec<&str> = t.columns.iter().map(|c| &*c.name).collect();
     for c in t.constraints.iter() {
         if inline_pk && matches!(c.kind, ConstraintKind::PrimaryKey { .. }) {
             continue;
         }
-        parts.push(constraint_def(D, c)?);
+        let def = constraint_def(D, c)?;
+        parts.push(if naming::database::gave(&t.table.name, &columns, c) {
+            def.replacen(&format!("CONSTRAINT {} ", quote_ident(&c.name)), "", 1)
+        } else {
+            def
+        });
     }
     let mut out = vec![format!(
         "CREATE TABLE {name} (\n    {}\n)",
