@@ -9,6 +9,7 @@
 //! (`x.rs` or `x/mod.rs`, `#[path]`, inline `mod` blocks as directories);
 //! `mod` items made by macros and `#[cfg]` are not evaluated.
 
+use crate::chain;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,8 @@ pub struct SourceFile {
     pub declared_by: Option<usize>,
     /// How many `#[migration]` modules it holds, at any depth.
     pub migrations: usize,
+    /// Those modules, as the whole-chain checks need them.
+    pub declared: Vec<chain::Declared>,
     /// Modules with `fn upgrade()` but no `#[migration]` (`None`: the file's
     /// own items), with their lines.
     pub unmarked: Vec<(Option<String>, usize)>,
@@ -34,6 +37,8 @@ pub struct Undeclared {
     pub line: usize,
     /// The file that declares its sibling migrations, where its `mod` goes.
     pub sibling_of: usize,
+    /// The revision ids it declares.
+    pub revisions: Vec<String>,
 }
 
 pub struct ModuleTree {
@@ -67,6 +72,7 @@ pub fn read(root: &Path) -> ModuleTree {
             root: declared_by.is_none(),
             declared_by,
             migrations: 0,
+            declared: Vec::new(),
             unmarked: Vec::new(),
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -124,6 +130,9 @@ impl Scan<'_> {
             Some((_, items)) => {
                 if is_migration(m) {
                     self.source.migrations += 1;
+                    if let Some(d) = chain::Declared::read(m) {
+                        self.source.declared.push(d);
+                    }
                     return;
                 }
                 let has_upgrade = items
@@ -163,12 +172,14 @@ impl Scan<'_> {
 
 /// `#[migration(...)]`, by any path (`migrate_runtime::migration`).
 fn is_migration(m: &syn::ItemMod) -> bool {
-    m.attrs.iter().any(|a| {
-        a.path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "migration")
-    })
+    m.attrs.iter().any(is_migration_attr)
+}
+
+pub fn is_migration_attr(a: &syn::Attribute) -> bool {
+    a.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "migration")
 }
 
 fn path_attribute(a: &syn::Attribute) -> Option<String> {
@@ -237,12 +248,14 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
             let Ok(file) = syn::parse_file(&text) else {
                 continue;
             };
-            if holds_migration(&file.items) {
+            let mut revisions = Vec::new();
+            if holds_migration(&file.items, &mut revisions) {
                 let line = line_of(&text, &["#[migration", "migration("]);
                 found.push(Undeclared {
                     path,
                     line,
                     sibling_of: by,
+                    revisions,
                 });
             }
         }
@@ -251,16 +264,21 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
     }
 }
 
-fn holds_migration(items: &[syn::Item]) -> bool {
-    items.iter().any(|i| match i {
-        syn::Item::Mod(m) => {
-            is_migration(m)
-                || m.content
-                    .as_ref()
-                    .is_some_and(|(_, inner)| holds_migration(inner))
+/// Whether the items hold a `#[migration]` module; collects their ids.
+fn holds_migration(items: &[syn::Item], revisions: &mut Vec<String>) -> bool {
+    let mut found = false;
+    for i in items {
+        let syn::Item::Mod(m) = i else { continue };
+        if is_migration(m) {
+            found = true;
+            if let Some(d) = chain::Declared::read(m) {
+                revisions.push(d.revision);
+            }
+        } else if let Some((_, inner)) = &m.content {
+            found |= holds_migration(inner, revisions);
         }
-        _ => false,
-    })
+    }
+    found
 }
 
 #[cfg(test)]

@@ -2627,7 +2627,6 @@ mod tests {
                     line: line!(),
                     functions: &[],
                     anchor: test_anchor,
-                    depth: 0,
                 })
             }
         };
