@@ -633,6 +633,9 @@ pub struct ReplayError {
     pub op: usize,
     /// Why.
     pub error: ApplyError,
+    /// When the op failed while the lines of history a merge joins were
+    /// replayed together: the merge's step.
+    pub merge: Option<usize>,
 }
 
 /// Replays a history given in topological order (parents first): each
@@ -667,6 +670,7 @@ pub fn replay_history(
                     step: i,
                     op: o,
                     error,
+                    merge: None,
                 })?;
         }
         Ok(())
@@ -696,7 +700,10 @@ pub fn replay_history(
                     }
                 }
                 if let Some(e) = failed {
-                    errors.push(e);
+                    errors.push(ReplayError {
+                        merge: Some(i),
+                        ..e
+                    });
                     broken[i] = true;
                     continue;
                 }

@@ -553,16 +553,182 @@ fn replay(cx: &Ctxt, nodes: &[Node], graph: &Graph, order: &[usize]) {
         let help = e.error.help.unwrap_or_else(|| {
             "the migrations before it (through `down_revision`) leave the schema otherwise: fix this op, or the migration it should follow".to_string()
         });
-        error(
-            cx,
-            format!(
+        let message = match e.merge {
+            Some(m) => {
+                let m = &nodes[planned[m].0];
+                format!(
+                    "merge `{}` in {} joins lines of history that conflict: with both applied, `{}` in {} (migration `{}`) cannot apply: {}",
+                    m.d.revision,
+                    m.at(),
+                    op.name(),
+                    n.at_line(*l),
+                    n.d.revision,
+                    e.error.message
+                )
+            }
+            None => format!(
                 "`{}` in {} (migration `{}`) cannot apply after the migrations before it: {}",
                 op.name(),
                 n.at_line(*l),
                 n.d.revision,
                 e.error.message
             ),
-            &help,
+        };
+        error(cx, message, &help);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ctxt::Ctxt;
+
+    fn migration(rev: &str, down: &str, ops: &str) -> String {
+        format!("use migrate_runtime::{{migration, op}};\n\n/// m\n#[migration(revision = \"{rev}\", down_revision = {down})]\nmod m {{\n    fn upgrade() {{\n        {ops}\n    }}\n}}\n")
+    }
+
+    /// The messages `migrations!()` gives for a crate of these files
+    /// (`src/migrations/<name>.rs`, each declared).
+    fn errors(files: &[(&str, String)]) -> Vec<String> {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        std::fs::create_dir_all(src.join("migrations")).unwrap();
+        std::fs::write(
+            src.join("lib.rs"),
+            "migrate_runtime::migrations!();\nmod migrations;\n",
+        )
+        .unwrap();
+        let mods: String = files.iter().map(|(n, _)| format!("mod {n};\n")).collect();
+        std::fs::write(src.join("migrations/mod.rs"), mods).unwrap();
+        for (n, text) in files {
+            std::fs::write(src.join(format!("migrations/{n}.rs")), text).unwrap();
+        }
+        let tree = crate::sources::read(&src.join("lib.rs"));
+        let cx = Ctxt::new();
+        super::check(&cx, &tree);
+        let prefix = format!("{}/", src.display());
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e
+                .into_iter()
+                .map(|e| e.to_string().replace(&prefix, ""))
+                .collect(),
+        }
+    }
+
+    const USERS: &str = r#"op!(create_table("users", Column("id", Integer, primary_key = true), Column("email", Text)));"#;
+
+    #[test]
+    fn one_error_per_mistake_with_file_and_line() {
+        let ok = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            (
+                "b",
+                migration(
+                    "b2",
+                    "\"a1\"",
+                    r#"op!(create_index("ix_users_email", "users", ["email"]));"#,
+                ),
+            ),
+        ]);
+        assert!(ok.is_empty(), "{ok:?}");
+        // A copy: one error, not also two heads.
+        let copied = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", migration("b2", "\"a1\"", "")),
+            ("b_copy", migration("b2", "\"a1\"", "")),
+        ]);
+        assert_eq!(copied.len(), 1, "{copied:?}");
+        assert!(copied[0].starts_with("revision `b2` is declared twice: in migrations/b.rs:4 and in migrations/b_copy.rs:4"), "{copied:?}");
+        // A typo in a parent: the nearest id and its file; what follows it is
+        // not replayed (nor reported again).
+        let typo = errors(&[
+            ("a", migration("a1b2c3", "None", USERS)),
+            (
+                "b",
+                migration(
+                    "b2",
+                    "\"a1b2c4\"",
+                    r#"op!(add_column("users", Column("email", Text)));"#,
+                ),
+            ),
+        ]);
+        assert_eq!(typo.len(), 1, "{typo:?}");
+        assert!(
+            typo[0].contains("the nearest revision id is `a1b2c3`, declared in migrations/a.rs:4"),
+            "{typo:?}"
         );
+        // A cycle of three, once, in order from the smallest id.
+        let cycle = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", migration("b2", "\"d4\"", "")),
+            ("c", migration("c3", "\"b2\"", "")),
+            ("d", migration("d4", "\"c3\"", "")),
+        ]);
+        assert_eq!(cycle.len(), 1, "{cycle:?}");
+        assert!(
+            cycle[0].starts_with("the revisions form a cycle: `b2` -> `c3` -> `d4` -> `b2`"),
+            "{cycle:?}"
+        );
+        // A merge listing an ancestor: not also a second child of `a1`.
+        let merge = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", migration("b2", "\"a1\"", "")),
+            ("c", migration("c3", "[\"a1\", \"b2\"]", "")),
+        ]);
+        assert_eq!(merge.len(), 1, "{merge:?}");
+        assert!(
+            merge[0].contains("but `a1` is already an ancestor of `b2`"),
+            "{merge:?}"
+        );
+    }
+
+    #[test]
+    fn the_chain_is_replayed_in_the_order_of_history() {
+        let missing = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            (
+                "b",
+                migration(
+                    "b2",
+                    "\"a1\"",
+                    r#"op!(create_index("ix_users_emial", "users", ["emial"]));"#,
+                ),
+            ),
+        ]);
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(missing[0].starts_with("`create_index` in migrations/b.rs:7 (migration `b2`) cannot apply after the migrations before it: index `ix_users_emial` covers column `users.emial`, which does not exist\nhelp: `users` has a column `email`"), "{missing:?}");
+        // Two labelled lines may each create `users`; a merge of them cannot.
+        let lines = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", migration("b2", "None, branch = \"other\"", USERS)),
+        ]);
+        assert!(lines.is_empty(), "{lines:?}");
+        let merged = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", migration("b2", "None, branch = \"other\"", USERS)),
+            ("c", migration("c3", "[\"a1\", \"b2\"]", "")),
+        ]);
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        assert!(
+            merged[0].contains("table `users` already exists"),
+            "{merged:?}"
+        );
+        // A migration with errors of its own (reported by its attribute) is
+        // left out, with what follows it.
+        let own = errors(&[
+            (
+                "a",
+                migration("a1", "None", r#"op!(create_tabel("users"));"#),
+            ),
+            (
+                "b",
+                migration(
+                    "b2",
+                    "\"a1\"",
+                    r#"op!(add_column("users", Column("x", Text)));"#,
+                ),
+            ),
+        ]);
+        assert!(own.is_empty(), "{own:?}");
     }
 }
