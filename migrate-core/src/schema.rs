@@ -642,13 +642,25 @@ pub struct ReplayError {
 /// upgrade on the schema its ancestors leave, with [`Schema::check`]. Each
 /// line of history is replayed on its own (two labelled roots may both
 /// create a `users` table); a merge sees the upgrades of all its ancestors.
-/// `each` gets every step that applied, with the schemas before and after
-/// it. A step that fails, and every step after it, is left out; the errors
-/// are returned in step order.
-pub fn replay_history(
+/// A step that fails, and every step after it, is left out; the errors are
+/// returned in step order.
+pub fn replay_history(steps: &[Step<'_>]) -> Vec<ReplayError> {
+    replay_steps(steps, None)
+}
+
+/// [`replay_history`], and `each` gets every step that applied, with the
+/// schemas before and after it.
+pub fn replay_history_with(
     steps: &[Step<'_>],
     mut each: impl FnMut(usize, &Schema, &Schema),
 ) -> Vec<ReplayError> {
+    replay_steps(steps, Some(&mut each))
+}
+
+/// What [`replay_history_with`] calls for each step that applied.
+type EachStep<'f> = &'f mut dyn FnMut(usize, &Schema, &Schema);
+
+fn replay_steps(steps: &[Step<'_>], mut each: Option<EachStep<'_>>) -> Vec<ReplayError> {
     let mut errors = Vec::new();
     let mut broken = vec![false; steps.len()];
     let mut children = vec![0usize; steps.len()];
@@ -659,7 +671,9 @@ pub fn replay_history(
             }
         }
     }
-    // The schema after each step, kept while some child still needs it.
+    // The schema after each step, kept while some child still needs it (and
+    // handed over, not copied, to the last one: a straight line of history
+    // is replayed on one schema).
     let mut after: BTreeMap<usize, Schema> = BTreeMap::new();
     let run = |schema: &mut Schema, i: usize| -> Result<(), ReplayError> {
         for (o, op) in steps[i].upgrade.iter().enumerate() {
@@ -676,13 +690,16 @@ pub fn replay_history(
         Ok(())
     };
     for (i, step) in steps.iter().enumerate() {
-        if step.parents.iter().any(|&p| p >= i || broken[p]) {
+        if step.parents.iter().any(|&p| p >= i) {
             broken[i] = true;
             continue;
         }
+        let parents_broken = step.parents.iter().any(|&p| broken[p]);
         let before = match step.parents[..] {
-            [] => Schema::new(),
-            [p] => after.get(&p).cloned().unwrap_or_default(),
+            _ if parents_broken => None,
+            [] => Some(Schema::new()),
+            [p] if children[p] == 1 => after.remove(&p),
+            [p] => after.get(&p).cloned(),
             _ => {
                 let mut ancestors = BTreeSet::new();
                 let mut stack: Vec<usize> = step.parents.clone();
@@ -699,15 +716,16 @@ pub fn replay_history(
                         break;
                     }
                 }
-                if let Some(e) = failed {
-                    errors.push(ReplayError {
-                        merge: Some(i),
-                        ..e
-                    });
-                    broken[i] = true;
-                    continue;
+                match failed {
+                    None => Some(schema),
+                    Some(e) => {
+                        errors.push(ReplayError {
+                            merge: Some(i),
+                            ..e
+                        });
+                        None
+                    }
                 }
-                schema
             }
         };
         for &p in &step.parents {
@@ -716,13 +734,19 @@ pub fn replay_history(
                 after.remove(&p);
             }
         }
-        let mut schema = before.clone();
+        let Some(mut schema) = before else {
+            broken[i] = true;
+            continue;
+        };
+        let kept = each.is_some().then(|| schema.clone());
         if let Err(e) = run(&mut schema, i) {
             errors.push(e);
             broken[i] = true;
             continue;
         }
-        each(i, &before, &schema);
+        if let (Some(f), Some(before)) = (each.as_mut(), &kept) {
+            f(i, before, &schema);
+        }
         if children[i] > 0 {
             after.insert(i, schema);
         }

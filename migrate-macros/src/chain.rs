@@ -14,6 +14,7 @@ use crate::ctxt::Ctxt;
 use crate::parse::MigrationArgs;
 use crate::sources::{is_migration_attr, ModuleTree};
 use crate::valid;
+extern crate proc_macro;
 use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
 use migrate_core::schema::{replay_history, Step};
@@ -37,8 +38,8 @@ pub struct Declared {
     /// Whether it takes part in the one-child and one-root rules: not when
     /// its label is invalid (reported by the attribute).
     pub claims: bool,
-    /// Its upgrade, each op with its line; `None` when the attribute reports
-    /// errors of its own.
+    /// Its upgrade, each op with its line; `None` when an op did not parse
+    /// or lower (the attribute reports it).
     pub upgrade: Option<Vec<(Op, usize)>>,
 }
 
@@ -48,9 +49,10 @@ fn line(span: Span) -> usize {
 }
 
 impl Declared {
-    /// Lowers the module as `#[migration]` does (the same parser, lowering
-    /// and checks); `None` without a valid revision id, which the attribute
-    /// reports.
+    /// Lowers the module as `#[migration]` does (the same parser and
+    /// lowering); `None` without a valid revision id, which the attribute
+    /// reports. Its own checks (`valid.rs`) are left to the attribute: they
+    /// are run here only for a migration the replay finds wrong.
     pub fn read(m: &syn::ItemMod) -> Option<Declared> {
         let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
         let syn::Meta::List(list) = &attr.meta else {
@@ -95,7 +97,6 @@ impl Declared {
         let mut item = m.clone();
         item.attrs.retain(|a| !is_migration_attr(a));
         let upgrade = Migration::from_syn(cx, meta, syn::Item::Mod(item)).and_then(|mig| {
-            valid::check(cx, &mig)?;
             mig.upgrade
                 .iter()
                 .map(|n| n.op.clone().map(|op| (op, line(n.span))))
@@ -110,6 +111,82 @@ impl Declared {
             claims,
             upgrade,
         })
+    }
+}
+
+/// Whether the attribute reports errors for the migration `revision` of this
+/// file: its own checks (`valid.rs`), run again on the file as read. Only for
+/// a migration the replay stopped at: most chains never need it.
+fn has_own_errors(file: &Path, revision: &str) -> bool {
+    fn find<'a>(items: &'a [syn::Item], revision: &str) -> Option<&'a syn::ItemMod> {
+        items.iter().find_map(|i| match i {
+            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => Declared::read(m)
+                .is_some_and(|d| d.revision == revision)
+                .then_some(m),
+            syn::Item::Mod(m) => m
+                .content
+                .as_ref()
+                .and_then(|(_, inner)| find(inner, revision)),
+            _ => None,
+        })
+    }
+    let _lines = FileLines::new();
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return false;
+    };
+    let Ok(parsed) = syn::parse_file(&text) else {
+        return false;
+    };
+    let Some(m) = find(&parsed.items, revision) else {
+        return false;
+    };
+    let Some(attr) = m.attrs.iter().find(|a| is_migration_attr(a)) else {
+        return false;
+    };
+    let syn::Meta::List(list) = &attr.meta else {
+        return false;
+    };
+    let Ok(args) = syn::parse2::<MigrationArgs>(list.tokens.clone()) else {
+        return true;
+    };
+    let cx = Ctxt::new();
+    let meta = Meta::from_args(&cx, args, attr.span());
+    let mut item = m.clone();
+    item.attrs.retain(|a| !is_migration_attr(a));
+    if let Some(mig) = Migration::from_syn(&cx, meta, syn::Item::Mod(item)) {
+        valid::check(&cx, &mig);
+    }
+    let errors = cx.has_errors();
+    let _ = cx.check();
+    errors
+}
+
+/// While it lives, source text is parsed by proc-macro2's own lexer, whose
+/// spans know their lines (the compiler's, for text a macro parses, do
+/// not): for reading the migration files. Nothing parsed meanwhile may be
+/// emitted, and nothing is: what is read is kept as plain data only.
+pub struct FileLines {
+    forced: bool,
+}
+
+impl FileLines {
+    pub fn new() -> FileLines {
+        // Outside the compiler (unit tests) the fallback is in use anyway.
+        let forced = proc_macro::is_available();
+        if forced {
+            proc_macro2::fallback::force();
+        }
+        FileLines { forced }
+    }
+}
+
+impl Drop for FileLines {
+    fn drop(&mut self) {
+        if self.forced {
+            // The spans of the files read, kept per thread, are no longer used.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            proc_macro2::fallback::unforce();
+        }
     }
 }
 
@@ -545,11 +622,15 @@ fn replay(cx: &Ctxt, nodes: &[Node], graph: &Graph, order: &[usize]) {
             upgrade: ops,
         })
         .collect();
-    for e in replay_history(&steps, |_, _, _| {}) {
+    for e in replay_history(&steps) {
         let n = &nodes[planned[e.step].0];
         let Some((op, l)) = n.d.upgrade.as_ref().and_then(|u| u.get(e.op)) else {
             continue;
         };
+        if has_own_errors(n.file, &n.d.revision) {
+            // The attribute reports this migration's mistakes, on its tokens.
+            continue;
+        }
         let help = e.error.help.unwrap_or_else(|| {
             "the migrations before it (through `down_revision`) leave the schema otherwise: fix this op, or the migration it should follow".to_string()
         });
@@ -713,6 +794,27 @@ mod tests {
             merged[0].contains("table `users` already exists"),
             "{merged:?}"
         );
+        // A migration whose own analysis fails (its attribute reports it) is
+        // not reported again by the replay, nor is what follows it.
+        let inside = errors(&[
+            (
+                "a",
+                migration(
+                    "a1",
+                    "None",
+                    r#"op!(create_table("users", Column("id", Integer, primary_key = true))); op!(create_index("ix_users_nope", "users", ["nope"]));"#,
+                ),
+            ),
+            (
+                "b",
+                migration(
+                    "b2",
+                    "\"a1\"",
+                    r#"op!(add_column("users", Column("id", Text)));"#,
+                ),
+            ),
+        ]);
+        assert!(inside.is_empty(), "{inside:?}");
         // A migration with errors of its own (reported by its attribute) is
         // left out, with what follows it.
         let own = errors(&[

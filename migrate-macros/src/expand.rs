@@ -104,7 +104,7 @@ pub fn anchor(args: TokenStream) -> TokenStream {
     let cx = Ctxt::new();
     if let Some(root) = crate_root_file() {
         let tree = {
-            let _lines = FileLines::new();
+            let _lines = chain::FileLines::new();
             sources::read(&root)
         };
         valid::check_unmarked(&cx, &tree);
@@ -158,27 +158,6 @@ fn crate_root_file() -> Option<std::path::PathBuf> {
         return None;
     }
     proc_macro::Span::call_site().local_file()
-}
-
-/// While it lives, source text is parsed by proc-macro2's own lexer, whose
-/// spans know their lines (the compiler's, for text a macro parses, do
-/// not): for reading the migration files. Nothing parsed meanwhile may be
-/// emitted, and nothing is: `sources` keeps plain data only.
-struct FileLines;
-
-impl FileLines {
-    fn new() -> FileLines {
-        proc_macro2::fallback::force();
-        FileLines
-    }
-}
-
-impl Drop for FileLines {
-    fn drop(&mut self) {
-        // The spans of the files read, kept per thread, are no longer used.
-        proc_macro2::extra::invalidate_current_thread_spans();
-        proc_macro2::fallback::unforce();
-    }
 }
 
 /// Parses generated source text. Inside the compiler, with its own lexer: the

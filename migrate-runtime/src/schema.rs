@@ -19,7 +19,7 @@ pub use crate::print_schema::print_schema;
 pub use crate::reflect::reflect;
 pub use migrate_core::difference::{Difference, Field, Object};
 pub use migrate_core::schema::{diff, ApplyError, Schema, TableModel};
-use migrate_core::schema::{replay_history, Step};
+use migrate_core::schema::{replay_history_with, Step};
 
 /// A problem `verify` found, located on a revision and op.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,7 +139,7 @@ pub fn verify(migrations: &Migrations) -> Vec<VerifyError> {
         })
         .collect();
     let mut problems = Vec::new();
-    let failed = replay_history(&steps, |i, before, after| {
+    let failed = replay_history_with(&steps, |i, before, after| {
         let m = list[i];
         let Some(down) = m.downgrade() else { return };
         // What `execute`/`run` do is not in the model.
