@@ -3,8 +3,9 @@
 //! missing parent, a cycle, two heads, two roots, branch labels, a merge that
 //! lists an ancestor) and a replay of every upgrade on the schema model in
 //! the order of history, as `verify` does at run time. What one module can
-//! check on its own stays with `#[migration]` (`valid.rs`): a migration with
-//! errors of its own is left out of the replay, with what follows it.
+//! check on its own stays with `#[migration]` (`valid.rs`), and is not
+//! reported here again: a migration whose ops do not lower is left out of
+//! the replay, with what follows it.
 //!
 //! A proc macro cannot place a span in another file, so each error stands at
 //! the `migrations!()` call and names the file and line in its text.
@@ -48,32 +49,37 @@ fn line(span: Span) -> usize {
     span.start().line
 }
 
-impl Declared {
-    /// Lowers the module as `#[migration]` does (the same parser and
-    /// lowering); `None` without a valid revision id, which the attribute
-    /// reports. Its own checks (`valid.rs`) are left to the attribute: they
-    /// are run here only for a migration the replay finds wrong.
-    pub fn read(m: &syn::ItemMod) -> Option<Declared> {
-        let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
-        let syn::Meta::List(list) = &attr.meta else {
-            return None;
-        };
-        let args = syn::parse2::<MigrationArgs>(list.tokens.clone()).ok()?;
-        let cx = Ctxt::new();
-        let meta = Meta::from_args(&cx, args, attr.span());
-        let declared = Self::lower(&cx, m, meta, line(attr.pound_token.span));
-        // The attribute reports these errors, on the user's tokens.
-        let ok = !cx.has_errors();
-        let _ = cx.check();
-        declared.map(|mut d| {
-            if !ok {
-                d.upgrade = None;
-            }
-            d
-        })
+/// `m` as `#[migration]` lowers it (the same parser and lowering), and
+/// whether that found errors; with `own_checks`, the attribute's checks
+/// (`valid.rs`) too. `None` when its arguments do not parse.
+fn lower(m: &syn::ItemMod, own_checks: bool) -> Option<(Migration, bool)> {
+    let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
+    let syn::Meta::List(list) = &attr.meta else {
+        return None;
+    };
+    let args = syn::parse2::<MigrationArgs>(list.tokens.clone()).ok()?;
+    let cx = Ctxt::new();
+    let meta = Meta::from_args(&cx, args, attr.span());
+    let mut item = m.clone();
+    item.attrs.retain(|a| !is_migration_attr(a));
+    let migration = Migration::from_syn(&cx, meta, syn::Item::Mod(item));
+    if let (Some(mig), true) = (&migration, own_checks) {
+        valid::check(&cx, mig);
     }
+    // The attribute reports these errors, on the user's tokens.
+    let errors = cx.has_errors();
+    let _ = cx.check();
+    migration.map(|mig| (mig, errors))
+}
 
-    fn lower(cx: &Ctxt, m: &syn::ItemMod, meta: Meta, at: usize) -> Option<Declared> {
+impl Declared {
+    /// The module as the graph and the replay need it; `None` without a
+    /// valid revision id, which the attribute reports. Its own checks are
+    /// left to the attribute: they run here only for a migration the replay
+    /// finds wrong (`has_own_errors`).
+    pub fn read(m: &syn::ItemMod) -> Option<Declared> {
+        let (mig, errors) = lower(m, false)?;
+        let meta = &mig.meta;
         let revision = meta
             .revision
             .as_ref()
@@ -93,20 +99,17 @@ impl Declared {
         let claims = branch
             .as_ref()
             .is_none_or(|b| ids::is_valid(b, Kind::BranchLabel));
-        let root = meta.down_given && meta.down_revisions.is_empty();
-        let mut item = m.clone();
-        item.attrs.retain(|a| !is_migration_attr(a));
-        let upgrade = Migration::from_syn(cx, meta, syn::Item::Mod(item)).and_then(|mig| {
-            mig.upgrade
-                .iter()
-                .map(|n| n.op.clone().map(|op| (op, line(n.span))))
-                .collect::<Option<Vec<_>>>()
-        });
+        let upgrade = mig
+            .upgrade
+            .iter()
+            .map(|n| n.op.clone().map(|op| (op, line(n.span))))
+            .collect::<Option<Vec<_>>>()
+            .filter(|_| !errors);
         Some(Declared {
-            line: at,
+            line: line(meta.attr_span),
             revision,
             parents,
-            root,
+            root: meta.down_given && meta.down_revisions.is_empty(),
             branch: branch.filter(|_| claims),
             claims,
             upgrade,
@@ -115,8 +118,8 @@ impl Declared {
 }
 
 /// Whether the attribute reports errors for the migration `revision` of this
-/// file: its own checks (`valid.rs`), run again on the file as read. Only for
-/// a migration the replay stopped at: most chains never need it.
+/// file: its own checks, run again on the file as read. Only for a migration
+/// the replay stopped at: most chains never need it.
 fn has_own_errors(file: &Path, revision: &str) -> bool {
     fn find<'a>(items: &'a [syn::Item], revision: &str) -> Option<&'a syn::ItemMod> {
         items.iter().find_map(|i| match i {
@@ -137,28 +140,7 @@ fn has_own_errors(file: &Path, revision: &str) -> bool {
     let Ok(parsed) = syn::parse_file(&text) else {
         return false;
     };
-    let Some(m) = find(&parsed.items, revision) else {
-        return false;
-    };
-    let Some(attr) = m.attrs.iter().find(|a| is_migration_attr(a)) else {
-        return false;
-    };
-    let syn::Meta::List(list) = &attr.meta else {
-        return false;
-    };
-    let Ok(args) = syn::parse2::<MigrationArgs>(list.tokens.clone()) else {
-        return true;
-    };
-    let cx = Ctxt::new();
-    let meta = Meta::from_args(&cx, args, attr.span());
-    let mut item = m.clone();
-    item.attrs.retain(|a| !is_migration_attr(a));
-    if let Some(mig) = Migration::from_syn(&cx, meta, syn::Item::Mod(item)) {
-        valid::check(&cx, &mig);
-    }
-    let errors = cx.has_errors();
-    let _ = cx.check();
-    errors
+    find(&parsed.items, revision).is_some_and(|m| lower(m, true).is_none_or(|(_, e)| e))
 }
 
 /// While it lives, source text is parsed by proc-macro2's own lexer, whose
