@@ -103,10 +103,7 @@ pub fn anchor(args: TokenStream) -> TokenStream {
     };
     let cx = Ctxt::new();
     if let Some(root) = crate_root_file() {
-        let tree = {
-            let _lines = chain::FileLines::new();
-            sources::read(&root)
-        };
+        let tree = sources::read(&root);
         valid::check_unmarked(&cx, &tree);
         valid::check_undeclared(&cx, &tree);
         chain::check(&cx, &tree);

@@ -4,6 +4,9 @@
 //! only its own tokens, so this is the one way the build can notice a
 //! migration that is not compiled in.
 //!
+//! The `#[migration]` modules found are kept as plain data for the checks
+//! across the chain (`chain.rs`), read with lines (`chain::FileLines`).
+//!
 //! Best effort by design: a file that cannot be read or parsed is skipped,
 //! never an error, and nothing here panics. Files are resolved as rustc does
 //! (`x.rs` or `x/mod.rs`, `#[path]`, inline `mod` blocks as directories);
@@ -63,6 +66,9 @@ pub fn read(root: &Path) -> ModuleTree {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        // Lines are needed only where migrations may be (declared after it,
+        // the file's syntax tree is dropped before it).
+        let _lines = text.contains("migration").then(chain::FileLines::new);
         let Ok(file) = syn::parse_file(&text) else {
             continue;
         };
@@ -245,6 +251,7 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
             if !text.contains("migration") || text.contains("migrations!") {
                 continue;
             }
+            let _lines = chain::FileLines::new();
             let Ok(file) = syn::parse_file(&text) else {
                 continue;
             };
