@@ -132,7 +132,6 @@ migrate_runtime::__private::inventory::submit! {{
         line: line!(),
         functions: &[],
         anchor: crate::anchor,
-        depth: {i},
     }})
 }}
 """

@@ -917,6 +917,21 @@ impl Op {
     }
 }
 
+/// Whether a column is the sole integer primary key that auto-increments
+/// (SQLAlchemy's rule: `autoincrement` unset means yes for such a column).
+/// `primary_key`: the table's key columns, when it has a key constraint.
+pub fn auto_increments(primary_key: Option<&[Str]>, c: &Column) -> bool {
+    let integer = matches!(
+        c.ty,
+        ColumnType::SmallInteger | ColumnType::Integer | ColumnType::BigInteger
+    );
+    let sole_pk = match primary_key {
+        Some(cols) => cols.len() == 1 && cols[0] == c.name,
+        None => c.primary_key,
+    };
+    integer && sole_pk && c.autoincrement != Some(false)
+}
+
 impl Table {
     /// The primary key constraint. The macro lifts `primary_key = true` on columns
     /// into a named `PrimaryKeyConstraint`, so this is the only place to look.

@@ -8,6 +8,7 @@
 use crate::difference::{Difference, Field, Object};
 use crate::model::*;
 use crate::sqltext::{mentions, rename_column};
+use crate::suggest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -99,16 +100,37 @@ pub struct Schema {
 
 /// Why an op cannot apply to the modelled schema.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApplyError(pub String);
+pub struct ApplyError {
+    /// What is wrong.
+    pub message: String,
+    /// The likely fix, when there is one (the nearest existing name).
+    pub help: Option<String>,
+}
 
 impl fmt::Display for ApplyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, ApplyError> {
-    Err(ApplyError(message.into()))
+    Err(ApplyError {
+        message: message.into(),
+        help: None,
+    })
+}
+
+fn fail_help<T>(message: impl Into<String>, help: Option<String>) -> Result<T, ApplyError> {
+    Err(ApplyError {
+        message: message.into(),
+        help,
+    })
+}
+
+/// "did you mean" for a column a table does not have.
+fn column_help(t: &TableModel, column: &str) -> Option<String> {
+    suggest::nearest(column, t.columns.iter().map(|c| &*c.name))
+        .map(|c| format!("`{}` has a column `{c}`: did you mean it?", t.table))
 }
 
 impl Schema {
@@ -223,9 +245,16 @@ impl Schema {
     }
 
     fn table_mut(&mut self, t: &TableRef) -> Result<&mut TableModel, ApplyError> {
+        if !self.tables.contains_key(t) {
+            let help = match suggest::nearest(&t.name, self.tables.keys().map(|k| &*k.name)) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => "create it with `create_table` before this op, here or in a migration this one follows (through `down_revision`)".to_string(),
+            };
+            return fail_help(format!("table `{t}` does not exist (or was created by `execute`, which the model cannot see)"), Some(help));
+        }
         match self.tables.get_mut(t) {
             Some(m) => Ok(m),
-            None => fail(format!("table `{t}` does not exist (or was created by `execute`, which the model cannot see)")),
+            None => fail(format!("table `{t}` does not exist")),
         }
     }
 
@@ -341,7 +370,10 @@ impl Schema {
             } => {
                 let t = self.table_mut(table)?;
                 let Some(pos) = t.columns.iter().position(|c| c.name == *column) else {
-                    return fail(format!("column `{table}.{column}` does not exist"));
+                    return fail_help(
+                        format!("column `{table}.{column}` does not exist"),
+                        column_help(t, column),
+                    );
                 };
                 t.columns.remove(pos);
                 // As PostgreSQL does: indexes and constraints on the column go too.
@@ -363,6 +395,12 @@ impl Schema {
                     if t.column(new).is_some() {
                         return fail(format!("column `{}.{new}` already exists", a.table));
                     }
+                }
+                if t.column(&a.column).is_none() {
+                    return fail_help(
+                        format!("column `{}.{}` does not exist", a.table, a.column),
+                        column_help(t, &a.column),
+                    );
                 }
                 let Some(c) = t.columns.iter_mut().find(|c| c.name == a.column) else {
                     return fail(format!("column `{}.{}` does not exist", a.table, a.column));
@@ -391,10 +429,13 @@ impl Schema {
                 let t = self.table_mut(&i.table)?;
                 for c in i.column_names() {
                     if t.column(c).is_none() {
-                        return fail(format!(
-                            "index `{}` covers column `{}.{c}`, which does not exist",
-                            i.name, i.table
-                        ));
+                        return fail_help(
+                            format!(
+                                "index `{}` covers column `{}.{c}`, which does not exist",
+                                i.name, i.table
+                            ),
+                            column_help(t, c),
+                        );
                     }
                 }
                 t.indexes.push(i.clone());
@@ -419,10 +460,13 @@ impl Schema {
                 }
                 for c in constraint.kind.columns() {
                     if t.column(c).is_none() {
-                        return fail(format!(
-                            "constraint `{}` covers column `{table}.{c}`, which does not exist",
-                            constraint.name
-                        ));
+                        return fail_help(
+                            format!(
+                                "constraint `{}` covers column `{table}.{c}`, which does not exist",
+                                constraint.name
+                            ),
+                            column_help(t, c),
+                        );
                     }
                 }
                 if let ConstraintKind::PrimaryKey { columns } = &constraint.kind {
@@ -525,9 +569,12 @@ impl Schema {
                 for row in rows.iter() {
                     for (c, _) in row.values.iter() {
                         if t.column(c).is_none() {
-                            return fail(format!(
-                                "`bulk_insert` sets column `{table}.{c}`, which does not exist"
-                            ));
+                            return fail_help(
+                                format!(
+                                    "`bulk_insert` sets column `{table}.{c}`, which does not exist"
+                                ),
+                                column_help(t, c),
+                            );
                         }
                     }
                 }
@@ -536,6 +583,193 @@ impl Schema {
         }
         Ok(())
     }
+}
+
+impl Schema {
+    /// What applies to the model but fails on a database: a `bulk_insert` row
+    /// that gives no value for a NOT NULL column without a default (each row
+    /// is inserted with its own keys, so rows that differ fail one by one).
+    pub fn check(&self, op: &Op) -> Result<(), ApplyError> {
+        let Op::BulkInsert { table, rows } = op else {
+            return Ok(());
+        };
+        let Some(t) = self.tables.get(table) else {
+            return Ok(());
+        };
+        let key = t.constraints.iter().find_map(|c| match &c.kind {
+            ConstraintKind::PrimaryKey { columns } => Some(&columns[..]),
+            _ => None,
+        });
+        for (i, row) in rows.iter().enumerate() {
+            for c in t.columns.iter() {
+                let needed = !c.nullable
+                    && c.server_default.is_none()
+                    && !auto_increments(key, c)
+                    && !row.values.iter().any(|(k, _)| *k == c.name);
+                if needed {
+                    let keys = |r: &Row| {
+                        r.values
+                            .iter()
+                            .map(|(k, _)| k.clone())
+                            .collect::<BTreeSet<_>>()
+                    };
+                    let why = if rows.iter().any(|r| keys(r) != keys(row)) {
+                        " (the rows set different columns, and each is inserted with its own)"
+                    } else {
+                        ""
+                    };
+                    return fail_help(
+                        format!(
+                            "`bulk_insert` row {} gives no value for `{table}.{}`, which is NOT NULL without a default{why}",
+                            i + 1,
+                            c.name
+                        ),
+                        Some(format!("add `\"{}\": ...` to that row", c.name)),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One revision of a history, for [`replay_history`]: its parents (indexes
+/// of earlier steps) and its upgrade.
+pub struct Step<'a> {
+    /// Indexes of the parents among the steps, each smaller than this one's.
+    pub parents: Vec<usize>,
+    /// The upgrade's ops.
+    pub upgrade: &'a [Op],
+}
+
+/// Where a replay stopped: the step and 0-based op that cannot apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayError {
+    /// The step (revision) whose op failed.
+    pub step: usize,
+    /// The op, 0-based.
+    pub op: usize,
+    /// Why.
+    pub error: ApplyError,
+    /// When the op failed while the lines of history a merge joins were
+    /// replayed together: the merge's step.
+    pub merge: Option<usize>,
+}
+
+/// Replays a history given in topological order (parents first): each
+/// upgrade on the schema its ancestors leave, with [`Schema::check`]. Each
+/// line of history is replayed on its own (two labelled roots may both
+/// create a `users` table); a merge sees the upgrades of all its ancestors.
+/// A step that fails, and every step after it, is left out; the errors are
+/// returned in step order.
+pub fn replay_history(steps: &[Step<'_>]) -> Vec<ReplayError> {
+    replay_steps(steps, None)
+}
+
+/// [`replay_history`], and `each` gets every step that applied, with the
+/// schemas before and after it.
+pub fn replay_history_with(
+    steps: &[Step<'_>],
+    mut each: impl FnMut(usize, &Schema, &Schema),
+) -> Vec<ReplayError> {
+    replay_steps(steps, Some(&mut each))
+}
+
+/// What [`replay_history_with`] calls for each step that applied.
+type EachStep<'f> = &'f mut dyn FnMut(usize, &Schema, &Schema);
+
+fn replay_steps(steps: &[Step<'_>], mut each: Option<EachStep<'_>>) -> Vec<ReplayError> {
+    let mut errors = Vec::new();
+    let mut broken = vec![false; steps.len()];
+    let mut children = vec![0usize; steps.len()];
+    for s in steps {
+        for &p in &s.parents {
+            if let Some(n) = children.get_mut(p) {
+                *n += 1;
+            }
+        }
+    }
+    // The schema after each step, kept while some child still needs it (and
+    // handed over, not copied, to the last one: a straight line of history
+    // is replayed on one schema).
+    let mut after: BTreeMap<usize, Schema> = BTreeMap::new();
+    let run = |schema: &mut Schema, i: usize| -> Result<(), ReplayError> {
+        for (o, op) in steps[i].upgrade.iter().enumerate() {
+            schema
+                .check(op)
+                .and_then(|()| schema.apply(op))
+                .map_err(|error| ReplayError {
+                    step: i,
+                    op: o,
+                    error,
+                    merge: None,
+                })?;
+        }
+        Ok(())
+    };
+    for (i, step) in steps.iter().enumerate() {
+        if step.parents.iter().any(|&p| p >= i) {
+            broken[i] = true;
+            continue;
+        }
+        let parents_broken = step.parents.iter().any(|&p| broken[p]);
+        let before = match step.parents[..] {
+            _ if parents_broken => None,
+            [] => Some(Schema::new()),
+            [p] if children[p] == 1 => after.remove(&p),
+            [p] => after.get(&p).cloned(),
+            _ => {
+                let mut ancestors = BTreeSet::new();
+                let mut stack: Vec<usize> = step.parents.clone();
+                while let Some(a) = stack.pop() {
+                    if ancestors.insert(a) {
+                        stack.extend(steps[a].parents.iter().copied().filter(|&p| p < a));
+                    }
+                }
+                let mut schema = Schema::new();
+                let mut failed = None;
+                for &a in &ancestors {
+                    if let Err(e) = run(&mut schema, a) {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+                match failed {
+                    None => Some(schema),
+                    Some(e) => {
+                        errors.push(ReplayError {
+                            merge: Some(i),
+                            ..e
+                        });
+                        None
+                    }
+                }
+            }
+        };
+        for &p in &step.parents {
+            children[p] -= 1;
+            if children[p] == 0 {
+                after.remove(&p);
+            }
+        }
+        let Some(mut schema) = before else {
+            broken[i] = true;
+            continue;
+        };
+        let kept = each.is_some().then(|| schema.clone());
+        if let Err(e) = run(&mut schema, i) {
+            errors.push(e);
+            broken[i] = true;
+            continue;
+        }
+        if let (Some(f), Some(before)) = (each.as_mut(), &kept) {
+            f(i, before, &schema);
+        }
+        if children[i] > 0 {
+            after.insert(i, schema);
+        }
+    }
+    errors
 }
 
 /// Whether an index depends on a column: it covers it, or its predicate or

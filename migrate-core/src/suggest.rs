@@ -1,5 +1,6 @@
 //! "Did you mean": how far a misspelt name is from a known one, for the
-//! suggestions of the macro (op names) and the graph (revision ids).
+//! suggestions of the macro (op names, revision ids, columns) and the graph
+//! (revision ids).
 
 /// The edit distance between two names: insertions, deletions and
 /// substitutions of characters (Levenshtein).
@@ -22,9 +23,26 @@ pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
         .map(|(_, k)| k)
 }
 
+/// The candidate nearest to `name` by edit distance (the first of equals),
+/// with its distance, however far: the nearest revision id a missing parent
+/// names, say. For a "did you mean", [`nearest`].
+pub fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<(&'a str, usize)> {
+    let mut best: Option<(&str, usize)> = None;
+    for c in candidates {
+        let d = edit_distance(name, c);
+        if best.is_none_or(|(_, b)| d < b) {
+            best = Some((c, d));
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{edit_distance, nearest};
+    use super::{closest, edit_distance, nearest};
 
     #[test]
     fn nearest_is_close_or_nothing() {
@@ -43,5 +61,15 @@ mod tests {
         assert_eq!(edit_distance("ab12", "ab1"), 1);
         assert_eq!(edit_distance("é", "e"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn nearest_and_near_enough() {
+        let columns = ["id", "email", "name"];
+        assert_eq!(closest("emial", columns), Some(("email", 2)));
+        assert_eq!(nearest("emial", columns), Some("email"));
+        assert_eq!(nearest("zzzzzz", columns), None);
+        assert_eq!(nearest("zz", columns), None);
+        assert_eq!(closest("x", []), None);
     }
 }

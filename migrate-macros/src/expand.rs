@@ -2,21 +2,20 @@
 //! - the module's own items, untouched;
 //! - a use of each op's documentation item through the user's `op!` path (so
 //!   the import is used and hover shows the op's rustdoc);
-//! - type-level items that rustc checks across the crate: a `Revision` impl per
-//!   id (duplicate → E0119), a parent lookup (missing → E0277, a cycle → E0391
-//!   when the depth is evaluated), a claim on the parent's child slot (a second
-//!   child → E0119), on the root slot, and on the branch label;
 //! - the registration: static op lists and an `inventory` record.
+//!
+//! Rules across migrations (the revision graph, the replay of the chain) are
+//! checked once, by `migrations!()` (`chain.rs`), not by items per migration.
 
 extern crate proc_macro;
 
 use crate::ast::{Meta, Migration, OpNode};
+use crate::chain;
 use crate::ctxt::Ctxt;
 use crate::data;
 use crate::parse::{AnchorArgs, MigrationArgs};
 use crate::sources;
 use crate::valid::{self, Downgrade};
-use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
 use migrate_core::naming::Naming;
 use proc_macro2::TokenStream;
@@ -69,7 +68,6 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     // compiler. With other items (helper functions, imports) it stays.
     let keep_module = !items.is_empty();
     let docs = doc_uses(&m, imports_op(&m.items), keep_module);
-    let graph = graph_checks(&m.meta);
     let name = ident.to_string();
     let module_path = if keep_module {
         quote!(::core::module_path!())
@@ -91,7 +89,6 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
             #allow_non_local
             const _: () = {
                 #docs
-                #graph
                 #registration
                 #errors
             };
@@ -104,7 +101,6 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
             #allow_non_local
             const _: () = {
                 #docs
-                #graph
                 #registration
             };
             #errors
@@ -139,76 +135,10 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         }
         valid::check_unmarked(&cx, &tree);
         valid::check_undeclared(&cx, &tree);
+        chain::check(&cx, &tree);
     }
     let errors = cx.check().err().map(|e| e.to_compile_error());
-    // The characters of ids and labels as types, for the type keys.
-    let mut chars = String::new();
-    for c in ('0'..='9')
-        .chain('a'..='z')
-        .chain('A'..='Z')
-        .chain(['_', '-'])
-    {
-        chars.push_str(&format!("pub struct {};", char_type(c)));
-    }
-    let chars = match parse_generated(&chars) {
-        Ok(t) => t,
-        Err(e) => return internal_error(&e),
-    };
     quote! {
-        #[doc(hidden)]
-        #[allow(dead_code, non_camel_case_types)]
-        pub mod __k {
-            #chars
-        }
-        #[doc(hidden)]
-        #[allow(dead_code, non_camel_case_types)]
-        pub struct __Revision<K>(::core::marker::PhantomData<K>);
-        #[doc(hidden)]
-        #[allow(dead_code, non_camel_case_types)]
-        pub struct __ChildOf<K, B>(::core::marker::PhantomData<(K, B)>);
-        #[doc(hidden)]
-        #[allow(dead_code, non_camel_case_types)]
-        pub struct __Root<B>(::core::marker::PhantomData<B>);
-        #[doc(hidden)]
-        #[allow(dead_code, non_camel_case_types)]
-        pub struct __BranchLabel<K>(::core::marker::PhantomData<K>);
-
-        /// One `impl` per migration, for its revision id's type key: a second
-        /// migration with the same id is E0119; a `down_revision` no migration
-        /// has is E0277 with the message below; a cycle is E0391 when `DEPTH`
-        /// is evaluated (by the migration's registration).
-        #[doc(hidden)]
-        #[allow(dead_code)]
-        #[diagnostic::on_unimplemented(
-            message = "`down_revision` names no migration in this crate",
-            label = "no `#[migration]` in this crate has this revision id",
-            note = "check the id for a typo; if the parent's file exists, declare it with `mod ...;` in your migrations module"
-        )]
-        trait RevisionIdsMustBeUnique {
-            const DEPTH: u32;
-        }
-        /// Claimed by each migration for each parent (and branch label): two
-        /// unlabelled children of one revision are E0119.
-        #[doc(hidden)]
-        #[allow(dead_code)]
-        trait OnlyOneMigrationMayFollowEachRevision {}
-        /// Claimed by each migration without a parent (per branch label): two
-        /// unlabelled roots are E0119.
-        #[doc(hidden)]
-        #[allow(dead_code)]
-        trait OnlyOneMigrationMayBeTheRoot {}
-        /// Claimed by each branch label: a label used twice is E0119.
-        #[doc(hidden)]
-        #[allow(dead_code)]
-        trait BranchLabelsMustBeUnique {}
-        /// Held by every revision id's key and claimed by each branch label
-        /// for its own text (`C`: the labelled revision, so that a label used
-        /// twice is reported once, above): a label equal to a revision id
-        /// (`label@head` would be ambiguous) is E0119.
-        #[doc(hidden)]
-        #[allow(dead_code)]
-        trait BranchLabelsMustNotBeRevisionIds<C> {}
-        impl<T: RevisionIdsMustBeUnique, C> BranchLabelsMustNotBeRevisionIds<C> for T {}
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types)]
         pub struct __MigrationAnchor;
@@ -352,117 +282,6 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStrea
     }
 }
 
-/// `(crate::__k::_1, crate::__k::a, ...)`, spanned on the literal: a tuple of
-/// one unit type per character, which rustc prints as `(_1, a, ...)`. The
-/// types sit in one module so that without `migrations!()` the error is the
-/// same for every character, and reported once.
-///
-/// Const parameters (`__Id2<'1', 'a'>`) print a little better, but each
-/// argument is an anonymous constant with a body of its own: four keys of
-/// twelve characters a migration were 48 bodies for the compiler to check,
-/// hash and track on every rebuild, four times the dependency graph of the
-/// plain crate.
-fn key(lit: &LitStr) -> TokenStream {
-    let span = lit.span();
-    let chars = lit
-        .value()
-        .chars()
-        .map(|c| syn::Ident::new(&char_type(c), span))
-        .collect::<Vec<_>>();
-    quote_spanned!(span=> (#(crate::__k::#chars,)*))
-}
-
-/// The unit type of one character of an id or label (`valid_id` and
-/// `valid_id_label` admit no others).
-fn char_type(c: char) -> String {
-    match c {
-        '_' => "__".into(),
-        '-' => "_dash".into(),
-        '0'..='9' => format!("_{c}"),
-        c => c.to_string(),
-    }
-}
-
-fn valid_id(lit: &LitStr) -> bool {
-    ids::is_valid(&lit.value(), Kind::Revision)
-}
-
-fn graph_checks(meta: &Meta) -> TokenStream {
-    let Some(rev) = meta.revision.as_ref().filter(|r| valid_id(r)) else {
-        return TokenStream::new();
-    };
-    let p = private(&meta.krate);
-    let me = key(rev);
-    let label = match &meta.branch {
-        Some(l) if valid_id_label(l) => Some(key(l)),
-        // Reported already; claiming the unlabelled slots would add a false
-        // second root or child.
-        Some(_) => None,
-        None => Some(quote!(())),
-    };
-    let parents: Vec<&LitStr> = meta
-        .down_revisions
-        .iter()
-        .filter(|p| valid_id(p) && p.value() != rev.value())
-        .collect();
-    let depth = if parents.is_empty() {
-        quote_spanned!(meta.down_span=> 0)
-    } else {
-        let mut depth: Option<TokenStream> = None;
-        for parent in &parents {
-            let pk = key(parent);
-            let d = quote_spanned!(parent.span()=> <crate::__Revision<#pk> as crate::RevisionIdsMustBeUnique>::DEPTH);
-            depth = Some(match depth {
-                None => d,
-                Some(prev) => quote_spanned!(parent.span()=> #p::max(#prev, #d)),
-            });
-        }
-        quote!(#depth + 1)
-    };
-    let unique = quote_spanned! {rev.span()=>
-        impl crate::RevisionIdsMustBeUnique for crate::__Revision<#me> {
-            const DEPTH: u32 = #depth;
-        }
-    };
-    let slots = match &label {
-        None => TokenStream::new(),
-        Some(label) if parents.is_empty() && meta.down_given && meta.down_revisions.is_empty() => {
-            let span = meta.down_span;
-            quote_spanned! {span=>
-                impl crate::OnlyOneMigrationMayBeTheRoot for crate::__Root<#label> {}
-            }
-        }
-        Some(label) => {
-            let claims = parents.iter().map(|parent| {
-                let pk = key(parent);
-                quote_spanned! {parent.span()=>
-                    impl crate::OnlyOneMigrationMayFollowEachRevision for crate::__ChildOf<#pk, #label> {}
-                }
-            });
-            quote!(#(#claims)*)
-        }
-    };
-    let branch = match &meta.branch {
-        Some(l) if valid_id_label(l) => {
-            let lk = key(l);
-            quote_spanned! {l.span()=>
-                impl crate::BranchLabelsMustBeUnique for crate::__BranchLabel<#lk> {}
-                impl crate::BranchLabelsMustNotBeRevisionIds<crate::__Revision<#me>> for crate::__Revision<#lk> {}
-            }
-        }
-        _ => TokenStream::new(),
-    };
-    quote! {
-        #unique
-        #slots
-        #branch
-    }
-}
-
-fn valid_id_label(lit: &LitStr) -> bool {
-    ids::is_valid(&lit.value(), Kind::BranchLabel)
-}
-
 fn private(krate: &syn::Path) -> TokenStream {
     quote!(#krate::__private)
 }
@@ -527,14 +346,6 @@ fn registration(
         None => !needs_no_tx,
     };
     let rev_value = rev.value();
-    // Evaluating the depth here is what detects a cycle (E0391).
-    let depth = match &m.meta.revision {
-        Some(r) if valid_id(r) => {
-            let me = key(r);
-            quote_spanned!(r.span()=> <crate::__Revision<#me> as crate::RevisionIdsMustBeUnique>::DEPTH)
-        }
-        _ => quote!(0),
-    };
     // The fields without a user span are one string, parsed once.
     let parents: Vec<String> = m
         .meta
@@ -577,7 +388,6 @@ fn registration(
                     line: ::core::line!(),
                     functions: #functions,
                     anchor: crate::__migration_anchor,
-                    depth: #depth,
                 })
             }
     }

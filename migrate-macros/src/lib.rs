@@ -2,6 +2,7 @@
 //! re-exports them with their documentation.
 
 mod ast;
+mod chain;
 mod ctxt;
 mod data;
 mod expand;

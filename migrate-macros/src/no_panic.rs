@@ -113,3 +113,43 @@ fn no_input_makes_the_macro_panic() {
 fn migrate_macros_expand(args: TokenStream, item: TokenStream) -> TokenStream {
     crate::expand::migration(args, item)
 }
+
+/// The same mutants, as migration files `migrations!()` reads and checks
+/// across the chain (beside a fixed first migration).
+#[test]
+fn no_file_makes_the_chain_checks_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("lib.rs"), "mod a;\nmod b;\n").unwrap();
+    std::fs::write(
+        src.join("a.rs"),
+        "#[migration(revision = \"1a2b3c4d5e6f\", down_revision = None)]\nmod a { fn upgrade() { op!(create_table(\"users\", Column(\"id\", Integer, primary_key = true))); } }\n",
+    )
+    .unwrap();
+    let mut checked = 0;
+    for (args, item) in EXAMPLES {
+        let args = TokenStream::from_str(args).unwrap();
+        let item = TokenStream::from_str(item).unwrap();
+        let files = mutants(&args)
+            .into_iter()
+            .map(|a| format!("#[migration({a})]\n{item}\n"))
+            .chain(
+                mutants(&item)
+                    .into_iter()
+                    .map(|i| format!("#[migration({args})]\n{i}\n")),
+            );
+        for text in files {
+            std::fs::write(src.join("b.rs"), &text).unwrap();
+            let out = std::panic::catch_unwind(|| {
+                let tree = crate::sources::read(&src.join("lib.rs"));
+                let cx = crate::ctxt::Ctxt::new();
+                crate::chain::check(&cx, &tree);
+                let _ = cx.check();
+            });
+            assert!(out.is_ok(), "panic on file `{text}`");
+            checked += 1;
+        }
+    }
+    assert!(checked > 2000, "only {checked} mutants");
+}

@@ -4,12 +4,16 @@
 //! only its own tokens, so this is the one way the build can notice a
 //! migration that is not compiled in.
 //!
+//! The `#[migration]` modules found are kept as plain data for the checks
+//! across the chain (`chain.rs`), read with lines (`chain::FileLines`).
+//!
 //! Best effort by design: a file that cannot be read or parsed is skipped,
 //! never an error, and nothing here panics. Files are resolved as rustc does
 //! (`x.rs` or `x/mod.rs`, `#[path]`, inline `mod` blocks as directories);
 //! `mod` items made by macros and `#[cfg]` are not evaluated.
 
 use crate::ast::{Meta, Migration};
+use crate::chain;
 use crate::ctxt::Ctxt;
 use crate::parse::MigrationArgs;
 use migrate_core::model::Op;
@@ -31,6 +35,8 @@ pub struct SourceFile {
     pub declared_by: Option<usize>,
     /// How many `#[migration]` modules it holds, at any depth.
     pub migrations: usize,
+    /// Those modules, as the whole-chain checks need them.
+    pub declared: Vec<chain::Declared>,
     /// Modules with `fn upgrade()` but no `#[migration]` (`None`: the file's
     /// own items), with their lines.
     pub unmarked: Vec<(Option<String>, usize)>,
@@ -44,6 +50,8 @@ pub struct Undeclared {
     pub line: usize,
     /// The file that declares its sibling migrations, where its `mod` goes.
     pub sibling_of: usize,
+    /// The revision ids it declares.
+    pub revisions: Vec<String>,
 }
 
 pub struct ModuleTree {
@@ -68,6 +76,9 @@ pub fn read(root: &Path) -> ModuleTree {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        // Lines are needed only where migrations may be (declared after it,
+        // the file's syntax tree is dropped before it).
+        let _lines = text.contains("migration").then(chain::FileLines::new);
         let Ok(file) = syn::parse_file(&text) else {
             continue;
         };
@@ -77,6 +88,7 @@ pub fn read(root: &Path) -> ModuleTree {
             root: declared_by.is_none(),
             declared_by,
             migrations: 0,
+            declared: Vec::new(),
             unmarked: Vec::new(),
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -134,6 +146,9 @@ impl Scan<'_> {
             Some((_, items)) => {
                 if is_migration(m) {
                     self.source.migrations += 1;
+                    if let Some(d) = chain::Declared::read(m) {
+                        self.source.declared.push(d);
+                    }
                     return;
                 }
                 let has_upgrade = items
@@ -173,12 +188,14 @@ impl Scan<'_> {
 
 /// `#[migration(...)]`, by any path (`migrate_runtime::migration`).
 fn is_migration(m: &syn::ItemMod) -> bool {
-    m.attrs.iter().any(|a| {
-        a.path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "migration")
-    })
+    m.attrs.iter().any(is_migration_attr)
+}
+
+pub fn is_migration_attr(a: &syn::Attribute) -> bool {
+    a.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "migration")
 }
 
 fn path_attribute(a: &syn::Attribute) -> Option<String> {
@@ -244,15 +261,18 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
             if !text.contains("migration") || text.contains("migrations!") {
                 continue;
             }
+            let _lines = chain::FileLines::new();
             let Ok(file) = syn::parse_file(&text) else {
                 continue;
             };
-            if holds_migration(&file.items) {
+            let mut revisions = Vec::new();
+            if holds_migration(&file.items, &mut revisions) {
                 let line = line_of(&text, &["#[migration", "migration("]);
                 found.push(Undeclared {
                     path,
                     line,
                     sibling_of: by,
+                    revisions,
                 });
             }
         }
@@ -261,16 +281,21 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
     }
 }
 
-fn holds_migration(items: &[syn::Item]) -> bool {
-    items.iter().any(|i| match i {
-        syn::Item::Mod(m) => {
-            is_migration(m)
-                || m.content
-                    .as_ref()
-                    .is_some_and(|(_, inner)| holds_migration(inner))
+/// Whether the items hold a `#[migration]` module; collects their ids.
+fn holds_migration(items: &[syn::Item], revisions: &mut Vec<String>) -> bool {
+    let mut found = false;
+    for i in items {
+        let syn::Item::Mod(m) = i else { continue };
+        if is_migration(m) {
+            found = true;
+            if let Some(d) = chain::Declared::read(m) {
+                revisions.push(d.revision);
+            }
+        } else if let Some((_, inner)) = &m.content {
+            found |= holds_migration(inner, revisions);
         }
-        _ => false,
-    })
+    }
+    found
 }
 
 /// The crate's `migrations!(naming = ...)`, found from a migration's file:

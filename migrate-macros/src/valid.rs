@@ -1,6 +1,7 @@
 //! The rules a migration must follow that one module can check on its own.
 //! Rules across migrations (missing parent, duplicate id, second child, cycle,
-//! second root) are type-level items checked by rustc; see `expand.rs`.
+//! second root, the replay of the chain) are checked once by `migrations!()`;
+//! see `chain.rs`.
 
 use crate::ast::{Migration, OpNode};
 use crate::ctxt::Ctxt;
@@ -80,7 +81,7 @@ pub fn check(cx: &Ctxt, m: &Migration) -> Option<Downgrade> {
     Some(downgrade)
 }
 
-/// Rule: ids become type keys, file names and CLI targets; the rules are
+/// Rule: ids become file names and CLI targets; the rules are
 /// `migrate_core::ids`, which the revision graph applies at run time too.
 pub fn check_revision_id(cx: &Ctxt, lit: &LitStr, what: &str) -> bool {
     check_name(cx, lit, Kind::Revision, &format!("{what} id"))

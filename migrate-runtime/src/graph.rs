@@ -2659,7 +2659,6 @@ mod tests {
                     line: line!(),
                     functions: &[],
                     anchor: test_anchor,
-                    depth: 0,
                 })
             }
         };

@@ -133,8 +133,10 @@ pub use migrate_macros::migration;
 
 /// Anchors the migrations of a crate: call it once at the crate root
 /// (`lib.rs` or `main.rs`). It defines `pub fn migrations() -> Migrations`,
-/// which returns exactly this crate's migrations, and the items the compiler
-/// uses to check the revision graph. `migrations!(crate = path)` when the
+/// which returns exactly this crate's migrations, and checks the whole chain
+/// at build time: it reads the migration files the crate's `mod` items
+/// declare, checks the revision graph and replays every upgrade on the schema
+/// model (as [`schema::verify`] does). `migrations!(crate = path)` when the
 /// dependency is renamed. `migrations!(naming = "database")`: unnamed
 /// primary-key, unique, check and foreign-key constraints get the names
 /// PostgreSQL gives them (`users_pkey`, `roles_name_key`, ...), as in a
@@ -179,14 +181,5 @@ pub mod __private {
     /// Collects the migrations of the crate with this anchor.
     pub fn collect(anchor: std::any::TypeId, crate_path: &'static str) -> crate::Migrations {
         crate::Migrations::collect(anchor, crate_path)
-    }
-
-    /// The deeper of two parents, for a merge's depth.
-    pub const fn max(a: u32, b: u32) -> u32 {
-        if a > b {
-            a
-        } else {
-            b
-        }
     }
 }

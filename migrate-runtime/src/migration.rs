@@ -78,7 +78,6 @@ pub struct MigrationParts {
     pub line: u32,
     pub functions: &'static [RunFunction],
     pub anchor: fn() -> TypeId,
-    pub depth: u32,
 }
 
 /// One revision, as `#[migration]` registered it: ids, message, the upgrade and
@@ -152,11 +151,6 @@ impl Migration {
     /// The line of its `#[migration]`.
     pub fn line(&self) -> u32 {
         self.parts.line
-    }
-
-    /// Its distance from the root of its history (the longest, after merges).
-    pub fn depth(&self) -> u32 {
-        self.parts.depth
     }
 
     /// The functions its `run` ops call.

@@ -19,6 +19,7 @@ pub use crate::print_schema::print_schema;
 pub use crate::reflect::reflect;
 pub use migrate_core::difference::{Difference, Field, Object};
 pub use migrate_core::schema::{diff, ApplyError, Schema, TableModel};
+use migrate_core::schema::{replay_history_with, Step};
 
 /// A problem `verify` found, located on a revision and op.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,84 +120,58 @@ pub fn verify(migrations: &Migrations) -> Vec<VerifyError> {
             }]
         }
     };
-    let mut problems = Vec::new();
-    let mut broken: BTreeSet<String> = BTreeSet::new();
-    // The schema after each revision, kept while some child still needs it.
-    let mut after: BTreeMap<String, Schema> = BTreeMap::new();
-    let mut waiting: BTreeMap<String, usize> = graph
-        .topological_order()
-        .into_iter()
-        .map(|r| (r.to_string(), graph.children(r).len()))
+    let order = graph.topological_order();
+    let position: BTreeMap<&str, usize> = order.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let list: Vec<&Migration> = order
+        .iter()
+        .map(|r| migrations.get(r).expect("graph revisions are known"))
         .collect();
-    for rev in graph.topological_order() {
-        let m = migrations.get(rev).expect("graph revisions are known");
-        let parents = graph.parents(rev);
-        if parents.iter().any(|p| broken.contains(p)) {
-            // Reported where it broke.
-            broken.insert(rev.to_string());
-            continue;
+    let steps: Vec<Step<'_>> = order
+        .iter()
+        .zip(&list)
+        .map(|(r, m)| Step {
+            parents: graph
+                .parents(r)
+                .iter()
+                .map(|p| position[p.as_str()])
+                .collect(),
+            upgrade: m.upgrade(),
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let failed = replay_history_with(&steps, |i, before, after| {
+        let m = list[i];
+        let Some(down) = m.downgrade() else { return };
+        // What `execute`/`run` do is not in the model.
+        if m.upgrade().iter().chain(down).any(Op::is_opaque) {
+            return;
         }
-        let before = match parents {
-            [] => Schema::new(),
-            [p] => after.get(p).cloned().unwrap_or_default(),
-            _ => {
-                let ancestors: BTreeSet<String> = graph
-                    .ancestors(rev)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                match replay(migrations, &graph, &ancestors) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        problems.push(e);
-                        broken.insert(rev.to_string());
-                        continue;
-                    }
-                }
-            }
-        };
-        for p in parents {
-            if let Some(n) = waiting.get_mut(p) {
-                *n -= 1;
-                if *n == 0 {
-                    after.remove(p);
-                }
-            }
+        let mut reverted = after.clone();
+        if let Err(e) = reverted.apply_all(down) {
+            problems.push(cannot_apply(m, "downgrade", down, e));
+            return;
         }
-        let mut schema = before.clone();
-        if let Err(e) = schema.apply_all(m.upgrade()) {
-            problems.push(cannot_apply(m, "upgrade", m.upgrade(), e));
-            broken.insert(rev.to_string());
-            continue;
+        for d in diff(before, &reverted) {
+            problems.push(VerifyError {
+                difference: Some(d.clone()),
+                ..located(
+                    m,
+                    "downgrade",
+                    0,
+                    format!(
+                        "does not return to the schema before the upgrade: {}",
+                        not_returned(&d)
+                    ),
+                )
+            });
         }
-        if let Some(down) = m.downgrade() {
-            // What `execute`/`run` do is not in the model.
-            if !m.upgrade().iter().chain(down).any(Op::is_opaque) {
-                let mut reverted = schema.clone();
-                if let Err(e) = reverted.apply_all(down) {
-                    problems.push(cannot_apply(m, "downgrade", down, e));
-                } else {
-                    for d in diff(&before, &reverted) {
-                        problems.push(VerifyError {
-                            difference: Some(d.clone()),
-                            ..located(
-                                m,
-                                "downgrade",
-                                0,
-                                format!(
-                                    "does not return to the schema before the upgrade: {}",
-                                    not_returned(&d)
-                                ),
-                            )
-                        });
-                    }
-                }
-            }
-        }
-        if waiting.get(rev).copied().unwrap_or(0) > 0 {
-            after.insert(rev.to_string(), schema);
-        }
+    });
+    for f in failed {
+        let m = list[f.step];
+        problems.push(cannot_apply(m, "upgrade", m.upgrade(), (f.op, f.error)));
     }
+    // In the order of history, as each revision was replayed.
+    problems.sort_by_key(|p| position.get(p.revision.as_str()).copied());
     problems
 }
 

@@ -56,7 +56,7 @@ fn every_seed_chain_verifies() {
 #[test]
 fn problems_across_migrations_are_found() {
     let problems = verify(&fixture_unverified::migrations());
-    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert_eq!(problems.len(), 5, "{problems:#?}");
     let of = |rev: &str| {
         problems
             .iter()
@@ -93,7 +93,7 @@ fn problems_across_migrations_are_found() {
     );
     assert!(
         up.location.ends_with(&format!(
-            "lib.rs:{}",
+            "unverified.rs:{}",
             fixture_unverified::migrations().get("v3").unwrap().line()
         )),
         "{}",
@@ -106,6 +106,15 @@ fn problems_across_migrations_are_found() {
         twice.message.contains("column `t.a` already exists"),
         "{}",
         twice.message
+    );
+    let rows = of("v6");
+    assert_eq!((rows.direction, rows.op_index), ("upgrade", 3));
+    assert!(
+        rows.message.contains(
+            "`bulk_insert` row 2 gives no value for `t.n`, which is NOT NULL without a default"
+        ),
+        "{}",
+        rows.message
     );
     let gone = of("v5");
     assert_eq!((gone.direction, gone.op_index), ("upgrade", 1));

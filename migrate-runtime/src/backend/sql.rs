@@ -106,17 +106,9 @@ pub(crate) fn fk_actions(
 }
 
 /// Whether a column is the sole integer primary key that auto-increments
-/// (SQLAlchemy's rule: `autoincrement` unset means yes for such a column).
+/// (`migrate_core::model::auto_increments`).
 pub(crate) fn auto_increments(table: Option<&Table>, c: &Column) -> bool {
-    let integer = matches!(
-        c.ty,
-        ColumnType::SmallInteger | ColumnType::Integer | ColumnType::BigInteger
-    );
-    let sole_pk = match table.and_then(|t| t.primary_key()) {
-        Some((_, cols)) => cols.len() == 1 && cols[0] == c.name,
-        None => c.primary_key,
-    };
-    integer && sole_pk && c.autoincrement != Some(false)
+    migrate_core::model::auto_increments(table.and_then(|t| t.primary_key()).map(|(_, k)| k), c)
 }
 
 /// What follows a column's name and type: NOT NULL, DEFAULT, and the inline

@@ -52,6 +52,7 @@ mod base {
             PrimaryKeyConstraint("user_id", "role_id"),
             ForeignKeyConstraint(["user_id"], ["users.id"], name = "fk_user_roles_user_id", ondelete = "CASCADE", deferrable = true, initially = "DEFERRED"),
         ));
+        op!(create_table("audit", Column("id", Integer, primary_key = true), Column("bio", Text), schema = "public"));
         op!(bulk_insert("orders", [{"id": 1, "tenant_id": 7, "note": "it's \"quoted\"", "total": 19.99, "user_id": None}]));
     }
 }
@@ -137,7 +138,7 @@ mod one_way {
 #[migration(revision = "f6", down_revision = "e5")]
 mod concurrent {
     fn upgrade() {
-        op!(create_index("ix_users_bio", "users", ["bio"], postgresql_concurrently = true, schema = "public"));
+        op!(create_index("ix_audit_bio", "audit", ["bio"], postgresql_concurrently = true, schema = "public"));
     }
 }
 

@@ -1,0 +1,3 @@
+mod r1a2b3c4d5e6f_create_users;
+mod r9f8e7d6c5b4a_add_role;
+mod r9f8e7d6c5b4a_add_role_copy;

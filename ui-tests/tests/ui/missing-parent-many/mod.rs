@@ -1,0 +1,15 @@
+mod r00_add_column_0;
+mod r01_add_column_1;
+mod r02_add_column_2;
+mod r03_add_column_3;
+mod r04_add_column_4;
+mod r05_add_column_5;
+mod r06_add_column_6;
+mod r07_add_column_7;
+mod r08_add_column_8;
+mod r09_add_column_9;
+mod r10_add_column_10;
+mod r11_add_column_11;
+mod r12_add_column_12;
+mod r13_add_column_13;
+mod r14_add_column_14;
