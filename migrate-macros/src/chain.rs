@@ -18,6 +18,7 @@ use crate::valid;
 extern crate proc_macro;
 use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
+use migrate_core::naming::Naming;
 use migrate_core::schema::{replay_history, Step};
 use migrate_core::suggest;
 use proc_macro2::Span;
@@ -52,14 +53,23 @@ fn line(span: Span) -> usize {
 /// `m` as `#[migration]` lowers it (the same parser and lowering), and
 /// whether that found errors; with `own_checks`, the attribute's checks
 /// (`valid.rs`) too. `None` when its arguments do not parse.
-fn lower(m: &syn::ItemMod, own_checks: bool) -> Option<(Migration, bool)> {
+///
+/// Lowered as the attribute lowers it in `file`: with the crate's naming,
+/// and under `naming = "database"` with the schema before it, whose names
+/// the unnamed constraints keep clear of.
+fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, bool)> {
     let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
     let syn::Meta::List(list) = &attr.meta else {
         return None;
     };
     let args = syn::parse2::<MigrationArgs>(list.tokens.clone()).ok()?;
-    let cx = Ctxt::new();
+    let naming = crate::sources::crate_naming(file);
+    let cx = Ctxt::with_naming(naming);
     let meta = Meta::from_args(&cx, args, attr.span());
+    if naming == Naming::Database {
+        let parents = meta.down_revisions.iter().map(syn::LitStr::value).collect();
+        cx.set_prior_source(file.to_path_buf(), parents);
+    }
     let mut item = m.clone();
     item.attrs.retain(|a| !is_migration_attr(a));
     let migration = Migration::from_syn(&cx, meta, syn::Item::Mod(item));
@@ -77,8 +87,8 @@ impl Declared {
     /// valid revision id, which the attribute reports. Its own checks are
     /// left to the attribute: they run here only for a migration the replay
     /// finds wrong (`has_own_errors`).
-    pub fn read(m: &syn::ItemMod) -> Option<Declared> {
-        let (mig, errors) = lower(m, false)?;
+    pub fn read(m: &syn::ItemMod, file: &Path) -> Option<Declared> {
+        let (mig, errors) = lower(m, file, false)?;
         let meta = &mig.meta;
         let revision = meta
             .revision
@@ -121,15 +131,15 @@ impl Declared {
 /// file: its own checks, run again on the file as read. Only for a migration
 /// the replay stopped at: most chains never need it.
 fn has_own_errors(file: &Path, revision: &str) -> bool {
-    fn find<'a>(items: &'a [syn::Item], revision: &str) -> Option<&'a syn::ItemMod> {
+    fn find<'a>(items: &'a [syn::Item], file: &Path, revision: &str) -> Option<&'a syn::ItemMod> {
         items.iter().find_map(|i| match i {
-            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => Declared::read(m)
+            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => Declared::read(m, file)
                 .is_some_and(|d| d.revision == revision)
                 .then_some(m),
             syn::Item::Mod(m) => m
                 .content
                 .as_ref()
-                .and_then(|(_, inner)| find(inner, revision)),
+                .and_then(|(_, inner)| find(inner, file, revision)),
             _ => None,
         })
     }
@@ -140,7 +150,7 @@ fn has_own_errors(file: &Path, revision: &str) -> bool {
     let Ok(parsed) = syn::parse_file(&text) else {
         return false;
     };
-    find(&parsed.items, revision).is_some_and(|m| lower(m, true).is_none_or(|(_, e)| e))
+    find(&parsed.items, file, revision).is_some_and(|m| lower(m, file, true).is_none_or(|(_, e)| e))
 }
 
 /// While it lives, source text is parsed by proc-macro2's own lexer, whose
@@ -151,11 +161,18 @@ pub struct FileLines {
     forced: bool,
 }
 
+thread_local! {
+    /// How many [`FileLines`] are alive: a file read while another is
+    /// being read (the schema before a migration of a `naming = "database"`
+    /// crate) must not invalidate the outer file's spans.
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl FileLines {
     pub fn new() -> FileLines {
         // Outside the compiler (unit tests) the fallback is in use anyway.
         let forced = proc_macro::is_available();
-        if forced {
+        if forced && DEPTH.with(|d| d.replace(d.get() + 1)) == 0 {
             proc_macro2::fallback::force();
         }
         FileLines { forced }
@@ -164,7 +181,7 @@ impl FileLines {
 
 impl Drop for FileLines {
     fn drop(&mut self) {
-        if self.forced {
+        if self.forced && DEPTH.with(|d| d.replace(d.get() - 1)) == 1 {
             // The spans of the files read, kept per thread, are no longer used.
             proc_macro2::extra::invalidate_current_thread_spans();
             proc_macro2::fallback::unforce();

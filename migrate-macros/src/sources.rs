@@ -59,8 +59,16 @@ pub struct ModuleTree {
     pub undeclared: Vec<Undeclared>,
 }
 
-/// Reads the tree from the crate root file.
+/// Reads the tree from the crate root file, each `#[migration]` module
+/// lowered for the whole-chain checks.
 pub fn read(root: &Path) -> ModuleTree {
+    read_tree(root, true)
+}
+
+/// The tree; with `lower`, the migrations lowered too (not while the
+/// migrations themselves ask for the schema before them: see
+/// [`crate_migrations`]).
+fn read_tree(root: &Path, lower: bool) -> ModuleTree {
     let mut tree = ModuleTree {
         files: Vec::new(),
         undeclared: Vec::new(),
@@ -105,6 +113,7 @@ pub fn read(root: &Path) -> ModuleTree {
             text: &text,
             source: &mut source,
             declared: &mut declared,
+            lower,
         };
         scan.items(&file.items, &dir, &children, true);
         tree.files.push(source);
@@ -112,7 +121,7 @@ pub fn read(root: &Path) -> ModuleTree {
             queue.push((child, Some(index), mod_rs));
         }
     }
-    find_undeclared(&mut tree, &seen);
+    find_undeclared(&mut tree, &seen, lower);
     tree
 }
 
@@ -121,6 +130,8 @@ struct Scan<'a> {
     source: &'a mut SourceFile,
     /// Files declared by `mod x;`, with whether each owns its directory.
     declared: &'a mut Vec<(PathBuf, bool)>,
+    /// Whether to lower the `#[migration]` modules (`read_tree`).
+    lower: bool,
 }
 
 impl Scan<'_> {
@@ -146,7 +157,11 @@ impl Scan<'_> {
             Some((_, items)) => {
                 if is_migration(m) {
                     self.source.migrations += 1;
-                    if let Some(d) = chain::Declared::read(m) {
+                    if let Some(d) = self
+                        .lower
+                        .then(|| chain::Declared::read(m, &self.source.path))
+                        .flatten()
+                    {
                         self.source.declared.push(d);
                     }
                     return;
@@ -227,7 +242,7 @@ fn line_of(text: &str, needles: &[&str]) -> usize {
 
 /// `.rs` files in a directory of migration files (other than the crate
 /// root's) that hold a `#[migration]` but were not reached by any `mod`.
-fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
+fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>, lower: bool) {
     let mut dirs: Vec<(PathBuf, usize)> = Vec::new();
     for f in &tree.files {
         if f.root || f.migrations == 0 {
@@ -266,7 +281,7 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
                 continue;
             };
             let mut revisions = Vec::new();
-            if holds_migration(&file.items, &mut revisions) {
+            if holds_migration(&file.items, lower.then_some(&*path), &mut revisions) {
                 let line = line_of(&text, &["#[migration", "migration("]);
                 found.push(Undeclared {
                     path,
@@ -282,17 +297,17 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>) {
 }
 
 /// Whether the items hold a `#[migration]` module; collects their ids.
-fn holds_migration(items: &[syn::Item], revisions: &mut Vec<String>) -> bool {
+fn holds_migration(items: &[syn::Item], file: Option<&Path>, revisions: &mut Vec<String>) -> bool {
     let mut found = false;
     for i in items {
         let syn::Item::Mod(m) = i else { continue };
         if is_migration(m) {
             found = true;
-            if let Some(d) = chain::Declared::read(m) {
+            if let Some(d) = file.and_then(|file| chain::Declared::read(m, file)) {
                 revisions.push(d.revision);
             }
         } else if let Some((_, inner)) = &m.content {
-            found |= holds_migration(inner, revisions);
+            found |= holds_migration(inner, file, revisions);
         }
     }
     found
@@ -385,7 +400,7 @@ fn crate_migrations(root: &Path, naming: Naming) -> Migrations {
     type Key = (PathBuf, Naming);
     type Files = Vec<(PathBuf, Option<std::time::SystemTime>)>;
     static READ: Mutex<BTreeMap<Key, (Files, Migrations)>> = Mutex::new(BTreeMap::new());
-    let tree = read(root);
+    let tree = read_tree(root, false);
     let files: Files = tree
         .files
         .iter()
