@@ -13,7 +13,7 @@ use crate::offline;
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[derive(clap::Args, Debug)]
@@ -212,12 +212,12 @@ impl Bench<'_> {
     }
 
     fn prepare_one(
-        chain: &PathBuf,
+        chain: &Path,
         dialect: &str,
-        up_sql: &PathBuf,
-        down_sql: &PathBuf,
-        diesel_dir: &PathBuf,
-        sqlx_dir: &PathBuf,
+        up_sql: &Path,
+        down_sql: &Path,
+        diesel_dir: &Path,
+        sqlx_dir: &Path,
     ) -> Result<(), String> {
         let up = measure::output(Command::new(chain).args([
             "upgrade",
@@ -341,7 +341,7 @@ impl Bench<'_> {
     }
 
     /// The same on SQLite: `file` is the database file.
-    fn sqlite_command(&self, tool: Tool, up: bool, file: &std::path::Path) -> Command {
+    fn sqlite_command(&self, tool: Tool, up: bool, file: &Path) -> Command {
         let direction = if up { "up" } else { "down" };
         let url = format!("sqlite://{}", file.display());
         match tool {
@@ -869,7 +869,7 @@ fn check(url: &str, n: i64, version_table: &str) -> Result<(), String> {
 /// The SQLite file holds `n` of the chain's tables, each with its text
 /// column and index, and `n` rows in the tool's version table (with none
 /// applied, the table may be absent only if the tool never made it).
-fn check_sqlite(path: &std::path::Path, n: i64, version_table: &str) -> Result<(), String> {
+fn check_sqlite(path: &Path, n: i64, version_table: &str) -> Result<(), String> {
     let file = path.display().to_string();
     let mut conn = SqliteConnection::establish(&file).map_err(|e| format!("{file}: {e}"))?;
     let mut count = |sql: &str| -> Result<i64, String> {
