@@ -155,7 +155,8 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
     ) -> Result<Vec<String>, Error>;
     /// Whether each migration takes the lock for itself, in its own
     /// exclusive transaction, and looks again at the version table under it
-    /// (SQLite's file lock); else one lock is held for the whole run.
+    /// when another connection has committed meanwhile (SQLite's file lock);
+    /// else one lock is held for the whole run.
     fn lock_per_migration(&self) -> bool;
     /// Where each migration takes the lock for itself: a value that changes
     /// whenever another connection commits to the database (SQLite's
