@@ -155,21 +155,8 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
     ) -> Result<Vec<String>, Error>;
     /// Whether each migration takes the lock for itself, in its own
     /// exclusive transaction, and looks again at the version table under it
-    /// when another connection has committed meanwhile (SQLite's file lock);
-    /// else one lock is held for the whole run.
+    /// (SQLite's file lock); else one lock is held for the whole run.
     fn lock_per_migration(&self) -> bool;
-    /// Where each migration takes the lock for itself: a value that changes
-    /// whenever another connection commits to the database (SQLite's
-    /// `PRAGMA data_version`), read under the lock; while it stays the same,
-    /// the version table is as this run left it, and the step needs no
-    /// second look. `None`: always look.
-    fn commits_by_others(
-        &self,
-        conn: &mut Connection<'_>,
-    ) -> Result<Option<i64>, diesel::result::Error> {
-        let _ = conn;
-        Ok(None)
-    }
     /// Runs a read (`current`, `check`), waiting up to `lock_timeout` for
     /// another process's migration to let go, as a run does.
     fn reading(
@@ -186,16 +173,6 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
     fn is_busy(&self, e: &diesel::result::Error) -> bool {
         let _ = e;
         false
-    }
-    /// Whether the database may hold a foreign key (a run that finds none
-    /// checks for violations only after a step that may add one). By
-    /// default, yes.
-    fn foreign_keys_possible(
-        &self,
-        conn: &mut Connection<'_>,
-    ) -> Result<bool, diesel::result::Error> {
-        let _ = conn;
-        Ok(true)
     }
     /// The tables with foreign key violations, checked before a migration
     /// commits when the run switches the checks off.

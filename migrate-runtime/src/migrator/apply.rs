@@ -9,7 +9,7 @@ use crate::dialect::{Dialect, Unsupported};
 use crate::error::{db, ChecksumMismatch, Error};
 use crate::graph::{Direction, Step};
 use crate::migration::{Connection, Migration};
-use crate::ops::{Column, Constraint, ConstraintKind, Op, StoredChecksum};
+use crate::ops::StoredChecksum;
 use crate::version::AppliedRevision;
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -44,25 +44,6 @@ impl Migrator {
         table_exists: Option<bool>,
     ) -> Result<Vec<String>, Error> {
         let dialect = conn.dialect();
-        // Taken before the read: a commit by another process between the two
-        // changes it, and the first step then looks again.
-        let seen = if dialect.backend().lock_per_migration() {
-            dialect
-                .backend()
-                .commits_by_others(conn)
-                .map_err(db("reading PRAGMA data_version"))?
-        } else {
-            None
-        };
-        // Read after `seen`: a foreign key another process adds later changes
-        // `seen` too.
-        let foreign_keys = match mode {
-            Mode::Upgrade(_) | Mode::Downgrade(_) => dialect
-                .backend()
-                .foreign_keys_possible(conn)
-                .map_err(db("looking for foreign keys"))?,
-            _ => true,
-        };
         let rows = match mode {
             // Replaces every row: a damaged one is what it mends.
             Mode::Stamp { purge: true, .. } => {
@@ -111,11 +92,11 @@ impl Migrator {
         match mode {
             Mode::Upgrade(target) => {
                 let plan = self.graph.upgrade_plan(&applied, target)?;
-                self.apply(conn, dialect, &plan, applied, seen, foreign_keys)
+                self.apply(conn, dialect, &plan, applied)
             }
             Mode::Downgrade(target) => {
                 let plan = self.graph.downgrade_plan(&applied, target)?;
-                self.apply(conn, dialect, &plan, applied, seen, foreign_keys)
+                self.apply(conn, dialect, &plan, applied)
             }
             Mode::Stamp {
                 target,
@@ -292,11 +273,7 @@ impl Migrator {
         dialect: Dialect,
         plan: &[Step],
         mut applied: BTreeSet<String>,
-        mut seen: Option<i64>,
-        foreign_keys: bool,
     ) -> Result<Vec<String>, Error> {
-        // Whether a step must check foreign keys (also set in a step's lock).
-        let foreign_keys = std::cell::Cell::new(foreign_keys);
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan. The
         // statements are kept for one step at a time (rendered again just
@@ -312,11 +289,6 @@ impl Migrator {
             let statements = renderer.step(step)?;
             let create_table = n == 0;
             let m = self.migration(&step.revision);
-            // Without a foreign key in the database no step can violate one:
-            // checked from the first step that may add one on.
-            if may_add_foreign_key(self.ops(m, step.direction)?, &statements) {
-                foreign_keys.set(true);
-            }
             let running = || {
                 self.emit(Event::Running {
                     direction: step.direction,
@@ -344,25 +316,13 @@ impl Migrator {
                     &at,
                     create_table,
                     in_transaction,
-                    foreign_keys.get(),
                 )
             };
             let ran = if per_migration {
                 // Each migration takes the file's lock for itself, and looks
-                // again if another process has committed since this run last
-                // looked: it may have run this step meanwhile.
+                // again: another process may have run this step meanwhile.
                 conn.exclusive(|c| {
-                    let now = dialect
-                        .backend()
-                        .commits_by_others(c)
-                        .map_err(db("reading PRAGMA data_version"))?;
-                    let unchanged = now.is_some() && now == seen;
-                    seen = now;
-                    // Another process's commit may have added one.
-                    if !unchanged {
-                        foreign_keys.set(true);
-                    }
-                    if !unchanged && !self.still_to_do(c, step)? {
+                    if !self.still_to_do(c, step)? {
                         return Ok(false);
                     }
                     running();
@@ -529,7 +489,6 @@ impl Migrator {
         at: &dyn Fn() -> String,
         create_table: bool,
         rolled_back: bool,
-        check_foreign_keys: bool,
     ) -> Result<(), Error> {
         let ops = self.ops(m, direction)?;
         let verb = match direction {
@@ -632,14 +591,10 @@ impl Migrator {
                 }
             }
         }
-        let violations = if check_foreign_keys {
-            dialect
-                .backend()
-                .foreign_key_violations(conn)
-                .map_err(step("checking foreign keys".into()))?
-        } else {
-            Vec::new()
-        };
+        let violations = dialect
+            .backend()
+            .foreign_key_violations(conn)
+            .map_err(step("checking foreign keys".into()))?;
         if !violations.is_empty() {
             return Err(Error::ForeignKeyViolation {
                 direction: verb,
@@ -664,26 +619,6 @@ impl Migrator {
             .map_err(step("recording it in the version table".into()))?;
         Ok(())
     }
-}
-
-/// Whether a step may add a foreign key to the database: an op that defines
-/// one, SQL or a function the model cannot see into, or a table rebuild
-/// (made from the model, which may hold one the database lacks).
-fn may_add_foreign_key(ops: &[Op], statements: &[(usize, Stmt)]) -> bool {
-    let column = |c: &Column| c.foreign_key.is_some();
-    let constraint = |c: &Constraint| matches!(c.kind, ConstraintKind::ForeignKey(_));
-    statements
-        .iter()
-        .any(|(_, s)| matches!(s, Stmt::ExpectColumns { .. }))
-        || ops.iter().any(|op| match op {
-            Op::CreateTable(t) => {
-                t.columns.iter().any(column) || t.constraints.iter().any(constraint)
-            }
-            Op::AddColumn { column: c, .. } => column(c),
-            Op::AddConstraint { constraint: c, .. } => constraint(c),
-            Op::Execute(_) | Op::Run { .. } => true,
-            _ => false,
-        })
 }
 
 /// Whether running a failed batch's statements one by one would find the

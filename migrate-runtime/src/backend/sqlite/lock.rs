@@ -1,8 +1,7 @@
 //! A SQLite run: the database file's own lock. Each migration takes it in an
 //! exclusive transaction (stamp and repair for the whole run), waiting up to
 //! the lock timeout (`busy_timeout`); foreign keys are switched off around
-//! the run and checked before each migration commits (where the database
-//! may hold one: see `Migrator::apply`).
+//! the run and checked before each migration commits.
 
 use crate::backend::{RunBody, RunSettings};
 use crate::error::{db, Error};

@@ -144,19 +144,6 @@ impl Backend for Sqlite {
         true
     }
 
-    fn commits_by_others(
-        &self,
-        conn: &mut Connection<'_>,
-    ) -> Result<Option<i64>, diesel::result::Error> {
-        let rows =
-            conn.texts("SELECT CAST(data_version AS TEXT) AS value FROM pragma_data_version")?;
-        Ok(rows
-            .into_iter()
-            .flatten()
-            .next()
-            .and_then(|v| v.parse().ok()))
-    }
-
     fn reading(
         &self,
         conn: &mut Connection<'_>,
@@ -168,17 +155,6 @@ impl Backend for Sqlite {
 
     fn is_busy(&self, e: &diesel::result::Error) -> bool {
         lock::is_busy(e)
-    }
-
-    fn foreign_keys_possible(
-        &self,
-        conn: &mut Connection<'_>,
-    ) -> Result<bool, diesel::result::Error> {
-        // Every foreign key is a REFERENCES clause in its table's SQL; a
-        // word that only looks like one errs on the side of checking.
-        Ok(!conn
-            .texts("SELECT name AS value FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%' LIMIT 1")?
-            .is_empty())
     }
 
     fn foreign_key_violations(
