@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runtime benchmark on PostgreSQL (figures in BENCHMARKS.md). In one run:
+# Runtime benchmark on PostgreSQL and SQLite (figures in BENCHMARKS.md). In one run:
 #   - upgrade of a 500-revision chain (each: create a table with a serial key
 #     and a varchar, add a text column, create an index) and its downgrade to
-#     base, by the migrator, by psql running the migrator's offline SQL, and by
-#     diesel_migrations running the same DDL as up.sql/down.sql folders;
+#     base, by the migrator, by psql running the migrator's offline SQL, by
+#     diesel_migrations running the same DDL as up.sql/down.sql folders, and
+#     by sqlx's migrator running it as <version>_<name>.up.sql/.down.sql files;
+#   - the same on SQLite, a new file per run, sqlite3 in psql's place;
 #   - a no-op `upgrade head` with 1000 revisions applied, against connecting
 #     and running `SELECT 1` from the same executable;
 #   - offline SQL of 1000 revisions;
@@ -17,12 +19,15 @@
 # root), on a free port with its socket and data under /tmp, and removed at
 # the end.
 #
-# Usage: bench/runtime/run.sh [RUNS=12] [NOOP_PAIRS=31]   (RUNS: a multiple of 6 balances the orders)
-#        BENCH_PARTS=chain,noop bench/runtime/run.sh   (only some parts: chain, noop, offline, memory)
+# Usage: bench/runtime/run.sh [RUNS=16] [NOOP_PAIRS=31]   (RUNS: a multiple of 8 balances the
+#                                                          orders of four contenders, of 6 of three)
+#        BENCH_PARTS=chain,noop bench/runtime/run.sh   (only some parts: chain, noop, offline, memory, sqlite)
 #        BENCH_PG_PARENT=/dev/shm bench/runtime/run.sh (the cluster in memory: no disk writeback
 #                                                       stalls from other work on the machine)
+#        BENCH_SQLITE_DIR=/dev/shm/x bench/runtime/run.sh (the SQLite files in memory: fsync costs
+#                                                       nothing, the tools' own work is compared)
 set -euo pipefail
-runs=${1:-12}
+runs=${1:-16}
 noop_runs=${2:-31}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
@@ -34,6 +39,11 @@ harness=$target/release/bench-runtime
 "$harness" generate --out "$out/chains" --runtime "$root/migrate-runtime" --sizes 500,1000
 cp "$root/Cargo.lock" "$out/chains/Cargo.lock"
 CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/Cargo.toml"
+# The SQLite chain and sqlx each in a workspace of their own (features and
+# libsqlite3-sys versions stay apart); only the benchmark depends on sqlx.
+cp "$root/Cargo.lock" "$out/chains/sqlite500/Cargo.lock"
+CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/sqlite500/Cargo.toml"
+CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/sqlx/Cargo.toml"
 
 # The cluster.
 bin=$(pg_config --bindir 2>/dev/null || true)
@@ -59,5 +69,6 @@ as_postgres "$pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
 
 echo "# $(date -u +%Y-%m-%d) bench/runtime/run.sh $runs $noop_runs" | tee "$out/report.md"
 "$harness" run --chains "$target/release" --diesel-runner "$target/release/diesel-runner" \
+  --sqlx-runner "$target/release/sqlx-runner" ${BENCH_SQLITE_DIR:+--sqlite-dir "$BENCH_SQLITE_DIR"} \
   --server "postgres://postgres@127.0.0.1:$port" --work "$out" \
   --runs "$runs" --noop-runs "$noop_runs" ${BENCH_PARTS:+--parts "$BENCH_PARTS"} | tee -a "$out/report.md"

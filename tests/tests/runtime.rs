@@ -1497,6 +1497,56 @@ fn sqlite_steps_look_again_under_their_own_lock() {
     assert_eq!(applied(&every_op(), &mut conn), Vec::<String>::new());
 }
 
+/// SQLite migrates with foreign keys off and checks them before each commit;
+/// a run leaves the check out only while the database can hold no foreign
+/// key, so one the migrations do not describe counts too: made before the
+/// run, or by another connection between two of its steps.
+#[test]
+fn sqlite_checks_foreign_keys_the_migrations_do_not_describe() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    fn orphan(conn: &mut Database) {
+        exec(conn, "PRAGMA foreign_keys = OFF");
+        exec(conn, "CREATE TABLE outside_parent (id INTEGER PRIMARY KEY)");
+        exec(
+            conn,
+            "CREATE TABLE outside_child (parent_id INTEGER REFERENCES outside_parent (id))",
+        );
+        exec(conn, "INSERT INTO outside_child VALUES (7)");
+    }
+    let chain = || Migrator::new(fixture_chain::migrations()).unwrap();
+    let refused = |err: &Error, rev: &str| {
+        assert!(
+            matches!(err, Error::ForeignKeyViolation { revision, tables, .. } if revision == rev && tables == "outside_child"),
+            "{err:?}"
+        );
+    };
+
+    // Before the run: c01 adds no foreign key, and is refused all the same.
+    let db = TestDatabase::sqlite();
+    let mut conn = db.connect();
+    orphan(&mut conn);
+    let err = chain().upgrade(&mut conn, "c02").unwrap_err();
+    refused(&err, "c01");
+    assert_eq!(applied(&chain(), &mut conn), Vec::<String>::new());
+
+    // Between c01 and c02, by another connection.
+    let db = TestDatabase::sqlite();
+    let url = db.url().to_string();
+    let once = Arc::new(AtomicBool::new(false));
+    let m = chain().on_event(move |e| {
+        if let migrate_runtime::Event::Done { revision, .. } = e {
+            if revision == "c01" && !once.swap(true, Ordering::SeqCst) {
+                orphan(&mut Database::connect(&url).unwrap());
+            }
+        }
+    });
+    let mut conn = db.connect();
+    let err = m.upgrade(&mut conn, "c02").unwrap_err();
+    refused(&err, "c02");
+    assert_eq!(applied(&chain(), &mut conn), ["c01"]);
+}
+
 /// `connection_closes_after` (the CLI's setting) leaves the lock to the end
 /// of the connection: held while it lives, released by the server when it
 /// closes.

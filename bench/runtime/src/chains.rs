@@ -44,7 +44,125 @@ pub fn write(out: &Path, runtime: &Path, sizes: &[usize]) -> Result<(), String> 
         }
         put(&dir.join("src/m/mod.rs"), &mods)?;
     }
+    // The same migrations built for SQLite alone, as a deployment on SQLite
+    // would build them: a workspace of its own, or feature unification would
+    // link libsqlite3 into the PostgreSQL chains too.
+    let n = SQLITE_CHAIN;
+    let dir = out.join(format!("sqlite{n}"));
+    put(&dir.join("Cargo.toml"), &sqlite_manifest(n, &runtime))?;
+    put(
+        &dir.join("src/lib.rs"),
+        "migrate_runtime::migrations!();\n\nmod m;\n",
+    )?;
+    put(
+        &dir.join("src/main.rs"),
+        &format!(
+            "//! {n} migrations, the migrator's command line on SQLite.\n\n\
+             fn main() -> std::process::ExitCode {{\n    migrate_runtime::cli::run(sqlite{n}::migrations())\n}}\n"
+        ),
+    )?;
+    let mut mods = String::new();
+    for i in 0..n {
+        writeln!(mods, "mod m{i:04};").expect("writing to a String");
+        put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
+    }
+    put(&dir.join("src/m/mod.rs"), &mods)?;
+    write_sqlx(&out.join("sqlx"))
+}
+
+/// The chain length of the SQLite crate (`sqlite<N>`).
+pub const SQLITE_CHAIN: usize = 500;
+
+/// sqlx's side: a workspace of its own (sqlx pins another libsqlite3-sys
+/// than diesel, and only one may link; with it, sqlx's own SQLite, as sqlx
+/// builds it by default: linking the system's needs libclang at build time), `sqlx-runner up|down DIR URL`:
+/// `sqlx::migrate::Migrator` over DIR's `<version>_<name>.up.sql` /
+/// `.down.sql` files, read at run time, on the tokio runtime.
+fn write_sqlx(dir: &Path) -> Result<(), String> {
+    put(
+        &dir.join("Cargo.toml"),
+        "[package]\nname = \"sqlx-runner\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n\
+         sqlx = { version = \"0.8\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"sqlite\", \"migrate\"] }\n\
+         tokio = { version = \"1\", default-features = false, features = [\"rt\"] }\n\n\
+         [workspace]\n\n\
+         [profile.release]\ndebug = \"line-tables-only\"\n",
+    )?;
+    put(&dir.join("src/main.rs"), SQLX_RUNNER)
+}
+
+const SQLX_RUNNER: &str = r#"//! sqlx's side of the runtime benchmark: what an application running its
+//! sqlx migrations at start-up does, as one process.
+//!
+//! `sqlx-runner up DIR URL`: `Migrator::run`; `sqlx-runner down DIR URL`:
+//! `Migrator::undo` to version 0. URL: postgres://... or sqlite://PATH.
+
+use sqlx::migrate::Migrator;
+use sqlx::Connection;
+use std::path::Path;
+use std::process::ExitCode;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [direction, dir, url] = args.as_slice() else {
+        eprintln!("usage: sqlx-runner up|down DIR URL");
+        return ExitCode::from(2);
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match runtime.block_on(run(direction, dir, url)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(direction: &str, dir: &str, url: &str) -> Result<(), BoxError> {
+    let migrator = Migrator::new(Path::new(dir)).await?;
+    let up = match direction {
+        "up" => true,
+        "down" => false,
+        other => return Err(format!("`{other}`: expected up or down").into()),
+    };
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+        if up {
+            migrator.run(&mut conn).await?;
+        } else {
+            migrator.undo(&mut conn, 0).await?;
+        }
+        conn.close().await?;
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        if up {
+            migrator.run(&mut conn).await?;
+        } else {
+            migrator.undo(&mut conn, 0).await?;
+        }
+        conn.close().await?;
+    }
     Ok(())
+}
+"#;
+
+fn sqlite_manifest(n: usize, runtime: &Path) -> String {
+    format!(
+        "[package]\nname = \"sqlite{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n\
+         migrate-runtime = {{ path = {runtime:?}, default-features = false, features = [\"sqlite\", \"cli\"] }}\n\n\
+         [workspace]\n\n\
+         [profile.release]\ndebug = \"line-tables-only\"\n",
+        runtime = runtime.display().to_string()
+    )
 }
 
 fn put(path: &Path, text: &str) -> Result<(), String> {

@@ -41,7 +41,10 @@ pub fn blocks(script: &str, version_table: &str) -> Result<Vec<Block>, String> {
                 let Some(block) = out.last_mut() else {
                     continue; // the preamble: comment, version table
                 };
-                let bracket = matches!(line, "BEGIN;" | "COMMIT;" | "");
+                let bracket = matches!(
+                    line,
+                    "BEGIN;" | "BEGIN EXCLUSIVE;" | "COMMIT;" | "" | "PRAGMA foreign_keys = ON;"
+                );
                 if !bracket && !line.starts_with(&insert) && !line.starts_with(&delete) {
                     block.sql.push_str(line);
                     block.sql.push('\n');
@@ -69,6 +72,24 @@ pub fn write_diesel(dir: &Path, up: &[Block], down: &[Block]) -> Result<(), Stri
         for (file, sql) in [("up.sql", &block.sql), ("down.sql", &reverse.sql)] {
             std::fs::write(folder.join(file), sql)
                 .map_err(|e| format!("{}: {e}", folder.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes sqlx's files `<version>_<revision>.up.sql` / `.down.sql`, versions
+/// in upgrade order (sqlx runs each in a transaction of its own).
+pub fn write_sqlx(dir: &Path, up: &[Block], down: &[Block]) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (i, block) in up.iter().enumerate() {
+        let reverse = down
+            .iter()
+            .find(|d| d.revision == block.revision)
+            .ok_or_else(|| format!("no downgrade block for {}", block.revision))?;
+        for (suffix, sql) in [("up", &block.sql), ("down", &reverse.sql)] {
+            let file = dir.join(format!("{}_{}.{suffix}.sql", i + 1, block.revision));
+            std::fs::write(&file, sql).map_err(|e| format!("{}: {e}", file.display()))?;
         }
     }
     Ok(())

@@ -1,19 +1,19 @@
 //! What is measured, in which order, and the report.
 //!
 //! Every timed run is a whole process on a database of its own, created just
-//! for it (never a dropped and reused one). The order of the contenders
-//! changes every round (A B C, C B A, B C A, ... through all six: over six
-//! rounds each runs first, second and last twice), and ratios are taken per
+//! for it (never a dropped and reused one; on SQLite a new file). The order
+//! of the contenders changes every round (rotated, and reversed every other
+//! cycle: over 2N rounds each of N runs in every position twice), and ratios are taken per
 //! round, so load from other work on the machine hits both sides of a ratio
 //! alike. Round 0 is a warm-up and is not counted. Every upgrade and downgrade is checked
 //! afterwards: tables, columns, indexes and version rows as expected.
 
 use crate::measure::{self, Sample, Stats};
 use crate::offline;
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[derive(clap::Args, Debug)]
@@ -24,6 +24,9 @@ pub struct Config {
     /// The `diesel-runner` binary.
     #[arg(long)]
     diesel_runner: PathBuf,
+    /// The `sqlx-runner` binary.
+    #[arg(long)]
+    sqlx_runner: PathBuf,
     /// The server, without a database: postgres://user@host:port
     #[arg(long)]
     server: String,
@@ -39,7 +42,13 @@ pub struct Config {
     /// The psql to compare with.
     #[arg(long, default_value = "psql")]
     psql: PathBuf,
-    /// Which parts to run: chain, noop, offline, memory.
+    /// Where the SQLite runs' files go (default: WORK/sqlite).
+    #[arg(long)]
+    sqlite_dir: Option<PathBuf>,
+    /// The sqlite3 to compare with.
+    #[arg(long, default_value = "sqlite3")]
+    sqlite3: PathBuf,
+    /// Which parts to run: chain, noop, offline, memory, sqlite.
     #[arg(
         long,
         value_delimiter = ',',
@@ -54,12 +63,15 @@ const CHAIN: usize = 500;
 const LONG_CHAIN: usize = 1000;
 const VERSION_TABLE: &str = "migrate_revisions";
 const DIESEL_TABLE: &str = "__diesel_schema_migrations";
+const SQLX_TABLE: &str = "_sqlx_migrations";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tool {
     Ours,
+    /// psql, or sqlite3 on SQLite: the migrator's offline SQL as a script.
     Psql,
     Diesel,
+    Sqlx,
 }
 
 impl Tool {
@@ -68,6 +80,14 @@ impl Tool {
             Tool::Ours => "migrate-runtime",
             Tool::Psql => "psql",
             Tool::Diesel => "diesel_migrations",
+            Tool::Sqlx => "sqlx",
+        }
+    }
+
+    fn sqlite_name(self) -> &'static str {
+        match self {
+            Tool::Psql => "sqlite3",
+            other => other.name(),
         }
     }
 
@@ -75,6 +95,7 @@ impl Tool {
         match self {
             Tool::Ours | Tool::Psql => VERSION_TABLE,
             Tool::Diesel => DIESEL_TABLE,
+            Tool::Sqlx => SQLX_TABLE,
         }
     }
 }
@@ -88,6 +109,12 @@ struct Bench<'a> {
     up_sql: PathBuf,
     down_sql: PathBuf,
     diesel_dir: PathBuf,
+    sqlx_dir: PathBuf,
+    sqlite_chain: PathBuf,
+    sqlite_up_sql: PathBuf,
+    sqlite_down_sql: PathBuf,
+    sqlite_diesel_dir: PathBuf,
+    sqlite_sqlx_dir: PathBuf,
     samples: BTreeMap<String, Vec<Sample>>,
     /// The labels of `samples` in the order first measured (the warm-up
     /// round runs in the forward order).
@@ -100,14 +127,14 @@ pub fn run(config: &Config) -> Result<(), String> {
     let parts = &config.parts;
     if let Some(p) = parts
         .iter()
-        .find(|p| !["chain", "noop", "offline", "memory"].contains(&p.as_str()))
+        .find(|p| !["chain", "noop", "offline", "memory", "sqlite"].contains(&p.as_str()))
     {
         return Err(format!(
-            "unknown part `{p}`: expected chain, noop, offline or memory"
+            "unknown part `{p}`: expected chain, noop, offline, memory or sqlite"
         ));
     }
     let work = &config.work;
-    for dir in ["sql", "logs"] {
+    for dir in ["sql", "logs", "sqlite"] {
         std::fs::create_dir_all(work.join(dir)).map_err(|e| format!("{}: {e}", work.display()))?;
     }
     let chain = config.chains.join(format!("chain{CHAIN}"));
@@ -123,6 +150,12 @@ pub fn run(config: &Config) -> Result<(), String> {
         up_sql: work.join(format!("sql/upgrade-{CHAIN}.sql")),
         down_sql: work.join(format!("sql/downgrade-{CHAIN}.sql")),
         diesel_dir: work.join(format!("diesel-{CHAIN}")),
+        sqlx_dir: work.join(format!("sqlx-{CHAIN}")),
+        sqlite_chain: config.chains.join(format!("sqlite{CHAIN}")),
+        sqlite_up_sql: work.join(format!("sql/sqlite-upgrade-{CHAIN}.sql")),
+        sqlite_down_sql: work.join(format!("sql/sqlite-downgrade-{CHAIN}.sql")),
+        sqlite_diesel_dir: work.join(format!("sqlite-diesel-{CHAIN}")),
+        sqlite_sqlx_dir: work.join(format!("sqlite-sqlx-{CHAIN}")),
         samples: BTreeMap::new(),
         order: Vec::new(),
         ratios: BTreeMap::new(),
@@ -142,32 +175,68 @@ pub fn run(config: &Config) -> Result<(), String> {
     if wants("memory") {
         bench.memory_runs()?;
     }
+    if wants("sqlite") {
+        bench.sqlite_runs()?;
+    }
     std::fs::write(work.join("samples.tsv"), &bench.raw).map_err(|e| e.to_string())?;
     print!("{}", bench.report()?);
     Ok(())
 }
 
 impl Bench<'_> {
-    /// The offline SQL psql runs, and diesel's folders made from it.
+    /// The offline SQL psql and sqlite3 run, and diesel's and sqlx's
+    /// folders made from it.
     fn prepare(&mut self) -> Result<(), String> {
-        let up = measure::output(Command::new(&self.chain).args([
+        let sets = [
+            (
+                &self.chain,
+                "postgresql",
+                &self.up_sql,
+                &self.down_sql,
+                &self.diesel_dir,
+                &self.sqlx_dir,
+            ),
+            (
+                &self.sqlite_chain,
+                "sqlite",
+                &self.sqlite_up_sql,
+                &self.sqlite_down_sql,
+                &self.sqlite_diesel_dir,
+                &self.sqlite_sqlx_dir,
+            ),
+        ];
+        for (chain, dialect, up_sql, down_sql, diesel_dir, sqlx_dir) in sets {
+            Self::prepare_one(chain, dialect, up_sql, down_sql, diesel_dir, sqlx_dir)?;
+        }
+        Ok(())
+    }
+
+    fn prepare_one(
+        chain: &Path,
+        dialect: &str,
+        up_sql: &Path,
+        down_sql: &Path,
+        diesel_dir: &Path,
+        sqlx_dir: &Path,
+    ) -> Result<(), String> {
+        let up = measure::output(Command::new(chain).args([
             "upgrade",
             "head",
             "--sql",
             "--dialect",
-            "postgresql",
+            dialect,
         ]))?;
-        let down = measure::output(Command::new(&self.chain).args([
+        let down = measure::output(Command::new(chain).args([
             "downgrade",
             "base",
             "--sql",
             "--from",
             "head",
             "--dialect",
-            "postgresql",
+            dialect,
         ]))?;
-        std::fs::write(&self.up_sql, &up).map_err(|e| e.to_string())?;
-        std::fs::write(&self.down_sql, &down).map_err(|e| e.to_string())?;
+        std::fs::write(up_sql, &up).map_err(|e| e.to_string())?;
+        std::fs::write(down_sql, &down).map_err(|e| e.to_string())?;
         let up_blocks = offline::blocks(&up, VERSION_TABLE)?;
         let down_blocks = offline::blocks(&down, VERSION_TABLE)?;
         if up_blocks.len() != CHAIN || down_blocks.len() != CHAIN {
@@ -177,7 +246,8 @@ impl Bench<'_> {
                 down_blocks.len()
             ));
         }
-        offline::write_diesel(&self.diesel_dir, &up_blocks, &down_blocks)
+        offline::write_diesel(diesel_dir, &up_blocks, &down_blocks)?;
+        offline::write_sqlx(sqlx_dir, &up_blocks, &down_blocks)
     }
 
     /// A new, empty database; returns its URL.
@@ -260,6 +330,54 @@ impl Bench<'_> {
                 c.arg(url);
                 c
             }
+            Tool::Sqlx => {
+                let mut c = Command::new(&self.config.sqlx_runner);
+                c.arg(if up { "up" } else { "down" });
+                c.arg(&self.sqlx_dir);
+                c.arg(url);
+                c
+            }
+        }
+    }
+
+    /// The same on SQLite: `file` is the database file.
+    fn sqlite_command(&self, tool: Tool, up: bool, file: &Path) -> Command {
+        let direction = if up { "up" } else { "down" };
+        let url = format!("sqlite://{}", file.display());
+        match tool {
+            Tool::Ours => {
+                let mut c = Command::new(&self.sqlite_chain);
+                c.arg("--database-url").arg(file);
+                c.args(if up {
+                    ["upgrade", "head"]
+                } else {
+                    ["downgrade", "base"]
+                });
+                c
+            }
+            Tool::Psql => {
+                let mut c = Command::new(&self.config.sqlite3);
+                c.arg("-bail").arg(file).arg(format!(
+                    ".read {}",
+                    if up {
+                        &self.sqlite_up_sql
+                    } else {
+                        &self.sqlite_down_sql
+                    }
+                    .display()
+                ));
+                c
+            }
+            Tool::Diesel => {
+                let mut c = Command::new(&self.config.diesel_runner);
+                c.arg(direction).arg(&self.sqlite_diesel_dir).arg(url);
+                c
+            }
+            Tool::Sqlx => {
+                let mut c = Command::new(&self.config.sqlx_runner);
+                c.arg(direction).arg(&self.sqlite_sqlx_dir).arg(url);
+                c
+            }
         }
     }
 
@@ -267,7 +385,7 @@ impl Bench<'_> {
     /// downgrade to base, by each tool.
     fn chain_runs(&mut self) -> Result<(), String> {
         for round in 0..=self.config.runs {
-            let order = permutation([Tool::Ours, Tool::Psql, Tool::Diesel], round);
+            let order = permutation(TOOLS, round);
             let mut urls = Vec::new();
             for _ in order {
                 urls.push(self.fresh_database()?);
@@ -304,7 +422,7 @@ impl Bench<'_> {
             }
             for (what, s) in [("upgrade", &up), ("downgrade", &down)] {
                 let ours = s[Tool::Ours.name()];
-                for other in [Tool::Psql, Tool::Diesel] {
+                for other in [Tool::Psql, Tool::Diesel, Tool::Sqlx] {
                     self.ratio(
                         round,
                         &format!("{what} {CHAIN}/{}", other.name()),
@@ -314,6 +432,65 @@ impl Bench<'_> {
                 }
             }
             eprintln!("chain round {round}/{} done", self.config.runs);
+        }
+        Ok(())
+    }
+
+    /// Upgrade of the 500-revision chain into a new SQLite file, and its
+    /// downgrade to base, by each tool (sqlite3 running the offline SQL).
+    fn sqlite_runs(&mut self) -> Result<(), String> {
+        let dir = self
+            .config
+            .sqlite_dir
+            .clone()
+            .unwrap_or_else(|| self.config.work.join("sqlite"));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut files = 0;
+        for round in 0..=self.config.runs {
+            let order = permutation(TOOLS, round);
+            let mut paths = Vec::new();
+            for _ in order {
+                files += 1;
+                let path = dir.join(format!("bench_{files}.db"));
+                let _ = std::fs::remove_file(&path);
+                paths.push(path);
+            }
+            let mut times = [BTreeMap::new(), BTreeMap::new()];
+            for (up, times) in [true, false].into_iter().zip(&mut times) {
+                let what = if up { "upgrade" } else { "downgrade" };
+                for (tool, path) in order.iter().zip(&paths) {
+                    let mut cmd = self.sqlite_command(*tool, up, path);
+                    let s = self.time(
+                        "sqlite",
+                        round,
+                        &format!("sqlite {what} {CHAIN}/{}", tool.sqlite_name()),
+                        &mut cmd,
+                    )?;
+                    times.insert(tool.name(), s);
+                }
+                for (tool, path) in order.iter().zip(&paths) {
+                    check_sqlite(
+                        path,
+                        if up { CHAIN as i64 } else { 0 },
+                        tool.version_table(),
+                    )?;
+                }
+            }
+            for path in &paths {
+                let _ = std::fs::remove_file(path);
+            }
+            for (what, s) in [("upgrade", &times[0]), ("downgrade", &times[1])] {
+                let ours = s[Tool::Ours.name()];
+                for other in [Tool::Psql, Tool::Diesel, Tool::Sqlx] {
+                    self.ratio(
+                        round,
+                        &format!("sqlite {what} {CHAIN}/{}", other.sqlite_name()),
+                        ours,
+                        s[other.name()],
+                    );
+                }
+            }
+            eprintln!("sqlite round {round}/{} done", self.config.runs);
         }
         Ok(())
     }
@@ -425,7 +602,7 @@ impl Bench<'_> {
 
         out.push_str("| measurement | migrate-runtime | baseline | ratio: median | middle half | min–max | target | met |\n");
         out.push_str("|---|---|---|---|---|---|---|---|\n");
-        let rows: [(&str, &str, &str, &str, Option<f64>); 6] = [
+        let rows: [(&str, &str, &str, &str, Option<f64>); 14] = [
             (
                 "upgrade 500/psql",
                 "upgrade 500/migrate-runtime",
@@ -441,6 +618,13 @@ impl Bench<'_> {
                 Some(1.0),
             ),
             (
+                "upgrade 500/sqlx",
+                "upgrade 500/migrate-runtime",
+                "upgrade 500/sqlx",
+                "upgrade, 500 revisions, vs sqlx's migrator",
+                None,
+            ),
+            (
                 "downgrade 500/psql",
                 "downgrade 500/migrate-runtime",
                 "downgrade 500/psql",
@@ -453,6 +637,55 @@ impl Bench<'_> {
                 "downgrade 500/diesel_migrations",
                 "downgrade to base, 500, vs diesel_migrations",
                 Some(1.0),
+            ),
+            (
+                "downgrade 500/sqlx",
+                "downgrade 500/migrate-runtime",
+                "downgrade 500/sqlx",
+                "downgrade to base, 500, vs sqlx's migrator",
+                None,
+            ),
+            (
+                "sqlite upgrade 500/sqlite3",
+                "sqlite upgrade 500/migrate-runtime",
+                "sqlite upgrade 500/sqlite3",
+                "SQLite upgrade, 500 revisions, new file, vs sqlite3 (same SQL)",
+                None,
+            ),
+            (
+                "sqlite upgrade 500/diesel_migrations",
+                "sqlite upgrade 500/migrate-runtime",
+                "sqlite upgrade 500/diesel_migrations",
+                "SQLite upgrade, 500 revisions, vs diesel_migrations",
+                Some(1.0),
+            ),
+            (
+                "sqlite upgrade 500/sqlx",
+                "sqlite upgrade 500/migrate-runtime",
+                "sqlite upgrade 500/sqlx",
+                "SQLite upgrade, 500 revisions, vs sqlx's migrator",
+                None,
+            ),
+            (
+                "sqlite downgrade 500/sqlite3",
+                "sqlite downgrade 500/migrate-runtime",
+                "sqlite downgrade 500/sqlite3",
+                "SQLite downgrade to base, 500, vs sqlite3",
+                None,
+            ),
+            (
+                "sqlite downgrade 500/diesel_migrations",
+                "sqlite downgrade 500/migrate-runtime",
+                "sqlite downgrade 500/diesel_migrations",
+                "SQLite downgrade to base, 500, vs diesel_migrations",
+                Some(1.0),
+            ),
+            (
+                "sqlite downgrade 500/sqlx",
+                "sqlite downgrade 500/migrate-runtime",
+                "sqlite downgrade 500/sqlx",
+                "SQLite downgrade to base, 500, vs sqlx's migrator",
+                None,
             ),
             (
                 "no-op",
@@ -503,6 +736,8 @@ impl Bench<'_> {
             let group = [
                 "upgrade 500/",
                 "downgrade 500/",
+                "sqlite upgrade 500/",
+                "sqlite downgrade 500/",
                 "no-op",
                 "connect",
                 "offline",
@@ -511,9 +746,9 @@ impl Bench<'_> {
             .iter()
             .position(|g| l.starts_with(g))
             .unwrap_or(9);
-            let tool = [Tool::Ours, Tool::Psql, Tool::Diesel]
+            let tool = TOOLS
                 .iter()
-                .position(|t| l.ends_with(t.name()))
+                .position(|t| l.ends_with(t.name()) || l.ends_with(t.sqlite_name()))
                 .unwrap_or(0);
             (group, tool)
         };
@@ -571,19 +806,20 @@ impl Bench<'_> {
     }
 }
 
-/// The round's order: the six orders of three, in turn (round 0, the
-/// warm-up, keeps the given order).
-fn permutation<T: Copy>(items: [T; 3], round: usize) -> [T; 3] {
-    const ORDERS: [[usize; 3]; 6] = [
-        [0, 1, 2],
-        [2, 1, 0],
-        [1, 2, 0],
-        [0, 2, 1],
-        [2, 0, 1],
-        [1, 0, 2],
-    ];
-    let o = ORDERS[round % 6];
-    [items[o[0]], items[o[1]], items[o[2]]]
+/// The contenders of the upgrade and downgrade runs.
+const TOOLS: [Tool; 4] = [Tool::Ours, Tool::Psql, Tool::Diesel, Tool::Sqlx];
+
+/// The round's order (round 0, the warm-up, keeps the given order): rotated
+/// by one each round, and reversed every other cycle, so that over 2N
+/// rounds each contender runs in every position twice, after each of the
+/// others as often as before it.
+fn permutation<T: Copy, const N: usize>(items: [T; N], round: usize) -> [T; N] {
+    let shift = round % N;
+    let reversed = (round / N) % 2 == 1;
+    std::array::from_fn(|i| {
+        let k = (i + shift) % N;
+        items[if reversed { N - 1 - k } else { k }]
+    })
 }
 
 fn human(seconds: f64) -> String {
@@ -625,6 +861,32 @@ fn check(url: &str, n: i64, version_table: &str) -> Result<(), String> {
     if found != [n; 4] {
         return Err(format!(
             "{url}: expected {n} tables, note columns, indexes and version rows ({version_table}), found {found:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The SQLite file holds `n` of the chain's tables, each with its text
+/// column and index, and `n` rows in the tool's version table (with none
+/// applied, the table may be absent only if the tool never made it).
+fn check_sqlite(path: &Path, n: i64, version_table: &str) -> Result<(), String> {
+    let file = path.display().to_string();
+    let mut conn = SqliteConnection::establish(&file).map_err(|e| format!("{file}: {e}"))?;
+    let mut count = |sql: &str| -> Result<i64, String> {
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut conn)
+            .map(|c| c.n)
+            .map_err(|e| format!("{file}: {sql}: {e}"))
+    };
+    let found = [
+        count("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name GLOB 't[0-9][0-9][0-9][0-9]'")?,
+        count("SELECT count(*) AS n FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name GLOB 't[0-9][0-9][0-9][0-9]' AND c.name = 'note'")?,
+        count("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name GLOB 'ix_t[0-9][0-9][0-9][0-9]_note'")?,
+        count(&format!("SELECT count(*) AS n FROM \"{version_table}\""))?,
+    ];
+    if found != [n; 4] {
+        return Err(format!(
+            "{file}: expected {n} tables, note columns, indexes and version rows ({version_table}), found {found:?}"
         ));
     }
     Ok(())

@@ -4,8 +4,9 @@
 //! `diesel-runner up DIR URL`: `run_pending_migrations` over the migration
 //! folders in DIR (read at run time with `FileBasedMigrations::from_path`).
 //! `diesel-runner down DIR URL`: `revert_all_migrations`.
+//! URL: postgres://... or sqlite://PATH.
 
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
 use std::process::ExitCode;
 
@@ -30,7 +31,17 @@ fn main() -> ExitCode {
 }
 
 fn run(direction: &str, dir: &str, url: &str) -> Result<usize, BoxError> {
-    let mut conn = PgConnection::establish(url)?;
+    match url.strip_prefix("sqlite://") {
+        Some(path) => migrate(&mut SqliteConnection::establish(path)?, direction, dir),
+        None => migrate(&mut PgConnection::establish(url)?, direction, dir),
+    }
+}
+
+fn migrate<C>(conn: &mut C, direction: &str, dir: &str) -> Result<usize, BoxError>
+where
+    C: MigrationHarness<C::Backend> + Connection,
+    FileBasedMigrations: diesel::migration::MigrationSource<C::Backend>,
+{
     let source = FileBasedMigrations::from_path(dir)?;
     let done = match direction {
         "up" => conn.run_pending_migrations(source)?.len(),
