@@ -2,7 +2,7 @@
 //! `#[migration]` macro, the revision graph and `revision --rev-id` all ask
 //! [`problem`], so what compiles also loads.
 //!
-//! Ids become type keys, file names and CLI targets; labels are the `label`
+//! Ids become file names, module names and CLI targets; labels are the `label`
 //! of `label@head`. So both are short plain ASCII words that cannot be read as
 //! a target word. Both may hold `-` (UUID-form ids, which Alembic accepts); an
 //! id may not start with it, or `-1` would be both an id and a relative target.
