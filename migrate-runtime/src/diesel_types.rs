@@ -8,6 +8,7 @@
 use crate::Dialect;
 use migrate_core::model::ColumnType;
 
+#[cfg(feature = "cli")]
 /// The DSL's types, the one read back first where several print alike on a
 /// dialect (SQLite's `Text` is read as `Text`, not `String` or `Uuid`).
 const DSL_TYPES: [ColumnType; 17] = [
@@ -88,6 +89,7 @@ pub(crate) fn max_length(ty: &ColumnType, dialect: Dialect) -> Option<u32> {
     }
 }
 
+#[cfg(feature = "cli")]
 /// diesel's own aliases (`diesel::sql_types::Integer` is `Int4`), as the
 /// name `print-schema` writes on PostgreSQL.
 fn canonical(name: &str) -> &str {
@@ -104,6 +106,7 @@ fn canonical(name: &str) -> &str {
     }
 }
 
+#[cfg(feature = "cli")]
 /// Whether a column of type `ty` is what `schema.rs` says with `name` and
 /// `max_length`: `print-schema` would write them for it. Then the file says
 /// nothing against the model's type (SQLite's `Text` is any text, uuid or
@@ -118,6 +121,7 @@ pub(crate) fn prints_as(
         && self::max_length(ty, dialect) == max_length
 }
 
+#[cfg(feature = "cli")]
 /// The DSL type `schema.rs` means by `name` (diesel's, or one of its
 /// aliases) with `max_length`, as the inverse of [`diesel_name`]: `None`
 /// when `print-schema` writes no column that way on `dialect`.
@@ -137,6 +141,7 @@ pub(crate) fn dsl_type(
     prints_as(&ty, name, max_length, dialect).then_some(ty)
 }
 
+#[cfg(feature = "cli")]
 /// The diesel types `print-schema` writes on `dialect`, for a help line.
 pub(crate) fn names(dialect: Dialect) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();

@@ -47,9 +47,9 @@
 // per run, so their size costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
-#[cfg(not(any(feature = "postgres", feature = "sqlite")))]
+#[cfg(not(any(feature = "postgres", feature = "sqlite", feature = "mysql")))]
 compile_error!(
-    "enable at least one database: the `postgres` or `sqlite` feature of migrate-runtime"
+    "enable at least one database: the `postgres`, `sqlite` or `mysql` feature of migrate-runtime"
 );
 
 #[cfg(feature = "alembic")]

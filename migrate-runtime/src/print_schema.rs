@@ -255,6 +255,7 @@ fn joinable_lines(tables: &[Printed<'_>]) -> Vec<String> {
         .collect()
 }
 
+#[cfg(feature = "cli")]
 /// The foreign keys `print-schema` writes as `joinable!` among `tables`, by
 /// SQL names: (child, parent, column). Tables it cannot print are left out.
 pub(crate) fn joinables(tables: &[&TableModel], dialect: Dialect) -> Vec<(String, String, String)> {

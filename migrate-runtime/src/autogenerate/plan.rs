@@ -691,6 +691,7 @@ pub fn plan(current: &Schema, target: &Schema, differences: &[Difference]) -> Pl
     Plan { ops: out, notes }
 }
 
+#[cfg(feature = "cli")]
 /// The differences between two models ([`migrate_core::schema::diff`]'s),
 /// one field each, as a database comparison gives them, so that [`plan`]
 /// reads them alike: a column's type, nullability, default and comment

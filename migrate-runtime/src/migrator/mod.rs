@@ -201,6 +201,7 @@ impl Migrator {
         &self.migrations
     }
 
+    #[cfg(feature = "cli")]
     /// Tables no migration describes: the version table and other
     /// migration tools' (as `check` leaves them out).
     pub(crate) fn bookkeeping_tables(&self) -> Vec<(Option<&str>, &str)> {
