@@ -66,6 +66,7 @@ fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, 
     let naming = crate::sources::crate_naming(file);
     let cx = Ctxt::with_naming(naming);
     let meta = Meta::from_args(&cx, args, attr.span());
+    cx.set_source_file(file);
     if naming == Naming::Database {
         let parents = meta.down_revisions.iter().map(syn::LitStr::value).collect();
         cx.set_prior_source(file.to_path_buf(), parents);

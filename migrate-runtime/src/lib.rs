@@ -66,6 +66,9 @@ mod diesel_types;
 pub mod dsl;
 mod error;
 mod graph;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod import;
 pub mod introspect;
 mod migration;
 mod migrator;
