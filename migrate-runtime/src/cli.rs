@@ -1,8 +1,10 @@
 //! The command line, in Alembic's words: a binary calls
 //! `migrate_runtime::cli::run(app::migrations())` and gets `upgrade`,
 //! `downgrade`, `current`, `history`, `heads`, `branches`, `show`, `stamp`,
-//! `repair`, `verify`, `check`, `revision`, `merge` and `--sql`. Progress goes to stderr (as Alembic logs it), results
-//! and SQL to stdout; errors to stderr with a non-zero exit.
+//! `repair`, `verify`, `check`, `revision`, `merge`, `--sql`, and the
+//! importers (`import-alembic`, `import-diesel`, `import-sqlx`). Progress
+//! goes to stderr (as Alembic logs it), results and SQL to stdout; errors to
+//! stderr with a non-zero exit.
 
 use crate::dialect::Dialect;
 use crate::error::Setting;

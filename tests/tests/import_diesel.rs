@@ -94,6 +94,10 @@ fn main() {{
         // What diesel ran, recorded; the rest run here.
         let stamped = m.stamp_from_diesel(&mut conn).unwrap();
         assert_eq!(stamped.recorded, ["20240101000001", "20240102000001"], "{{kind}}");
+        // Again, on the command line: nothing more to record.
+        let code = migrate_runtime::cli::run_args(migrations(), Default::default(), ["migrate", "--database-url", partway, "stamp", "--from-diesel"]);
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{{kind}}");
+        assert_eq!(m.stamp_from_diesel(&mut conn).unwrap().recorded, Vec::<String>::new(), "{{kind}}");
         m.upgrade(&mut conn, "head").unwrap();
         assert_eq!(snapshot(partway).diff_schema(&snapshot(head)), [], "{{kind}}");
         // diesel's table stays; the down files take it back to where diesel started.

@@ -164,6 +164,10 @@ fn main() {{
         // What sqlx ran (the CRLF file's checksum included), recorded; the rest run here.
         let stamped = m.stamp_from_sqlx(&mut conn).unwrap();
         assert_eq!(stamped.recorded, ["1", "2"], "{{kind}}");
+        // Again, on the command line: nothing more to record.
+        let code = migrate_runtime::cli::run_args(migrations(), Default::default(), ["migrate", "--database-url", partway, "stamp", "--from-sqlx"]);
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{{kind}}");
+        assert_eq!(m.stamp_from_sqlx(&mut conn).unwrap().recorded, Vec::<String>::new(), "{{kind}}");
         m.upgrade(&mut conn, "head").unwrap();
         assert_eq!(snapshot(partway).diff_schema(&snapshot(head)), [], "{{kind}}");
         // sqlx's table stays; the down files take it back to where sqlx started.

@@ -300,18 +300,18 @@ impl Migrator {
                 ),
             ));
         }
-        // (version, checksum as hex, whether it succeeded)
-        let sql = match tool {
-            OtherTool::Diesel => format!(
-                "SELECT {} AS version, NULL AS checksum, 1 AS success FROM {table}",
-                backend.cast_text("version")
-            ),
-            OtherTool::Sqlx => format!(
-                "SELECT {} AS version, {} AS checksum, CASE WHEN success THEN 1 ELSE 0 END AS success FROM {table}",
-                backend.cast_text("version"),
-                backend.hex("checksum")
+        // (version, checksum as hex, whether it succeeded: 1 or 0), as text.
+        let (checksum, success) = match tool {
+            OtherTool::Diesel => ("NULL".to_string(), backend.cast_text("1")),
+            OtherTool::Sqlx => (
+                backend.hex("checksum"),
+                backend.cast_text("CASE WHEN success THEN 1 ELSE 0 END"),
             ),
         };
+        let sql = format!(
+            "SELECT {} AS version, {checksum} AS checksum, {success} AS success FROM {table}",
+            backend.cast_text("version")
+        );
         let rows = conn
             .session()
             .rows(&sql)
