@@ -275,16 +275,19 @@ pub fn sqlx(dir: &Path, to: &Path, krate: &str) -> Result<Import, Error> {
                 "add the up migration of that version, or remove the file",
             ));
         };
-        let text = std::fs::read(&up).map_err(|e| {
-            refuse(
-                tool,
-                format!("cannot read {}: {e}", up.display()),
-                "check the file's permissions",
-            )
-        })?;
-        // As sqlx: a migration whose SQL starts with this runs outside a
-        // transaction.
-        let transactional = !text.starts_with(b"-- no-transaction");
+        // As sqlx: a file whose SQL starts with this runs outside a
+        // transaction (here the migration's upgrade and downgrade both).
+        let mut transactional = true;
+        for file in std::iter::once(&up).chain(down.as_ref()) {
+            let text = std::fs::read(file).map_err(|e| {
+                refuse(
+                    tool,
+                    format!("cannot read {}: {e}", file.display()),
+                    "check the file's permissions",
+                )
+            })?;
+            transactional &= !text.starts_with(b"-- no-transaction");
+        }
         let copied = |p: &PathBuf| (p.clone(), file_name(p));
         found.push(Found {
             order: (number, String::new()),
