@@ -108,7 +108,7 @@ impl fmt::Display for Import {
         )?;
         write!(
             f,
-            "next: build; `stamp {}` adopts a database {} migrated; the old directory is no longer read",
+            "next: `migrate_runtime::migrations!();` and `mod migrations;` at the crate root, then build; `stamp {}` adopts a database {} migrated; the old directory is no longer read (the SQL files are copies)",
             self.tool.flag(),
             match self.tool {
                 Tool::Diesel => "diesel",
