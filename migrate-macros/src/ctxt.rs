@@ -119,7 +119,7 @@ impl Ctxt {
                 self.error(
                     span,
                     format!("cannot read the SQL file `{rel}`: tried {} ({why})", path.display()),
-                    Some("`file = \"...\"` is relative to the directory of this migration's source file (as `include_str!` is): create the file there or correct the path"),
+                    Some("the path is relative to the directory of this migration's source file (as for `include_str!`): create the file there or correct the path"),
                 );
                 return None;
             }

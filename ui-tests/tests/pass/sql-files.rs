@@ -31,6 +31,15 @@ mod notes_again {
     }
 }
 
+/// the same SQL, in the attribute's form
+#[migration(
+    revision = "0003",
+    down_revision = "0002",
+    up_sql = "sql/notes_up_crlf.sql",
+    down_sql = "sql/notes_down.sql"
+)]
+mod notes_by_attribute {}
+
 fn main() {
     use migrate_runtime::ops::Op;
     use migrate_runtime::{Database, Migrator};
@@ -38,6 +47,9 @@ fn main() {
     let (lf, crlf) = (all.get("0001").unwrap(), all.get("0002").unwrap());
     assert_eq!(lf.checksum(), crlf.checksum());
     assert_eq!(lf.upgrade(), crlf.upgrade());
+    let attribute = all.get("0003").unwrap();
+    assert_eq!(attribute.checksum(), lf.checksum());
+    assert_eq!(attribute.downgrade(), lf.downgrade());
     let [Op::Execute(sql)] = lf.upgrade() else {
         panic!("{:?}", lf.upgrade())
     };

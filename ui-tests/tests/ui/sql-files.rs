@@ -21,4 +21,14 @@ mod latin1 {
     }
 }
 
+#[migration(revision = "0003", down_revision = "0002", down_sql = "sql/blank.sql")]
+mod down_only {
+    fn upgrade() {}
+}
+
+#[migration(revision = "0004", down_revision = "0003", up_sql = "sql/missing_up.sql", irreversible)]
+mod both {
+    fn upgrade() {}
+}
+
 fn main() {}
