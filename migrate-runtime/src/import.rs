@@ -215,7 +215,7 @@ pub fn diesel(dir: &Path, to: &Path, krate: &str) -> Result<Import, Error> {
 }
 
 /// Translates the sqlx migrations directory `dir` into migration files in
-/// `to`, as [`diesel`] does: `<version>_<description>.sql` (no downgrade) or
+/// `to`, as [`diesel()`] does: `<version>_<description>.sql` (no downgrade) or
 /// a `.up.sql` / `.down.sql` pair per version, copied to `<to>/sql/`.
 pub fn sqlx(dir: &Path, to: &Path, krate: &str) -> Result<Import, Error> {
     let tool = Tool::Sqlx;
