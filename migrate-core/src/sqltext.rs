@@ -1,5 +1,46 @@
 //! Reading SQL text the ops carry (check conditions, predicates, index
-//! expressions) just enough to see which columns they name.
+//! expressions) just enough to see which columns they name; and the text of
+//! a `.sql` file as `execute(file = "...")` carries it.
+
+/// Why a `.sql` file's bytes are not SQL text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqlFileError {
+    /// Not UTF-8: where the first byte that is not stands.
+    NotUtf8 {
+        /// Its line, 1-based.
+        line: usize,
+        /// Its column in characters, 1-based.
+        column: usize,
+    },
+    /// Nothing but white space.
+    Empty,
+}
+
+/// The SQL text of a `.sql` file (`execute(file = "...")`): UTF-8, a leading
+/// byte-order mark dropped, and line endings normalised (CRLF and lone CR
+/// become LF), so a file saved on Windows and the same file saved elsewhere
+/// carry the same text, and so the same checksum.
+pub fn sql_file_text(bytes: &[u8]) -> Result<String, SqlFileError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let before = &bytes[..e.valid_up_to()];
+            let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+            let start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            // Characters, not bytes, before it on its line.
+            let column = 1 + std::str::from_utf8(&before[start..]).map_or(0, |s| s.chars().count());
+            return Err(SqlFileError::NotUtf8 { line, column });
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(SqlFileError::Empty);
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
 
 /// Whether SQL text names a column: an identifier token equal to it (quoted or
 /// not, any case), as the databases see it when they drop what depends on a
@@ -153,5 +194,32 @@ mod tests {
         assert!(!mentions("scores >= 0", "score"));
         assert!(!mentions("note = 'score'", "score"));
         assert!(!mentions("\"score_x\" > 1", "score"));
+    }
+}
+
+#[cfg(test)]
+mod sql_file_tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_and_byte_order_mark_are_normalised() {
+        let lf = sql_file_text(b"CREATE TABLE t (id INT);\nINSERT INTO t VALUES (1);\n").unwrap();
+        let crlf =
+            sql_file_text(b"CREATE TABLE t (id INT);\r\nINSERT INTO t VALUES (1);\r\n").unwrap();
+        let bom =
+            sql_file_text(b"\xef\xbb\xbfCREATE TABLE t (id INT);\rINSERT INTO t VALUES (1);\n")
+                .unwrap();
+        assert_eq!(lf, crlf);
+        assert_eq!(lf, bom);
+    }
+
+    #[test]
+    fn errors_say_where() {
+        assert_eq!(
+            sql_file_text(b"SELECT 1;\nSELECT '\xe9t\xe9';\n"),
+            Err(SqlFileError::NotUtf8 { line: 2, column: 9 })
+        );
+        assert_eq!(sql_file_text(b" \r\n\t\n"), Err(SqlFileError::Empty));
+        assert_eq!(sql_file_text(b""), Err(SqlFileError::Empty));
     }
 }

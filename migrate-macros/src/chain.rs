@@ -66,6 +66,7 @@ fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, 
     let naming = crate::sources::crate_naming(file);
     let cx = Ctxt::with_naming(naming);
     let meta = Meta::from_args(&cx, args, attr.span());
+    cx.set_source_file(file);
     if naming == Naming::Database {
         let parents = meta.down_revisions.iter().map(syn::LitStr::value).collect();
         cx.set_prior_source(file.to_path_buf(), parents);
@@ -667,7 +668,8 @@ mod tests {
     }
 
     /// The messages `migrations!()` gives for a crate of these files
-    /// (`src/migrations/<name>.rs`, each declared).
+    /// (`src/migrations/<name>.rs`, each declared; a name ending in `.sql`
+    /// is written as it is, undeclared).
     fn errors(files: &[(&str, String)]) -> Vec<String> {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path().join("src");
@@ -677,10 +679,14 @@ mod tests {
             "migrate_runtime::migrations!();\nmod migrations;\n",
         )
         .unwrap();
-        let mods: String = files.iter().map(|(n, _)| format!("mod {n};\n")).collect();
+        let (sql, rust): (Vec<_>, Vec<_>) = files.iter().partition(|(n, _)| n.ends_with(".sql"));
+        let mods: String = rust.iter().map(|(n, _)| format!("mod {n};\n")).collect();
         std::fs::write(src.join("migrations/mod.rs"), mods).unwrap();
-        for (n, text) in files {
+        for (n, text) in rust {
             std::fs::write(src.join(format!("migrations/{n}.rs")), text).unwrap();
+        }
+        for (n, text) in sql {
+            std::fs::write(src.join(format!("migrations/{n}")), text).unwrap();
         }
         let tree = crate::sources::read(&src.join("lib.rs"));
         let cx = Ctxt::new();
@@ -693,6 +699,56 @@ mod tests {
                 .map(|e| e.to_string().replace(&prefix, ""))
                 .collect(),
         }
+    }
+
+    /// `execute(file = ...)` is opaque to the replay, as inline `execute`
+    /// is: the chain goes on after it (and a missing file is the
+    /// attribute's to report, not the chain's).
+    #[test]
+    fn sql_files_are_read_and_opaque() {
+        let index = migration(
+            "c3",
+            "\"b2\"",
+            r#"op!(create_index("ix_users_email", "users", ["email"]));"#,
+        );
+        let ok = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", sql_migration()),
+            (
+                "b2_up.sql",
+                "ALTER TABLE users ADD COLUMN x INTEGER;\r\n".into(),
+            ),
+            ("b2_down.sql", "ALTER TABLE users DROP COLUMN x;\n".into()),
+            ("c", index.clone()),
+        ]);
+        assert!(ok.is_empty(), "{ok:?}");
+        let missing = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", sql_migration()),
+            ("c", index),
+        ]);
+        assert!(missing.is_empty(), "{missing:?}");
+        // An op after the file that cannot apply is still found.
+        let wrong = errors(&[
+            ("a", migration("a1", "None", USERS)),
+            ("b", sql_migration()),
+            ("b2_up.sql", "SELECT 1;\n".into()),
+            ("b2_down.sql", "SELECT 2;\n".into()),
+            (
+                "c",
+                migration(
+                    "c3",
+                    "\"b2\"",
+                    r#"op!(create_index("ix", "userz", ["email"]));"#,
+                ),
+            ),
+        ]);
+        assert!(wrong.len() == 1 && wrong[0].contains("userz"), "{wrong:?}");
+    }
+
+    /// `b2` after `a1`, running `b2_up.sql` and `b2_down.sql`.
+    fn sql_migration() -> String {
+        "use migrate_runtime::{migration, op};\n\n/// sql\n#[migration(revision = \"b2\", down_revision = \"a1\")]\nmod b {\n    fn upgrade() {\n        op!(execute(file = \"b2_up.sql\"));\n    }\n\n    fn downgrade() {\n        op!(execute(file = \"b2_down.sql\"));\n    }\n}\n".to_string()
     }
 
     const USERS: &str = r#"op!(create_table("users", Column("id", Integer, primary_key = true), Column("email", Text)));"#;

@@ -27,6 +27,13 @@ pub struct Ctxt {
     replaying: bool,
     /// The op being lowered creates what it names.
     creating: Cell<bool>,
+    /// The directory of the migration's source file: where `execute(file =
+    /// "...")` paths start. `None` where the compiler does not say.
+    source_dir: RefCell<Option<PathBuf>>,
+    /// The SQL files read (`execute(file = ...)`), for the build to track.
+    files_read: RefCell<Vec<PathBuf>>,
+    /// A language server, which gives no file paths: SQL files are not read.
+    sql_files_unknown: Cell<bool>,
 }
 
 impl Ctxt {
@@ -39,6 +46,9 @@ impl Ctxt {
             lowered: RefCell::new(Vec::new()),
             replaying: false,
             creating: Cell::new(false),
+            source_dir: RefCell::new(None),
+            files_read: RefCell::new(Vec::new()),
+            sql_files_unknown: Cell::new(false),
         }
     }
 
@@ -62,6 +72,78 @@ impl Ctxt {
     /// Where the schema before this migration comes from.
     pub fn set_prior_source(&self, file: PathBuf, parents: Vec<String>) {
         *self.prior_source.borrow_mut() = Some((file, parents));
+    }
+
+    /// The migration's source file: `execute(file = "...")` paths are
+    /// relative to its directory.
+    pub fn set_source_file(&self, file: &std::path::Path) {
+        *self.source_dir.borrow_mut() = file.parent().map(std::path::Path::to_path_buf);
+    }
+
+    /// No file path is known here (a language server): `execute(file =
+    /// ...)` lowers to a placeholder instead of an error.
+    pub fn sql_files_unknown(&self) {
+        self.sql_files_unknown.set(true);
+    }
+
+    /// The files `execute(file = ...)` read, for the build to track.
+    pub fn files_read(&self) -> Vec<PathBuf> {
+        self.files_read.borrow().clone()
+    }
+
+    /// The text of the SQL file `rel` (`execute(file = "...")`), relative to
+    /// the migration's source directory, line endings normalised
+    /// ([`migrate_core::sqltext::sql_file_text`]). While replaying another
+    /// migration, only a placeholder: its SQL is opaque to the model, and the
+    /// attribute reads (and reports on) the file itself.
+    pub fn sql_file(&self, rel: &str, span: Span) -> Option<String> {
+        if self.replaying || self.sql_files_unknown.get() {
+            return Some(format!("-- the SQL of {rel}"));
+        }
+        let Some(dir) = self.source_dir.borrow().clone() else {
+            self.error(
+                span,
+                format!("cannot read the SQL file `{rel}`: the compiler did not say where this migration's source file is on disk (a remapped source path?)"),
+                Some("build without `--remap-path-prefix`, or write the SQL inline: `execute(\"...\")`"),
+            );
+            return None;
+        };
+        let path = dir.join(rel);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound => "no such file".to_string(),
+                    _ => e.to_string(),
+                };
+                self.error(
+                    span,
+                    format!("cannot read the SQL file `{rel}`: tried {} ({why})", path.display()),
+                    Some("the path is relative to the directory of this migration's source file (as for `include_str!`): create the file there or correct the path"),
+                );
+                return None;
+            }
+        };
+        self.files_read.borrow_mut().push(path.clone());
+        match migrate_core::sqltext::sql_file_text(&bytes) {
+            Ok(text) => Some(text),
+            Err(migrate_core::sqltext::SqlFileError::NotUtf8 { line, column }) => {
+                self.error(
+                    span,
+                    format!("the SQL file `{rel}` ({}) is not UTF-8 text: line {line}, column {column} is not a UTF-8 character", path.display()),
+                    Some("save the file as UTF-8"),
+                );
+                None
+            }
+            Err(migrate_core::sqltext::SqlFileError::Empty) => {
+                self.error(
+                    span,
+                    format!("the SQL file `{rel}` ({}) is empty", path.display()),
+                    Some("write the SQL in the file, or remove this `execute`"),
+                );
+                None
+            }
+        }
     }
 
     pub fn set_creating(&self, creating: bool) {

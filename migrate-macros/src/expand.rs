@@ -45,16 +45,23 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let meta = Meta::from_args(&cx, args, attr_span);
-    if let Some(file) = migration_file() {
-        let parents: Vec<String> = meta.down_revisions.iter().map(LitStr::value).collect();
-        cx.set_prior_source(file, parents);
+    match migration_file() {
+        Some(file) => {
+            cx.set_source_file(&file);
+            let parents: Vec<String> = meta.down_revisions.iter().map(LitStr::value).collect();
+            cx.set_prior_source(file, parents);
+        }
+        None if in_language_server() => cx.sql_files_unknown(),
+        None => {}
     }
     let Some(m) = Migration::from_syn(&cx, meta, item.clone()) else {
+        let tracked = tracked_files(&cx);
         let errors = cx.check().err().map(|e| e.to_compile_error());
-        return quote!(#item #errors);
+        return quote!(#item #tracked #errors);
     };
     let downgrade = valid::check(&cx, &m);
     let ok = !cx.has_errors();
+    let tracked = tracked_files(&cx);
     let errors = cx.check().err().map(|e| e.to_compile_error());
 
     let attrs = &m.module.attrs;
@@ -90,6 +97,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
             const _: () = {
                 #docs
                 #registration
+                #tracked
                 #errors
             };
         };
@@ -102,6 +110,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
             const _: () = {
                 #docs
                 #registration
+                #tracked
             };
             #errors
         }
@@ -198,6 +207,24 @@ fn migration_file() -> Option<std::path::PathBuf> {
         return None;
     }
     proc_macro::Span::call_site().local_file()
+}
+
+/// Whether the macro runs in rust-analyzer's proc-macro server, which
+/// gives no file paths: SQL files are then not read (the compiler reads them).
+fn in_language_server() -> bool {
+    std::env::current_exe().is_ok_and(|exe| {
+        exe.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains("rust-analyzer") || n.contains("proc-macro-srv"))
+    })
+}
+
+/// `include_bytes!` of every SQL file `execute(file = ...)` read, so cargo
+/// rebuilds the crate when one changes (the one stable way to tell it).
+fn tracked_files(cx: &Ctxt) -> TokenStream {
+    let files = cx.files_read();
+    let paths = files.iter().filter_map(|p| p.to_str());
+    quote!(#(const _: &[u8] = ::core::include_bytes!(#paths);)*)
 }
 
 /// Parses generated source text. Inside the compiler, with its own lexer: the

@@ -1,8 +1,10 @@
 //! The command line, in Alembic's words: a binary calls
 //! `migrate_runtime::cli::run(app::migrations())` and gets `upgrade`,
 //! `downgrade`, `current`, `history`, `heads`, `branches`, `show`, `stamp`,
-//! `repair`, `verify`, `check`, `revision`, `merge` and `--sql`. Progress goes to stderr (as Alembic logs it), results
-//! and SQL to stdout; errors to stderr with a non-zero exit.
+//! `repair`, `verify`, `check`, `revision`, `merge`, `--sql`, and the
+//! importers (`import-alembic`, `import-diesel`, `import-sqlx`). Progress
+//! goes to stderr (as Alembic logs it), results and SQL to stdout; errors to
+//! stderr with a non-zero exit.
 
 use crate::dialect::Dialect;
 use crate::error::Setting;
@@ -154,7 +156,10 @@ enum Command {
     Show { revision: String },
     /// Record a revision as applied without running anything.
     Stamp {
-        #[arg(allow_hyphen_values = true, required_unless_present = "from_alembic")]
+        #[arg(
+            allow_hyphen_values = true,
+            required_unless_present_any = ["from_alembic", "from_diesel", "from_sqlx"]
+        )]
         target: Option<String>,
         /// Forget every recorded revision first.
         #[arg(long)]
@@ -168,6 +173,16 @@ enum Command {
         /// so Alembic can still read the database).
         #[arg(long, requires = "from_alembic")]
         drop_alembic_version: bool,
+        /// Record the versions diesel_migrations' `__diesel_schema_migrations`
+        /// holds (migrations made by `import-diesel`), instead of a target;
+        /// diesel's table stays.
+        #[arg(long, conflicts_with_all = ["target", "purge", "sql", "from_alembic", "from_sqlx"])]
+        from_diesel: bool,
+        /// Record the versions sqlx's `_sqlx_migrations` holds (migrations
+        /// made by `import-sqlx`; their checksums must match), instead of a
+        /// target; sqlx's table stays.
+        #[arg(long, conflicts_with_all = ["target", "purge", "sql", "from_alembic"])]
+        from_sqlx: bool,
         #[command(flatten)]
         offline: Offline,
     },
@@ -260,6 +275,26 @@ enum Command {
     ImportAlembic {
         /// The Alembic project's `versions` directory.
         versions: std::path::PathBuf,
+        /// Where the migration files go.
+        #[arg(long, value_name = "DIR", default_value = "src/migrations")]
+        to: std::path::PathBuf,
+    },
+    /// Translate a diesel `migrations` directory into migration files (one
+    /// per folder, chained by version, running its up.sql and down.sql,
+    /// which are copied beside them), declared in the directory's `mod.rs`.
+    ImportDiesel {
+        /// diesel's migrations directory (the folders with up.sql).
+        migrations: std::path::PathBuf,
+        /// Where the migration files go.
+        #[arg(long, value_name = "DIR", default_value = "src/migrations")]
+        to: std::path::PathBuf,
+    },
+    /// Translate a sqlx migrations directory into migration files (one per
+    /// version, chained in order, running its `.sql` files, which are
+    /// copied beside them), declared in the directory's `mod.rs`.
+    ImportSqlx {
+        /// sqlx's migrations directory (`<version>_<description>.sql`).
+        migrations: std::path::PathBuf,
         /// Where the migration files go.
         #[arg(long, value_name = "DIR", default_value = "src/migrations")]
         to: std::path::PathBuf,
@@ -418,6 +453,16 @@ fn execute(
     #[cfg(feature = "alembic")]
     if let Command::ImportAlembic { versions, to } = &cli.command {
         let import = crate::alembic::import(versions, to, "migrate_runtime")?;
+        outln!(out, "{import}");
+        return Ok(());
+    }
+    if let Command::ImportDiesel { migrations, to } = &cli.command {
+        let import = crate::import::diesel(migrations, to, "migrate_runtime")?;
+        outln!(out, "{import}");
+        return Ok(());
+    }
+    if let Command::ImportSqlx { migrations, to } = &cli.command {
+        let import = crate::import::sqlx(migrations, to, "migrate_runtime")?;
         outln!(out, "{import}");
         return Ok(());
     }
@@ -650,6 +695,18 @@ fn execute(
             }
         }
         Command::Stamp {
+            from_diesel: true, ..
+        } => {
+            let stamped = migrator.stamp_from_diesel(&mut connect_existing()?)?;
+            stamped_from(&stamped, "__diesel_schema_migrations", quiet);
+        }
+        Command::Stamp {
+            from_sqlx: true, ..
+        } => {
+            let stamped = migrator.stamp_from_sqlx(&mut connect_existing()?)?;
+            stamped_from(&stamped, "_sqlx_migrations", quiet);
+        }
+        Command::Stamp {
             target,
             purge,
             offline:
@@ -691,6 +748,9 @@ fn execute(
         }
         #[cfg(feature = "alembic")]
         Command::ImportAlembic { .. } => unreachable!("handled before connecting"),
+        Command::ImportDiesel { .. } | Command::ImportSqlx { .. } => {
+            unreachable!("handled before connecting")
+        }
         Command::Check {
             from_schema: Some(path),
             dialect,
@@ -858,6 +918,20 @@ fn execute(
         }
     }
     Ok(())
+}
+
+/// The summary of `stamp --from-diesel` / `--from-sqlx`.
+fn stamped_from(stamped: &crate::Stamped, table: &str, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let n = stamped.recorded.len();
+    noteln!(
+        "Stamped {n} revision{} from `{table}` (left in place){}{}",
+        if n == 1 { "" } else { "s" },
+        if n == 0 { "" } else { ": " },
+        stamped.recorded.join(", ")
+    );
 }
 
 fn scaffold(

@@ -247,10 +247,12 @@ pub enum Error {
         help: String,
     },
 
-    /// `import-alembic` cannot read the Alembic revisions or write their
-    /// migration files.
-    #[error("cannot import the Alembic revisions: {what}\nhelp: {help}")]
+    /// `import-alembic`, `import-diesel` or `import-sqlx` cannot read the
+    /// other tool's migrations or write their migration files.
+    #[error("cannot import the {from}: {what}\nhelp: {help}")]
     Import {
+        /// What was imported: "Alembic revisions", "diesel migrations", ...
+        from: &'static str,
         /// What stands in the way.
         what: String,
         /// What to do.
@@ -647,6 +649,10 @@ fn stamp_help(tool: &str, revisions: &[String], known: bool) -> String {
         )
     } else if alembic {
         "translate its revision files with `import-alembic <versions dir>` and build, then record where it is with `stamp --from-alembic` and upgrade from there".to_string()
+    } else if tool == "diesel_migrations" {
+        "import its migrations with `import-diesel <migrations dir>` and build, then record what it applied with `stamp --from-diesel` and upgrade from there".to_string()
+    } else if tool == "sqlx" {
+        "import its migrations with `import-sqlx <migrations dir>` and build, then record what it applied with `stamp --from-sqlx` and upgrade from there".to_string()
     } else {
         "record which revision of these migrations the schema is at with `stamp <revision>`, then upgrade from there".to_string()
     }

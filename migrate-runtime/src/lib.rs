@@ -66,6 +66,9 @@ mod diesel_types;
 pub mod dsl;
 mod error;
 mod graph;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod import;
 pub mod introspect;
 mod migration;
 mod migrator;
@@ -123,6 +126,11 @@ pub use diesel;
 /// - `message = "..."`: overrides the message taken from the doc comment.
 /// - `transactional = false`: run without a transaction.
 /// - `irreversible`: no downgrade; downgrading through it is refused.
+/// - `up_sql = "sql/0001_up.sql"`, `down_sql = "sql/0001_down.sql"`: the
+///   upgrade and downgrade run these `.sql` files, as `op!(execute(file =
+///   "..."))` in `fn upgrade()` / `fn downgrade()` would (the module is then
+///   empty: `mod create_users {}`); paths relative to this source file's
+///   directory.
 /// - `allow(destructive, not_null_without_default)`: silence a safety lint for
 ///   the whole migration (or per op: `op!(drop_table("x"), allow(destructive))`).
 /// - `crate = path`: where `migrate_runtime` is, when renamed in `Cargo.toml`.

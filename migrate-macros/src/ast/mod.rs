@@ -51,6 +51,10 @@ pub struct Meta {
     pub message: Option<String>,
     pub transactional: Option<(bool, Span)>,
     pub irreversible: Option<Span>,
+    /// `up_sql = "file.sql"`: the upgrade runs that file (no `fn upgrade()`).
+    pub up_sql: Option<LitStr>,
+    /// `down_sql = "file.sql"`: the downgrade runs that file.
+    pub down_sql: Option<LitStr>,
     pub allow: Vec<(Lint, Span)>,
     pub krate: syn::Path,
     pub attr_span: Span,
@@ -104,6 +108,8 @@ impl Meta {
             message: None,
             transactional: None,
             irreversible: None,
+            up_sql: None,
+            down_sql: None,
             allow: Vec::new(),
             krate: syn::parse_quote!(::migrate_runtime),
             attr_span,
@@ -164,11 +170,17 @@ impl Meta {
                     meta.transactional = Some((b.value, k.span()))
                 }
                 ("irreversible", MetaItem::Flag(k)) => meta.irreversible = Some(k.span()),
+                ("up_sql", MetaItem::KeyValue(_, MetaValue::Value(Value::Str(s)))) => {
+                    meta.up_sql = Some(s)
+                }
+                ("down_sql", MetaItem::KeyValue(_, MetaValue::Value(Value::Str(s)))) => {
+                    meta.down_sql = Some(s)
+                }
                 ("crate", MetaItem::KeyValue(_, MetaValue::Path(p))) => meta.krate = p,
                 ("allow", MetaItem::Allow(_, lints)) => meta.allow.extend(parse_lints(cx, &lints)),
                 (
                     "revision" | "down_revision" | "message" | "transactional" | "irreversible"
-                    | "crate" | "allow",
+                    | "up_sql" | "down_sql" | "crate" | "allow",
                     _,
                 ) => {
                     let expected = match name.as_str() {
@@ -177,6 +189,7 @@ impl Meta {
                         "message" => "`message = \"...\"`",
                         "transactional" => "`transactional = false`",
                         "irreversible" => "`irreversible`, without a value",
+                        "up_sql" | "down_sql" => "a `.sql` file's path, `up_sql = \"sql/0001_up.sql\"`",
                         "crate" => "`crate = path::to::migrate_runtime`",
                         _ => "`allow(destructive, not_null_without_default)`",
                     };
@@ -185,7 +198,7 @@ impl Meta {
                 _ => cx.error(
                     key.span(),
                     format!("unknown argument `{name}` in `#[migration]`"),
-                    Some("expected `revision`, `down_revision`, `branch`, `message`, `transactional`, `irreversible`, `allow(...)` or `crate`"),
+                    Some("expected `revision`, `down_revision`, `branch`, `message`, `transactional`, `irreversible`, `up_sql`, `down_sql`, `allow(...)` or `crate`"),
                 ),
             }
         }
@@ -309,6 +322,38 @@ impl Migration {
                 }
                 other => items.push(other.clone()),
             }
+        }
+        // `up_sql` / `down_sql`: the functions' one op each, as
+        // `op!(execute(file = ...))` lowers it, spanned on the path.
+        let file_op = |lit: &LitStr| -> Vec<OpNode> {
+            let krate = &meta.krate;
+            let block: syn::Block =
+                syn::parse_quote_spanned!(lit.span()=> { #krate::op!(execute(file = #lit)); });
+            lower_body(cx, &block)
+        };
+        if let Some(down) = meta.down_sql.as_ref().filter(|_| meta.up_sql.is_none()) {
+            cx.error(
+                down.span(),
+                "`down_sql` without `up_sql`",
+                Some("give the upgrade's file too, `up_sql = \"...\"`, or write `fn upgrade()` and `fn downgrade()` with `op!(execute(file = \"...\"))`"),
+            );
+        }
+        if let Some(up) = &meta.up_sql {
+            if let Some(f) = content.iter().find_map(|i| match i {
+                syn::Item::Fn(f) if f.sig.ident == "upgrade" || f.sig.ident == "downgrade" => {
+                    Some(f)
+                }
+                _ => None,
+            }) {
+                cx.error(
+                    f.sig.ident.span(),
+                    format!("`fn {}()` beside `up_sql`: the migration's SQL files are its upgrade and downgrade", f.sig.ident),
+                    Some("keep the files (`up_sql`, `down_sql`) or the functions, not both"),
+                );
+            }
+            upgrade = Some(file_op(up));
+            downgrade = meta.down_sql.as_ref().map(file_op);
+            downgrade_span = meta.down_sql.as_ref().map(LitStr::span);
         }
         let upgrade = match upgrade {
             Some(u) => u,

@@ -368,11 +368,12 @@ pub const OPS: &[OpSpec] = &[
                 p("postgresql", Kind::Sql),
                 p("sqlite", Kind::Sql),
                 p("mysql", Kind::Sql),
+                p("file", Kind::Text),
             ],
         },
         binds: true,
         lowers_to: "Op::Execute",
-        doc: "`execute(\"SQL\")`, or per database: `execute(postgresql = \"...\", sqlite =\n\"...\", mysql = \"...\")`. Opaque: needs its counterpart in `downgrade()`.",
+        doc: "`execute(\"SQL\")`, or per database: `execute(postgresql = \"...\", sqlite =\n\"...\", mysql = \"...\")`, or a `.sql` file: `execute(file = \"sql/0001_up.sql\")`,\nits path relative to the directory of the migration's source file (as for\n`include_str!`), read when the crate builds (a change to the file rebuilds\nit) and checksummed by its text with line endings normalised. Opaque: needs\nits counterpart in `downgrade()`.",
         lower: execute,
     },
     OpSpec {
@@ -1109,6 +1110,22 @@ fn bulk_insert(c: &mut Call, b: &Bound) -> Option<Op> {
 
 fn execute(c: &mut Call, b: &Bound) -> Option<Op> {
     let (cx, call) = (c.cx, c.span);
+    if let Some(file) = b.get("file") {
+        if let Some(other) = ["sqltext", "postgresql", "sqlite", "mysql"]
+            .into_iter()
+            .find_map(|k| b.get(k))
+        {
+            cx.error(
+                other.span(),
+                "`execute` takes SQL text or a `file`, not both",
+                Some("put all of the SQL in the file, or write two `execute`s"),
+            );
+            return None;
+        }
+        let rel = string(cx, file)?;
+        let text = cx.sql_file(&rel, file.span())?;
+        return Some(Op::Execute(Sql::new(Some(s(text)), None, None, None)));
+    }
     let get = |key: &str| -> Option<Option<Str>> {
         match b.get(key) {
             Some(v) => sql(cx, v).map(|t| Some(s(t))),

@@ -95,6 +95,7 @@ impl fmt::Display for Import {
 
 fn refuse(what: impl Into<String>, help: impl Into<String>) -> Error {
     Error::Import {
+        from: "Alembic revisions",
         what: what.into(),
         help: help.into(),
     }

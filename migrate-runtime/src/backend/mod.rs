@@ -127,6 +127,10 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
     fn cast_text(&self, expr: &str) -> String {
         format!("CAST({expr} AS TEXT)")
     }
+    /// A binary `expr` as hexadecimal text (either case).
+    fn hex(&self, expr: &str) -> String {
+        format!("hex({expr})")
+    }
     /// `expr` as a 64-bit integer.
     fn cast_bigint(&self, expr: &str) -> String {
         format!("CAST({expr} AS BIGINT)")

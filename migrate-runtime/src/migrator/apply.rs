@@ -3,7 +3,7 @@
 //! full, then applied one migration per transaction with its version row.
 
 use super::render::{Renderer, Stmt};
-use super::{offline::push_statement, Event, Migrator, Mode, Stamped, OTHER_TOOLS};
+use super::{offline::push_statement, Event, Migrator, Mode, OtherTool, Stamped, OTHER_TOOLS};
 use crate::backend::RunSettings;
 use crate::dialect::{Dialect, Unsupported};
 use crate::error::{db, ChecksumMismatch, Error};
@@ -30,7 +30,7 @@ impl Migrator {
         // Stamp and repair write in one go, under the lock throughout.
         let whole = matches!(
             mode,
-            Mode::Stamp { .. } | Mode::Repair(_) | Mode::StampAlembic(_)
+            Mode::Stamp { .. } | Mode::Repair(_) | Mode::StampAlembic(_) | Mode::StampTool(_)
         );
         conn.dialect()
             .backend()
@@ -83,7 +83,7 @@ impl Migrator {
         }
         if !matches!(
             mode,
-            Mode::Repair(_) | Mode::Stamp { .. } | Mode::StampAlembic(_)
+            Mode::Repair(_) | Mode::Stamp { .. } | Mode::StampAlembic(_) | Mode::StampTool(_)
         ) {
             self.verify_checksums(&rows)?;
         }
@@ -129,6 +129,10 @@ impl Migrator {
             Mode::StampAlembic(drop) => {
                 let have: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
                 self.stamp_alembic(conn, dialect, &have, drop)
+            }
+            Mode::StampTool(tool) => {
+                let have: BTreeSet<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
+                self.stamp_tool(conn, dialect, &have, tool)
             }
             Mode::Repair(revision) => {
                 let rev = match self.graph.resolve(revision) {
@@ -258,6 +262,164 @@ impl Migrator {
         }
         if drop {
             sql.push("DROP TABLE alembic_version".into());
+        }
+        conn.transaction(|c| {
+            for s in &sql {
+                c.execute(s).map_err(db(format!("stamping: {s}")))?;
+            }
+            Ok(())
+        })?;
+        Ok(stamped)
+    }
+
+    /// `stamp --from-diesel` / `--from-sqlx`, with the lock held: `have` is
+    /// what the version table records already.
+    fn stamp_tool(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        have: &BTreeSet<&str>,
+        tool: OtherTool,
+    ) -> Result<Vec<String>, Error> {
+        let table = tool.table();
+        let problem = |problem: String, help: String| Error::VersionTable {
+            table: table.into(),
+            problem,
+            help,
+        };
+        let backend = dialect.backend();
+        let found = conn
+            .texts(&backend.tables_among_sql(&[table]))
+            .map_err(db(format!("looking for `{table}`")))?;
+        if found.iter().flatten().next().is_none() {
+            return Err(problem(
+                format!("there is no `{table}` table here"),
+                format!(
+                    "connect to the database {} migrated (`--database-url`)",
+                    tool.name()
+                ),
+            ));
+        }
+        // (version, checksum as hex, whether it succeeded: 1 or 0), as text.
+        let (checksum, success) = match tool {
+            OtherTool::Diesel => ("NULL".to_string(), backend.cast_text("1")),
+            OtherTool::Sqlx => (
+                backend.hex("checksum"),
+                backend.cast_text("CASE WHEN success THEN 1 ELSE 0 END"),
+            ),
+        };
+        let sql = format!(
+            "SELECT {} AS version, {checksum} AS checksum, {success} AS success FROM {table}",
+            backend.cast_text("version")
+        );
+        let rows = conn
+            .session()
+            .rows(&sql)
+            .map_err(db(format!("reading `{table}`")))?;
+        let mut recorded: Vec<(String, Option<String>)> = Vec::new();
+        let mut failed = Vec::new();
+        for row in rows {
+            let mut cells = row.into_iter();
+            let (Some(Some(version)), checksum, success) =
+                (cells.next(), cells.next().flatten(), cells.next().flatten())
+            else {
+                continue;
+            };
+            if success.as_deref() == Some("0") {
+                failed.push(version);
+            } else {
+                recorded.push((version, checksum));
+            }
+        }
+        recorded.sort();
+        failed.sort();
+        if !failed.is_empty() {
+            return Err(problem(
+                format!("it records {} as failed: {} stopped part way through", failed.join(", "), tool.name()),
+                format!("finish or undo what that SQL did by hand and delete its row from `{table}` (or fix the migration and run it with {} again), then stamp again", tool.name()),
+            ));
+        }
+        let unknown: Vec<&str> = recorded
+            .iter()
+            .map(|(v, _)| v.as_str())
+            .filter(|v| !self.graph.contains(v))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(problem(
+                format!(
+                    "it records {}, which no migration here has",
+                    unknown.join(", ")
+                ),
+                format!(
+                    "import the migrations that database ran (`{}`) and build, then stamp again",
+                    tool.import_command()
+                ),
+            ));
+        }
+        let wanted: BTreeSet<&str> = recorded.iter().map(|(v, _)| v.as_str()).collect();
+        let mut gaps = Vec::new();
+        for v in &wanted {
+            for a in self.graph.ancestors(v) {
+                if !wanted.contains(a) && !gaps.iter().any(|(g, _)| *g == a) {
+                    gaps.push((a, *v));
+                }
+            }
+        }
+        if !gaps.is_empty() {
+            let list: Vec<String> = gaps
+                .iter()
+                .map(|(a, v)| format!("{a} (before {v})"))
+                .collect();
+            return Err(problem(
+                format!(
+                    "it does not record {}, which come before what it records here",
+                    list.join(", ")
+                ),
+                format!(
+                    "run the missing migrations with {} first, then stamp again",
+                    tool.name()
+                ),
+            ));
+        }
+        if tool == OtherTool::Sqlx {
+            let mut differ = Vec::new();
+            for (v, checksum) in &recorded {
+                let m = self.migration(v);
+                let ours = match m.upgrade() {
+                    [crate::ops::Op::Execute(sql)] => sql.any.as_deref(),
+                    _ => None,
+                };
+                let same = match (ours, checksum) {
+                    (Some(text), Some(recorded)) => sqlx_checksums(text)
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(recorded)),
+                    _ => false,
+                };
+                if !same {
+                    differ.push(format!("{v} ({}:{})", m.file(), m.line()));
+                }
+            }
+            if !differ.is_empty() {
+                return Err(problem(
+                    format!("the checksum it records for {} differs from the SQL of that migration here", differ.join(", ")),
+                    "the SQL file was edited after sqlx ran it (or the migration no longer runs one file): restore the file as sqlx ran it and build, then stamp again".into(),
+                ));
+            }
+        }
+        let vt = &self.version_table;
+        let mut sql = vec![vt
+            .create_sql(dialect)
+            .map_err(|u| self.unsupported("version table", 0, u))?];
+        let mut stamped = Vec::new();
+        for rev in self.graph.topological_order() {
+            if wanted.contains(rev) && !have.contains(rev) {
+                let m = self.migration(rev);
+                sql.push(
+                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
+                        .map_err(|u| self.unsupported(rev, 0, u))?,
+                );
+                stamped.push(rev.to_string());
+            }
         }
         conn.transaction(|c| {
             for s in &sql {
@@ -737,4 +899,21 @@ fn statement_caused(e: &diesel::result::Error) -> bool {
         }
         _ => false,
     }
+}
+
+/// The checksums sqlx records for a migration whose SQL is `text` (SHA-384
+/// of the file, as hex): of the text as it is here (line endings
+/// normalised, LF), and as it was if the file was saved with CRLF.
+fn sqlx_checksums(text: &str) -> [String; 2] {
+    use sha2::{Digest, Sha384};
+    let hex = |bytes: &[u8]| -> String {
+        Sha384::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    [
+        hex(text.as_bytes()),
+        hex(text.replace('\n', "\r\n").as_bytes()),
+    ]
 }

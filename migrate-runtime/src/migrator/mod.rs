@@ -388,6 +388,38 @@ impl Migrator {
         })
     }
 
+    /// Adopts a database diesel_migrations migrated (`stamp --from-diesel`):
+    /// records the versions `__diesel_schema_migrations` holds as applied,
+    /// with these migrations' checksums (migrations made from the same
+    /// folders by `import-diesel`, whose revision ids are diesel's versions).
+    /// Nothing runs, and diesel's table stays. Refused, with nothing
+    /// changed, when a recorded version has no migration here or one before
+    /// it here is not recorded.
+    pub fn stamp_from_diesel(&self, conn: &mut impl MigrationConnection) -> Result<Stamped, Error> {
+        self.stamp_from(conn, OtherTool::Diesel)
+    }
+
+    /// Adopts a database sqlx migrated (`stamp --from-sqlx`), as
+    /// [`Migrator::stamp_from_diesel`] does from `_sqlx_migrations`
+    /// (migrations made by `import-sqlx`). Also refused when sqlx recorded a
+    /// version as failed, or a checksum that differs from the SQL of its
+    /// migration here (the file was edited after sqlx ran it).
+    pub fn stamp_from_sqlx(&self, conn: &mut impl MigrationConnection) -> Result<Stamped, Error> {
+        self.stamp_from(conn, OtherTool::Sqlx)
+    }
+
+    fn stamp_from(
+        &self,
+        conn: &mut impl MigrationConnection,
+        tool: OtherTool,
+    ) -> Result<Stamped, Error> {
+        let recorded = self.run(&mut conn.connection(), Mode::StampTool(tool))?;
+        Ok(Stamped {
+            recorded,
+            removed: Vec::new(),
+        })
+    }
+
     /// Re-records the checksum of an applied revision whose upgrade was
     /// deliberately edited.
     pub fn repair(
@@ -501,6 +533,42 @@ enum Mode<'a> {
     /// `stamp --from-alembic`: the heads `alembic_version` holds and their
     /// ancestors; with `true`, `alembic_version` is dropped.
     StampAlembic(bool),
+    /// `stamp --from-diesel`, `stamp --from-sqlx`: the versions the tool
+    /// recorded.
+    StampTool(OtherTool),
+}
+
+/// A migration tool whose version table `stamp` can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OtherTool {
+    Diesel,
+    Sqlx,
+}
+
+impl OtherTool {
+    /// Its version table.
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            OtherTool::Diesel => "__diesel_schema_migrations",
+            OtherTool::Sqlx => "_sqlx_migrations",
+        }
+    }
+
+    /// Its name, as [`OTHER_TOOLS`] gives it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            OtherTool::Diesel => "diesel_migrations",
+            OtherTool::Sqlx => "sqlx",
+        }
+    }
+
+    /// The command that imports its migrations.
+    pub(crate) fn import_command(self) -> &'static str {
+        match self {
+            OtherTool::Diesel => "import-diesel <migrations dir>",
+            OtherTool::Sqlx => "import-sqlx <migrations dir>",
+        }
+    }
 }
 
 fn show(revisions: &[String]) -> String {

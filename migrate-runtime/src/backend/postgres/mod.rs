@@ -43,6 +43,10 @@ impl Backend for Postgres {
         types::quote_ident(name)
     }
 
+    fn hex(&self, expr: &str) -> String {
+        format!("encode({expr}, 'hex')")
+    }
+
     fn quote_literal(&self, text: &str) -> String {
         types::quote_literal(text)
     }

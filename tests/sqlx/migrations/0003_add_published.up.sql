@@ -1,0 +1,2 @@
+-- no-transaction
+ALTER TABLE posts ADD COLUMN published BOOLEAN NOT NULL DEFAULT FALSE;
