@@ -445,15 +445,13 @@ impl Migrator {
                         // or fail on a dead connection). A deferred
                         // constraint refused at the end fails the replay's
                         // COMMIT the same way.
-                        Err(source) if statement_caused(&source) => {
-                            match conn.transaction(one) {
-                                Ok(()) => {}
-                                Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
-                                    return Err(e)
-                                }
-                                Err(_) => return Err(batch_error(source, false)),
+                        Err(source) if statement_caused(&source) => match conn.transaction(one) {
+                            Ok(()) => {}
+                            Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
+                                return Err(e)
                             }
-                        }
+                            Err(_) => return Err(batch_error(source, false)),
+                        },
                         // With the connection lost, whether the message ran
                         // to its end and committed is the server's secret.
                         Err(source) => {
