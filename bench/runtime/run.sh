@@ -7,7 +7,9 @@
 #     by sqlx's migrator running it as <version>_<name>.up.sql/.down.sql files;
 #   - the same on SQLite, a new file per run, sqlite3 in psql's place;
 #   - a no-op `upgrade head` with 1000 revisions applied, against connecting
-#     and running `SELECT 1` from the same executable;
+#     and running `SELECT 1` from the same executable, against sqlx's
+#     migrator with the same 1000 embedded and applied, and the same chain
+#     linked with its own libpq (feature `postgres-bundled`);
 #   - offline SQL of 1000 revisions;
 #   - peak memory of upgrades applying 100, 500 and 1000 revisions.
 # Each timed run is a whole process on a database created for it; contenders
@@ -44,6 +46,16 @@ CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/C
 cp "$root/Cargo.lock" "$out/chains/sqlite500/Cargo.lock"
 CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/sqlite500/Cargo.toml"
 CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/sqlx/Cargo.toml"
+# For the no-op: the long chain linked with its own libpq (feature
+# `postgres-bundled`, a workspace of its own as well).
+bundled=()
+case ",${BENCH_PARTS:-noop}," in
+  *,noop,*)
+    cp "$root/Cargo.lock" "$out/chains/bundled1000/Cargo.lock"
+    CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/bundled1000/Cargo.toml"
+    bundled=(--bundled-chain "$target/release/bundled1000")
+    ;;
+esac
 
 # The cluster.
 bin=$(pg_config --bindir 2>/dev/null || true)
@@ -69,6 +81,7 @@ as_postgres "$pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
 
 echo "# $(date -u +%Y-%m-%d) bench/runtime/run.sh $runs $noop_runs" | tee "$out/report.md"
 "$harness" run --chains "$target/release" --diesel-runner "$target/release/diesel-runner" \
-  --sqlx-runner "$target/release/sqlx-runner" ${BENCH_SQLITE_DIR:+--sqlite-dir "$BENCH_SQLITE_DIR"} \
+  --sqlx-runner "$target/release/sqlx-runner" --sqlx-noop "$target/release/sqlx-noop" "${bundled[@]}" \
+  ${BENCH_SQLITE_DIR:+--sqlite-dir "$BENCH_SQLITE_DIR"} \
   --server "postgres://postgres@127.0.0.1:$port" --work "$out" \
   --runs "$runs" --noop-runs "$noop_runs" ${BENCH_PARTS:+--parts "$BENCH_PARTS"} | tee -a "$out/report.md"

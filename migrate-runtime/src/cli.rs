@@ -28,10 +28,13 @@ macro_rules! outln {
 
 /// Progress and notes, on stderr. Write errors are ignored: a closed or full
 /// stderr (`2>&1 | head -1`, `2>/dev/full`) must never stop a migration.
+/// Formatted first and written in one call: stderr is unbuffered, and
+/// `write!` to it makes a system call per piece of the format (five per
+/// migration's progress line).
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($arg)*);
+        let _ = std::io::stderr().write_all(format!($($arg)*).as_bytes());
     }};
 }
 
@@ -39,7 +42,9 @@ macro_rules! note {
 macro_rules! noteln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let mut line = format!($($arg)*);
+        line.push('\n');
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }};
 }
 

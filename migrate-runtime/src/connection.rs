@@ -348,6 +348,11 @@ impl Connection<'_> {
         once(f, |g| self.session().transaction(g))
     }
 
+    /// Whether a transaction is open on the connection (the caller's).
+    pub(crate) fn in_transaction(&mut self) -> bool {
+        self.session().in_transaction()
+    }
+
     /// Runs `f` in a transaction holding the database's write lock from its
     /// start (SQLite's exclusive lock on the file, for each migration, or a
     /// whole stamp or repair); on PostgreSQL, whose lock is the session's

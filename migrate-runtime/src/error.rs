@@ -304,7 +304,8 @@ pub enum Error {
         message: String,
         /// Where the database stays (or was, when `commit_unknown`).
         at: String,
-        /// The error came at COMMIT: whether it committed is not known.
+        /// The connection was lost before the commit was confirmed: whether
+        /// it committed is not known.
         commit_unknown: bool,
         /// The database's error.
         source: diesel::result::Error,
@@ -661,7 +662,7 @@ fn stamp_help(tool: &str, revisions: &[String], known: bool) -> String {
 /// What became of a migration whose batch failed.
 fn batch_outcome(commit_unknown: bool, at: &str, revision: &str) -> String {
     if commit_unknown {
-        format!("the error came at COMMIT, so whether {revision} was committed is not known: the database is at {at} or at {revision}; run `current` to see, then run again")
+        format!("the connection was lost before the server confirmed the commit, so whether {revision} was committed is not known: the database is at {at} or at {revision}; run `current` to see, then run again")
     } else {
         outcome(true, at)
     }

@@ -121,13 +121,16 @@ impl VersionTable {
     }
 
     /// Which of `revisions` have a row (for a step's re-check under its own
-    /// lock, without reading the whole table).
+    /// lock, without reading the whole table). The table is read first and
+    /// looked for only when that fails: a query's failure leaves a SQLite
+    /// transaction as it was, and the look (a scan of the schema, growing
+    /// with it) was the larger part of each step's re-check.
     pub(crate) fn recorded(
         &self,
         conn: &mut Connection<'_>,
         revisions: &[&str],
     ) -> Result<std::collections::BTreeSet<String>, Error> {
-        if revisions.is_empty() || !self.exists(conn)? {
+        if revisions.is_empty() {
             return Ok(Default::default());
         }
         let b = conn.dialect().backend();
@@ -138,12 +141,12 @@ impl VersionTable {
             self.qualified(conn.dialect()).map_err(unsupported)?,
             list.join(", ")
         );
-        Ok(conn
-            .texts(&sql)
-            .map_err(crate::error::db("reading the version table"))?
-            .into_iter()
-            .flatten()
-            .collect())
+        match conn.texts(&sql) {
+            Ok(rows) => Ok(rows.into_iter().flatten().collect()),
+            // No table yet (a first deploy, before its first commit).
+            Err(_) if !self.exists(conn)? => Ok(Default::default()),
+            Err(e) => Err(db("reading the version table")(e)),
+        }
     }
 
     /// Every row in the order applied, or an error saying how the table is

@@ -38,7 +38,7 @@ enum Command {
     /// Print a free TCP port on 127.0.0.1 (for the throwaway cluster).
     FreePort,
     /// Run every measurement and print the report (Markdown).
-    Run(plan::Config),
+    Run(Box<plan::Config>),
 }
 
 fn main() -> ExitCode {

@@ -27,6 +27,13 @@ pub struct Config {
     /// The `sqlx-runner` binary.
     #[arg(long)]
     sqlx_runner: PathBuf,
+    /// The `sqlx-noop` binary (sqlx's migrator, 1000 migrations embedded).
+    #[arg(long)]
+    sqlx_noop: PathBuf,
+    /// The long chain linked with its own libpq (`bundled1000`), a fourth
+    /// contender of the no-op.
+    #[arg(long)]
+    bundled_chain: Option<PathBuf>,
     /// The server, without a database: postgres://user@host:port
     #[arg(long)]
     server: String,
@@ -496,36 +503,84 @@ impl Bench<'_> {
     }
 
     /// `upgrade head` with every revision applied, against connecting and
-    /// running `SELECT 1` from the same executable.
+    /// running `SELECT 1` from the same executable, against sqlx's migrator
+    /// with the same 1000 migrations embedded and applied (a database of its
+    /// own), and, when given, the chain linked with its own libpq (on the
+    /// migrator's database). The order rotates every round.
     fn noop_runs(&mut self) -> Result<(), String> {
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        enum Noop {
+            Ours,
+            Select,
+            Sqlx,
+            Bundled,
+        }
+        let label = |c: Noop| match c {
+            Noop::Ours => "no-op upgrade head",
+            Noop::Select => "connect + SELECT 1",
+            Noop::Sqlx => "no-op sqlx",
+            Noop::Bundled => "no-op upgrade head, libpq built in",
+        };
         let url = self.fresh_database()?;
         measure::run(
             Command::new(&self.long_chain).args(["--database-url", &url, "upgrade", "head"]),
             &self.config.work.join("logs/noop-setup.err"),
         )?;
         check(&url, LONG_CHAIN as i64, VERSION_TABLE)?;
+        let sqlx_url = self.fresh_database()?;
+        measure::run(
+            Command::new(&self.config.sqlx_noop).arg(&sqlx_url),
+            &self.config.work.join("logs/noop-sqlx-setup.err"),
+        )?;
+        check(&sqlx_url, LONG_CHAIN as i64, SQLX_TABLE)?;
         self.checkpoint()?;
+        let mut contenders = vec![Noop::Ours, Noop::Select, Noop::Sqlx];
+        if self.config.bundled_chain.is_some() {
+            contenders.push(Noop::Bundled);
+        }
         for round in 0..=self.config.noop_runs {
-            let mut noop = Command::new(&self.long_chain);
-            noop.args(["--database-url", &url, "upgrade", "head"]);
-            let mut select = Command::new(&self.long_chain);
-            select.args(["select1", &url]);
-            let (a, b) = if round % 2 == 0 {
-                let a = self.time("noop", round, "no-op upgrade head", &mut noop)?;
-                (
-                    a,
-                    self.time("noop", round, "connect + SELECT 1", &mut select)?,
-                )
-            } else {
-                let b = self.time("noop", round, "connect + SELECT 1", &mut select)?;
-                (
-                    self.time("noop", round, "no-op upgrade head", &mut noop)?,
-                    b,
-                )
-            };
-            self.ratio(round, "no-op", a, b);
+            let n = contenders.len();
+            let order: Vec<Noop> = (0..n)
+                .map(|i| {
+                    let k = (i + round) % n;
+                    contenders[if (round / n) % 2 == 1 { n - 1 - k } else { k }]
+                })
+                .collect();
+            let mut got = BTreeMap::new();
+            for c in order {
+                let mut cmd = match c {
+                    Noop::Ours => Command::new(&self.long_chain),
+                    Noop::Select => Command::new(&self.long_chain),
+                    Noop::Sqlx => Command::new(&self.config.sqlx_noop),
+                    Noop::Bundled => Command::new(
+                        self.config
+                            .bundled_chain
+                            .as_ref()
+                            .expect("a contender when given"),
+                    ),
+                };
+                match c {
+                    Noop::Ours | Noop::Bundled => {
+                        cmd.args(["--database-url", &url, "upgrade", "head"]);
+                    }
+                    Noop::Select => {
+                        cmd.args(["select1", &url]);
+                    }
+                    Noop::Sqlx => {
+                        cmd.arg(&sqlx_url);
+                    }
+                }
+                got.insert(c, self.time("noop", round, label(c), &mut cmd)?);
+            }
+            self.ratio(round, "no-op", got[&Noop::Ours], got[&Noop::Select]);
+            self.ratio(round, "no-op/sqlx", got[&Noop::Ours], got[&Noop::Sqlx]);
+            if let Some(&b) = got.get(&Noop::Bundled) {
+                self.ratio(round, "no-op bundled/sqlx", b, got[&Noop::Sqlx]);
+                self.ratio(round, "no-op bundled/dynamic", b, got[&Noop::Ours]);
+            }
         }
         check(&url, LONG_CHAIN as i64, VERSION_TABLE)?;
+        check(&sqlx_url, LONG_CHAIN as i64, SQLX_TABLE)?;
         Ok(())
     }
 
@@ -602,7 +657,7 @@ impl Bench<'_> {
 
         out.push_str("| measurement | migrate-runtime | baseline | ratio: median | middle half | min–max | target | met |\n");
         out.push_str("|---|---|---|---|---|---|---|---|\n");
-        let rows: [(&str, &str, &str, &str, Option<f64>); 14] = [
+        let rows: [(&str, &str, &str, &str, Option<f64>); 17] = [
             (
                 "upgrade 500/psql",
                 "upgrade 500/migrate-runtime",
@@ -693,6 +748,27 @@ impl Bench<'_> {
                 "connect + SELECT 1",
                 "no-op `upgrade head`, 1000 applied, vs connect + `SELECT 1`",
                 Some(1.5),
+            ),
+            (
+                "no-op/sqlx",
+                "no-op upgrade head",
+                "no-op sqlx",
+                "no-op `upgrade head`, 1000 applied, vs sqlx's migrator (1000 embedded, applied)",
+                Some(1.0),
+            ),
+            (
+                "no-op bundled/sqlx",
+                "no-op upgrade head, libpq built in",
+                "no-op sqlx",
+                "the same with `postgres-bundled` (libpq built in), vs sqlx's migrator",
+                Some(1.0),
+            ),
+            (
+                "no-op bundled/dynamic",
+                "no-op upgrade head, libpq built in",
+                "no-op upgrade head",
+                "no-op with `postgres-bundled`, vs the system's libpq",
+                None,
             ),
             (
                 "offline",

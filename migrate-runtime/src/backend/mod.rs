@@ -308,6 +308,8 @@ pub(crate) trait Session {
         &mut self,
         f: &mut dyn FnMut(&mut Connection<'_>) -> Result<(), Error>,
     ) -> Result<(), Error>;
+    /// Whether a transaction is open (the caller's, around the run).
+    fn in_transaction(&mut self) -> bool;
     /// Runs `f` in a transaction that holds the database's write lock from
     /// its start; by default a plain transaction (the run's lock is
     /// elsewhere, as PostgreSQL's advisory lock).
@@ -369,6 +371,13 @@ macro_rules! diesel_session {
                 diesel::Connection::transaction(self, |c| {
                     f(&mut $crate::migration::Connection::$variant(c))
                 })
+            }
+
+            fn in_transaction(&mut self) -> bool {
+                use diesel::connection::TransactionManager;
+                let status =
+                    <<Self as diesel::Connection>::TransactionManager as TransactionManager<Self>>::transaction_manager_status_mut(self);
+                !matches!(status.transaction_depth(), Ok(None))
             }
 
             $($($extra)*)?

@@ -576,21 +576,10 @@ impl Migrator {
                 running();
                 let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
                 let batches = dialect.backend().batches_migrations();
-                if in_transaction && sql_only && batches {
-                    // The batch's own error, apart from BEGIN's and COMMIT's.
-                    let mut failed = None;
-                    let mut began = false;
-                    let batch = |c: &mut Connection<'_>| {
-                        began = true;
-                        match self.apply_batch(c, m, step.direction, &statements, create_table)? {
-                            Ok(()) => Ok(()),
-                            Err(e) => {
-                                failed = Some(e);
-                                Err(diesel::result::Error::RollbackTransaction.into())
-                            }
-                        }
-                    };
-                    let result = conn.transaction(batch);
+                // Outside a transaction of the caller's: then the message's
+                // statements are one transaction (a savepoint would need
+                // its own round trips).
+                if in_transaction && sql_only && batches && !conn.in_transaction() {
                     let verb = match step.direction {
                         Direction::Up => "upgrade",
                         Direction::Down => "downgrade",
@@ -603,32 +592,34 @@ impl Migrator {
                         commit_unknown,
                         source,
                     };
-                    match (result, failed) {
-                        (Ok(()), _) => {}
-                        // Sent as one message, a failure does not say which
-                        // statement failed: the batch was rolled back, so
-                        // replay it statement by statement, for the error
-                        // to name the op and its SQL; unless the error is
-                        // not the statements' (a replay would only hold the
-                        // locks again, or fail on a dead connection).
-                        (Err(_), Some(source)) if statement_caused(&source) => {
-                            match conn.transaction(one) {
-                                Ok(()) => {}
-                                Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
-                                    return Err(e)
-                                }
-                                Err(_) => return Err(batch_error(source, false)),
+                    // One message without BEGIN and COMMIT: the server runs
+                    // the statements of one query message as one
+                    // transaction, committed after the last (the version
+                    // row), rolled back whole at the first error. One round
+                    // trip where diesel_migrations makes four.
+                    match self.apply_batch(conn, m, step.direction, &statements, create_table)? {
+                        Ok(()) => {}
+                        // A failure does not say which statement failed:
+                        // nothing of it stays, so replay it statement by
+                        // statement, for the error to name the op and its
+                        // SQL; unless the error is not the statements'
+                        // doing (a replay would only hold the locks again,
+                        // or fail on a dead connection). A deferred
+                        // constraint refused at the end fails the replay's
+                        // COMMIT the same way.
+                        Err(source) if statement_caused(&source) => match conn.transaction(one) {
+                            Ok(()) => {}
+                            Err(e @ (Error::Statement { .. } | Error::Step { .. })) => {
+                                return Err(e)
                             }
+                            Err(_) => return Err(batch_error(source, false)),
+                        },
+                        // With the connection lost, whether the message ran
+                        // to its end and committed is the server's secret.
+                        Err(source) => {
+                            let lost = connection_lost(&source);
+                            return Err(batch_error(source, lost));
                         }
-                        (Err(_), Some(source)) => return Err(batch_error(source, false)),
-                        // COMMIT failed: refused by the server (a deferred
-                        // constraint), it rolled back; with the connection
-                        // lost, the outcome is the server's secret.
-                        (Err(Error::Database { source, .. }), None) if began => {
-                            let refused = matches!(&source, diesel::result::Error::DatabaseError(kind, _) if !matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection));
-                            return Err(batch_error(source, !refused));
-                        }
-                        (Err(e), None) => return Err(e),
                     }
                 } else if in_transaction {
                     conn.transaction(one)?;
@@ -862,6 +853,21 @@ impl Migrator {
         conn.execute(&version)
             .map_err(step("recording it in the version table".into()))?;
         Ok(())
+    }
+}
+
+/// Whether the connection was lost with a message sent: the server may have
+/// run all of it.
+fn connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error as E};
+    match e {
+        E::DatabaseError(Kind::ClosedConnection, _) => true,
+        E::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("terminating connection")
+                || message.contains("server closed the connection")
+        }
+        _ => false,
     }
 }
 
