@@ -81,6 +81,9 @@ impl Migrator {
                 self.refuse_other_tools(conn)?;
             }
         }
+        // A revision that stopped part-way is not applied: a run resumes
+        // or undoes it first (see `progress`).
+        let (rows, partial) = self.split_partial(rows, runs)?;
         if !matches!(
             mode,
             Mode::Repair(_) | Mode::Stamp { .. } | Mode::StampAlembic(_)
@@ -92,17 +95,23 @@ impl Migrator {
             .filter(|r| self.graph.contains(&r.revision))
             .map(|r| r.revision.clone())
             .collect();
+        let mut with_partial = applied.clone();
+        with_partial.extend(partial.iter().map(|p| p.revision.clone()));
         if runs {
-            self.check_closed(&applied)?;
+            self.check_closed(&with_partial)?;
         }
         match mode {
             Mode::Upgrade(target) => {
                 let plan = self.graph.upgrade_plan(&applied, target)?;
-                self.apply(conn, dialect, &plan, applied)
+                let plan = self.place_partial(plan, partial.as_ref(), Direction::Up)?;
+                let start = Self::model_start(&applied, partial.as_ref(), Direction::Up);
+                self.apply(conn, dialect, &plan, start, partial.as_ref())
             }
             Mode::Downgrade(target) => {
-                let plan = self.graph.downgrade_plan(&applied, target)?;
-                self.apply(conn, dialect, &plan, applied)
+                let plan = self.graph.downgrade_plan(&with_partial, target)?;
+                let plan = self.place_partial(plan, partial.as_ref(), Direction::Down)?;
+                let start = Self::model_start(&applied, partial.as_ref(), Direction::Down);
+                self.apply(conn, dialect, &plan, start, partial.as_ref())
             }
             Mode::Stamp {
                 target,
@@ -110,7 +119,19 @@ impl Migrator {
                 removed,
             } => {
                 let recorded: Vec<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
-                let (sql, stamped) = self.stamp_statements(dialect, &recorded, target, purge)?;
+                let (mut sql, mut stamped) =
+                    self.stamp_statements(dialect, &recorded, target, purge)?;
+                // A partial row goes: the stamp says where the schema is.
+                if let Some(p) = &partial {
+                    let delete = self
+                        .version_table
+                        .delete_sql(dialect, &p.revision)
+                        .map_err(|u| self.unsupported(&p.revision, 0, u))?;
+                    sql.insert(0, delete);
+                    if !stamped.recorded.contains(&p.revision) {
+                        stamped.removed.push(p.revision.clone());
+                    }
+                }
                 let vt = &self.version_table;
                 let create = vt
                     .create_sql(dialect)
@@ -355,6 +376,7 @@ impl Migrator {
         dialect: Dialect,
         plan: &[Step],
         mut applied: BTreeSet<String>,
+        partial: Option<&super::progress::Partial>,
     ) -> Result<Vec<String>, Error> {
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan. The
@@ -362,13 +384,13 @@ impl Migrator {
         // before it runs): memory does not grow with the plan.
         let mut check = Renderer::new(self, dialect, &applied);
         for step in plan {
-            check.step(step)?;
+            self.track(&mut check, step, partial)?;
         }
         drop(check);
         let mut renderer = Renderer::new(self, dialect, &applied);
         let mut done = Vec::new();
         for (n, step) in plan.iter().enumerate() {
-            let statements = renderer.step(step)?;
+            let (statements, track) = self.track(&mut renderer, step, partial)?;
             let create_table = n == 0;
             let m = self.migration(&step.revision);
             let running = || {
@@ -398,6 +420,7 @@ impl Migrator {
                     &at,
                     create_table,
                     in_transaction,
+                    &track,
                 )
             };
             let ran = if per_migration {
@@ -414,7 +437,7 @@ impl Migrator {
                 running();
                 let sql_only = statements.iter().all(|(_, s)| matches!(s, Stmt::Sql(_)));
                 let batches = dialect.backend().batches_migrations();
-                if in_transaction && sql_only && batches {
+                if in_transaction && sql_only && batches && track.fresh() {
                     // The batch's own error, apart from BEGIN's and COMMIT's.
                     let mut failed = None;
                     let mut began = false;
@@ -571,8 +594,9 @@ impl Migrator {
         at: &dyn Fn() -> String,
         create_table: bool,
         rolled_back: bool,
+        track: &super::progress::Track,
     ) -> Result<(), Error> {
-        let ops = self.ops(m, direction)?;
+        let ops = &track.ops;
         let verb = match direction {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
@@ -598,54 +622,58 @@ impl Migrator {
             conn.execute(&create)
                 .map_err(step("creating the version table".into()))?;
         }
-        for (i, statement) in statements {
-            match statement {
-                Stmt::Run(function) => {
-                    let f = m.function(function).ok_or_else(|| Error::Offline {
-                        revision: m.revision().to_string(),
-                        message: m.message().to_string(),
-                        reason: format!("`run({function})` names no registered function"),
-                    })?;
-                    f(conn).map_err(|source| Error::Run {
-                        direction: verb,
-                        revision: m.revision().to_string(),
-                        message: m.message().to_string(),
-                        function: function.to_string(),
-                        at: at(),
-                        rolled_back,
-                        source,
-                    })?;
-                }
-                Stmt::ExpectColumns { table, columns } => {
-                    // A rebuild copies the columns the migrations describe; a
-                    // table that has others would lose them.
-                    let rebuilds = dialect
-                        .backend()
-                        .rebuilds()
-                        .expect("only a backend with rebuilds plans them");
-                    let found = rebuilds
-                        .live_columns(conn, table)
-                        .map_err(step(format!("reading the columns of `{table}`")))?;
-                    // By name: a column added back by a downgrade stands last,
-                    // and the rebuild copies by name.
-                    let (mut have, mut want) = (found.clone(), columns.clone());
-                    have.sort();
-                    want.sort();
-                    if have != want {
-                        return Err(Error::Drift {
+        for (pos, (i, statement)) in statements.iter().enumerate() {
+            if pos < track.skip {
+                continue;
+            }
+            let mut run = || -> Result<(), Error> {
+                match statement {
+                    Stmt::Run(function) => {
+                        let f = m.function(function).ok_or_else(|| Error::Offline {
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),
-                            table: table.clone(),
-                            expected: columns.clone(),
-                            found,
+                            reason: format!("`run({function})` names no registered function"),
+                        })?;
+                        f(conn).map_err(|source| Error::Run {
+                            direction: verb,
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            function: function.to_string(),
                             at: at(),
-                        });
+                            rolled_back,
+                            source,
+                        })?;
                     }
-                    let triggers = rebuilds
-                        .would_drop(conn, table)
-                        .map_err(step(format!("reading the triggers of `{table}`")))?;
-                    if !triggers.is_empty() {
-                        return Err(Error::Unsupported {
+                    Stmt::ExpectColumns { table, columns } => {
+                        // A rebuild copies the columns the migrations describe; a
+                        // table that has others would lose them.
+                        let rebuilds = dialect
+                            .backend()
+                            .rebuilds()
+                            .expect("only a backend with rebuilds plans them");
+                        let found = rebuilds
+                            .live_columns(conn, table)
+                            .map_err(step(format!("reading the columns of `{table}`")))?;
+                        // By name: a column added back by a downgrade stands last,
+                        // and the rebuild copies by name.
+                        let (mut have, mut want) = (found.clone(), columns.clone());
+                        have.sort();
+                        want.sort();
+                        if have != want {
+                            return Err(Error::Drift {
+                                revision: m.revision().to_string(),
+                                message: m.message().to_string(),
+                                table: table.clone(),
+                                expected: columns.clone(),
+                                found,
+                                at: at(),
+                            });
+                        }
+                        let triggers = rebuilds
+                            .would_drop(conn, table)
+                            .map_err(step(format!("reading the triggers of `{table}`")))?;
+                        if !triggers.is_empty() {
+                            return Err(Error::Unsupported {
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),
                             op_index: i + 1,
@@ -656,21 +684,30 @@ impl Migrator {
                                 "drop the triggers with `execute` before this op and create them again after it, in this migration",
                             ),
                         });
+                        }
+                    }
+                    Stmt::Sql(sql) => {
+                        conn.execute(sql).map_err(|source| Error::Statement {
+                            direction: verb,
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            op_index: i + 1,
+                            op: ops[*i].name(),
+                            sql: sql.clone(),
+                            at: at(),
+                            rolled_back,
+                            source,
+                        })?;
                     }
                 }
-                Stmt::Sql(sql) => {
-                    conn.execute(sql).map_err(|source| Error::Statement {
-                        direction: verb,
-                        revision: m.revision().to_string(),
-                        message: m.message().to_string(),
-                        op_index: i + 1,
-                        op: ops[*i].name(),
-                        sql: sql.clone(),
-                        at: at(),
-                        rolled_back,
-                        source,
-                    })?;
-                }
+                Ok(())
+            };
+            let result = run();
+            if rolled_back {
+                result?;
+            } else {
+                // Outside a transaction each statement stays: recorded.
+                track.ran(self, conn, m, direction, statements, pos, result)?;
             }
         }
         let violations = dialect
@@ -686,17 +723,13 @@ impl Migrator {
                 at: at(),
             });
         }
-        let vt = &self.version_table;
-        let version = match direction {
-            Direction::Up => vt.insert_sql(
-                dialect,
-                m.revision(),
-                &m.checksum().stored(),
-                started.elapsed().as_millis() as u64,
-            ),
-            Direction::Down => vt.delete_sql(dialect, m.revision()),
-        }
-        .map_err(|u| self.unsupported(m.revision(), 0, u))?;
+        let version = track.final_sql(
+            self,
+            dialect,
+            m,
+            direction,
+            started.elapsed().as_millis() as u64,
+        )?;
         conn.execute(&version)
             .map_err(step("recording it in the version table".into()))?;
         Ok(())

@@ -12,11 +12,13 @@
 //! `apply` the online runs (the lock through the backend, per-migration
 //! transactions, version rows, checksums); `render` the statements of each
 //! step (with the backend's table rebuilds); `offline` the SQL scripts;
-//! `check` the comparison of the live schema with the migrations'.
+//! `progress` the migrations that stop part-way outside a transaction
+//! (resumed or undone); `check` the comparison of the live schema with the migrations'.
 
 mod apply;
 mod check;
 mod offline;
+mod progress;
 mod render;
 
 pub use check::SchemaCheck;
