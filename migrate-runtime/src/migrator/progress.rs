@@ -115,6 +115,11 @@ impl Track {
         result: Result<(), Error>,
     ) -> Result<(), Error> {
         if let Err(e) = result {
+            // A migration of one statement: nothing of it ran, and its
+            // error is the statement's own.
+            if self.kind == Kind::Fresh && statements.len() == 1 {
+                return Err(e);
+            }
             return Err(self.stopped(migrator, conn.dialect(), m, direction, statements, pos, e));
         }
         if pos + 1 == statements.len() {
@@ -240,6 +245,10 @@ impl Track {
                 )
             }
         };
+        let concurrently = matches!(statements.get(pos), Some((_, Stmt::Sql(sql))) if sql.contains(" CONCURRENTLY "));
+        if concurrently {
+            out.push_str("note: a failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: drop it before running again\n");
+        }
         out.push_str(&format!("help: {help}"));
         Error::Stopped {
             revision: rev.to_string(),
