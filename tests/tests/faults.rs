@@ -587,6 +587,23 @@ fn a_killed_migration_leaves_a_consistent_database_and_a_rerun_completes(
             killed.schema.tables().any(|t| t.name == "audit_log"),
             "the slow migration's first statement stays"
         );
+        // `current` and `history` say so.
+        let cli = |args: &[&str]| {
+            let out = Command::new(env!("CARGO_BIN_EXE_chain"))
+                .args(["--database-url", db.url()])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}: {out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let partial = "partial: upgrade stopped after 1 of 3 statements";
+        assert_eq!(cli(&["current"]), format!("{SLOW} ({partial})\n"));
+        let history = cli(&["history", "--indicate-current"]);
+        assert!(
+            history.contains(&format!("-> {SLOW} (current, {partial}),")),
+            "{history}"
+        );
         killed = killed.without_table("audit_log");
         killed.versions.retain(|v| v.progress().is_none());
     }
