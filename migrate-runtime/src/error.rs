@@ -442,7 +442,7 @@ pub enum Error {
 
     /// A revision is partially applied, and this run cannot go on from it
     /// as asked.
-    #[error("revision {revision} is partially applied ({problem})\nhelp: {help}")]
+    #[error("revision {revision} is {problem}\nhelp: {help}")]
     Partial {
         /// The revision.
         revision: String,

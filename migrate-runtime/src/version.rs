@@ -369,3 +369,56 @@ fn unsupported(u: Unsupported) -> Error {
         help: u.help,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Direction;
+
+    #[test]
+    fn progress_round_trips_through_the_checksum_column() {
+        let stored = format!("v1:{}", "ab".repeat(32));
+        for p in [
+            Progress {
+                direction: Direction::Up,
+                done: 2,
+                total: 5,
+                undone: 0,
+            },
+            Progress {
+                direction: Direction::Up,
+                done: 9998,
+                total: 9999,
+                undone: 0,
+            },
+            Progress {
+                direction: Direction::Down,
+                done: 998,
+                total: 999,
+                undone: 997,
+            },
+        ] {
+            let text = p.encode(&stored);
+            // It fits the column (VARCHAR(80)) up to 9,999 statements (999
+            // with an undo).
+            assert!(text.len() <= 80, "{text}");
+            assert_eq!(Progress::decode(&text), Some((p, stored.as_str())));
+            // A build from before partial rows cannot read it as a checksum,
+            // so refuses the table instead of taking the revision as applied.
+            assert_eq!(crate::ops::StoredChecksum::parse(&text), None);
+        }
+        for bad in [
+            "",
+            "v1:ab",
+            "+2:v1:ab",
+            "+/5:v1",
+            "+3/2:v1:ab",
+            "*2/5:v1:ab",
+            "+2/5~:v1:ab",
+            "+2/5",
+        ] {
+            assert_eq!(Progress::decode(bad), None, "{bad}");
+        }
+        assert_eq!(Progress::decode(&stored), None);
+    }
+}

@@ -83,6 +83,13 @@ mod mysql {
     }
 
     #[test]
+    fn an_edited_partial_migration_is_refused_and_stamp_clears_it() {
+        super::an_edited_partial_migration_is_refused_and_stamp_clears_it(
+            migrate_runtime::testing::TestDatabase::mysql(),
+        )
+    }
+
+    #[test]
     fn a_downgrade_that_stops_part_way_resumes_or_is_undone() {
         super::a_downgrade_that_stops_part_way_resumes_or_is_undone(
             migrate_runtime::testing::TestDatabase::mysql,
@@ -331,4 +338,80 @@ fn a_downgrade_that_stops_part_way_resumes_or_is_undone(new_db: fn() -> TestData
     assert_eq!(m.downgrade(&mut conn, "p1").unwrap(), ["p2"]);
     assert_eq!(p2_row(&m, &mut conn), None);
     assert_schema(&at_p1, &mut conn, "a stopped downgrade, resumed");
+}
+
+/// A partial revision whose migration changed since it ran is neither
+/// resumed nor undone (other ops than those that ran); a build that renders
+/// it otherwise neither. `stamp` is the way out once the schema is mended
+/// by hand, and a run that would leave the partial revision behind is
+/// refused.
+fn an_edited_partial_migration_is_refused_and_stamp_clears_it(db: TestDatabase) {
+    let m = migrator();
+    let mut conn = db.connect();
+    m.upgrade(&mut conn, "p1").unwrap();
+    let (inject, remove) = faults()[2];
+    exec(&mut conn, inject);
+    stop_at(&m, &mut conn, 3, faults().len());
+    exec(&mut conn, remove);
+    let before = Snapshot::capture(&mut conn).unwrap();
+
+    // A run that does not reach p2 would leave it partial.
+    let err = m.upgrade(&mut conn, "p1").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(&err, Error::Partial { revision, .. } if revision == "p2")
+            && text.contains("this upgrade would leave it so")
+            && text.contains("`upgrade p2`")
+            && text.contains("`downgrade p1`"),
+        "{text}"
+    );
+
+    // As if p2's ops had been edited after the run stopped.
+    let edited = format!("+2/6:v1:{}", "0".repeat(64));
+    exec(
+        &mut conn,
+        &format!("UPDATE migrate_revisions SET checksum = '{edited}' WHERE revision = 'p2'"),
+    );
+    for err in [
+        m.upgrade(&mut conn, "head").unwrap_err(),
+        m.downgrade(&mut conn, "p1").unwrap_err(),
+    ] {
+        let text = err.to_string();
+        assert!(
+            matches!(&err, Error::Partial { revision, .. } if revision == "p2")
+                && text.contains("its upgrade was edited since")
+                && text.contains("put the migration back as it was")
+                && text.contains("`stamp p1`"),
+            "{text}"
+        );
+    }
+    // Another count of statements than this build renders.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE migrate_revisions SET checksum = '+2/4:{}' WHERE revision = 'p2'",
+            m.migrations().get("p2").unwrap().checksum().stored()
+        ),
+    );
+    let text = m.upgrade(&mut conn, "head").unwrap_err().to_string();
+    assert!(
+        text.contains("this build renders the migration as 6 statements"),
+        "{text}"
+    );
+    assert_schema(&before, &mut conn, "refused runs");
+    assert_eq!(
+        p2_row(&m, &mut conn).flatten().map(|p| (p.done, p.total)),
+        Some((2, 4))
+    );
+
+    // Undone by hand, then stamped: the partial row goes, and p2 runs whole.
+    exec(
+        &mut conn,
+        "DROP TABLE ledger; ALTER TABLE accounts DROP COLUMN balance",
+    );
+    let stamped = m.stamp(&mut conn, "p1", false).unwrap();
+    assert_eq!(stamped.removed, ["p2"]);
+    assert_eq!(p2_row(&m, &mut conn), None);
+    assert_eq!(m.upgrade(&mut conn, "head").unwrap(), ["p2", "p3"]);
+    assert_eq!(p2_row(&m, &mut conn), Some(None));
 }

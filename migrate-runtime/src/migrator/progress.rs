@@ -219,11 +219,7 @@ impl Track {
             p => Some(self.progress(direction, p - 1, total)),
         };
         let rev = m.revision();
-        let parents = match m.down_revisions() {
-            [] => "base".to_string(),
-            [p] => p.to_string(),
-            _ => "-1".to_string(),
-        };
+        let parents = parents(m);
         let (again, other) = match direction {
             Direction::Up => (format!("`upgrade {rev}`"), format!("`downgrade {parents}`")),
             Direction::Down => (format!("`downgrade {parents}`"), format!("`upgrade {rev}`")),
@@ -255,6 +251,16 @@ impl Track {
             report: out,
             source: Box::new(cause),
         }
+    }
+}
+
+/// The target that takes a database back to before `m`: its parent (`-1`
+/// for a merge, `base` for a root).
+fn parents(m: &Migration) -> String {
+    match m.down_revisions() {
+        [] => "base".to_string(),
+        [one] => one.to_string(),
+        _ => "-1".into(),
     }
 }
 
@@ -364,6 +370,7 @@ impl Migrator {
         }
         let progress = row.progress().expect("partitioned on it");
         if let Some(m) = self.migrations.get(&row.revision).filter(|_| check) {
+            let parent = parents(m);
             let stored = StoredChecksum::parse(row.stored_checksum());
             let ops = self.ops(m, Direction::Up)?;
             if stored.and_then(|s| s.matches(ops)) != Some(true) {
@@ -376,7 +383,7 @@ impl Migrator {
                         m.file(),
                         m.line()
                     ),
-                    help: format!("put the migration back as it was when it ran (its file in version control) and run again; or finish or undo its statements by hand and record where the schema is with `stamp {}` or `stamp <its parent>`", row.revision),
+                    help: format!("put the migration back as it was when it ran (its file in version control) and run again; or finish or undo its statements by hand and record where the schema is with `stamp {}` or `stamp {parent}`", row.revision),
                 });
             }
         }
@@ -402,11 +409,7 @@ impl Migrator {
         };
         let Some(at) = plan.iter().position(|s| s.revision == p.revision) else {
             let m = self.migration(&p.revision);
-            let parents = match m.down_revisions() {
-                [] => "base".to_string(),
-                [one] => one.to_string(),
-                _ => "-1".into(),
-            };
+            let parents = parents(m);
             return Err(Error::Partial {
                 revision: p.revision.clone(),
                 problem: format!(
@@ -468,11 +471,7 @@ impl Migrator {
             problem,
             help,
         };
-        let parents = match m.down_revisions() {
-            [] => "base".to_string(),
-            [one] => one.to_string(),
-            _ => "-1".into(),
-        };
+        let parents = parents(m);
         let (again, other) = match p.direction {
             Direction::Up => (
                 format!("upgrade {}", m.revision()),
