@@ -15,8 +15,11 @@ pub struct Block {
 
 /// The blocks of an offline script, in its order.
 pub fn blocks(script: &str, version_table: &str) -> Result<Vec<Block>, String> {
+    // Quoted as PostgreSQL and SQLite quote it, or as MySQL does.
     let insert = format!("INSERT INTO \"{version_table}\" ");
     let delete = format!("DELETE FROM \"{version_table}\" ");
+    let mysql_insert = format!("INSERT INTO `{version_table}` ");
+    let mysql_delete = format!("DELETE FROM `{version_table}` ");
     let mut out: Vec<Block> = Vec::new();
     for line in script.lines() {
         let header = line
@@ -45,7 +48,10 @@ pub fn blocks(script: &str, version_table: &str) -> Result<Vec<Block>, String> {
                     line,
                     "BEGIN;" | "BEGIN EXCLUSIVE;" | "COMMIT;" | "" | "PRAGMA foreign_keys = ON;"
                 );
-                if !bracket && !line.starts_with(&insert) && !line.starts_with(&delete) {
+                let version_row = [&insert, &delete, &mysql_insert, &mysql_delete]
+                    .iter()
+                    .any(|p| line.starts_with(p.as_str()));
+                if !bracket && !version_row {
                     block.sql.push_str(line);
                     block.sql.push('\n');
                 }
