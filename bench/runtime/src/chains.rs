@@ -105,10 +105,7 @@ fn write_mysql(out: &Path, runtime: &Path) -> Result<(), String> {
     let mut mods = String::new();
     for i in 0..n {
         writeln!(mods, "mod m{i:04};").expect("writing to a String");
-        let text = migration(i).replace(
-            "Column(\"note\", Text)",
-            "Column(\"note\", String(200))",
-        );
+        let text = migration(i).replace("Column(\"note\", Text)", "Column(\"note\", String(200))");
         put(&dir.join(format!("src/m/m{i:04}.rs")), &text)?;
     }
     put(&dir.join("src/m/mod.rs"), &mods)

@@ -90,9 +90,11 @@ pub fn run(config: &Config) -> Result<(), String> {
     for dir in ["sql", "logs"] {
         std::fs::create_dir_all(work.join(dir)).map_err(|e| format!("{}: {e}", work.display()))?;
     }
-    let admin_url = format!("mysql://{}@{}:{}/mysql", config.user, config.host, config.port);
-    let admin =
-        MysqlConnection::establish(&admin_url).map_err(|e| format!("{admin_url}: {e}"))?;
+    let admin_url = format!(
+        "mysql://{}@{}:{}/mysql",
+        config.user, config.host, config.port
+    );
+    let admin = MysqlConnection::establish(&admin_url).map_err(|e| format!("{admin_url}: {e}"))?;
     let mut bench = Bench {
         config,
         admin,
@@ -116,7 +118,11 @@ impl Bench<'_> {
     fn prepare(&mut self) -> Result<(), String> {
         let chain = &self.config.chain;
         let up = measure::output(Command::new(chain).args([
-            "upgrade", "head", "--sql", "--dialect", "mysql",
+            "upgrade",
+            "head",
+            "--sql",
+            "--dialect",
+            "mysql",
         ]))?;
         let down = measure::output(Command::new(chain).args([
             "downgrade",

@@ -687,7 +687,15 @@ impl Migrator {
                         }
                     }
                     Stmt::Sql(sql) => {
-                        conn.execute(sql).map_err(|source| Error::Statement {
+                        // Outside a transaction, with its progress row
+                        // where the database allows (see `progress`).
+                        let sent = match rolled_back {
+                            true => None,
+                            false => track
+                                .sql_to_send(self, dialect, m, direction, statements, pos, sql)?,
+                        };
+                        let sent = sent.as_deref().unwrap_or(sql);
+                        conn.execute(sent).map_err(|source| Error::Statement {
                             direction: verb,
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),

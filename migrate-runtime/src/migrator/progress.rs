@@ -99,6 +99,60 @@ impl Track {
         .map_err(|u| migrator.unsupported(m.revision(), 0, u))
     }
 
+    /// Whether statement `pos` carries its own progress row: where every
+    /// statement commits on its own (MySQL), the row goes in the same
+    /// message, after it (one round trip, not two). The server stops a
+    /// message at its first failing statement, so a statement that fails
+    /// records nothing; the row's own failure would read as the
+    /// statement's (the statement ran unrecorded, as after a kill between
+    /// the two).
+    fn carries_progress(&self, dialect: Dialect, statements: &[(usize, Stmt)], pos: usize) -> bool {
+        !dialect.transactional_ddl()
+            && pos + 1 < statements.len()
+            && matches!(statements[pos].1, Stmt::Sql(_))
+    }
+
+    /// The text to send for statement `pos` (`sql`) outside a transaction:
+    /// with its progress row where [`Track::carries_progress`].
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn sql_to_send(
+        &self,
+        migrator: &Migrator,
+        dialect: Dialect,
+        m: &'static Migration,
+        direction: Direction,
+        statements: &[(usize, Stmt)],
+        pos: usize,
+        sql: &str,
+    ) -> Result<Option<String>, Error> {
+        if !self.carries_progress(dialect, statements, pos) {
+            return Ok(None);
+        }
+        let mut text = String::new();
+        super::offline::push_statement(&mut text, sql);
+        text.push_str(&self.progress_sql(migrator, dialect, m, direction, statements, pos)?);
+        Ok(Some(text))
+    }
+
+    /// The version-table statement recording that statement `pos` ran.
+    fn progress_sql(
+        &self,
+        migrator: &Migrator,
+        dialect: Dialect,
+        m: &'static Migration,
+        direction: Direction,
+        statements: &[(usize, Stmt)],
+        pos: usize,
+    ) -> Result<String, Error> {
+        let text = self
+            .progress(direction, pos, statements.len())
+            .encode(&m.checksum().stored());
+        migrator
+            .version_table
+            .progress_sql(dialect, m.revision(), &text, self.row_exists.get())
+            .map_err(|u| migrator.unsupported(m.revision(), 0, u))
+    }
+
     /// After statement `pos` of a step outside a transaction: on success,
     /// the progress is recorded (unless it was the last: the step's own
     /// version row follows); a failure becomes [`Error::Stopped`], which
@@ -122,17 +176,15 @@ impl Track {
             }
             return Err(self.stopped(migrator, conn.dialect(), m, direction, statements, pos, e));
         }
+        let dialect = conn.dialect();
         if pos + 1 == statements.len() {
             return Ok(());
         }
-        let dialect = conn.dialect();
-        let vt = &migrator.version_table;
-        let text = self
-            .progress(direction, pos, statements.len())
-            .encode(&m.checksum().stored());
-        let sql = vt
-            .progress_sql(dialect, m.revision(), &text, self.row_exists.get())
-            .map_err(|u| migrator.unsupported(m.revision(), 0, u))?;
+        if self.carries_progress(dialect, statements, pos) {
+            self.row_exists.set(true);
+            return Ok(());
+        }
+        let sql = self.progress_sql(migrator, dialect, m, direction, statements, pos)?;
         match conn.execute(&sql) {
             Ok(()) => {
                 self.row_exists.set(true);
