@@ -278,7 +278,8 @@ impl Migrator {
             .collect())
     }
 
-    /// Every row of the version table (empty when it does not exist yet).
+    /// Every row of the version table (empty when it does not exist yet),
+    /// a partial revision's too ([`AppliedRevision::progress`]).
     pub fn applied(
         &self,
         conn: &mut impl MigrationConnection,
@@ -306,7 +307,8 @@ impl Migrator {
     }
 
     /// The applied revisions no applied revision follows: where the database
-    /// is, as `alembic current` says it. Unknown revisions are included.
+    /// is, as `alembic current` says it. Unknown revisions are included, and
+    /// a partial revision stands for where it is ([`AppliedRevision::progress`]).
     pub fn current(
         &self,
         conn: &mut impl MigrationConnection,
