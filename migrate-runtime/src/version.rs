@@ -170,12 +170,23 @@ impl VersionTable {
         checksum: &str,
         duration_ms: u64,
     ) -> Result<String, Unsupported> {
+        self.timed_insert_sql(dialect, revision, checksum, &duration_ms.to_string())
+    }
+
+    /// Records a revision, `duration_ms` being the SQL that computes it.
+    pub(crate) fn timed_insert_sql(
+        &self,
+        dialect: Dialect,
+        revision: &str,
+        checksum: &str,
+        duration_ms: &str,
+    ) -> Result<String, Unsupported> {
         Ok(sql::version_insert(
             dialect.backend(),
             &self.qualified(dialect)?,
             revision,
             checksum,
-            &duration_ms.to_string(),
+            duration_ms,
         ))
     }
 
@@ -220,13 +231,14 @@ impl VersionTable {
         }
     }
 
-    /// Makes a partial row whole: the migration finished.
+    /// Makes a partial row whole: the migration finished (`duration_ms`:
+    /// a number, or the SQL that computes it).
     pub(crate) fn complete_sql(
         &self,
         dialect: Dialect,
         revision: &str,
         checksum: &str,
-        duration_ms: u64,
+        duration_ms: &str,
     ) -> Result<String, Unsupported> {
         let b = dialect.backend();
         Ok(format!(

@@ -731,15 +731,11 @@ impl Migrator {
                 at: at(),
             });
         }
-        let version = track.final_sql(
-            self,
-            dialect,
-            m,
-            direction,
-            started.elapsed().as_millis() as u64,
-        )?;
-        conn.execute(&version)
-            .map_err(step("recording it in the version table".into()))?;
+        let elapsed = (started.elapsed().as_millis() as u64).to_string();
+        if let Some(version) = track.final_sql(self, dialect, m, direction, &elapsed)? {
+            conn.execute(&version)
+                .map_err(step("recording it in the version table".into()))?;
+        }
         Ok(())
     }
 }

@@ -11,6 +11,7 @@
 //! stop inside an op that renders to several statements can be resumed, but
 //! not undone (half an op has no inverse): that is refused, with what to do.
 
+use super::offline::push_statement;
 use super::render::{Renderer, Stmt};
 use super::Migrator;
 use crate::dialect::Dialect;
@@ -54,6 +55,8 @@ pub(super) struct Track {
     /// Whether the revision has a row (a partial one, or a full one a
     /// downgrade removes).
     row_exists: Cell<bool>,
+    /// Whether the step's own version row went with its last statement.
+    final_sent: Cell<bool>,
 }
 
 impl Track {
@@ -78,38 +81,49 @@ impl Track {
         }
     }
 
-    /// The version row once the step is done.
+    /// The version row once the step is done, unless it went with the
+    /// step's last statement already (`duration_ms`: a number, or the SQL
+    /// that computes it).
     pub(super) fn final_sql(
         &self,
         migrator: &Migrator,
         dialect: Dialect,
         m: &'static Migration,
         direction: Direction,
-        duration_ms: u64,
-    ) -> Result<String, Error> {
+        duration_ms: &str,
+    ) -> Result<Option<String>, Error> {
+        if self.final_sent.get() {
+            return Ok(None);
+        }
         let vt = &migrator.version_table;
         let stored = m.checksum().stored();
         match direction {
             Direction::Up if self.row_exists.get() => {
                 vt.complete_sql(dialect, m.revision(), &stored, duration_ms)
             }
-            Direction::Up => vt.insert_sql(dialect, m.revision(), &stored, duration_ms),
+            Direction::Up => vt.timed_insert_sql(dialect, m.revision(), &stored, duration_ms),
             Direction::Down => vt.delete_sql(dialect, m.revision()),
         }
+        .map(Some)
         .map_err(|u| migrator.unsupported(m.revision(), 0, u))
     }
 
-    /// Whether statement `pos` carries its own progress row: where every
-    /// statement commits on its own (MySQL), the row goes in the same
-    /// message, after it (one round trip, not two). The server stops a
-    /// message at its first failing statement, so a statement that fails
-    /// records nothing; the row's own failure would read as the
-    /// statement's (the statement ran unrecorded, as after a kill between
-    /// the two).
+    /// Whether statement `pos` carries its version row (its progress, or
+    /// after the last one the step's own row): where every statement
+    /// commits on its own (MySQL), the row goes in the same message, after
+    /// it (one round trip, not two). The server stops a message at its
+    /// first failing statement, so a statement that fails records nothing;
+    /// the row's own failure would read as the statement's (the statement
+    /// ran unrecorded, as after a kill between the two). The last
+    /// statement carries the step's row only where the session can time
+    /// the step ([`Backend::step_clock`](crate::backend::Backend::step_clock)),
+    /// started with the step's first statement.
     fn carries_progress(&self, dialect: Dialect, statements: &[(usize, Stmt)], pos: usize) -> bool {
+        let sql = |p: usize| matches!(statements.get(p), Some((_, Stmt::Sql(_))));
         !dialect.transactional_ddl()
-            && pos + 1 < statements.len()
-            && matches!(statements[pos].1, Stmt::Sql(_))
+            && sql(pos)
+            && (pos + 1 < statements.len()
+                || (dialect.backend().step_clock().is_some() && sql(self.skip)))
     }
 
     /// The text to send for statement `pos` (`sql`) outside a transaction:
@@ -128,9 +142,21 @@ impl Track {
         if !self.carries_progress(dialect, statements, pos) {
             return Ok(None);
         }
+        let clock = dialect.backend().step_clock();
         let mut text = String::new();
-        super::offline::push_statement(&mut text, sql);
-        text.push_str(&self.progress_sql(migrator, dialect, m, direction, statements, pos)?);
+        if let (Some((start, _)), true) = (clock, pos == self.skip) {
+            push_statement(&mut text, start);
+        }
+        push_statement(&mut text, sql);
+        match clock {
+            Some((_, elapsed)) if pos + 1 == statements.len() => {
+                let row = self.final_sql(migrator, dialect, m, direction, elapsed)?;
+                text.push_str(&row.expect("not sent yet"));
+            }
+            _ => {
+                text.push_str(&self.progress_sql(migrator, dialect, m, direction, statements, pos)?)
+            }
+        }
         Ok(Some(text))
     }
 
@@ -177,10 +203,12 @@ impl Track {
             return Err(self.stopped(migrator, conn.dialect(), m, direction, statements, pos, e));
         }
         let dialect = conn.dialect();
+        let carried = self.carries_progress(dialect, statements, pos);
         if pos + 1 == statements.len() {
+            self.final_sent.set(carried);
             return Ok(());
         }
-        if self.carries_progress(dialect, statements, pos) {
+        if carried {
             self.row_exists.set(true);
             return Ok(());
         }
@@ -514,6 +542,7 @@ impl Migrator {
                         base: None,
                         skip: 0,
                         row_exists: Cell::new(step.direction == Direction::Down),
+                        final_sent: Cell::new(false),
                     },
                 ))
             }
@@ -560,6 +589,7 @@ impl Migrator {
                     base: Some(p),
                     skip: p.done,
                     row_exists: Cell::new(true),
+                    final_sent: Cell::new(false),
                 },
             ));
         }
@@ -604,6 +634,7 @@ impl Migrator {
                 base: Some(p),
                 skip: p.undone,
                 row_exists: Cell::new(true),
+                final_sent: Cell::new(false),
             },
         ))
     }
