@@ -135,5 +135,12 @@ mod tests {
         let b = blocks(down, "migrate_revisions").unwrap();
         assert_eq!(b[0].revision, "r0001");
         assert_eq!(b[0].sql, "DROP INDEX \"ix\";\n");
+        // MySQL quotes the version table with backticks.
+        let mysql =
+            "SET SESSION sql_mode = 'x';\n\n-- Running upgrade <base> -> r0000, migration 0\n\
+                     CREATE TABLE `t0000` (`id` INT);\n\
+                     INSERT INTO `migrate_revisions` (revision) VALUES ('r0000');\n";
+        let b = blocks(mysql, "migrate_revisions").unwrap();
+        assert_eq!(b[0].sql, "CREATE TABLE `t0000` (`id` INT);\n");
     }
 }
