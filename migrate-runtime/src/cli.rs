@@ -8,9 +8,10 @@
 
 use crate::dialect::Dialect;
 use crate::error::Setting;
+use crate::version::Progress;
 use crate::{Database, DatabaseUrl, Error, Event, Migration, Migrations, Migrator};
 use clap::{Parser, Subcommand};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -572,11 +573,14 @@ fn execute(
             }
             let heads: BTreeSet<&str> = migrator.graph().heads().into_iter().collect();
             for row in current {
-                let head = if heads.contains(row.revision.as_str()) {
-                    " (head)"
+                let mut head = if heads.contains(row.revision.as_str()) {
+                    " (head)".to_string()
                 } else {
-                    ""
+                    String::new()
                 };
+                if let Some(p) = row.progress() {
+                    head.push_str(&format!(" ({p})"));
+                }
                 match migrator.migrations().get(&row.revision) {
                     Some(m) if verbose => {
                         outln!(out, "{}{head}", row.revision);
@@ -596,14 +600,15 @@ fn execute(
                 Some(r) => migrator.history_range(r)?,
                 None => migrator.history(),
             };
-            let current: BTreeSet<String> = if indicate_current {
+            // A partial revision is current, and says so.
+            let current: BTreeMap<String, Option<Progress>> = if indicate_current {
                 migrator
                     .current(&mut connect_existing()?)?
                     .into_iter()
-                    .map(|r| r.revision)
+                    .map(|r| (r.revision.clone(), r.progress()))
                     .collect()
             } else {
-                BTreeSet::new()
+                BTreeMap::new()
             };
             for m in list {
                 if verbose {
@@ -654,7 +659,7 @@ fn execute(
                 out,
                 "Rev: {}{}",
                 m.revision(),
-                tags(m, &migrator, &BTreeSet::new())
+                tags(m, &migrator, &BTreeMap::new())
             );
             print_verbose(out, m, &migrator, None);
             outln!(out, "Checksum: {}", m.checksum());
@@ -1088,7 +1093,11 @@ fn human(d: Duration) -> String {
     }
 }
 
-fn tags(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> String {
+fn tags(
+    m: &Migration,
+    migrator: &Migrator,
+    current: &BTreeMap<String, Option<Progress>>,
+) -> String {
     let mut t = String::new();
     if migrator.graph().heads().contains(&m.revision()) {
         t.push_str(" (head)");
@@ -1102,14 +1111,20 @@ fn tags(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> Strin
     if migrator.graph().children(m.revision()).len() > 1 {
         t.push_str(" (branchpoint)");
     }
-    if current.contains(m.revision()) {
-        t.push_str(" (current)");
+    match current.get(m.revision()) {
+        Some(Some(p)) => t.push_str(&format!(" (current, {p})")),
+        Some(None) => t.push_str(" (current)"),
+        None => {}
     }
     t
 }
 
 /// `parent -> rev (head), message`, as `alembic history` prints it.
-fn history_line(m: &Migration, migrator: &Migrator, current: &BTreeSet<String>) -> String {
+fn history_line(
+    m: &Migration,
+    migrator: &Migrator,
+    current: &BTreeMap<String, Option<Progress>>,
+) -> String {
     let parents = if m.down_revisions().is_empty() {
         "<base>".to_string()
     } else {

@@ -427,6 +427,33 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+
+    /// A migration outside a transaction (MySQL's DDL, `transactional =
+    /// false`) stopped part-way: the report lists each statement as ran,
+    /// failed or not run, what the version table records, and how to
+    /// resume or undo it.
+    #[error("{report}")]
+    Stopped {
+        /// The revision.
+        revision: String,
+        /// The whole message.
+        report: String,
+        /// The failure itself.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// A revision is partially applied, and this run cannot go on from it
+    /// as asked.
+    #[error("revision {revision} is {problem}\nhelp: {help}")]
+    Partial {
+        /// The revision.
+        revision: String,
+        /// How far it got and what stands in the way.
+        problem: String,
+        /// What to do.
+        help: String,
+    },
 }
 
 /// One applied migration whose upgrade changed since.

@@ -94,7 +94,7 @@ pub use graph::{Direction, GraphError, Node, Resolved, RevisionGraph, Step, Targ
 pub use migrate_core::difference::{Difference, Field, Object};
 pub use migration::{Connection, Migration, Migrations, RunFn, RunFunction, RunResult};
 pub use migrator::{Event, Migrator, SchemaCheck, Stamped};
-pub use version::{AppliedRevision, VersionTable};
+pub use version::{AppliedRevision, Progress, VersionTable};
 
 /// The diesel this crate is built on: its connections are what
 /// [`Migrator`] takes, so `migrate_runtime::diesel::PgConnection` is always

@@ -3,6 +3,16 @@
 //! `alembic_version` (one row per head, VARCHAR(32)), it records every applied
 //! revision, so branches, merges and partial downgrades are exact, and ids up
 //! to 128 characters fit.
+//!
+//! A migration that runs outside a transaction (MySQL's DDL, PostgreSQL's
+//! `transactional = false`) and stops part-way is a *partial* row: its
+//! checksum column holds the progress before the checksum,
+//! `+2/5:v1:<hex>` (an upgrade stopped after 2 of its 5 statements;
+//! `-` for a downgrade, `~1` after the count when an undo of it stopped
+//! after 1 statement too; see [`Progress`]). The table keeps its columns, so
+//! a table of any earlier build needs no change, and a build from before
+//! partial rows refuses such a row (its checksum does not parse) rather
+//! than take the revision for applied.
 
 use crate::backend::sql;
 use crate::dialect::{Dialect, Unsupported};
@@ -45,6 +55,94 @@ pub struct AppliedRevision {
     pub duration_ms: i64,
 }
 
+/// How far a migration that stopped part-way got, as its version row
+/// records it (see the module's documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The direction of the run that stopped.
+    pub direction: crate::graph::Direction,
+    /// How many of its statements ran (and stay).
+    pub done: usize,
+    /// How many statements it has.
+    pub total: usize,
+    /// How many statements of the undo of those `done` ran, when an undo
+    /// stopped part-way too (0: none).
+    pub undone: usize,
+}
+
+impl Progress {
+    /// The checksum column's text: the progress, then the stored checksum.
+    pub(crate) fn encode(&self, stored: &str) -> String {
+        let sign = match self.direction {
+            crate::graph::Direction::Up => '+',
+            crate::graph::Direction::Down => '-',
+        };
+        let undone = match self.undone {
+            0 => String::new(),
+            n => format!("~{n}"),
+        };
+        format!("{sign}{}/{}{undone}:{stored}", self.done, self.total)
+    }
+
+    /// The progress and the stored checksum of a checksum column's text;
+    /// `None` for a complete row's.
+    pub(crate) fn decode(text: &str) -> Option<(Progress, &str)> {
+        let direction = match text.as_bytes().first()? {
+            b'+' => crate::graph::Direction::Up,
+            b'-' => crate::graph::Direction::Down,
+            _ => return None,
+        };
+        let (head, stored) = text[1..].split_once(':')?;
+        let (counts, undone) = match head.split_once('~') {
+            Some((c, u)) => (c, number(u)?),
+            None => (head, 0),
+        };
+        let (done, total) = counts.split_once('/')?;
+        let (done, total) = (number(done)?, number(total)?);
+        (done <= total).then_some((
+            Progress {
+                direction,
+                done,
+                total,
+                undone,
+            },
+            stored,
+        ))
+    }
+}
+
+fn number(s: &str) -> Option<usize> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "partial: {} stopped after {} of {} statements",
+            self.direction, self.done, self.total
+        )?;
+        if self.undone > 0 {
+            write!(f, ", then its undo after {}", self.undone)?;
+        }
+        Ok(())
+    }
+}
+
+impl AppliedRevision {
+    /// How far the migration got, when it stopped part-way (a partial row).
+    pub fn progress(&self) -> Option<Progress> {
+        Progress::decode(&self.checksum).map(|(p, _)| p)
+    }
+
+    /// The checksum as stored, without any progress before it.
+    pub fn stored_checksum(&self) -> &str {
+        Progress::decode(&self.checksum).map_or(&self.checksum, |(_, c)| c)
+    }
+}
+
 impl VersionTable {
     /// The quoted, qualified name.
     pub fn qualified(&self, dialect: Dialect) -> Result<String, Unsupported> {
@@ -72,12 +170,23 @@ impl VersionTable {
         checksum: &str,
         duration_ms: u64,
     ) -> Result<String, Unsupported> {
+        self.timed_insert_sql(dialect, revision, checksum, &duration_ms.to_string())
+    }
+
+    /// Records a revision, `duration_ms` being the SQL that computes it.
+    pub(crate) fn timed_insert_sql(
+        &self,
+        dialect: Dialect,
+        revision: &str,
+        checksum: &str,
+        duration_ms: &str,
+    ) -> Result<String, Unsupported> {
         Ok(sql::version_insert(
             dialect.backend(),
             &self.qualified(dialect)?,
             revision,
             checksum,
-            &duration_ms.to_string(),
+            duration_ms,
         ))
     }
 
@@ -100,6 +209,40 @@ impl VersionTable {
         let b = dialect.backend();
         Ok(format!(
             "UPDATE {} SET checksum = {} WHERE revision = {}",
+            self.qualified(dialect)?,
+            b.quote_literal(checksum),
+            b.quote_literal(revision)
+        ))
+    }
+
+    /// Records how far a migration that runs outside a transaction got:
+    /// a new partial row, or the update of the row there is.
+    pub(crate) fn progress_sql(
+        &self,
+        dialect: Dialect,
+        revision: &str,
+        text: &str,
+        row_exists: bool,
+    ) -> Result<String, Unsupported> {
+        if row_exists {
+            self.repair_sql(dialect, revision, text)
+        } else {
+            self.insert_sql(dialect, revision, text, 0)
+        }
+    }
+
+    /// Makes a partial row whole: the migration finished (`duration_ms`:
+    /// a number, or the SQL that computes it).
+    pub(crate) fn complete_sql(
+        &self,
+        dialect: Dialect,
+        revision: &str,
+        checksum: &str,
+        duration_ms: &str,
+    ) -> Result<String, Unsupported> {
+        let b = dialect.backend();
+        Ok(format!(
+            "UPDATE {} SET checksum = {}, duration_ms = {duration_ms} WHERE revision = {}",
             self.qualified(dialect)?,
             b.quote_literal(checksum),
             b.quote_literal(revision)
@@ -214,7 +357,7 @@ impl VersionTable {
                     "revision `{}` has surrounding whitespace",
                     r.revision
                 ))
-            } else if crate::ops::StoredChecksum::parse(&r.checksum).is_none() {
+            } else if crate::ops::StoredChecksum::parse(r.stored_checksum()).is_none() {
                 Some(format!(
                     "revision `{}` has checksum `{}`, which is not 64 hex digits after an encoding version such as `v1:`",
                     r.revision, r.checksum
@@ -239,5 +382,58 @@ fn unsupported(u: Unsupported) -> Error {
         table: String::new(),
         problem: u.reason,
         help: u.help,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Direction;
+
+    #[test]
+    fn progress_round_trips_through_the_checksum_column() {
+        let stored = format!("v1:{}", "ab".repeat(32));
+        for p in [
+            Progress {
+                direction: Direction::Up,
+                done: 2,
+                total: 5,
+                undone: 0,
+            },
+            Progress {
+                direction: Direction::Up,
+                done: 9998,
+                total: 9999,
+                undone: 0,
+            },
+            Progress {
+                direction: Direction::Down,
+                done: 998,
+                total: 999,
+                undone: 997,
+            },
+        ] {
+            let text = p.encode(&stored);
+            // It fits the column (VARCHAR(80)) up to 9,999 statements (999
+            // with an undo).
+            assert!(text.len() <= 80, "{text}");
+            assert_eq!(Progress::decode(&text), Some((p, stored.as_str())));
+            // A build from before partial rows cannot read it as a checksum,
+            // so refuses the table instead of taking the revision as applied.
+            assert_eq!(crate::ops::StoredChecksum::parse(&text), None);
+        }
+        for bad in [
+            "",
+            "v1:ab",
+            "+2:v1:ab",
+            "+/5:v1",
+            "+3/2:v1:ab",
+            "*2/5:v1:ab",
+            "+2/5~:v1:ab",
+            "+2/5",
+        ] {
+            assert_eq!(Progress::decode(bad), None, "{bad}");
+        }
+        assert_eq!(Progress::decode(&stored), None);
     }
 }

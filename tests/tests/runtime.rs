@@ -539,31 +539,49 @@ fn failure_mid_chain_leaves_the_previous_revision(db: TestDatabase) {
 }
 
 /// MySQL commits each DDL statement: a migration that fails half-way stays
-/// half-way. The error says so, names the statement, and the version table
-/// stays at the revision before it.
+/// half-way. The error says so, lists the statements as ran, failed or not
+/// run, and the version table records the revision as partial (the resume
+/// and the undo are tests/partial.rs's).
 fn a_failure_half_way_is_reported_as_such_on_mysql(db: TestDatabase) {
     let mut conn = db.connect();
     let m = Migrator::new(fixture_faulty::migrations()).unwrap();
     let err = m.upgrade(&mut conn, "head").unwrap_err();
     match &err {
-        Error::Statement {
-            revision,
-            op_index,
-            rolled_back,
-            ..
-        } => assert_eq!(
-            (revision.as_str(), *op_index, *rolled_back),
-            ("f3", 3, false)
-        ),
-        other => panic!("expected a statement error, got {other:?}"),
+        Error::Stopped {
+            revision, source, ..
+        } => match &**source {
+            Error::Statement {
+                op_index,
+                rolled_back,
+                ..
+            } => assert_eq!(
+                (revision.as_str(), *op_index, *rolled_back),
+                ("f3", 3, false)
+            ),
+            other => panic!("expected a statement error inside, got {other:?}"),
+        },
+        other => panic!("expected a stopped migration, got {other:?}"),
     }
     let message = err.to_string();
     assert!(
-        message.contains("MySQL, whose DDL commits statement by statement")
-            && message.contains("the version table still says f2"),
+        message.contains("stopped at statement 3 of 3 (op 3 `execute`)")
+            && message.contains("MySQL commits each DDL statement on its own")
+            && message.contains("2. ran ")
+            && message.contains("3. FAILED ")
+            && message.contains("records f3 as partial: upgrade stopped after 2 of 3 statements"),
         "{message}"
     );
-    assert_eq!(applied(&m, &mut conn), ["f1", "f2"]);
+    assert_eq!(applied(&m, &mut conn), ["f1", "f2", "f3"]);
+    let f3 = m
+        .applied(&mut conn)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.revision == "f3")
+        .unwrap();
+    assert_eq!(
+        f3.progress().map(|p| (p.direction, p.done, p.total)),
+        Some((migrate_runtime::Direction::Up, 2, 3))
+    );
     // What f3 did before its failing statement is there.
     assert_eq!(
         user_tables(&mut conn),

@@ -84,12 +84,53 @@ pub fn write(out: &Path, runtime: &Path, sizes: &[usize]) -> Result<(), String> 
         put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
     }
     put(&dir.join("src/m/mod.rs"), &mods)?;
+    write_mysql(out, &runtime)?;
     write_sqlx(&out.join("sqlx"))
 }
 
 /// The chain length of the crate linked with its own libpq (`bundled<N>`)
 /// and of sqlx's embedded no-op (`sqlx-noop`).
 pub const BUNDLED_CHAIN: usize = 1000;
+
+/// The chain length of the MySQL crate (`mysql<N>`).
+pub const MYSQL_CHAIN: usize = 500;
+
+/// The same chain built for MySQL alone (`bench/runtime/run-mysql.sh`), a
+/// workspace of its own: the indexed `note` is a `String(200)` there, as
+/// MySQL cannot index a TEXT column without a prefix length.
+fn write_mysql(out: &Path, runtime: &Path) -> Result<(), String> {
+    let n = MYSQL_CHAIN;
+    let dir = out.join(format!("mysql{n}"));
+    put(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"mysql{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n\
+             migrate-runtime = {{ path = {runtime:?}, default-features = false, features = [\"mysql\", \"cli\"] }}\n\n\
+             [workspace]\n\n\
+             [profile.release]\ndebug = \"line-tables-only\"\n",
+            runtime = runtime.display().to_string()
+        ),
+    )?;
+    put(
+        &dir.join("src/lib.rs"),
+        "migrate_runtime::migrations!();\n\nmod m;\n",
+    )?;
+    put(
+        &dir.join("src/main.rs"),
+        &format!(
+            "//! {n} migrations, the migrator's command line on MySQL.\n\n\
+             fn main() -> std::process::ExitCode {{\n    migrate_runtime::cli::run(mysql{n}::migrations())\n}}\n"
+        ),
+    )?;
+    let mut mods = String::new();
+    for i in 0..n {
+        writeln!(mods, "mod m{i:04};").expect("writing to a String");
+        let text = migration(i).replace("Column(\"note\", Text)", "Column(\"note\", String(200))");
+        put(&dir.join(format!("src/m/m{i:04}.rs")), &text)?;
+    }
+    put(&dir.join("src/m/mod.rs"), &mods)
+}
 
 /// The chain length of the SQLite crate (`sqlite<N>`).
 pub const SQLITE_CHAIN: usize = 500;

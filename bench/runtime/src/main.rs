@@ -6,6 +6,7 @@
 
 mod chains;
 mod measure;
+mod mysql;
 mod offline;
 mod plan;
 
@@ -39,6 +40,8 @@ enum Command {
     FreePort,
     /// Run every measurement and print the report (Markdown).
     Run(Box<plan::Config>),
+    /// The MySQL/MariaDB runs (`run-mysql.sh`), and their report.
+    RunMysql(mysql::Config),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
             .map(|a| println!("{}", a.port()))
             .map_err(|e| format!("no free port: {e}")),
         Command::Run(config) => plan::run(&config),
+        Command::RunMysql(config) => mysql::run(&config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,8 +15,11 @@ pub struct Block {
 
 /// The blocks of an offline script, in its order.
 pub fn blocks(script: &str, version_table: &str) -> Result<Vec<Block>, String> {
+    // Quoted as PostgreSQL and SQLite quote it, or as MySQL does.
     let insert = format!("INSERT INTO \"{version_table}\" ");
     let delete = format!("DELETE FROM \"{version_table}\" ");
+    let mysql_insert = format!("INSERT INTO `{version_table}` ");
+    let mysql_delete = format!("DELETE FROM `{version_table}` ");
     let mut out: Vec<Block> = Vec::new();
     for line in script.lines() {
         let header = line
@@ -45,7 +48,10 @@ pub fn blocks(script: &str, version_table: &str) -> Result<Vec<Block>, String> {
                     line,
                     "BEGIN;" | "BEGIN EXCLUSIVE;" | "COMMIT;" | "" | "PRAGMA foreign_keys = ON;"
                 );
-                if !bracket && !line.starts_with(&insert) && !line.starts_with(&delete) {
+                let version_row = [&insert, &delete, &mysql_insert, &mysql_delete]
+                    .iter()
+                    .any(|p| line.starts_with(p.as_str()));
+                if !bracket && !version_row {
                     block.sql.push_str(line);
                     block.sql.push('\n');
                 }
@@ -129,5 +135,12 @@ mod tests {
         let b = blocks(down, "migrate_revisions").unwrap();
         assert_eq!(b[0].revision, "r0001");
         assert_eq!(b[0].sql, "DROP INDEX \"ix\";\n");
+        // MySQL quotes the version table with backticks.
+        let mysql =
+            "SET SESSION sql_mode = 'x';\n\n-- Running upgrade <base> -> r0000, migration 0\n\
+                     CREATE TABLE `t0000` (`id` INT);\n\
+                     INSERT INTO `migrate_revisions` (revision) VALUES ('r0000');\n";
+        let b = blocks(mysql, "migrate_revisions").unwrap();
+        assert_eq!(b[0].sql, "CREATE TABLE `t0000` (`id` INT);\n");
     }
 }

@@ -889,7 +889,7 @@ const TOOLS: [Tool; 4] = [Tool::Ours, Tool::Psql, Tool::Diesel, Tool::Sqlx];
 /// by one each round, and reversed every other cycle, so that over 2N
 /// rounds each contender runs in every position twice, after each of the
 /// others as often as before it.
-fn permutation<T: Copy, const N: usize>(items: [T; N], round: usize) -> [T; N] {
+pub(crate) fn permutation<T: Copy, const N: usize>(items: [T; N], round: usize) -> [T; N] {
     let shift = round % N;
     let reversed = (round / N) % 2 == 1;
     std::array::from_fn(|i| {
@@ -898,7 +898,7 @@ fn permutation<T: Copy, const N: usize>(items: [T; N], round: usize) -> [T; N] {
     })
 }
 
-fn human(seconds: f64) -> String {
+pub(crate) fn human(seconds: f64) -> String {
     if seconds >= 1.0 {
         format!("{seconds:.2} s")
     } else {

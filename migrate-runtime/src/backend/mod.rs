@@ -168,6 +168,14 @@ pub(crate) trait Backend: sealed::Sealed + Sync {
         let _ = (qualified, revision, checksum);
         None
     }
+    /// Where each statement commits on its own: a statement that starts a
+    /// migration's clock in the session, and the expression of the
+    /// milliseconds since, so that the version row can travel in the same
+    /// message as the migration's last statement and still say how long it
+    /// took; `None` elsewhere.
+    fn step_clock(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
     /// A query whose `value`s are those of `names` that are tables the
     /// connection sees.
     fn tables_among_sql(&self, names: &[&str]) -> String;

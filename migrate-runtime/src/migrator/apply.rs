@@ -81,6 +81,9 @@ impl Migrator {
                 self.refuse_other_tools(conn)?;
             }
         }
+        // A revision that stopped part-way is not applied: a run resumes
+        // or undoes it first (see `progress`).
+        let (rows, partial) = self.split_partial(rows, runs)?;
         if !matches!(
             mode,
             Mode::Repair(_) | Mode::Stamp { .. } | Mode::StampAlembic(_) | Mode::StampTool(_)
@@ -92,17 +95,23 @@ impl Migrator {
             .filter(|r| self.graph.contains(&r.revision))
             .map(|r| r.revision.clone())
             .collect();
+        let mut with_partial = applied.clone();
+        with_partial.extend(partial.iter().map(|p| p.revision.clone()));
         if runs {
-            self.check_closed(&applied)?;
+            self.check_closed(&with_partial)?;
         }
         match mode {
             Mode::Upgrade(target) => {
                 let plan = self.graph.upgrade_plan(&applied, target)?;
-                self.apply(conn, dialect, &plan, applied)
+                let plan = self.place_partial(plan, partial.as_ref(), Direction::Up)?;
+                let start = Self::model_start(&applied, partial.as_ref(), Direction::Up);
+                self.apply(conn, dialect, &plan, start, partial.as_ref())
             }
             Mode::Downgrade(target) => {
-                let plan = self.graph.downgrade_plan(&applied, target)?;
-                self.apply(conn, dialect, &plan, applied)
+                let plan = self.graph.downgrade_plan(&with_partial, target)?;
+                let plan = self.place_partial(plan, partial.as_ref(), Direction::Down)?;
+                let start = Self::model_start(&applied, partial.as_ref(), Direction::Down);
+                self.apply(conn, dialect, &plan, start, partial.as_ref())
             }
             Mode::Stamp {
                 target,
@@ -110,7 +119,19 @@ impl Migrator {
                 removed,
             } => {
                 let recorded: Vec<&str> = rows.iter().map(|r| r.revision.as_str()).collect();
-                let (sql, stamped) = self.stamp_statements(dialect, &recorded, target, purge)?;
+                let (mut sql, mut stamped) =
+                    self.stamp_statements(dialect, &recorded, target, purge)?;
+                // A partial row goes: the stamp says where the schema is.
+                if let Some(p) = &partial {
+                    let delete = self
+                        .version_table
+                        .delete_sql(dialect, &p.revision)
+                        .map_err(|u| self.unsupported(&p.revision, 0, u))?;
+                    sql.insert(0, delete);
+                    if !stamped.recorded.contains(&p.revision) {
+                        stamped.removed.push(p.revision.clone());
+                    }
+                }
                 let vt = &self.version_table;
                 let create = vt
                     .create_sql(dialect)
@@ -517,6 +538,7 @@ impl Migrator {
         dialect: Dialect,
         plan: &[Step],
         mut applied: BTreeSet<String>,
+        partial: Option<&super::progress::Partial>,
     ) -> Result<Vec<String>, Error> {
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan. The
@@ -524,13 +546,13 @@ impl Migrator {
         // before it runs): memory does not grow with the plan.
         let mut check = Renderer::new(self, dialect, &applied);
         for step in plan {
-            check.step(step)?;
+            self.track(&mut check, step, partial)?;
         }
         drop(check);
         let mut renderer = Renderer::new(self, dialect, &applied);
         let mut done = Vec::new();
         for (n, step) in plan.iter().enumerate() {
-            let statements = renderer.step(step)?;
+            let (statements, track) = self.track(&mut renderer, step, partial)?;
             let create_table = n == 0;
             let m = self.migration(&step.revision);
             let running = || {
@@ -560,6 +582,7 @@ impl Migrator {
                     &at,
                     create_table,
                     in_transaction,
+                    &track,
                 )
             };
             let ran = if per_migration {
@@ -579,7 +602,7 @@ impl Migrator {
                 // Outside a transaction of the caller's: then the message's
                 // statements are one transaction (a savepoint would need
                 // its own round trips).
-                if in_transaction && sql_only && batches && !conn.in_transaction() {
+                if in_transaction && sql_only && batches && !conn.in_transaction() && track.fresh() {
                     let verb = match step.direction {
                         Direction::Up => "upgrade",
                         Direction::Down => "downgrade",
@@ -724,8 +747,9 @@ impl Migrator {
         at: &dyn Fn() -> String,
         create_table: bool,
         rolled_back: bool,
+        track: &super::progress::Track,
     ) -> Result<(), Error> {
-        let ops = self.ops(m, direction)?;
+        let ops = &track.ops;
         let verb = match direction {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
@@ -751,54 +775,58 @@ impl Migrator {
             conn.execute(&create)
                 .map_err(step("creating the version table".into()))?;
         }
-        for (i, statement) in statements {
-            match statement {
-                Stmt::Run(function) => {
-                    let f = m.function(function).ok_or_else(|| Error::Offline {
-                        revision: m.revision().to_string(),
-                        message: m.message().to_string(),
-                        reason: format!("`run({function})` names no registered function"),
-                    })?;
-                    f(conn).map_err(|source| Error::Run {
-                        direction: verb,
-                        revision: m.revision().to_string(),
-                        message: m.message().to_string(),
-                        function: function.to_string(),
-                        at: at(),
-                        rolled_back,
-                        source,
-                    })?;
-                }
-                Stmt::ExpectColumns { table, columns } => {
-                    // A rebuild copies the columns the migrations describe; a
-                    // table that has others would lose them.
-                    let rebuilds = dialect
-                        .backend()
-                        .rebuilds()
-                        .expect("only a backend with rebuilds plans them");
-                    let found = rebuilds
-                        .live_columns(conn, table)
-                        .map_err(step(format!("reading the columns of `{table}`")))?;
-                    // By name: a column added back by a downgrade stands last,
-                    // and the rebuild copies by name.
-                    let (mut have, mut want) = (found.clone(), columns.clone());
-                    have.sort();
-                    want.sort();
-                    if have != want {
-                        return Err(Error::Drift {
+        for (pos, (i, statement)) in statements.iter().enumerate() {
+            if pos < track.skip {
+                continue;
+            }
+            let mut run = || -> Result<(), Error> {
+                match statement {
+                    Stmt::Run(function) => {
+                        let f = m.function(function).ok_or_else(|| Error::Offline {
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),
-                            table: table.clone(),
-                            expected: columns.clone(),
-                            found,
+                            reason: format!("`run({function})` names no registered function"),
+                        })?;
+                        f(conn).map_err(|source| Error::Run {
+                            direction: verb,
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            function: function.to_string(),
                             at: at(),
-                        });
+                            rolled_back,
+                            source,
+                        })?;
                     }
-                    let triggers = rebuilds
-                        .would_drop(conn, table)
-                        .map_err(step(format!("reading the triggers of `{table}`")))?;
-                    if !triggers.is_empty() {
-                        return Err(Error::Unsupported {
+                    Stmt::ExpectColumns { table, columns } => {
+                        // A rebuild copies the columns the migrations describe; a
+                        // table that has others would lose them.
+                        let rebuilds = dialect
+                            .backend()
+                            .rebuilds()
+                            .expect("only a backend with rebuilds plans them");
+                        let found = rebuilds
+                            .live_columns(conn, table)
+                            .map_err(step(format!("reading the columns of `{table}`")))?;
+                        // By name: a column added back by a downgrade stands last,
+                        // and the rebuild copies by name.
+                        let (mut have, mut want) = (found.clone(), columns.clone());
+                        have.sort();
+                        want.sort();
+                        if have != want {
+                            return Err(Error::Drift {
+                                revision: m.revision().to_string(),
+                                message: m.message().to_string(),
+                                table: table.clone(),
+                                expected: columns.clone(),
+                                found,
+                                at: at(),
+                            });
+                        }
+                        let triggers = rebuilds
+                            .would_drop(conn, table)
+                            .map_err(step(format!("reading the triggers of `{table}`")))?;
+                        if !triggers.is_empty() {
+                            return Err(Error::Unsupported {
                             revision: m.revision().to_string(),
                             message: m.message().to_string(),
                             op_index: i + 1,
@@ -809,21 +837,38 @@ impl Migrator {
                                 "drop the triggers with `execute` before this op and create them again after it, in this migration",
                             ),
                         });
+                        }
+                    }
+                    Stmt::Sql(sql) => {
+                        // Outside a transaction, with its progress row
+                        // where the database allows (see `progress`).
+                        let sent = match rolled_back {
+                            true => None,
+                            false => track
+                                .sql_to_send(self, dialect, m, direction, statements, pos, sql)?,
+                        };
+                        let sent = sent.as_deref().unwrap_or(sql);
+                        conn.execute(sent).map_err(|source| Error::Statement {
+                            direction: verb,
+                            revision: m.revision().to_string(),
+                            message: m.message().to_string(),
+                            op_index: i + 1,
+                            op: ops[*i].name(),
+                            sql: sql.clone(),
+                            at: at(),
+                            rolled_back,
+                            source,
+                        })?;
                     }
                 }
-                Stmt::Sql(sql) => {
-                    conn.execute(sql).map_err(|source| Error::Statement {
-                        direction: verb,
-                        revision: m.revision().to_string(),
-                        message: m.message().to_string(),
-                        op_index: i + 1,
-                        op: ops[*i].name(),
-                        sql: sql.clone(),
-                        at: at(),
-                        rolled_back,
-                        source,
-                    })?;
-                }
+                Ok(())
+            };
+            let result = run();
+            if rolled_back {
+                result?;
+            } else {
+                // Outside a transaction each statement stays: recorded.
+                track.ran(self, conn, m, direction, statements, pos, result)?;
             }
         }
         let violations = dialect
@@ -839,19 +884,11 @@ impl Migrator {
                 at: at(),
             });
         }
-        let vt = &self.version_table;
-        let version = match direction {
-            Direction::Up => vt.insert_sql(
-                dialect,
-                m.revision(),
-                &m.checksum().stored(),
-                started.elapsed().as_millis() as u64,
-            ),
-            Direction::Down => vt.delete_sql(dialect, m.revision()),
+        let elapsed = (started.elapsed().as_millis() as u64).to_string();
+        if let Some(version) = track.final_sql(self, dialect, m, direction, &elapsed)? {
+            conn.execute(&version)
+                .map_err(step("recording it in the version table".into()))?;
         }
-        .map_err(|u| self.unsupported(m.revision(), 0, u))?;
-        conn.execute(&version)
-            .map_err(step("recording it in the version table".into()))?;
         Ok(())
     }
 }

@@ -87,6 +87,16 @@ impl Migrator {
     fn compare(&self, conn: &mut Connection<'_>, basis: Basis) -> Result<Compared, Error> {
         let mut conn = conn.connection();
         let rows = self.version_table.read_brief(&mut conn, None)?;
+        if let Some((row, p)) = rows.iter().find_map(|r| Some((r, r.progress()?))) {
+            return Err(Error::Partial {
+                revision: row.revision.clone(),
+                problem: format!("{p}; the schema is between two revisions"),
+                help: format!(
+                    "finish it (`upgrade {}`) or undo what ran (`downgrade`), then check",
+                    row.revision
+                ),
+            });
+        }
         let unknown: Vec<String> = rows
             .iter()
             .filter(|r| !self.graph.contains(&r.revision))

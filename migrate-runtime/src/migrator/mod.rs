@@ -12,11 +12,13 @@
 //! `apply` the online runs (the lock through the backend, per-migration
 //! transactions, version rows, checksums); `render` the statements of each
 //! step (with the backend's table rebuilds); `offline` the SQL scripts;
-//! `check` the comparison of the live schema with the migrations'.
+//! `progress` the migrations that stop part-way outside a transaction
+//! (resumed or undone); `check` the comparison of the live schema with the migrations'.
 
 mod apply;
 mod check;
 mod offline;
+mod progress;
 mod render;
 
 pub use check::SchemaCheck;
@@ -276,7 +278,8 @@ impl Migrator {
             .collect())
     }
 
-    /// Every row of the version table (empty when it does not exist yet).
+    /// Every row of the version table (empty when it does not exist yet),
+    /// a partial revision's too ([`AppliedRevision::progress`]).
     pub fn applied(
         &self,
         conn: &mut impl MigrationConnection,
@@ -304,7 +307,8 @@ impl Migrator {
     }
 
     /// The applied revisions no applied revision follows: where the database
-    /// is, as `alembic current` says it. Unknown revisions are included.
+    /// is, as `alembic current` says it. Unknown revisions are included, and
+    /// a partial revision stands for where it is ([`AppliedRevision::progress`]).
     pub fn current(
         &self,
         conn: &mut impl MigrationConnection,

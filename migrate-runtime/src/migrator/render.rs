@@ -27,6 +27,7 @@ impl Migrator {
 /// Renders a plan's steps in order, following the schema model where the
 /// backend rebuilds tables (a rebuild is made from the table as the
 /// migrations describe it at that point).
+#[derive(Clone)]
 pub(super) struct Renderer<'m> {
     migrator: &'m Migrator,
     dialect: Dialect,
@@ -58,9 +59,31 @@ impl<'m> Renderer<'m> {
 
     /// The next step's statements.
     pub(super) fn step(&mut self, step: &Step) -> Result<Vec<(usize, Stmt)>, Error> {
-        let no_model = Schema::new();
         let m = self.migrator.migration(&step.revision);
         let ops = self.migrator.ops(m, step.direction)?;
+        self.ops(m, ops)
+    }
+
+    /// Follows `ops` in the schema model without rendering them: what a
+    /// migration that stopped part-way did before this run.
+    pub(super) fn advance(&mut self, ops: &[Op]) {
+        if let Ok(schema) = &mut self.model {
+            for op in ops {
+                if let Err(e) = schema.apply(op) {
+                    self.model = Err(format!("`{}`: {e}", op.name()));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The statements of `ops`, as migration `m`'s (an undo of part of it).
+    pub(super) fn ops(
+        &mut self,
+        m: &'static crate::migration::Migration,
+        ops: &[Op],
+    ) -> Result<Vec<(usize, Stmt)>, Error> {
+        let no_model = Schema::new();
         let mut statements = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             if let Op::Run { function } = op {

@@ -4,9 +4,9 @@
 //! `diesel-runner up DIR URL`: `run_pending_migrations` over the migration
 //! folders in DIR (read at run time with `FileBasedMigrations::from_path`).
 //! `diesel-runner down DIR URL`: `revert_all_migrations`.
-//! URL: postgres://... or sqlite://PATH.
+//! URL: postgres://..., mysql://... or sqlite://PATH.
 
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, MysqlConnection, PgConnection, SqliteConnection};
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
 use std::process::ExitCode;
 
@@ -33,6 +33,9 @@ fn main() -> ExitCode {
 fn run(direction: &str, dir: &str, url: &str) -> Result<usize, BoxError> {
     match url.strip_prefix("sqlite://") {
         Some(path) => migrate(&mut SqliteConnection::establish(path)?, direction, dir),
+        None if url.starts_with("mysql://") => {
+            migrate(&mut MysqlConnection::establish(url)?, direction, dir)
+        }
         None => migrate(&mut PgConnection::establish(url)?, direction, dir),
     }
 }

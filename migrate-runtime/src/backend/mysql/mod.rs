@@ -135,6 +135,13 @@ impl Backend for Mysql {
         true
     }
 
+    fn step_clock(&self) -> Option<(&'static str, &'static str)> {
+        Some((
+            "SET @migrate_step_started = NOW(6)",
+            "COALESCE(TIMESTAMPDIFF(MICROSECOND, @migrate_step_started, NOW(6)) DIV 1000, 0)",
+        ))
+    }
+
     fn create_version_table(&self, table: &VersionTable, qualified: &str) -> String {
         let schema = table
             .schema
