@@ -602,7 +602,8 @@ impl Migrator {
                 // Outside a transaction of the caller's: then the message's
                 // statements are one transaction (a savepoint would need
                 // its own round trips).
-                if in_transaction && sql_only && batches && !conn.in_transaction() && track.fresh() {
+                if in_transaction && sql_only && batches && !conn.in_transaction() && track.fresh()
+                {
                     let verb = match step.direction {
                         Direction::Up => "upgrade",
                         Direction::Down => "downgrade",
