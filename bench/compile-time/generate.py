@@ -22,9 +22,6 @@ Usage: generate.py OUT_DIR N RUNTIME_PATH [BEFORE_RUNTIME_PATH]
 import os
 import sys
 
-out, n, runtime = sys.argv[1], int(sys.argv[2]), os.path.abspath(sys.argv[3])
-before = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
-
 
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -120,8 +117,8 @@ DIESEL_DEP = 'diesel = { version = "2.2", default-features = false, features = [
 EMBED_DEP = 'diesel_migrations = { version = "2.3.2", default-features = false, features = ["sqlite"] }'
 
 
-def here_crate(root, name, count, rt):
-    write(f"{root}/{name}/Cargo.toml", manifest(name, RUNTIME_DEP.format(rt)))
+def here_crate(root, name, count, rt, dep=RUNTIME_DEP):
+    write(f"{root}/{name}/Cargo.toml", manifest(name, dep.format(rt)))
     write(f"{root}/{name}/src/lib.rs", "migrate_runtime::migrations!();\nmod m;\n")
     write(f"{root}/{name}/src/m/mod.rs", "".join(f"mod m{i:04d};\n" for i in range(count)))
     for i in range(count):
@@ -157,16 +154,23 @@ def plain_crate(root, name, count):
         write(f"{root}/{name}/src/m/m{i:04d}.rs", plain(i))
 
 
-crates = ["here", "here1", "diesel", "diesel1", "plain", "plain1"]
-members = ", ".join(f'"{c}"' for c in crates)
-write(f"{out}/Cargo.toml", f'[workspace]\nresolver = "2"\nmembers = [{members}]\n')
-here_crate(out, "here", n, runtime)
-here_crate(out, "here1", 1, runtime)
-diesel_crate(out, "diesel", n)
-diesel_crate(out, "diesel1", 1)
-plain_crate(out, "plain", n)
-plain_crate(out, "plain1", 1)
-if before:
-    write(f"{out}/before/Cargo.toml", '[workspace]\nresolver = "2"\nmembers = ["before", "before1"]\n')
-    here_crate(f"{out}/before", "before", n, before)
-    here_crate(f"{out}/before", "before1", 1, before)
+def main():
+    out, n, runtime = sys.argv[1], int(sys.argv[2]), os.path.abspath(sys.argv[3])
+    before = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
+    crates = ["here", "here1", "diesel", "diesel1", "plain", "plain1"]
+    members = ", ".join(f'"{c}"' for c in crates)
+    write(f"{out}/Cargo.toml", f'[workspace]\nresolver = "2"\nmembers = [{members}]\n')
+    here_crate(out, "here", n, runtime)
+    here_crate(out, "here1", 1, runtime)
+    diesel_crate(out, "diesel", n)
+    diesel_crate(out, "diesel1", 1)
+    plain_crate(out, "plain", n)
+    plain_crate(out, "plain1", 1)
+    if before:
+        write(f"{out}/before/Cargo.toml", '[workspace]\nresolver = "2"\nmembers = ["before", "before1"]\n')
+        here_crate(f"{out}/before", "before", n, before)
+        here_crate(f"{out}/before", "before1", 1, before)
+
+
+if __name__ == "__main__":
+    main()
