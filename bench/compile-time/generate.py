@@ -8,7 +8,7 @@ a difference:
 - `here`: `#[migration]` modules with `op!`s, every compile-time check on
   (the per-migration analysis, derived downgrades, `migrations!()`'s whole
   chain replay);
-- `diesel`: the same migrations as `up.sql`/`down.sql` folders, embedded with
+- `embed`: the same migrations as `up.sql`/`down.sql` folders, embedded with
   diesel_migrations' `embed_migrations!`;
 - `plain`: the same SQL as plain Rust functions over a diesel connection,
   listed in one static table.
@@ -125,7 +125,7 @@ def here_crate(root, name, count, rt, dep=RUNTIME_DEP):
         write(f"{root}/{name}/src/m/m{i:04d}.rs", here(i))
 
 
-def diesel_crate(root, name, count):
+def embed_crate(root, name, count):
     write(f"{root}/{name}/Cargo.toml", manifest(name, f"{DIESEL_DEP}\n{EMBED_DEP}"))
     write(
         f"{root}/{name}/src/lib.rs",
@@ -157,13 +157,13 @@ def plain_crate(root, name, count):
 def main():
     out, n, runtime = sys.argv[1], int(sys.argv[2]), os.path.abspath(sys.argv[3])
     before = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
-    crates = ["here", "here1", "diesel", "diesel1", "plain", "plain1"]
+    crates = ["here", "here1", "embed", "embed1", "plain", "plain1"]
     members = ", ".join(f'"{c}"' for c in crates)
     write(f"{out}/Cargo.toml", f'[workspace]\nresolver = "2"\nmembers = [{members}]\n')
     here_crate(out, "here", n, runtime)
     here_crate(out, "here1", 1, runtime)
-    diesel_crate(out, "diesel", n)
-    diesel_crate(out, "diesel1", 1)
+    embed_crate(out, "embed", n)
+    embed_crate(out, "embed1", 1)
     plain_crate(out, "plain", n)
     plain_crate(out, "plain1", 1)
     if before:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compile-time cost of #[migration], side by side in one run with the same N
 # migrations as plain Rust functions and as SQL embedded by diesel_migrations'
-# `embed_migrations!` (crates: see generate.py). Each contender is also built
+# `embed_migrations!` (crates: see generate.py; `embed` is diesel's). Each contender is also built
 # with one migration, so "+N-1" reads what the other migrations cost.
 #   full:   the crate recompiled from scratch (CARGO_INCREMENTAL=0, deps built)
 #   edit:   a rebuild after editing one migration (the middle one: a column
@@ -14,6 +14,8 @@
 #        BEFORE_RUNTIME=/path/to/other/migrate-runtime bench/compile-time/run.sh
 #            adds `before`: the `here` crates over another checkout (its own workspace)
 #        PROFILES=dev bench/compile-time/run.sh     (dev, release or both: "dev release")
+#        OPTIMIZED_MACROS=1 bench/compile-time/run.sh   (proc macros built with opt-level 3, as the
+#            README advises for hundreds of migrations)
 #        TIME_PASSES=1 bench/compile-time/run.sh    (also rustc's -Z time-passes of a full
 #            build and of an edit of `here`, through RUSTC_BOOTSTRAP on the stable toolchain)
 set -euo pipefail
@@ -21,14 +23,22 @@ n=${1:-500}
 rounds=${2:-5}
 profiles=${PROFILES:-dev release}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${BENCH_DIR:-$root/target/bench-compile-time}
+out=${BENCH_DIR:-$root/target/bench-compile-time${OPTIMIZED_MACROS:+-opt}}
 rm -rf "$out"
 python3 "$root/bench/compile-time/generate.py" "$out" "$n" "$root/migrate-runtime" "${BEFORE_RUNTIME:-}"
 cp "$root/Cargo.lock" "$out/Cargo.lock"
+if [ -n "${OPTIMIZED_MACROS:-}" ]; then
+  for m in "$out/Cargo.toml" "$out/before/Cargo.toml"; do
+    if [ -f "$m" ]; then
+      printf '\n[profile.dev.build-override]\nopt-level = 3\n\n[profile.release.build-override]\nopt-level = 3\n' >> "$m"
+    fi
+  done
+fi
 [ -n "${BEFORE_RUNTIME:-}" ] && cp "$BEFORE_RUNTIME/../Cargo.lock" "$out/before/Cargo.lock"
-export CARGO_TARGET_DIR="$out/target"
-crates=(here here1 diesel diesel1 plain plain1)
-edited=(here diesel plain)
+# Target dirs beside the generated crates, kept from run to run (deps built once).
+export CARGO_TARGET_DIR="$out.target"
+crates=(here here1 embed embed1 plain plain1)
+edited=(here embed plain)
 [ -n "${BEFORE_RUNTIME:-}" ] && crates+=(before before1) && edited+=(before)
 manifest() { # crate -> its workspace's manifest
   case $1 in before*) echo "$out/before/Cargo.toml" ;; *) echo "$out/Cargo.toml" ;; esac
@@ -37,7 +47,7 @@ dir() { # crate -> its directory
   case $1 in before*) echo "$out/before/$1" ;; *) echo "$out/$1" ;; esac
 }
 target() { # crate -> its target dir
-  case $1 in before*) echo "$out/before/target" ;; *) echo "$CARGO_TARGET_DIR" ;; esac
+  case $1 in before*) echo "$out.before-target" ;; *) echo "$CARGO_TARGET_DIR" ;; esac
 }
 flag() { [ "$1" = release ] && echo --release || true; }
 
@@ -61,7 +71,7 @@ build() { # profile kind crate round -> appends "profile kind crate round wall c
     case $c in
       here|before) sed -i -E "s/String\(5[0-9]*\)/String(5$r)/" "$d/src/m/m$i.rs" ;;
       plain) sed -i -E "s/VARCHAR\(5[0-9]*\)/VARCHAR(5$r)/" "$d/src/m/m$i.rs" ;;
-      diesel) sed -i -E "s/VARCHAR\(5[0-9]*\)/VARCHAR(5$r)/" "$d/migrations/0$i"_m"$i/up.sql" ;;
+      embed) sed -i -E "s/VARCHAR\(5[0-9]*\)/VARCHAR(5$r)/" "$d/migrations/0$i"_m"$i/up.sql" ;;
     esac
   fi
   CARGO_INCREMENTAL=$incremental CARGO_TARGET_DIR=$(target "$c") /usr/bin/time -f '%e %U %S' -o "$out/time" \
@@ -106,7 +116,7 @@ def diff(p, c, i):  # per round: crate(N) - crate(1), full builds
 def ratio(p, kind, x, y, i):
     a, b = series(p, kind, x, i), series(p, kind, y, i)
     return [a[r] / b[r] for r in a if r in b]
-kinds = [k for k in ("here", "before", "diesel", "plain") if any(key[2] == k for key in t)]
+kinds = [k for k in ("here", "before", "embed", "plain") if any(key[2] == k for key in t)]
 print(f"N={n}, rounds={rounds}; medians; seconds of CPU (wall in brackets)")
 for p in ("dev", "release"):
     if not any(key[0] == p for key in t):
@@ -118,7 +128,7 @@ for p in ("dev", "release"):
         fmt = lambda s: f"{med(v[1] for v in s.values()):6.2f} [{med(v[0] for v in s.values()):6.2f}]"
         print(f"{k:8} {fmt(f):>16} {fmt(f1):>16} {med(diff(p, k, 1)):+11.2f} {fmt(e):>16}")
     for x in [k for k in kinds if k in ("here", "before")]:
-        for y in ("diesel", "plain"):
+        for y in ("embed", "plain"):
             for kind in ("full", "edit"):
                 r = ratio(p, kind, x, y, 1)
                 print(f"  {x}/{y} {kind:4}: {med(r):.2f} (min {min(r):.2f}, max {max(r):.2f})")

@@ -43,7 +43,7 @@ EOF
 cp "$root/Cargo.lock" "$out/after/Cargo.lock"
 [ -n "${BEFORE_RUNTIME:-}" ] && cp "$BEFORE_RUNTIME/../Cargo.lock" "$out/before/Cargo.lock"
 for side in "${sides[@]}"; do
-  CARGO_TARGET_DIR="$out/$side/target" cargo build -q --release --manifest-path "$out/$side/Cargo.toml"
+  CARGO_TARGET_DIR="$out.$side-target" cargo build -q --release --manifest-path "$out/$side/Cargo.toml"
 done
 
 db=$(mktemp -d /dev/shm/bench-startup.XXXXXX)
@@ -53,10 +53,10 @@ results="$out/results.tsv"
 IFS=, read -ra ns <<< "$sizes"
 for n in "${ns[@]}"; do
   for side in "${sides[@]}"; do
-    bin="$out/$side/target/release/s$n"
+    bin="$out.$side-target/release/s$n"
     relocs=$(readelf -rW "$bin" | grep -cE '^[0-9a-f]{8,} ')
     relro=$(readelf -SW "$bin" | awk '$2 == ".data.rel.ro" { print strtonum("0x" $6) }')
-    DATABASE_URL="sqlite://$db/$side$n.db" "$bin" upgrade head >/dev/null
+    DATABASE_URL="sqlite:///$db/$side$n.db" "$bin" upgrade head >/dev/null
     printf 'static\t%s\t%s\t%s\t%s\n' "$side" "$n" "$relocs" "${relro:-0}" >> "$results"
   done
   for r in $(seq 1 "$runs"); do
@@ -64,8 +64,8 @@ for n in "${ns[@]}"; do
     order=("${sides[@]}"); [ $((r % 2)) = 0 ] && order=($(printf '%s\n' "${sides[@]}" | tac))
     for side in "${order[@]}"; do
       t0=$(date +%s%N)
-      DATABASE_URL="sqlite://$db/$side$n.db" /usr/bin/time -f '%M' -o "$out/time" \
-        "$out/$side/target/release/s$n" upgrade head >/dev/null 2>&1
+      DATABASE_URL="sqlite:///$db/$side$n.db" /usr/bin/time -f '%M' -o "$out/time" \
+        "$out.$side-target/release/s$n" upgrade head >/dev/null 2>&1
       t1=$(date +%s%N)
       wall=$(awk "BEGIN { print ($t1 - $t0) / 1e9 }")
       read -r rss < "$out/time"

@@ -1493,7 +1493,7 @@ mod tests {
             upgrade: &[],
             ..head(&ops, None)
         };
-        let text = leak(format!("{}m\0f.rs\07", encode_record_head(&root)));
+        let text = leak(format!("{}m\0f.rs\x007", encode_record_head(&root)));
         let r = decode_record(text).unwrap();
         assert!(r.parents.is_empty() && r.branch.is_none() && r.downgrade.is_none());
         assert_eq!(decode_ops(r.upgrade).unwrap(), vec![]);
@@ -1502,7 +1502,7 @@ mod tests {
     #[test]
     fn malformed_records_are_errors() {
         let ops = every_op();
-        let good = format!("{}m\0f.rs\07", encode_record_head(&head(&ops, None)));
+        let good = format!("{}m\0f.rs\x007", encode_record_head(&head(&ops, None)));
         for end in (0..good.len() - 1).filter(|&i| good.is_char_boundary(i)) {
             assert!(
                 decode_record(leak(good[..end].to_string())).is_err(),
@@ -1511,7 +1511,7 @@ mod tests {
         }
         let e = decode_record("m9rest").unwrap_err();
         assert!(e.to_string().contains("another version"), "{e}");
-        let bad_line = leak(good.replace("\07", "\0seven"));
+        let bad_line = leak(good.replace("\x007", "\0seven"));
         assert_eq!(
             decode_record(bad_line).unwrap_err().expected,
             "a line number"

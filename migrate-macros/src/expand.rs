@@ -388,7 +388,7 @@ mod tests {
         let lit = text[at..].split_once('(').unwrap().1;
         let end = lit.find(", :: core :: module_path").unwrap();
         let value = syn::parse_str::<syn::LitStr>(&lit[..end]).unwrap().value();
-        Box::leak(format!("{value}crate::m\0src/m.rs\07").into_boxed_str())
+        Box::leak(format!("{value}crate::m\0src/m.rs\x007").into_boxed_str())
     }
 
     fn leak(s: String) -> &'static str {
