@@ -56,7 +56,7 @@ for n in "${ns[@]}"; do
     bin="$out.$side-target/release/s$n"
     relocs=$(readelf -rW "$bin" | grep -cE '^[0-9a-f]{8,} ')
     relro=$(readelf -SW "$bin" | awk '$2 == ".data.rel.ro" { print strtonum("0x" $6) }')
-    DATABASE_URL="sqlite:///$db/$side$n.db" "$bin" upgrade head >/dev/null
+    DATABASE_URL="sqlite:///$db/$side$n.db" "$bin" upgrade head >/dev/null 2>&1
     printf 'static\t%s\t%s\t%s\t%s\n' "$side" "$n" "$relocs" "${relro:-0}" >> "$results"
   done
   for r in $(seq 1 "$runs"); do
