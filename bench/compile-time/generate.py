@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
-"""Generates two crates of N migrations with 3 ops each, for the compile-time
-benchmark (see run.sh and BENCHMARKS.md):
+"""Generates the crates of the compile-time benchmark (see run.sh and
+BENCHMARKS.md): the same chain of N migrations (each: create a table with an
+integer key and a varchar, add a text column, index it), three ways, each also
+with one migration only (`<kind>1`), so the cost of the N - 1 others reads as
+a difference:
 
-- `checked`: each migration a `#[migration]` module with `op!`s, so every
-  compile-time check runs (graph keys, derived downgrade, net-effect analysis);
-- `plain`: the same revisions as plain `inventory::submit!` records holding the
-  same op data (upgrade and downgrade), written out as Rust statics.
+- `here`: `#[migration]` modules with `op!`s, every compile-time check on
+  (the per-migration analysis, derived downgrades, `migrations!()`'s whole
+  chain replay);
+- `embed`: the same migrations as `up.sql`/`down.sql` folders, embedded with
+  diesel_migrations' `embed_migrations!`;
+- `plain`: the same SQL as plain Rust functions over a diesel connection,
+  listed in one static table.
 
-Usage: generate.py OUT_DIR N RUNTIME_PATH
+All are library crates (no link step), in one workspace. With BEFORE_RUNTIME,
+`before`/`before1` (the `here` crates over another migrate-runtime checkout)
+go into a workspace of their own under OUT/before.
+
+Usage: generate.py OUT_DIR N RUNTIME_PATH [BEFORE_RUNTIME_PATH]
 """
 import os
-import re
 import sys
-
-out, n, runtime = sys.argv[1], int(sys.argv[2]), os.path.abspath(sys.argv[3])
 
 
 def write(path, text):
@@ -22,7 +29,7 @@ def write(path, text):
         f.write(text)
 
 
-def manifest(name):
+def manifest(name, deps):
     return f"""[package]
 name = "{name}"
 version = "0.0.0"
@@ -30,7 +37,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-migrate-runtime = {{ path = "{runtime}" }}
+{deps}
 """
 
 
@@ -38,7 +45,7 @@ def parent(i):
     return "None" if i == 0 else f'"r{i - 1:04d}"'
 
 
-def checked(i):
+def here(i):
     t = f"t{i:04d}"
     return f"""use migrate_runtime::{{migration, op}};
 
@@ -58,97 +65,112 @@ mod m{i:04d} {{
 """
 
 
-P = "::migrate_runtime::__private::model_names::"
+def up_sql(i):
+    t = f"t{i:04d}"
+    return [
+        f"CREATE TABLE {t} (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL)",
+        f"ALTER TABLE {t} ADD COLUMN note TEXT",
+        f"CREATE INDEX ix_{t}_note ON {t} (note)",
+    ]
 
 
-def s(x):
-    return f' {P}Cow::Borrowed("{x}")'
-
-
-def table_ref(t):
-    return f"TableRef::new(None, {s(t)})"
-
-
-def column(name, ty, nullable, pk):
-    return (
-        f"Column::new({s(name)}, {ty}, {str(nullable).lower()}, "
-        f"{str(pk).lower()}, None, None, None, None, None, None, true)"
-    )
-
-
-NAMES = re.compile(r"(?<![:\w])(Op|TableRef|Table|ColumnType|Column|ConstraintKind|Constraint|IndexColumn|Index|MigrationParts|Migration|None|Some|Cow)\b")
-
-
-def qualify(text):
-    """Every model name written in full (no glob import), as the macro does."""
-    return NAMES.sub(lambda m: " " + P + m.group(1), text)
+def down_sql(i):
+    t = f"t{i:04d}"
+    return [
+        f"DROP INDEX ix_{t}_note",
+        f"ALTER TABLE {t} DROP COLUMN note",
+        f"DROP TABLE {t}",
+    ]
 
 
 def plain(i):
-    t = f"t{i:04d}"
-    cols = [
-        column("id", "ColumnType::Integer", False, True),
-        column("name", "ColumnType::String(Some(50))", False, False),
-    ]
-    # As the macro writes them: constructors, a `Table` literal.
-    table = (
-        f"Table {{ table: {table_ref(t)}, "
-        f"columns: Cow::Borrowed(&[{', '.join(cols)}]), "
-        f"constraints: Cow::Borrowed(&[Constraint::new({s('pk_' + t)}, "
-        f"ConstraintKind::PrimaryKey {{ columns: Cow::Borrowed(&[{s('id')}]) }})]), "
-        f"comment: None }}"
-    )
-    note = column("note", "ColumnType::Text", True, False)
-    index = (
-        f"Index::new({s('ix_' + t + '_note')}, {table_ref(t)}, "
-        f"Cow::Borrowed(&[IndexColumn::Column({s('note')})]), "
-        f"false, None, None, false)"
-    )
-    up = [
-        f"Op::CreateTable({table})",
-        f"Op::AddColumn {{ table: {table_ref(t)}, column: {note} }}",
-        f"Op::CreateIndex({index})",
-    ]
-    down = [
-        f"Op::DropIndex {{ table: {table_ref(t)}, name: {s('ix_' + t + '_note')}, definition: Some({index}) }}",
-        f"Op::DropColumn {{ table: {table_ref(t)}, column: {s('note')}, definition: Some({note}) }}",
-        f"Op::DropTable {{ table: {table_ref(t)}, definition: Some({table}) }}",
-    ]
-    parents = "&[]" if i == 0 else f'&["r{i - 1:04d}"]'
-    return qualify(f"""
-migrate_runtime::__private::inventory::submit! {{
-    Migration::__new(MigrationParts {{
-        revision: "r{i:04d}",
-        down_revisions: {parents},
-        branch: None,
-        message: "migration {i}",
-        upgrade: const {{ &[{', '.join(up)}] }},
-        downgrade: Some(const {{ &[{', '.join(down)}] }}),
-        downgrade_is_derived: true,
-        checksum: "0000000000000000000000000000000000000000000000000000000000000000",
-        transactional: true,
-        module_path: module_path!(),
-        file: file!(),
-        line: line!(),
-        functions: &[],
-        anchor: crate::anchor,
-    }})
-}}
-"""
-)
+    def body(stmts):
+        calls = "".join(f'    c.batch_execute("{s}")?;\n' for s in stmts)
+        return calls + "    Ok(())\n"
 
-write(f"{out}/Cargo.toml", '[workspace]\nresolver = "2"\nmembers = ["checked", "plain"]\n')
-write(f"{out}/checked/Cargo.toml", manifest("checked"))
-write(f"{out}/plain/Cargo.toml", manifest("plain"))
-write(f"{out}/checked/src/lib.rs", "migrate_runtime::migrations!();\nmod m;\n")
-write(
-    f"{out}/plain/src/lib.rs",
-    "pub struct Anchor;\n\npub fn anchor() -> ::core::any::TypeId {\n    ::core::any::TypeId::of::<Anchor>()\n}\n\npub fn migrations() -> usize {\n"
-    "    migrate_runtime::__private::inventory::iter::<migrate_runtime::Migration>.into_iter().count()\n}\nmod m;\n",
-)
-mods = "".join(f"mod m{i:04d};\n" for i in range(n))
-write(f"{out}/checked/src/m/mod.rs", mods)
-write(f"{out}/plain/src/m/mod.rs", mods)
-for i in range(n):
-    write(f"{out}/checked/src/m/m{i:04d}.rs", checked(i))
-    write(f"{out}/plain/src/m/m{i:04d}.rs", plain(i))
+    return f"""use diesel::connection::SimpleConnection;
+
+/// migration {i}
+pub fn up(c: &mut diesel::SqliteConnection) -> diesel::QueryResult<()> {{
+{body(up_sql(i))}}}
+
+pub fn down(c: &mut diesel::SqliteConnection) -> diesel::QueryResult<()> {{
+{body(down_sql(i))}}}
+"""
+
+
+PLAIN_LIB = """pub struct Migration {
+    pub revision: &'static str,
+    pub down_revision: Option<&'static str>,
+    pub message: &'static str,
+    pub up: fn(&mut diesel::SqliteConnection) -> diesel::QueryResult<()>,
+    pub down: fn(&mut diesel::SqliteConnection) -> diesel::QueryResult<()>,
+}
+
+mod m;
+
+pub static MIGRATIONS: &[Migration] = &[
+"""
+
+RUNTIME_DEP = 'migrate-runtime = {{ path = "{}" }}'
+DIESEL_DEP = 'diesel = { version = "2.2", default-features = false, features = ["sqlite"] }'
+EMBED_DEP = 'diesel_migrations = { version = "2.3.2", default-features = false, features = ["sqlite"] }'
+
+
+def here_crate(root, name, count, rt, dep=RUNTIME_DEP):
+    write(f"{root}/{name}/Cargo.toml", manifest(name, dep.format(rt)))
+    write(f"{root}/{name}/src/lib.rs", "migrate_runtime::migrations!();\nmod m;\n")
+    write(f"{root}/{name}/src/m/mod.rs", "".join(f"mod m{i:04d};\n" for i in range(count)))
+    for i in range(count):
+        write(f"{root}/{name}/src/m/m{i:04d}.rs", here(i))
+
+
+def embed_crate(root, name, count):
+    write(f"{root}/{name}/Cargo.toml", manifest(name, f"{DIESEL_DEP}\n{EMBED_DEP}"))
+    write(
+        f"{root}/{name}/src/lib.rs",
+        "use diesel_migrations::{embed_migrations, EmbeddedMigrations};\n\n"
+        'pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");\n',
+    )
+    for i in range(count):
+        d = f"{root}/{name}/migrations/{i:05d}_m{i:04d}"
+        write(f"{d}/up.sql", "".join(s + ";\n" for s in up_sql(i)))
+        write(f"{d}/down.sql", "".join(s + ";\n" for s in down_sql(i)))
+
+
+def plain_crate(root, name, count):
+    write(f"{root}/{name}/Cargo.toml", manifest(name, DIESEL_DEP))
+    def down(i):
+        return "None" if i == 0 else f'Some("r{i - 1:04d}")'
+
+    rows = "".join(
+        f'    Migration {{ revision: "r{i:04d}", down_revision: {down(i)}, '
+        f'message: "migration {i}", up: m::m{i:04d}::up, down: m::m{i:04d}::down }},\n'
+        for i in range(count)
+    )
+    write(f"{root}/{name}/src/lib.rs", PLAIN_LIB + rows + "];\n")
+    write(f"{root}/{name}/src/m/mod.rs", "".join(f"pub mod m{i:04d};\n" for i in range(count)))
+    for i in range(count):
+        write(f"{root}/{name}/src/m/m{i:04d}.rs", plain(i))
+
+
+def main():
+    out, n, runtime = sys.argv[1], int(sys.argv[2]), os.path.abspath(sys.argv[3])
+    before = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else None
+    crates = ["here", "here1", "embed", "embed1", "plain", "plain1"]
+    members = ", ".join(f'"{c}"' for c in crates)
+    write(f"{out}/Cargo.toml", f'[workspace]\nresolver = "2"\nmembers = [{members}]\n')
+    here_crate(out, "here", n, runtime)
+    here_crate(out, "here1", 1, runtime)
+    embed_crate(out, "embed", n)
+    embed_crate(out, "embed1", 1)
+    plain_crate(out, "plain", n)
+    plain_crate(out, "plain1", 1)
+    if before:
+        write(f"{out}/before/Cargo.toml", '[workspace]\nresolver = "2"\nmembers = ["before", "before1"]\n')
+        here_crate(f"{out}/before", "before", n, before)
+        here_crate(f"{out}/before", "before1", 1, before)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,57 +1,152 @@
 #!/usr/bin/env bash
-# Compile-time cost of #[migration]: builds a crate of N migrations (3 ops
-# each) and the same revisions as plain inventory::submit! records, in the
-# dev profile, and prints the time of each and their ratio, pair by pair:
+# Compile-time cost of #[migration], side by side in one run with the same N
+# migrations as plain Rust functions and as SQL embedded by diesel_migrations'
+# `embed_migrations!` (crates: see generate.py; `embed` is diesel's). Each contender is also built
+# with one migration, so "+N-1" reads what the other migrations cost.
 #   full:   the crate recompiled from scratch (CARGO_INCREMENTAL=0, deps built)
-#   edit:   an incremental rebuild after editing one migration
-# Usage: bench/compile-time/run.sh [N=1000] [RUNS=5]
-#        OPTIMIZED_MACROS=1 bench/compile-time/run.sh   (proc macros built with opt-level 3)
+#   edit:   a rebuild after editing one migration (the middle one: a column
+#           length), incremental in dev as cargo makes it, not in release
+# in the dev and the release profile. Rounds rotate the order of the crates;
+# ratios are taken round by round; medians are printed, of CPU time (user +
+# system of cargo and rustc: less disturbed than wall time by other work on a
+# shared machine) and of wall time.
+# Usage: bench/compile-time/run.sh [N=500] [ROUNDS=5]
+#        BEFORE_RUNTIME=/path/to/other/migrate-runtime bench/compile-time/run.sh
+#            adds `before`: the `here` crates over another checkout (its own workspace)
+#        PROFILES=dev bench/compile-time/run.sh     (dev, release or both: "dev release")
+#        OPTIMIZED_MACROS=1 bench/compile-time/run.sh   (proc macros built with opt-level 3, as the
+#            README advises for hundreds of migrations)
+#        TIME_PASSES=1 bench/compile-time/run.sh    (also rustc's -Z time-passes of a full
+#            build and of an edit of `here`, through RUSTC_BOOTSTRAP on the stable toolchain)
 set -euo pipefail
-n=${1:-1000}
-runs=${2:-5}
+n=${1:-500}
+rounds=${2:-5}
+profiles=${PROFILES:-dev release}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${BENCH_DIR:-$root/target/bench-compile-time}
+out=${BENCH_DIR:-$root/target/bench-compile-time${OPTIMIZED_MACROS:+-opt}}
 rm -rf "$out"
-python3 "$root/bench/compile-time/generate.py" "$out" "$n" "$root/migrate-runtime"
-cd "$out"
-cp "$root/Cargo.lock" . 2>/dev/null || true
+python3 "$root/bench/compile-time/generate.py" "$out" "$n" "$root/migrate-runtime" "${BEFORE_RUNTIME:-}"
+cp "$root/Cargo.lock" "$out/Cargo.lock"
 if [ -n "${OPTIMIZED_MACROS:-}" ]; then
-  # The setting the README recommends for crates with hundreds of migrations.
-  printf '\n[profile.dev.build-override]\nopt-level = 3\n' >> Cargo.toml
-fi
-export CARGO_TARGET_DIR="$out/target"
-cargo build -q -p checked -p plain 2>/dev/null
-
-seconds() { # command... -> wall seconds
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>"$out/last.err" || { cat "$out/last.err" >&2; echo "build failed" >&2; exit 1; }
-  t1=$(date +%s.%N)
-  awk "BEGIN { print $t1 - $t0 }"
-}
-full() { # crate
-  touch "$1/src/lib.rs"
-  CARGO_INCREMENTAL=0 seconds cargo build -q -p "$1"
-}
-edit() { # crate run
-  # Each run edits the same migration differently, as a developer would.
-  local f
-  f=$(printf '%s/src/m/m%04d.rs' "$1" $((n / 2)))
-  sed -i -E "s/String\(5[0-9]*\)/String(5$2)/; s/String\(Some\(5[0-9]*\)\)/String(Some(5$2))/g" "$f"
-  CARGO_INCREMENTAL=1 seconds cargo build -q -p "$1"
-}
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-for kind in full edit; do
-  # Warm-up: one run of each, not counted (fills incremental caches for `edit`).
-  $kind checked 0 >/dev/null; $kind plain 0 >/dev/null
-  : > "$out/$kind.checked"; : > "$out/$kind.plain"; : > "$out/$kind.ratio"
-  for r in $(seq 1 "$runs"); do
-    a=$($kind checked "$r"); b=$($kind plain "$r")
-    echo "$a" >> "$out/$kind.checked"; echo "$b" >> "$out/$kind.plain"
-    awk "BEGIN { print $a / $b }" >> "$out/$kind.ratio"
+  for m in "$out/Cargo.toml" "$out/before/Cargo.toml"; do
+    if [ -f "$m" ]; then
+      printf '\n[profile.dev.build-override]\nopt-level = 3\n\n[profile.release.build-override]\nopt-level = 3\n' >> "$m"
+    fi
   done
-  printf '%-5s N=%s runs=%s  checked %.2fs  plain %.2fs  ratio %.2f (min %.2f, max %.2f)\n' \
-    "$kind" "$n" "$runs" "$(median < "$out/$kind.checked")" "$(median < "$out/$kind.plain")" \
-    "$(median < "$out/$kind.ratio")" "$(sort -g "$out/$kind.ratio" | head -1)" "$(sort -g "$out/$kind.ratio" | tail -1)"
+fi
+[ -n "${BEFORE_RUNTIME:-}" ] && cp "$BEFORE_RUNTIME/../Cargo.lock" "$out/before/Cargo.lock"
+# Target dirs beside the generated crates, kept from run to run (deps built once).
+export CARGO_TARGET_DIR="$out.target"
+crates=(here here1 embed embed1 plain plain1)
+edited=(here embed plain)
+[ -n "${BEFORE_RUNTIME:-}" ] && crates+=(before before1) && edited+=(before)
+manifest() { # crate -> its workspace's manifest
+  case $1 in before*) echo "$out/before/Cargo.toml" ;; *) echo "$out/Cargo.toml" ;; esac
+}
+dir() { # crate -> its directory
+  case $1 in before*) echo "$out/before/$1" ;; *) echo "$out/$1" ;; esac
+}
+target() { # crate -> its target dir
+  case $1 in before*) echo "$out.before-target" ;; *) echo "$CARGO_TARGET_DIR" ;; esac
+}
+flag() { [ "$1" = release ] && echo --release || true; }
+
+for p in $profiles; do
+  for c in "${crates[@]}"; do
+    CARGO_TARGET_DIR=$(target "$c") cargo build -q $(flag "$p") --manifest-path "$(manifest "$c")" -p "$c"
+  done
 done
+
+results="$out/results.tsv"
+: > "$results"
+build() { # profile kind crate round -> appends "profile kind crate round wall cpu"
+  local p=$1 kind=$2 c=$3 r=$4 d incremental=0
+  d=$(dir "$c")
+  if [ "$kind" = full ]; then
+    touch "$d/src/lib.rs"
+  else
+    [ "$p" = dev ] && incremental=1
+    local i; i=$(printf '%04d' $((n / 2)))
+    # Each round edits the same migration differently, as a developer would.
+    case $c in
+      here|before) sed -i -E "s/String\(5[0-9]*\)/String(5$r)/" "$d/src/m/m$i.rs" ;;
+      plain) sed -i -E "s/VARCHAR\(5[0-9]*\)/VARCHAR(5$r)/" "$d/src/m/m$i.rs" ;;
+      embed) sed -i -E "s/VARCHAR\(5[0-9]*\)/VARCHAR(5$r)/" "$d/migrations/0$i"_m"$i/up.sql" ;;
+    esac
+  fi
+  CARGO_INCREMENTAL=$incremental CARGO_TARGET_DIR=$(target "$c") /usr/bin/time -f '%e %U %S' -o "$out/time" \
+    cargo build -q $(flag "$p") --manifest-path "$(manifest "$c")" -p "$c" 2>"$out/last.err" \
+    || { cat "$out/last.err" >&2; echo "build of $c failed" >&2; exit 1; }
+  read -r wall user sys < "$out/time"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$kind" "$c" "$r" "$wall" "$(awk "BEGIN { print $user + $sys }")" >> "$results"
+}
+
+for p in $profiles; do
+  for kind in full edit; do
+    if [ "$kind" = full ]; then list=("${crates[@]}"); else list=("${edited[@]}"); fi
+    # Warm-up: one build of each, not counted (fills the incremental caches).
+    for c in "${list[@]}"; do build "$p" "$kind" "$c" 0; done
+    for r in $(seq 1 "$rounds"); do
+      # Rotate: round r starts with the r-th crate.
+      k=${#list[@]}
+      for j in $(seq 0 $((k - 1))); do
+        build "$p" "$kind" "${list[$(((j + r) % k))]}" "$r"
+      done
+    done
+  done
+done
+
+python3 - "$results" "$n" "$rounds" <<'EOF'
+import statistics, sys
+from collections import defaultdict
+path, n, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
+t = defaultdict(dict)  # (profile, kind, crate) -> round -> (wall, cpu)
+for line in open(path):
+    p, kind, c, r, wall, cpu = line.split("\t")
+    if r != "0":
+        t[(p, kind, c)][r] = (float(wall), float(cpu))
+med = statistics.median
+def col(p, kind, c, i):
+    return t[(p, kind, c)]
+def series(p, kind, c, i):
+    return {r: v[i] for r, v in t[(p, kind, c)].items()}
+def diff(p, c, i):  # per round: crate(N) - crate(1), full builds
+    a, b = series(p, "full", c, i), series(p, "full", c + "1", i)
+    return [a[r] - b[r] for r in a if r in b]
+def ratio(p, kind, x, y, i):
+    a, b = series(p, kind, x, i), series(p, kind, y, i)
+    return [a[r] / b[r] for r in a if r in b]
+kinds = [k for k in ("here", "before", "embed", "plain") if any(key[2] == k for key in t)]
+print(f"N={n}, rounds={rounds}; medians; seconds of CPU (wall in brackets)")
+for p in ("dev", "release"):
+    if not any(key[0] == p for key in t):
+        continue
+    print(f"\n[{p}]")
+    print(f"{'':8} {'full N':>16} {'full 1':>16} {'+N-1 (cpu)':>11} {'edit':>16}")
+    for k in kinds:
+        f, f1, e = (t[(p, "full", k)], t[(p, "full", k + "1")], t[(p, "edit", k)])
+        fmt = lambda s: f"{med(v[1] for v in s.values()):6.2f} [{med(v[0] for v in s.values()):6.2f}]"
+        print(f"{k:8} {fmt(f):>16} {fmt(f1):>16} {med(diff(p, k, 1)):+11.2f} {fmt(e):>16}")
+    for x in [k for k in kinds if k in ("here", "before")]:
+        for y in ("embed", "plain"):
+            for kind in ("full", "edit"):
+                r = ratio(p, kind, x, y, 1)
+                print(f"  {x}/{y} {kind:4}: {med(r):.2f} (min {min(r):.2f}, max {max(r):.2f})")
+EOF
+
+if [ -n "${TIME_PASSES:-}" ]; then
+  # Where the time goes: rustc's own pass timings of `here` (and `before`), a
+  # full dev build and a dev rebuild after an edit.
+  for c in "${edited[@]}"; do
+    case $c in here|before) ;; *) continue ;; esac
+    d=$(dir "$c")
+    for kind in full edit; do
+      if [ "$kind" = full ]; then touch "$d/src/lib.rs"; inc=0; else
+        sed -i -E "s/String\(5[0-9]*\)/String(59)/" "$d/src/m/m$(printf '%04d' $((n / 2))).rs"; inc=1; fi
+      echo "== $c, $kind (dev): -Z time-passes, passes over 0.05 s"
+      CARGO_INCREMENTAL=$inc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(target "$c") \
+        cargo rustc -q --manifest-path "$(manifest "$c")" -p "$c" -- -Z time-passes 2>&1 \
+        | awk '$1 == "time:" { s = $2; sub(/;/, "", s); if (s + 0 >= 0.05) print }'
+    done
+  done
+fi

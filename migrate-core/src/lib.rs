@@ -8,6 +8,7 @@
 pub mod checksum;
 pub mod difference;
 pub mod effect;
+pub mod encode;
 pub mod ids;
 pub mod inverse;
 pub mod model;

@@ -1,16 +1,16 @@
 //! The operation model: what a migration does, as plain data.
 //!
 //! `#[migration]` turns every `op!` into one of these values at compile time and
-//! stores them in a `static`, which is why everything here is built from
-//! `Cow<'static, _>`: the macro works on owned values, the generated code on
-//! borrowed ones, and both are the same type. Names are already resolved (the
-//! naming convention has been applied), so what is here is exactly what reaches
-//! the database.
+//! stores it in the binary as text (`encode.rs`); the runtime decodes it on first
+//! use, its strings borrowed from that `'static` text. That is why everything
+//! here is built from `Cow<'static, _>`: the macro works on owned values, the
+//! decoded ones borrow, and both are the same type. Names are already resolved
+//! (the naming convention has been applied), so what is here is exactly what
+//! reaches the database.
 //!
-//! Every struct has a `const fn new` taking its fields in order: the
-//! expansions build their `static` op data with these, so the structs can be
-//! `#[non_exhaustive]` and gain fields without breaking code that builds or
-//! matches them elsewhere.
+//! Every struct has a `const fn new` taking its fields in order, so the
+//! structs can be `#[non_exhaustive]` and gain fields without breaking code
+//! that builds or matches them elsewhere.
 
 #![warn(missing_docs)]
 

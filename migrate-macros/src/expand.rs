@@ -2,7 +2,8 @@
 //! - the module's own items, untouched;
 //! - a use of each op's documentation item through the user's `op!` path (so
 //!   the import is used and hover shows the op's rustdoc);
-//! - the registration: static op lists and an `inventory` record.
+//! - the registration: an `inventory` record whose data (header and ops) is
+//!   one string literal.
 //!
 //! Rules across migrations (the revision graph, the replay of the chain) are
 //! checked once, by `migrations!()` (`chain.rs`), not by items per migration.
@@ -12,10 +13,10 @@ extern crate proc_macro;
 use crate::ast::{Meta, Migration, OpNode};
 use crate::chain;
 use crate::ctxt::Ctxt;
-use crate::data;
 use crate::parse::{AnchorArgs, MigrationArgs};
 use crate::sources;
 use crate::valid::{self, Downgrade};
+use migrate_core::encode::{encode_record_head, RecordHead};
 use migrate_core::model::Op;
 use migrate_core::naming::Naming;
 use proc_macro2::TokenStream;
@@ -79,7 +80,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let module_path = if keep_module {
         quote!(::core::module_path!())
     } else {
-        quote!(::core::concat!(::core::module_path!(), "::", #name))
+        quote!(::core::module_path!(), "::", #name)
     };
     let registration = match (ok, downgrade) {
         (true, Some(d)) => registration(&m, &d, module_path, naming),
@@ -325,22 +326,10 @@ fn registration(
     };
     let up: Vec<Op> = m.upgrade.iter().filter_map(|n| n.op.clone()).collect();
     let checksum = migrate_core::checksum::checksum(&up).to_hex();
-    // Names are written in full: a glob import per migration would cost the
-    // resolver on every rebuild.
-    let prefix = format!("{}::model_names::", p).replace(' ', "");
-    let (down_text, derived) = match downgrade {
-        Downgrade::Irreversible => (format!("{prefix}None"), false),
-        Downgrade::Written(d) | Downgrade::Derived(d) => (
-            format!("{prefix}Some({})", data::ops_slice(d, &prefix)),
-            matches!(downgrade, Downgrade::Derived(_)),
-        ),
-    };
-    let (upgrade_expr, downgrade_expr) = match (
-        parse_generated(&data::ops_slice(&up, &prefix)),
-        parse_generated(&down_text),
-    ) {
-        (Ok(u), Ok(d)) => (u, d),
-        (Err(e), _) | (_, Err(e)) => return internal_error(&e),
+    let (down, derived) = match downgrade {
+        Downgrade::Irreversible => (None, false),
+        Downgrade::Written(d) => (Some(&d[..]), false),
+        Downgrade::Derived(d) => (Some(&d[..]), true),
     };
     let message = m.message();
     let mut names: Vec<String> = Vec::new();
@@ -372,27 +361,24 @@ fn registration(
         Some((t, _)) => t && !needs_no_tx,
         None => !needs_no_tx,
     };
-    let rev_value = rev.value();
-    // The fields without a user span are one string, parsed once.
-    let parents: Vec<String> = m
-        .meta
-        .down_revisions
-        .iter()
-        .map(|l| format!("{:?}", l.value()))
-        .collect();
-    let branch = match &m.meta.branch {
-        Some(l) => format!("::core::option::Option::Some({:?})", l.value()),
-        None => "::core::option::Option::None".to_string(),
-    };
-    let fields = format!(
-        "revision: {rev_value:?}, down_revisions: &[{}], branch: {branch}, message: {message:?}, \
-         downgrade_is_derived: {derived}, checksum: {checksum:?}, transactional: {transactional},",
-        parents.join(", ")
-    );
-    let fields = match parse_generated(&fields) {
-        Ok(f) => f,
-        Err(e) => return internal_error(&e),
-    };
+    let parents: Vec<String> = m.meta.down_revisions.iter().map(LitStr::value).collect();
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    let branch = m.meta.branch.as_ref().map(LitStr::value);
+    // Everything without a pointer in one string literal (see
+    // `migrate_core::encode`): one constant for the compiler, nothing for
+    // the loader to relocate. The compiler's part is joined by `concat!`.
+    let head = encode_record_head(&RecordHead {
+        parents: &parents,
+        branch: branch.as_deref(),
+        message: &message,
+        checksum: &checksum,
+        downgrade_is_derived: derived,
+        transactional,
+        upgrade: &up,
+        downgrade: down,
+    });
+    let head = proc_macro2::Literal::string(&head);
+    let revision = proc_macro2::Literal::string(&rev.value());
     // The anchor states the choice the migration found; the default needs
     // no check (the anchor refuses `naming` where migrations cannot find it).
     let naming_check = (naming == Naming::Database).then(|| {
@@ -407,15 +393,83 @@ fn registration(
             #naming_check
             #p::inventory::submit! {
                 #p::Migration::__new(#p::MigrationParts {
-                    #fields
-                    upgrade: #upgrade_expr,
-                    downgrade: #downgrade_expr,
-                    module_path: #module_path,
-                    file: ::core::file!(),
-                    line: ::core::line!(),
+                    revision: #revision,
+                    record: ::core::concat!(#head, #module_path, "\0", ::core::file!(), "\0", ::core::line!()),
                     functions: #functions,
                     anchor: crate::__migration_anchor,
                 })
             }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use migrate_core::encode::{decode_ops, decode_record};
+    use migrate_core::model::Op;
+    use std::str::FromStr;
+
+    /// The record literal of an expansion, with what `concat!` would join.
+    fn record(out: &proc_macro2::TokenStream) -> &'static str {
+        let text = out.to_string();
+        let at = text.find("concat !").expect("the record is a concat!");
+        let lit = text[at..].split_once('(').unwrap().1;
+        let end = lit.find(", :: core :: module_path").unwrap();
+        let value = syn::parse_str::<syn::LitStr>(&lit[..end]).unwrap().value();
+        Box::leak(format!("{value}crate::m\0src/m.rs\x007").into_boxed_str())
+    }
+
+    fn leak(s: String) -> &'static str {
+        Box::leak(s.into_boxed_str())
+    }
+
+    /// Every op the DSL lowers to, and its derived inverse where it has one,
+    /// reads back as written.
+    #[test]
+    fn every_lowered_op_round_trips() {
+        for (dsl, op) in crate::ast::tests::cases() {
+            let mut lists = vec![vec![op.clone()]];
+            if let Ok(inverse) = migrate_core::inverse::invert(std::slice::from_ref(&op)) {
+                lists.push(inverse);
+            }
+            for ops in lists {
+                let text = leak(migrate_core::encode::encode_ops(&ops));
+                assert_eq!(decode_ops(text).unwrap(), ops, "{dsl}");
+            }
+        }
+    }
+
+    /// The expansion's literal, escaped by the compiler's rules, reads back
+    /// to the migration's header and ops.
+    #[test]
+    fn the_emitted_record_reads_back() {
+        let module: proc_macro2::TokenStream = r#"
+            /// Adds "quoted" things: a\b ✓
+            mod m {
+                fn upgrade() {
+                    op!(create_table("t", Column("id", Integer, primary_key = true)));
+                    op!(execute("SELECT '\0\n\"é'"));
+                }
+                fn downgrade() {
+                    op!(drop_table("t"));
+                }
+            }
+        "#
+        .parse()
+        .unwrap();
+        let args = r#"revision = "b2", down_revision = ["a1", "a-0"], branch = "side""#;
+        let out = super::migration(proc_macro2::TokenStream::from_str(args).unwrap(), module);
+        assert!(!out.to_string().contains("compile_error"), "{out}");
+        let r = decode_record(record(&out)).unwrap();
+        assert_eq!(r.parents, ["a1", "a-0"]);
+        assert_eq!(r.branch, Some("side"));
+        assert_eq!(r.message, "Adds \"quoted\" things: a\\b ✓");
+        assert!(!r.downgrade_is_derived && r.transactional);
+        let up = decode_ops(r.upgrade).unwrap();
+        assert_eq!(r.checksum, migrate_core::checksum::checksum(&up).to_hex());
+        assert!(
+            matches!(&up[1], Op::Execute(sql) if sql.any.as_deref() == Some("SELECT '\0\n\"é'"))
+        );
+        assert_eq!(decode_ops(r.downgrade.unwrap()).unwrap().len(), 1);
+        assert_eq!((r.module_path, r.file, r.line), ("crate::m", "src/m.rs", 7));
     }
 }

@@ -4,7 +4,6 @@
 mod ast;
 mod chain;
 mod ctxt;
-mod data;
 mod expand;
 mod parse;
 mod sources;

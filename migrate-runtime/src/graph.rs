@@ -2639,24 +2639,18 @@ mod tests {
         std::any::TypeId::of::<TestAnchor>()
     }
 
-    const CHECKSUM: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
+    /// A record as `#[migration]` writes it (`migrate_core::encode`): the
+    /// parents and branch as written there, no ops.
     macro_rules! test_migration {
-        ($rev:literal, [$($parent:literal),*], $branch:expr) => {
+        ($rev:literal, $parents:literal, $branch:literal) => {
             inventory::submit! {
                 crate::migration::Migration::__new(crate::migration::MigrationParts {
                     revision: $rev,
-                    down_revisions: &[$($parent),*],
-                    branch: $branch,
-                    message: "test",
-                    upgrade: &[],
-                    downgrade: Some(&[]),
-                    downgrade_is_derived: true,
-                    checksum: CHECKSUM,
-                    transactional: true,
-                    module_path: module_path!(),
-                    file: file!(),
-                    line: line!(),
+                    record: concat!(
+                        "m1", $parents, $branch, "4:test",
+                        "0000000000000000000000000000000000000000000000000000000000000000",
+                        "tt2:0:+2:0:", module_path!(), "\0", file!(), "\0", line!()
+                    ),
                     functions: &[],
                     anchor: test_anchor,
                 })
@@ -2664,10 +2658,10 @@ mod tests {
         };
     }
 
-    test_migration!("graphtest1", [], None);
-    test_migration!("graphtest2", ["graphtest1"], None);
-    test_migration!("graphtest3", ["graphtest1"], Some("side"));
-    test_migration!("graphtest4", ["graphtest2", "graphtest3"], None);
+    test_migration!("graphtest1", "0:", "-");
+    test_migration!("graphtest2", "1:10:graphtest1", "-");
+    test_migration!("graphtest3", "1:10:graphtest1", "+4:side");
+    test_migration!("graphtest4", "2:10:graphtest210:graphtest3", "-");
 
     #[test]
     fn from_migrations() {

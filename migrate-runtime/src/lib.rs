@@ -168,23 +168,8 @@ macro_rules! op {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::migration::{Migration, MigrationParts, RunFn, RunFunction};
+    pub use crate::migration::{decoded_op_lists, Migration, MigrationParts, RunFn, RunFunction};
     pub use inventory;
-    pub use migrate_core::model::*;
-    pub use std::borrow::Cow;
-
-    /// The names generated op data is written with, in full
-    /// (`::migrate_runtime::__private::model_names::Op::...`).
-    pub mod model_names {
-        pub use crate::migration::{Migration, MigrationParts, RunFn, RunFunction};
-        pub use core::option::Option::{None, Some};
-        pub use migrate_core::model::{
-            AlterColumn, Column, ColumnType, Constraint, ConstraintKind, ConstraintType,
-            EnumPlacement, EnumType, ForeignKey, Index, IndexColumn, InlineForeignKey, Op,
-            ReferentialAction, Row, ServerDefault, Sql, Table, TableRef, Value,
-        };
-        pub use std::borrow::Cow;
-    }
 
     /// Collects the migrations of the crate with this anchor.
     pub fn collect(anchor: std::any::TypeId, crate_path: &'static str) -> crate::Migrations {

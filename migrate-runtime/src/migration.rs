@@ -2,8 +2,11 @@
 //! crate's `migrations()` returns.
 
 use crate::ops::{Checksum, Op};
+use migrate_core::encode::{decode_ops, decode_record, DecodeError, Record};
 use std::any::TypeId;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Mutex;
 
 /// The connection handed to `op!(run(function))`: one variant per enabled
 /// backend, because diesel's `Connection` trait is not object-safe.
@@ -61,27 +64,35 @@ impl fmt::Debug for RunFunction {
     }
 }
 
-/// Everything `#[migration]` records about one revision.
+/// Everything `#[migration]` records about one revision: the id, what only
+/// a pointer can hold (the `run` functions, the crate's anchor), and the rest
+/// as one string (`migrate_core::encode`): the header, the ops, then the
+/// module path, file and line the compiler joins to it. A string holds no
+/// pointer, so the loader relocates nothing inside it at start-up.
 #[doc(hidden)]
 pub struct MigrationParts {
     pub revision: &'static str,
-    pub down_revisions: &'static [&'static str],
-    pub branch: Option<&'static str>,
-    pub message: &'static str,
-    pub upgrade: &'static [Op],
-    pub downgrade: Option<&'static [Op]>,
-    pub downgrade_is_derived: bool,
-    pub checksum: &'static str,
-    pub transactional: bool,
-    pub module_path: &'static str,
-    pub file: &'static str,
-    pub line: u32,
+    pub record: &'static str,
     pub functions: &'static [RunFunction],
     pub anchor: fn() -> TypeId,
 }
 
+/// The op lists decoded so far in this process, keyed by the address of their
+/// encoded text (each is one literal).
+static DECODED: Mutex<BTreeMap<usize, &'static [Op]>> = Mutex::new(BTreeMap::new());
+
+/// How many op lists (upgrades and downgrades) this process has decoded: what
+/// the tests check a no-op run leaves at zero.
+#[doc(hidden)]
+pub fn decoded_op_lists() -> usize {
+    DECODED.lock().unwrap_or_else(|p| p.into_inner()).len()
+}
+
 /// One revision, as `#[migration]` registered it: ids, message, the upgrade and
 /// downgrade as data, the checksum of the upgrade, and where it is declared.
+///
+/// The ops are decoded the first time they are asked for, once per process:
+/// a run decodes only the migrations it applies, reverts or checks.
 pub struct Migration {
     parts: MigrationParts,
 }
@@ -92,65 +103,91 @@ impl Migration {
         Migration { parts }
     }
 
+    /// The record's header. `#[migration]` of the same version wrote it (the
+    /// runtime pins the macro crate), so it always reads.
+    fn record(&self) -> Record {
+        decode_record(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
+    }
+
+    fn corrupt(&self, e: DecodeError) -> ! {
+        panic!(
+            "internal error: the record of migration `{}` does not read ({e}); \
+             migrate-macros and migrate-runtime must be the same version",
+            self.parts.revision
+        )
+    }
+
+    /// The ops of one direction, decoded on first use and kept for the
+    /// process (the data they borrow is `'static` already).
+    fn ops(&self, encoded: &'static str) -> &'static [Op] {
+        let key = encoded.as_ptr() as usize;
+        let mut decoded = DECODED.lock().unwrap_or_else(|p| p.into_inner());
+        decoded.entry(key).or_insert_with(|| {
+            let ops = decode_ops(encoded).unwrap_or_else(|e| self.corrupt(e));
+            Box::leak(ops.into_boxed_slice())
+        })
+    }
+
     /// The revision id.
     pub fn revision(&self) -> &'static str {
         self.parts.revision
     }
 
     /// The parents: none for a root, several for a merge.
-    pub fn down_revisions(&self) -> &'static [&'static str] {
-        self.parts.down_revisions
+    pub fn down_revisions(&self) -> Vec<&'static str> {
+        self.record().parents
     }
 
     /// The branch label, if any.
     pub fn branch(&self) -> Option<&'static str> {
-        self.parts.branch
+        self.record().branch
     }
 
     /// The message: `message = ...`, the doc comment, or the module name.
     pub fn message(&self) -> &'static str {
-        self.parts.message
+        self.record().message
     }
 
     /// The upgrade's ops.
     pub fn upgrade(&self) -> &'static [Op] {
-        self.parts.upgrade
+        self.ops(self.record().upgrade)
     }
 
     /// The downgrade's ops; `None` for an `irreversible` migration.
     pub fn downgrade(&self) -> Option<&'static [Op]> {
-        self.parts.downgrade
+        self.record().downgrade.map(|d| self.ops(d))
     }
 
     /// Whether the downgrade was derived from the upgrade rather than written.
     pub fn downgrade_is_derived(&self) -> bool {
-        self.parts.downgrade_is_derived
+        self.record().downgrade_is_derived
     }
 
     /// The checksum of the upgrade, computed when the crate was compiled.
     pub fn checksum(&self) -> Checksum {
-        Checksum::from_hex(self.parts.checksum).expect("the macro writes 64 hex digits")
+        let hex = self.record().checksum;
+        Checksum::from_hex(hex).expect("the macro writes 64 hex digits")
     }
 
     /// Whether the migration runs in one transaction (false when it has an op
     /// PostgreSQL refuses in a transaction, or says `transactional = false`).
     pub fn transactional(&self) -> bool {
-        self.parts.transactional
+        self.record().transactional
     }
 
     /// The Rust module that declares it.
     pub fn module_path(&self) -> &'static str {
-        self.parts.module_path
+        self.record().module_path
     }
 
     /// The source file that declares it.
     pub fn file(&self) -> &'static str {
-        self.parts.file
+        self.record().file
     }
 
     /// The line of its `#[migration]`.
     pub fn line(&self) -> u32 {
-        self.parts.line
+        self.record().line
     }
 
     /// The functions its `run` ops call.

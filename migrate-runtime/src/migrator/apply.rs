@@ -540,6 +540,10 @@ impl Migrator {
         mut applied: BTreeSet<String>,
         partial: Option<&super::progress::Partial>,
     ) -> Result<Vec<String>, Error> {
+        // Nothing to do (a deploy at head): no schema replayed, no op decoded.
+        if plan.is_empty() {
+            return Ok(Vec::new());
+        }
         // Everything is rendered before anything runs: an op this database
         // cannot do, or an irreversible step, refuses the whole plan. The
         // statements are kept for one step at a time (rendered again just
