@@ -337,7 +337,7 @@ impl Track {
 /// The target that takes a database back to before `m`: its parent (`-1`
 /// for a merge, `base` for a root).
 fn parents(m: &Migration) -> String {
-    match m.down_revisions() {
+    match m.down_revisions().as_slice() {
         [] => "base".to_string(),
         [one] => one.to_string(),
         _ => "-1".into(),
