@@ -45,71 +45,34 @@ fn diesel_run(db: &TestDatabase, n: Option<usize>) {
 
 /// The program that adopts each `(kind, partway, head, empty)` database.
 fn program(cases: &[(&str, &TestDatabase, &TestDatabase, &TestDatabase)]) -> String {
-    let cases: Vec<String> = cases
-        .iter()
-        .map(|(kind, partway, head, empty)| {
-            format!(
-                "({kind:?}, {:?}, {:?}, {:?})",
-                partway.url(),
-                head.url(),
-                empty.url()
-            )
-        })
-        .collect();
-    format!(
-        r#"#![deny(warnings)]
-migrate_runtime::migrations!();
-mod migrations;
+    support::adoption_program(cases, "__diesel_schema_migrations", ADOPT)
+}
 
-fn exec(db: &mut migrate_runtime::Database, sql: &str) {{
-    use diesel::connection::SimpleConnection;
-    match db {{
-        migrate_runtime::Database::Postgres(c) => c.batch_execute(sql),
-        migrate_runtime::Database::Sqlite(c) => c.batch_execute(sql),
-        migrate_runtime::Database::Mysql(c) => c.batch_execute(sql),
-    }}
-    .unwrap()
-}}
-
-fn main() {{
-    use migrate_runtime::testing::Snapshot;
-    use migrate_runtime::{{Database, Migrator}};
-    let tables = ["migrate_revisions", "__diesel_schema_migrations"];
-    let snapshot = |url: &str| {{
-        let s = Snapshot::capture(&mut Database::connect(url).unwrap()).unwrap();
-        tables.iter().fold(s, |s, t| s.without_table(t))
-    }};
-    for (kind, partway, head, empty) in [{cases}] {{
-        let m = Migrator::new(migrations()).unwrap();
-        let mut conn = Database::connect(partway).unwrap();
+/// The checks run on each database, `partway` connected as `conn`.
+const ADOPT: &str = r#"
         // diesel's database is refused until it is adopted, with the command to adopt it.
         let refused = m.upgrade(&mut conn, "head").unwrap_err().to_string();
-        assert!(refused.contains("`stamp --from-diesel`"), "{{kind}}: {{refused}}");
+        assert!(refused.contains("`stamp --from-diesel`"), "{kind}: {refused}");
         // A version no migration here has: refused, nothing recorded.
         exec(&mut conn, "INSERT INTO __diesel_schema_migrations (version) VALUES ('20990101000000')");
         let err = m.stamp_from_diesel(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("records 20990101000000, which no migration here has") && err.contains("import-diesel <migrations dir>"), "{{kind}}: {{err}}");
-        assert!(Snapshot::capture(&mut conn).unwrap().table("migrate_revisions").is_none(), "{{kind}}");
+        assert!(err.contains("records 20990101000000, which no migration here has") && err.contains("import-diesel <migrations dir>"), "{kind}: {err}");
+        assert!(Snapshot::capture(&mut conn).unwrap().table("migrate_revisions").is_none(), "{kind}");
         exec(&mut conn, "DELETE FROM __diesel_schema_migrations WHERE version = '20990101000000'");
         // What diesel ran, recorded; the rest run here.
         let stamped = m.stamp_from_diesel(&mut conn).unwrap();
-        assert_eq!(stamped.recorded, ["20240101000001", "20240102000001"], "{{kind}}");
+        assert_eq!(stamped.recorded, ["20240101000001", "20240102000001"], "{kind}");
         // Again, on the command line: nothing more to record.
         let code = migrate_runtime::cli::run_args(migrations(), Default::default(), ["migrate", "--database-url", partway, "stamp", "--from-diesel"]);
-        assert_eq!(code, std::process::ExitCode::SUCCESS, "{{kind}}");
-        assert_eq!(m.stamp_from_diesel(&mut conn).unwrap().recorded, Vec::<String>::new(), "{{kind}}");
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{kind}");
+        assert_eq!(m.stamp_from_diesel(&mut conn).unwrap().recorded, Vec::<String>::new(), "{kind}");
         m.upgrade(&mut conn, "head").unwrap();
-        assert_eq!(snapshot(partway).diff_schema(&snapshot(head)), [], "{{kind}}");
+        assert_eq!(snapshot(partway).diff_schema(&snapshot(head)), [], "{kind}");
         // diesel's table stays; the down files take it back to where diesel started.
         assert!(Snapshot::capture(&mut conn).unwrap().table("__diesel_schema_migrations").is_some());
         m.downgrade(&mut conn, "base").unwrap();
-        assert_eq!(snapshot(partway).diff_schema(&snapshot(empty)), [], "{{kind}}");
-    }}
-}}
-"#,
-        cases = cases.join(", ")
-    )
-}
+        assert_eq!(snapshot(partway).diff_schema(&snapshot(empty)), [], "{kind}");
+"#;
 
 /// Writes the crate's migrations with `import-diesel` and checks the files.
 fn import_into(to: &Path) {

@@ -103,83 +103,46 @@ fn sqlx_run(dir: &Path, db: &TestDatabase) {
 
 /// The program that adopts each `(kind, partway, head, empty)` database.
 fn program(cases: &[(&str, &TestDatabase, &TestDatabase, &TestDatabase)]) -> String {
-    let cases: Vec<String> = cases
-        .iter()
-        .map(|(kind, partway, head, empty)| {
-            format!(
-                "({kind:?}, {:?}, {:?}, {:?})",
-                partway.url(),
-                head.url(),
-                empty.url()
-            )
-        })
-        .collect();
-    format!(
-        r#"#![deny(warnings)]
-migrate_runtime::migrations!();
-mod migrations;
+    support::adoption_program(cases, "_sqlx_migrations", ADOPT)
+}
 
-fn exec(db: &mut migrate_runtime::Database, sql: &str) {{
-    use diesel::connection::SimpleConnection;
-    match db {{
-        migrate_runtime::Database::Postgres(c) => c.batch_execute(sql),
-        migrate_runtime::Database::Sqlite(c) => c.batch_execute(sql),
-        migrate_runtime::Database::Mysql(c) => c.batch_execute(sql),
-    }}
-    .unwrap()
-}}
-
-fn main() {{
-    use migrate_runtime::testing::Snapshot;
-    use migrate_runtime::{{Database, Migrator}};
-    let tables = ["migrate_revisions", "_sqlx_migrations"];
-    let snapshot = |url: &str| {{
-        let s = Snapshot::capture(&mut Database::connect(url).unwrap()).unwrap();
-        tables.iter().fold(s, |s, t| s.without_table(t))
-    }};
-    for (kind, partway, head, empty) in [{cases}] {{
-        let m = Migrator::new(migrations()).unwrap();
-        let mut conn = Database::connect(partway).unwrap();
+/// The checks run on each database, `partway` connected as `conn`.
+const ADOPT: &str = r#"
         let nothing_recorded = |conn: &mut Database| Snapshot::capture(conn).unwrap().table("migrate_revisions").is_none();
         // sqlx's database is refused until it is adopted, with the command to adopt it.
         let refused = m.upgrade(&mut conn, "head").unwrap_err().to_string();
-        assert!(refused.contains("`stamp --from-sqlx`"), "{{kind}}: {{refused}}");
+        assert!(refused.contains("`stamp --from-sqlx`"), "{kind}: {refused}");
         // A version no migration here has: refused, nothing recorded.
         exec(&mut conn, "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) SELECT 99, 'later', success, checksum, 0 FROM _sqlx_migrations WHERE version = 1");
         let err = m.stamp_from_sqlx(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("records 99, which no migration here has") && err.contains("import-sqlx <migrations dir>"), "{{kind}}: {{err}}");
-        assert!(nothing_recorded(&mut conn), "{{kind}}");
+        assert!(err.contains("records 99, which no migration here has") && err.contains("import-sqlx <migrations dir>"), "{kind}: {err}");
+        assert!(nothing_recorded(&mut conn), "{kind}");
         exec(&mut conn, "DELETE FROM _sqlx_migrations WHERE version = 99");
         // A file edited after sqlx ran it: refused, naming the version.
         exec(&mut conn, "CREATE TABLE saved AS SELECT checksum FROM _sqlx_migrations WHERE version = 2; UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM _sqlx_migrations WHERE version = 1) WHERE version = 2");
         let err = m.stamp_from_sqlx(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("the checksum it records for 2 (") && err.contains("differs from the SQL of that migration here") && err.contains("restore the file as sqlx ran it"), "{{kind}}: {{err}}");
-        assert!(nothing_recorded(&mut conn), "{{kind}}");
+        assert!(err.contains("the checksum it records for 2 (") && err.contains("differs from the SQL of that migration here") && err.contains("restore the file as sqlx ran it"), "{kind}: {err}");
+        assert!(nothing_recorded(&mut conn), "{kind}");
         exec(&mut conn, "UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM saved) WHERE version = 2; DROP TABLE saved");
         // A migration sqlx did not finish: refused.
         exec(&mut conn, "UPDATE _sqlx_migrations SET success = false WHERE version = 2");
         let err = m.stamp_from_sqlx(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("it records 2 as failed: sqlx stopped part way through"), "{{kind}}: {{err}}");
+        assert!(err.contains("it records 2 as failed: sqlx stopped part way through"), "{kind}: {err}");
         exec(&mut conn, "UPDATE _sqlx_migrations SET success = true WHERE version = 2");
         // What sqlx ran (the CRLF file's checksum included), recorded; the rest run here.
         let stamped = m.stamp_from_sqlx(&mut conn).unwrap();
-        assert_eq!(stamped.recorded, ["1", "2"], "{{kind}}");
+        assert_eq!(stamped.recorded, ["1", "2"], "{kind}");
         // Again, on the command line: nothing more to record.
         let code = migrate_runtime::cli::run_args(migrations(), Default::default(), ["migrate", "--database-url", partway, "stamp", "--from-sqlx"]);
-        assert_eq!(code, std::process::ExitCode::SUCCESS, "{{kind}}");
-        assert_eq!(m.stamp_from_sqlx(&mut conn).unwrap().recorded, Vec::<String>::new(), "{{kind}}");
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{kind}");
+        assert_eq!(m.stamp_from_sqlx(&mut conn).unwrap().recorded, Vec::<String>::new(), "{kind}");
         m.upgrade(&mut conn, "head").unwrap();
-        assert_eq!(snapshot(partway).diff_schema(&snapshot(head)), [], "{{kind}}");
+        assert_eq!(snapshot(partway).diff_schema(&snapshot(head)), [], "{kind}");
         // sqlx's table stays; the down files take it back to where sqlx started.
         assert!(Snapshot::capture(&mut conn).unwrap().table("_sqlx_migrations").is_some());
         m.downgrade(&mut conn, "base").unwrap();
-        assert_eq!(snapshot(partway).diff_schema(&snapshot(empty)), [], "{{kind}}");
-    }}
-}}
-"#,
-        cases = cases.join(", ")
-    )
-}
+        assert_eq!(snapshot(partway).diff_schema(&snapshot(empty)), [], "{kind}");
+"#;
 
 /// Writes the crate's migrations with `import-sqlx` and checks the files.
 fn import_into(to: &Path) {

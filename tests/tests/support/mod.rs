@@ -122,3 +122,62 @@ pub fn build_and_run_with_the_shop(generated: &[(String, String)], main: &str) {
     cases.pass(&main_file);
     drop(cases);
 }
+
+/// A program for the adoption tests (`import_diesel`, `import_sqlx`) that
+/// runs `checks` on each `(kind, partway, head, empty)` database with the
+/// imported `migrations()`: in scope are `m` (the migrator), `conn` (connected
+/// to `partway`), `exec`, and `snapshot(url)`, which leaves out our version
+/// table and `foreign_table`, the table of the tool adopted from.
+pub fn adoption_program(
+    cases: &[(
+        &str,
+        &migrate_runtime::testing::TestDatabase,
+        &migrate_runtime::testing::TestDatabase,
+        &migrate_runtime::testing::TestDatabase,
+    )],
+    foreign_table: &str,
+    checks: &str,
+) -> String {
+    let cases: Vec<String> = cases
+        .iter()
+        .map(|(kind, partway, head, empty)| {
+            format!(
+                "({kind:?}, {:?}, {:?}, {:?})",
+                partway.url(),
+                head.url(),
+                empty.url()
+            )
+        })
+        .collect();
+    format!(
+        r#"#![deny(warnings)]
+migrate_runtime::migrations!();
+mod migrations;
+
+fn exec(db: &mut migrate_runtime::Database, sql: &str) {{
+    use diesel::connection::SimpleConnection;
+    match db {{
+        migrate_runtime::Database::Postgres(c) => c.batch_execute(sql),
+        migrate_runtime::Database::Sqlite(c) => c.batch_execute(sql),
+        migrate_runtime::Database::Mysql(c) => c.batch_execute(sql),
+    }}
+    .unwrap()
+}}
+
+fn main() {{
+    use migrate_runtime::testing::Snapshot;
+    use migrate_runtime::{{Database, Migrator}};
+    let tables = ["migrate_revisions", {foreign_table:?}];
+    let snapshot = |url: &str| {{
+        let s = Snapshot::capture(&mut Database::connect(url).unwrap()).unwrap();
+        tables.iter().fold(s, |s, t| s.without_table(t))
+    }};
+    for (kind, partway, head, empty) in [{cases}] {{
+        let m = Migrator::new(migrations()).unwrap();
+        let mut conn = Database::connect(partway).unwrap();
+{checks}    }}
+}}
+"#,
+        cases = cases.join(", ")
+    )
+}
