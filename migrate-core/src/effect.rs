@@ -1083,6 +1083,24 @@ impl Sim {
                     self.remove(&enum_key(e), &enum_attrs(e));
                 }
             }
+            // What the definition says covers the column (its inline unique
+            // constraint, foreign key, index) existed and goes with it, even
+            // when an earlier migration created it: the undoing `add_column`
+            // then restores it rather than leaving something new behind.
+            for child in column_children(table, c) {
+                if self
+                    .slots
+                    .get(&child.key)
+                    .is_some_and(|s| matches!(s.cur, State::Absent))
+                {
+                    continue;
+                }
+                if let Some(p) = child.parent {
+                    self.slot(&child.key).parent = Some(p);
+                }
+                self.remove(&child.key, &child.attrs);
+                self.slot(&child.key).columns = child.columns;
+            }
         }
         self.dropped_columns
             .entry(table.clone())

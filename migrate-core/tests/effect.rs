@@ -1183,3 +1183,47 @@ fn bulk_insert_unknown_keys_suggest_the_nearest_column() {
         ]
     );
 }
+
+/// A column dropped with its definition takes its inline foreign key, unique
+/// constraint and index with it (the database drops what covers the column),
+/// and the derived downgrade's `add_column` brings them back: nothing is
+/// left behind, in a migration that did not create them itself.
+#[test]
+fn drop_column_with_inline_constraints_is_undone_by_its_inverse() {
+    let mut c = with!(
+        col("user_id", ColumnType::Integer),
+        unique = Some(s("uq_orders_user_id")),
+        index = Some(s("ix_orders_user_id"))
+    );
+    c.foreign_key = Some(InlineForeignKey::new(
+        s("fk_orders_user_id_users"),
+        t("users"),
+        s("id"),
+        None,
+        None,
+    ));
+    let up = vec![Op::DropColumn {
+        table: t("orders"),
+        column: s("user_id"),
+        definition: Some(c),
+    }];
+    assert_clean(&up, &invert(&up).unwrap());
+    // Written out the same way: clean too.
+    let down = invert(&up).unwrap();
+    assert_clean(&up, &down);
+    // A downgrade that adds the column back without its foreign key does not
+    // restore the constraint, and says so.
+    let Op::AddColumn { table, column } = &down[0] else {
+        panic!("{down:?}")
+    };
+    let mut bare = column.clone();
+    bare.foreign_key = None;
+    let f = one(
+        &up,
+        &[Op::AddColumn {
+            table: table.clone(),
+            column: bare,
+        }],
+    );
+    assert!(f.message.contains("fk_orders_user_id_users"), "{f:#?}");
+}
