@@ -1046,7 +1046,13 @@ impl Sim {
         let key = Key::Column(table.clone(), column.name.clone());
         self.create(&key, column_attrs(column), Vec::new());
         for child in column_children(table, column) {
-            self.create(&child.key, child.attrs, child.columns);
+            // The column may have been dropped, by name, with these in it.
+            let covered = |d: &str| child.columns.iter().any(|c| c == d);
+            if self.maybe_dropped_with_a_column(&child.key, table, covered) {
+                self.recreate(&child.key, child.attrs, child.columns);
+            } else {
+                self.create(&child.key, child.attrs, child.columns);
+            }
             if let Some(p) = child.parent {
                 self.slot(&child.key).parent = Some(p);
             }

@@ -1227,3 +1227,28 @@ fn drop_column_with_inline_constraints_is_undone_by_its_inverse() {
     );
     assert!(f.message.contains("fk_orders_user_id_users"), "{f:#?}");
 }
+
+/// A column dropped by name only, and added back in a written downgrade with
+/// its inline foreign key: the analysis cannot know the key existed, and
+/// does not claim it did not.
+#[test]
+fn drop_column_by_name_then_added_back_with_a_foreign_key() {
+    let mut c = col("user_id", ColumnType::Integer);
+    c.foreign_key = Some(InlineForeignKey::new(
+        s("fk_orders_user_id_users"),
+        t("users"),
+        s("id"),
+        None,
+        None,
+    ));
+    let up = vec![Op::DropColumn {
+        table: t("orders"),
+        column: s("user_id"),
+        definition: None,
+    }];
+    let down = vec![Op::AddColumn {
+        table: t("orders"),
+        column: c,
+    }];
+    assert_clean(&up, &down);
+}
