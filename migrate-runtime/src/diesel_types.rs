@@ -155,7 +155,7 @@ pub(crate) fn names(dialect: Dialect) -> Vec<&'static str> {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))] // the reading half is cli's
 mod tests {
     use super::*;
 
