@@ -23,6 +23,18 @@ use sha2::{Digest, Sha256};
 /// `v1:` prefix ([`Checksum::stored`], [`StoredChecksum`]).
 pub const ENCODING_VERSION: u32 = 1;
 
+/// Bytes as lower-case hex, two digits each (how checksums are written,
+/// ours and the ones other tools record).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
 /// A SHA-256 over the canonical encoding of an op list.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Checksum(pub [u8; 32]);
@@ -30,13 +42,7 @@ pub struct Checksum(pub [u8; 32]);
 impl Checksum {
     /// Lower-case hex, 64 characters.
     pub fn to_hex(&self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(64);
-        for b in self.0 {
-            out.push(DIGITS[usize::from(b >> 4)] as char);
-            out.push(DIGITS[usize::from(b & 0xf)] as char);
-        }
-        out
+        hex(&self.0)
     }
 
     /// Parses 64 hex characters.

@@ -954,12 +954,7 @@ fn statement_caused(e: &diesel::result::Error) -> bool {
 /// normalised, LF), and as it was if the file was saved with CRLF.
 fn sqlx_checksums(text: &str) -> [String; 2] {
     use sha2::{Digest, Sha384};
-    let hex = |bytes: &[u8]| -> String {
-        Sha384::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    let hex = |bytes: &[u8]| migrate_core::checksum::hex(&Sha384::digest(bytes));
     [
         hex(text.as_bytes()),
         hex(text.replace('\n', "\r\n").as_bytes()),
