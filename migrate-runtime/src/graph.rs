@@ -430,6 +430,8 @@ struct Entry {
     parent_idx: Vec<usize>,
     /// Sorted by id.
     children: Vec<usize>,
+    /// The place of the revision in id order.
+    rank: usize,
     label: Option<String>,
     branch: Option<String>,
 }
@@ -590,6 +592,7 @@ impl RevisionGraph {
                 parents: node.parents,
                 parent_idx,
                 children,
+                rank: old,
                 label: node.branch,
                 branch: None,
             });
@@ -832,8 +835,19 @@ impl RevisionGraph {
             .is_ok_and(|targets| targets.iter().all(|&t| applied[t]))
     }
 
-    /// The place of a revision in the graph's entries (for
-    /// [`RevisionGraph::upgrade_is_noop`]).
+    /// The place of a revision in the graph's entries, looked at `hint`
+    /// first (a version table's rows come in the order applied, which is
+    /// mostly the graph's), and its place in id order (the order of the
+    /// [`crate::Migrations`] the graph was built from).
+    pub(crate) fn position_near(&self, rev: &str, hint: usize) -> Option<(usize, usize)> {
+        let i = match self.entries.get(hint) {
+            Some(e) if e.revision == rev => hint,
+            _ => self.position(rev)?,
+        };
+        Some((i, self.entries[i].rank))
+    }
+
+    /// The place of a revision in the graph's entries.
     pub(crate) fn position(&self, rev: &str) -> Option<usize> {
         self.by_id
             .binary_search_by(|&i| self.entries[i].revision.as_str().cmp(rev))

@@ -31,11 +31,18 @@ impl Migrator {
             return false;
         }
         let mut applied = vec![false; self.graph.len()];
-        for row in rows {
-            let (Some(i), Some(m)) = (
-                self.graph.position(&row.revision),
-                self.migrations.get(&row.revision),
-            ) else {
+        for (n, row) in rows.iter().enumerate() {
+            let Some((i, rank)) = self.graph.position_near(&row.revision, n) else {
+                return false;
+            };
+            // The graph was built from these migrations, in id order.
+            let Some(m) = self
+                .migrations
+                .iter()
+                .nth(rank)
+                .filter(|m| m.revision() == row.revision)
+                .or_else(|| self.migrations.get(&row.revision))
+            else {
                 return false;
             };
             // A partial row's checksum has its progress before it, so it
