@@ -25,14 +25,23 @@ impl Migrator {
     /// already, with every applied revision's checksum the compiled one.
     /// False when anything needs the full path, which then says what.
     pub(super) fn at_target(&self, rows: &[AppliedRevision], target: &str) -> bool {
+        let pairs: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.revision.as_str(), r.checksum.as_str()))
+            .collect();
+        self.at_target_pairs(&pairs, target)
+    }
+
+    /// [`Migrator::at_target`] from each row's revision and checksum.
+    fn at_target_pairs(&self, rows: &[(&str, &str)], target: &str) -> bool {
         // An empty table is a first deploy's: the full path looks for other
         // tools' version tables.
         if rows.is_empty() {
             return false;
         }
         let mut applied = vec![false; self.graph.len()];
-        for (n, row) in rows.iter().enumerate() {
-            let Some((i, rank)) = self.graph.position_near(&row.revision, n) else {
+        for (n, &(revision, checksum)) in rows.iter().enumerate() {
+            let Some((i, rank)) = self.graph.position_near(revision, n) else {
                 return false;
             };
             // The graph was built from these migrations, in id order.
@@ -40,14 +49,14 @@ impl Migrator {
                 .migrations
                 .iter()
                 .nth(rank)
-                .filter(|m| m.revision() == row.revision)
-                .or_else(|| self.migrations.get(&row.revision))
+                .filter(|m| m.revision() == revision)
+                .or_else(|| self.migrations.get(revision))
             else {
                 return false;
             };
             // A partial row's checksum has its progress before it, so it
             // is not the stored form either.
-            if std::mem::replace(&mut applied[i], true) || !m.checksum().is_stored(&row.checksum) {
+            if std::mem::replace(&mut applied[i], true) || !m.checksum().is_stored(checksum) {
                 return false;
             }
         }
@@ -66,8 +75,10 @@ impl Migrator {
         }
         // No version table yet (a first deploy) fails the read: the full
         // path then creates it.
-        match self.version_table.read_unvalidated(conn, false, Some(true)) {
-            Ok(rows) => self.at_target(&rows, target),
+        match self.version_table.read_pairs(conn) {
+            Ok(pairs) => pairs
+                .get()
+                .is_some_and(|pairs| self.at_target_pairs(&pairs, target)),
             Err(_) => false,
         }
     }
