@@ -653,7 +653,7 @@ fn a_deploy_at_head_still_checks_every_applied_row(db: TestDatabase) {
             }
             other => panic!("{rev} edited: expected a checksum mismatch, got {other:?}"),
         }
-        assert_eq!(m.repair(&mut conn, rev).unwrap(), [rev.clone()]);
+        assert_eq!(m.repair(&mut conn, rev).unwrap(), std::slice::from_ref(rev));
         assert!(m.upgrade(&mut conn, "head").unwrap().is_empty());
     }
     // The same checksums as written before the `v1:` prefix: compared in
