@@ -73,8 +73,9 @@ impl Migrator {
         if conn.dialect().backend().lock_per_migration() || conn.in_transaction() {
             return false;
         }
-        // No version table yet (a first deploy) fails the read: the full
-        // path then creates it.
+        // No version table yet (a first deploy) fails the read (and the
+        // server logs the error, once per database): the full path then
+        // creates it.
         match self.version_table.read_pairs(conn) {
             Ok(pairs) => pairs
                 .get()
