@@ -23,10 +23,12 @@ use sha2::{Digest, Sha256};
 /// `v1:` prefix ([`Checksum::stored`], [`StoredChecksum`]).
 pub const ENCODING_VERSION: u32 = 1;
 
+/// The digits [`hex`] writes.
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Bytes as lower-case hex, two digits each (how checksums are written,
 /// ours and the ones other tools record).
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(2 * bytes.len());
     for &b in bytes {
         out.push(DIGITS[usize::from(b >> 4)] as char);
@@ -62,6 +64,28 @@ impl Checksum {
     /// The form a version table stores: `v<encoding version>:<hex>`.
     pub fn stored(&self) -> String {
         format!("v{ENCODING_VERSION}:{}", self.to_hex())
+    }
+
+    /// Whether `text` is exactly [`Checksum::stored`]'s text of this
+    /// checksum, compared in place without parsing or allocating (a no-op
+    /// run compares every applied row). False for anything else, an equal
+    /// checksum in another form (upper-case, no prefix) included: the full
+    /// comparison ([`StoredChecksum`]) says what that is.
+    pub fn is_stored(&self, text: &str) -> bool {
+        let Some((version, digits)) = text.split_once(':') else {
+            return false;
+        };
+        let version = version.strip_prefix('v').unwrap_or("");
+        !version.starts_with('0')
+            && version.parse() == Ok(ENCODING_VERSION)
+            && digits.len() == 2 * self.0.len()
+            && digits
+                .as_bytes()
+                .chunks_exact(2)
+                .zip(self.0)
+                .all(|(pair, b)| {
+                    pair == [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]
+                })
     }
 }
 
@@ -701,6 +725,36 @@ mod tests {
         for bad in ["v1:zz", "v:", "1:ab", "V1:x", "v01:x", "v1x:y", ""] {
             let bad = bad.replace('x', &c.to_hex());
             assert_eq!(StoredChecksum::parse(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn is_stored_accepts_the_stored_text_only() {
+        let c = checksum(&sample());
+        assert!(c.is_stored(&c.stored()));
+        let other = checksum(&[]);
+        assert!(!other.is_stored(&c.stored()));
+        // One digit changed, anywhere.
+        let stored = c.stored();
+        for at in [3, 4, 40, stored.len() - 1] {
+            let mut edited = stored.clone().into_bytes();
+            edited[at] = if edited[at] == b'0' { b'1' } else { b'0' };
+            let edited = String::from_utf8(edited).unwrap();
+            assert!(!c.is_stored(&edited), "{edited}");
+        }
+        // Equal checksums in other forms are left to the full comparison.
+        for other_form in [
+            c.to_hex(),
+            c.stored().to_uppercase(),
+            format!("V1:{}", c.to_hex()),
+            format!("v01:{}", c.to_hex()),
+            format!("v2:{}", c.to_hex()),
+            format!("v1:{}0", c.to_hex()),
+            format!("v1:{}", &c.to_hex()[1..]),
+            format!("+2/5:{}", c.stored()),
+            String::new(),
+        ] {
+            assert!(!c.is_stored(&other_form), "{other_form}");
         }
     }
 

@@ -27,7 +27,8 @@
 
 use migrate_core::ids::{self, Kind};
 use migrate_core::suggest::edit_distance;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::fmt;
 
 /// Shortest partial revision id accepted as a target.
@@ -429,6 +430,8 @@ struct Entry {
     parent_idx: Vec<usize>,
     /// Sorted by id.
     children: Vec<usize>,
+    /// The place of the revision in id order.
+    rank: usize,
     label: Option<String>,
     branch: Option<String>,
 }
@@ -438,7 +441,9 @@ struct Entry {
 pub struct RevisionGraph {
     /// In topological order: parents before children, ties broken by id.
     entries: Vec<Entry>,
-    index: BTreeMap<String, usize>,
+    /// The entries' positions in id order (looked up by binary search: no
+    /// copy of every id, no map to build and drop at every start).
+    by_id: Vec<usize>,
     /// Label → the revision that carries it.
     labels: BTreeMap<String, usize>,
 }
@@ -496,11 +501,7 @@ impl RevisionGraph {
             }
         }
         // Sorted position of each id.
-        let sorted: BTreeMap<&str, usize> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.revision.as_str(), i))
-            .collect();
+        let sorted = |id: &str| nodes.binary_search_by(|n| n.revision.as_str().cmp(id)).ok();
         let mut label_owner: BTreeMap<&str, &str> = BTreeMap::new();
         for node in &nodes {
             let Some(label) = &node.branch else { continue };
@@ -518,7 +519,7 @@ impl RevisionGraph {
                     second: node.revision.clone(),
                 });
             }
-            if sorted.contains_key(label.as_str()) {
+            if sorted(label).is_some() {
                 return Err(GraphError::LabelIsRevision {
                     label: label.clone(),
                     revision: node.revision.clone(),
@@ -530,7 +531,7 @@ impl RevisionGraph {
         for node in &nodes {
             let mut list = Vec::with_capacity(node.parents.len());
             for (i, parent) in node.parents.iter().enumerate() {
-                let Some(&p) = sorted.get(parent.as_str()) else {
+                let Some(p) = sorted(parent) else {
                     return Err(GraphError::UnknownParent {
                         revision: node.revision.clone(),
                         parent: parent.clone(),
@@ -554,14 +555,18 @@ impl RevisionGraph {
             }
         }
         let mut waiting: Vec<usize> = parent_pos.iter().map(Vec::len).collect();
-        let mut ready: BTreeSet<usize> = (0..nodes.len()).filter(|&i| waiting[i] == 0).collect();
+        // A heap: no allocation per revision, as a set of one had.
+        let mut ready: BinaryHeap<Reverse<usize>> = (0..nodes.len())
+            .filter(|&i| waiting[i] == 0)
+            .map(Reverse)
+            .collect();
         let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
-        while let Some(i) = ready.pop_first() {
+        while let Some(Reverse(i)) = ready.pop() {
             order.push(i);
             for &c in &children_pos[i] {
                 waiting[c] -= 1;
                 if waiting[c] == 0 {
-                    ready.insert(c);
+                    ready.push(Reverse(c));
                 }
             }
         }
@@ -574,17 +579,21 @@ impl RevisionGraph {
         }
         let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
         for &old in &order {
-            let node = &nodes[old];
-            let mut children: Vec<usize> =
-                children_pos[old].iter().map(|&c| new_index[c]).collect();
-            // Old positions are in id order, so this keeps children sorted by id.
-            children.sort_by_key(|&c| order[c]);
+            // Each node's parts move into its entry.
+            let node = std::mem::replace(&mut nodes[old], Node::new("", &[]));
+            // Old positions are in id order, so children stay sorted by id.
+            let mut children = std::mem::take(&mut children_pos[old]);
+            children.sort_unstable();
+            children.iter_mut().for_each(|c| *c = new_index[*c]);
+            let mut parent_idx = std::mem::take(&mut parent_pos[old]);
+            parent_idx.iter_mut().for_each(|p| *p = new_index[*p]);
             entries.push(Entry {
-                revision: node.revision.clone(),
-                parents: node.parents.clone(),
-                parent_idx: parent_pos[old].iter().map(|&p| new_index[p]).collect(),
+                revision: node.revision,
+                parents: node.parents,
+                parent_idx,
                 children,
-                label: node.branch.clone(),
+                rank: old,
+                label: node.branch,
                 branch: None,
             });
         }
@@ -612,11 +621,8 @@ impl RevisionGraph {
             };
             entries[i].branch = branch;
         }
-        let index = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.revision.clone(), i))
-            .collect();
+        // The nodes were in id order: their new places, in that order.
+        let by_id = new_index;
         let labels = entries
             .iter()
             .enumerate()
@@ -624,7 +630,7 @@ impl RevisionGraph {
             .collect();
         Ok(RevisionGraph {
             entries,
-            index,
+            by_id,
             labels,
         })
     }
@@ -683,22 +689,22 @@ impl RevisionGraph {
 
     /// Whether a revision has exactly this id.
     pub fn contains(&self, rev: &str) -> bool {
-        self.index.contains_key(rev)
+        self.position(rev).is_some()
     }
 
     /// The parents of a revision, as declared (empty for a root or an unknown
     /// id).
     pub fn parents(&self, rev: &str) -> &[String] {
-        match self.index.get(rev) {
-            Some(&i) => &self.entries[i].parents,
+        match self.position(rev) {
+            Some(i) => &self.entries[i].parents,
             None => &[],
         }
     }
 
     /// The children of a revision, sorted by id (empty for an unknown id).
     pub fn children(&self, rev: &str) -> Vec<&str> {
-        match self.index.get(rev) {
-            Some(&i) => self.names(&self.entries[i].children),
+        match self.position(rev) {
+            Some(i) => self.names(&self.entries[i].children),
             None => Vec::new(),
         }
     }
@@ -720,13 +726,13 @@ impl RevisionGraph {
     /// share; `None` for an unlabelled line, a merge of different lines, or an
     /// unknown id.
     pub fn branch_of(&self, rev: &str) -> Option<&str> {
-        let &i = self.index.get(rev)?;
+        let i = self.position(rev)?;
         self.entries[i].branch.as_deref()
     }
 
     /// The label a revision carries itself (`branch = "..."`), if any.
     pub fn label(&self, rev: &str) -> Option<&str> {
-        let &i = self.index.get(rev)?;
+        let i = self.position(rev)?;
         self.entries[i].label.as_deref()
     }
 
@@ -747,8 +753,8 @@ impl RevisionGraph {
     /// The revisions a revision follows, directly or not (itself excluded;
     /// empty for an unknown id).
     pub fn ancestors(&self, rev: &str) -> BTreeSet<&str> {
-        match self.index.get(rev) {
-            Some(&i) => self.set_names(&self.ancestor_idx(i)),
+        match self.position(rev) {
+            Some(i) => self.set_names(&self.ancestor_idx(i)),
             None => BTreeSet::new(),
         }
     }
@@ -756,8 +762,8 @@ impl RevisionGraph {
     /// The revisions that follow a revision, directly or not (itself
     /// excluded; empty for an unknown id).
     pub fn descendants(&self, rev: &str) -> BTreeSet<&str> {
-        match self.index.get(rev) {
-            Some(&i) => self.set_names(&self.descendant_idx(i)),
+        match self.position(rev) {
+            Some(i) => self.set_names(&self.descendant_idx(i)),
             None => BTreeSet::new(),
         }
     }
@@ -803,19 +809,97 @@ impl RevisionGraph {
     ) -> Result<Vec<Step>, TargetError> {
         self.check_applied(applied)?;
         let applied = self.applied_idx(applied);
+        self.upgrade_steps(&applied, target)
+    }
+
+    /// Whether a database whose applied revisions are the entries flagged in
+    /// `applied` (by [`RevisionGraph::position`]) is at `target` already:
+    /// every applied revision's parents are applied, and an upgrade to
+    /// `target` has nothing to do. False as well when the target does not
+    /// resolve (the caller's full path says why).
+    pub(crate) fn upgrade_is_noop(&self, applied: &[bool], target: &str) -> bool {
+        debug_assert_eq!(applied.len(), self.entries.len());
+        let closed = self
+            .entries
+            .iter()
+            .zip(applied)
+            .all(|(e, &done)| !done || e.parent_idx.iter().all(|&p| applied[p]));
+        if !closed {
+            return false;
+        }
+        // Built from an ascending iterator: in bulk, without searching.
+        let set: BTreeSet<usize> = (0..applied.len()).filter(|&i| applied[i]).collect();
+        // With every applied revision's parents applied, a target's
+        // ancestors are applied when it is.
+        self.upgrade_targets(&set, target)
+            .is_ok_and(|targets| targets.iter().all(|&t| applied[t]))
+    }
+
+    /// The place of a revision in the graph's entries, looked at `hint`
+    /// first (a version table's rows come in the order applied, which is
+    /// mostly the graph's), and its place in id order (the order of the
+    /// [`crate::Migrations`] the graph was built from).
+    pub(crate) fn position_near(&self, rev: &str, hint: usize) -> Option<(usize, usize)> {
+        let i = match self.entries.get(hint) {
+            Some(e) if e.revision == rev => hint,
+            _ => self.position(rev)?,
+        };
+        Some((i, self.entries[i].rank))
+    }
+
+    /// The place of a revision in the graph's entries.
+    pub(crate) fn position(&self, rev: &str) -> Option<usize> {
+        self.by_id
+            .binary_search_by(|&i| self.entries[i].revision.as_str().cmp(rev))
+            .ok()
+            .map(|k| self.by_id[k])
+    }
+
+    /// Every id, sorted.
+    fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.by_id
+            .iter()
+            .map(|&i| self.entries[i].revision.as_str())
+    }
+
+    /// [`RevisionGraph::upgrade_plan`] from the applied entries.
+    fn upgrade_steps(
+        &self,
+        applied: &BTreeSet<usize>,
+        target: &str,
+    ) -> Result<Vec<Step>, TargetError> {
+        let targets = self.upgrade_targets(applied, target)?;
+        let mut needed: BTreeSet<usize> = BTreeSet::new();
+        for t in targets {
+            needed.insert(t);
+            needed.extend(self.ancestor_idx(t));
+        }
+        Ok(needed
+            .into_iter()
+            .filter(|i| !applied.contains(i))
+            .map(|i| self.step(i, Direction::Up))
+            .collect())
+    }
+
+    /// The revisions an upgrade to `target` reaches (with their ancestors).
+    fn upgrade_targets(
+        &self,
+        applied: &BTreeSet<usize>,
+        target: &str,
+    ) -> Result<Vec<usize>, TargetError> {
         let parsed = self.parse(target)?;
-        let targets: Vec<usize> = match parsed {
+        Ok(match parsed {
             Spec::Relative(Direction::Down, _) | Spec::AtRelative(_, Direction::Down, _) => {
                 return Err(TargetError::NotForUpgrade {
                     spec: target.to_owned(),
                 })
             }
             Spec::Relative(Direction::Up, steps) => {
-                self.pos_vec(self.relative_up(target, &applied, steps)?)
+                self.pos_vec(self.relative_up(target, applied, steps)?)
             }
             Spec::AtRelative(name, Direction::Up, steps) => {
                 let first = self.lineage_root(target, name)?;
-                let heads = self.lineage_heads(first, &applied);
+                let heads = self.lineage_heads(first, applied);
                 let pos = match heads.as_slice() {
                     [] if steps == 1 => Pos::Rev(first),
                     [] => self
@@ -853,17 +937,7 @@ impl RevisionGraph {
                 Abs::Heads(heads) => heads,
                 Abs::BranchBase(first) => self.entries[first].parent_idx.clone(),
             },
-        };
-        let mut needed: BTreeSet<usize> = BTreeSet::new();
-        for t in targets {
-            needed.insert(t);
-            needed.extend(self.ancestor_idx(t));
-        }
-        Ok(needed
-            .into_iter()
-            .filter(|i| !applied.contains(i))
-            .map(|i| self.step(i, Direction::Up))
-            .collect())
+        })
     }
 
     /// The revisions to un-apply to reach `target` from the `applied` set,
@@ -1055,7 +1129,7 @@ impl RevisionGraph {
         }
         // Ids may hold `-` (UUID form): an id, or the start of one, is that
         // revision; otherwise a final `-N` (or a `+...`) is a relative step.
-        if self.index.keys().any(|id| id.starts_with(spec)) {
+        if self.ids().any(|id| id.starts_with(spec)) {
             return Ok(Spec::Rev(spec));
         }
         let at = spec.find('+').or_else(|| {
@@ -1154,7 +1228,7 @@ impl RevisionGraph {
             }
             Spec::AtBase(name) => match self.labels.get(name) {
                 Some(&first) => Ok(Abs::BranchBase(first)),
-                None if self.index.contains_key(name) => Err(TargetError::Malformed {
+                None if self.position(name).is_some() => Err(TargetError::Malformed {
                     spec: spec.to_owned(),
                     reason: format!(
                         "`@base` takes a branch label, and `{name}` is a revision; write `base`, or `{name}-1` for its parent"
@@ -1174,7 +1248,7 @@ impl RevisionGraph {
 
     /// A full id, or a unique prefix of at least 4 characters.
     fn find_rev(&self, rev: &str) -> Result<usize, TargetError> {
-        if let Some(&i) = self.index.get(rev) {
+        if let Some(i) = self.position(rev) {
             return Ok(i);
         }
         if self.labels.contains_key(rev) {
@@ -1205,10 +1279,13 @@ impl RevisionGraph {
 
     /// Revisions whose id starts with `prefix`, sorted by id.
     fn prefix_matches(&self, prefix: &str) -> Vec<usize> {
-        self.index
-            .range(prefix.to_owned()..)
-            .take_while(|(id, _)| id.starts_with(prefix))
-            .map(|(_, &i)| i)
+        let first = self
+            .by_id
+            .partition_point(|&i| self.entries[i].revision.as_str() < prefix);
+        self.by_id[first..]
+            .iter()
+            .copied()
+            .take_while(|&i| self.entries[i].revision.starts_with(prefix))
             .collect()
     }
 
@@ -1216,12 +1293,11 @@ impl RevisionGraph {
     fn suggest(&self, rev: &str) -> Vec<String> {
         let limit = (rev.chars().count() / 3).max(1);
         let mut scored: Vec<(usize, &str)> = self
-            .index
-            .keys()
+            .ids()
             .map(|id| {
                 let head: String = id.chars().take(rev.chars().count()).collect();
                 let distance = edit_distance(rev, id).min(edit_distance(rev, &head));
-                (distance, id.as_str())
+                (distance, id)
             })
             .filter(|(d, _)| *d <= limit)
             .collect();
@@ -1239,7 +1315,7 @@ impl RevisionGraph {
         if let Some(&first) = self.labels.get(name) {
             return Ok(first);
         }
-        if let Some(&i) = self.index.get(name) {
+        if let Some(i) = self.position(name) {
             return Ok(i);
         }
         let matches = if name.len() >= MIN_PREFIX_LEN {
@@ -1413,7 +1489,7 @@ impl RevisionGraph {
     fn check_applied(&self, applied: &BTreeSet<String>) -> Result<(), TargetError> {
         let unknown: Vec<String> = applied
             .iter()
-            .filter(|r| !self.index.contains_key(r.as_str()))
+            .filter(|r| !self.contains(r))
             .cloned()
             .collect();
         if unknown.is_empty() {
@@ -1424,10 +1500,7 @@ impl RevisionGraph {
     }
 
     fn applied_idx(&self, applied: &BTreeSet<String>) -> BTreeSet<usize> {
-        applied
-            .iter()
-            .filter_map(|r| self.index.get(r.as_str()).copied())
-            .collect()
+        applied.iter().filter_map(|r| self.position(r)).collect()
     }
 
     /// Applied revisions without an applied child, sorted by id.
@@ -1442,16 +1515,16 @@ impl RevisionGraph {
     }
 
     fn head_idx(&self) -> Vec<usize> {
-        self.index
-            .values()
+        self.by_id
+            .iter()
             .copied()
             .filter(|&i| self.entries[i].children.is_empty())
             .collect()
     }
 
     fn base_idx(&self) -> Vec<usize> {
-        self.index
-            .values()
+        self.by_id
+            .iter()
             .copied()
             .filter(|&i| self.entries[i].parent_idx.is_empty())
             .collect()

@@ -312,6 +312,38 @@ impl VersionTable {
         Ok(rows)
     }
 
+    /// Every row's revision and checksum, for a deploy with nothing to do
+    /// (`migrator::at_head`). On PostgreSQL in one value, the row count then
+    /// each row's revision and checksum, separated by spaces: the server
+    /// joins them (`string_agg`, without a length limit), and the client
+    /// builds one value instead of a row per revision. Elsewhere the rows
+    /// (MySQL's `GROUP_CONCAT` stops at `group_concat_max_len`). Not
+    /// validated: the caller compares every value with what it expects.
+    pub(crate) fn read_pairs(&self, conn: &mut Connection<'_>) -> Result<Pairs, Error> {
+        let dialect = conn.dialect();
+        if dialect != crate::backend::postgres::Postgres::DIALECT {
+            return self
+                .read_unvalidated(conn, false, Some(true))
+                .map(Pairs::Rows);
+        }
+        let table = self.qualified(dialect).map_err(unsupported)?;
+        let b = dialect.backend();
+        let sql = format!(
+            "SELECT {} || ' ' || COALESCE(string_agg({} || ' ' || {}, ' '), '') AS value FROM {table}",
+            b.cast_text("count(*)"),
+            b.cast_text("revision"),
+            b.cast_text("checksum")
+        );
+        let value = conn
+            .texts(&sql)
+            .map_err(db("reading the version table"))?
+            .into_iter()
+            .next()
+            .flatten()
+            .unwrap_or_default();
+        Ok(Pairs::Packed(value))
+    }
+
     /// Every row as it is (for `stamp --purge`, which replaces them all);
     /// `full`: with when and how long, in the order applied; `exists`: when
     /// already known.
@@ -377,6 +409,44 @@ impl VersionTable {
     }
 }
 
+/// The version table's revisions and checksums as
+/// [`VersionTable::read_pairs`] read them.
+pub(crate) enum Pairs {
+    /// In one value: the row count, then each row's revision and checksum.
+    Packed(String),
+    /// Row by row.
+    Rows(Vec<AppliedRevision>),
+}
+
+impl Pairs {
+    /// Each row's revision and checksum; `None` when the packed value is
+    /// not two words a row (a value holding a space, or a null, which the
+    /// join leaves out): every row gives at least two words, so exactly two
+    /// a row means each row's own.
+    pub(crate) fn get(&self) -> Option<Vec<(&str, &str)>> {
+        match self {
+            Pairs::Rows(rows) => Some(
+                rows.iter()
+                    .map(|r| (r.revision.as_str(), r.checksum.as_str()))
+                    .collect(),
+            ),
+            Pairs::Packed(text) => {
+                let (count, rest) = text.split_once(' ')?;
+                let count: usize = number(count)?;
+                if count == 0 {
+                    return rest.is_empty().then(Vec::new);
+                }
+                let mut words = rest.split(' ');
+                let mut pairs = Vec::with_capacity(count);
+                for _ in 0..count {
+                    pairs.push((words.next()?, words.next()?));
+                }
+                words.next().is_none().then_some(pairs)
+            }
+        }
+    }
+}
+
 fn unsupported(u: Unsupported) -> Error {
     Error::VersionTable {
         table: String::new(),
@@ -389,6 +459,29 @@ fn unsupported(u: Unsupported) -> Error {
 mod tests {
     use super::*;
     use crate::graph::Direction;
+
+    #[test]
+    fn packed_pairs_are_two_words_a_row() {
+        let packed = |s: &str| Pairs::Packed(s.to_string());
+        assert_eq!(
+            packed("2 a v1:x b v1:y").get(),
+            Some(vec![("a", "v1:x"), ("b", "v1:y")])
+        );
+        assert_eq!(packed("0 ").get(), Some(vec![]));
+        // A space inside a value, a row left out (a null), one too many.
+        for bad in [
+            "2 a v1:x b v1: y",
+            "2 a v1:x",
+            "1 a v1:x b v1:y",
+            "1 a v1:x ",
+            "1",
+            "x a b",
+            "",
+            "0 a",
+        ] {
+            assert_eq!(packed(bad).get(), None, "{bad}");
+        }
+    }
 
     #[test]
     fn progress_round_trips_through_the_checksum_column() {

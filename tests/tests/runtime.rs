@@ -48,6 +48,7 @@ on_both!(
     portable_ops_up_and_down,
     failure_mid_chain_leaves_the_previous_revision,
     edited_migration_is_refused_until_repaired,
+    a_deploy_at_head_still_checks_every_applied_row,
     checksums_carry_their_encoding_version,
     unknown_revision_is_refused_unless_allowed,
     no_downgrade_under_unknown_revisions,
@@ -68,6 +69,7 @@ on_mysql!(
     no_downgrade_under_unknown_revisions,
     a_failure_half_way_is_reported_as_such_on_mysql,
     edited_migration_is_refused_until_repaired,
+    a_deploy_at_head_still_checks_every_applied_row,
     checksums_carry_their_encoding_version,
     unknown_revision_is_refused_unless_allowed,
     tampered_version_table_is_refused,
@@ -621,6 +623,82 @@ fn edited_migration_is_refused_until_repaired(db: TestDatabase) {
     assert_eq!(m.repair(&mut conn, "2b3c").unwrap(), ["2b3c4d5e6f7a"]);
     m.upgrade(&mut conn, "head").unwrap();
     assert!(matches!(m.repair(&mut conn, "ffff"), Err(Error::Target(_))));
+}
+
+/// A deploy with nothing to do reads the version table once (before the
+/// lock, where the lock is the server's) and still compares every applied
+/// row: an edited migration, the head or any other, is reported as always,
+/// and so are an unknown revision and a damaged row; a checksum stored in
+/// an older form is compared in full and passes.
+fn a_deploy_at_head_still_checks_every_applied_row(db: TestDatabase) {
+    let mut conn = db.connect();
+    let m = Migrator::new(shop::migrations()).unwrap();
+    assert!(!m.upgrade(&mut conn, "head").unwrap().is_empty());
+    assert!(m.upgrade(&mut conn, "head").unwrap().is_empty());
+    let revisions = applied(&m, &mut conn);
+    assert_eq!(revisions.len(), shop::migrations().len());
+    for rev in &revisions {
+        exec(
+            &mut conn,
+            &format!(
+                "UPDATE migrate_revisions SET checksum = 'v1:{}' WHERE revision = '{rev}'",
+                "0".repeat(64)
+            ),
+        );
+        match m.upgrade(&mut conn, "head") {
+            Err(Error::ChecksumMismatch(list)) => {
+                assert_eq!(list.len(), 1, "{list:?}");
+                assert_eq!(&list[0].revision, rev);
+                assert_eq!(list[0].recorded, "0".repeat(64));
+            }
+            other => panic!("{rev} edited: expected a checksum mismatch, got {other:?}"),
+        }
+        assert_eq!(m.repair(&mut conn, rev).unwrap(), std::slice::from_ref(rev));
+        assert!(m.upgrade(&mut conn, "head").unwrap().is_empty());
+    }
+    // The same checksums as written before the `v1:` prefix: compared in
+    // full, they match.
+    exec(
+        &mut conn,
+        "UPDATE migrate_revisions SET checksum = substr(checksum, 4)",
+    );
+    assert!(m.upgrade(&mut conn, "head").unwrap().is_empty());
+    // A row this build does not know.
+    exec(&mut conn, &format!("INSERT INTO migrate_revisions (revision, checksum, duration_ms) VALUES ('99aa99aa99aa', 'v1:{}', 0)", "a".repeat(64)));
+    assert!(matches!(
+        m.upgrade(&mut conn, "head"),
+        Err(Error::UnknownApplied { .. })
+    ));
+    exec(
+        &mut conn,
+        "DELETE FROM migrate_revisions WHERE revision = '99aa99aa99aa'",
+    );
+    // A damaged row.
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE migrate_revisions SET checksum = 'not-a-checksum' WHERE revision = '{}'",
+            revisions[0]
+        ),
+    );
+    assert!(matches!(
+        m.upgrade(&mut conn, "head"),
+        Err(Error::VersionTable { .. })
+    ));
+    let stored = shop::migrations()
+        .get(&revisions[0])
+        .unwrap()
+        .checksum()
+        .stored();
+    exec(
+        &mut conn,
+        &format!(
+            "UPDATE migrate_revisions SET checksum = '{stored}' WHERE revision = '{}'",
+            revisions[0]
+        ),
+    );
+    assert!(m.upgrade(&mut conn, "head").unwrap().is_empty());
+    assert_eq!(applied(&m, &mut conn), revisions);
 }
 
 /// Checksums are stored with the version of their encoding (`v1:`), so a
@@ -1563,6 +1641,44 @@ fn sqlite_checks_foreign_keys_the_migrations_do_not_describe() {
     let err = m.upgrade(&mut conn, "c02").unwrap_err();
     refused(&err, "c02");
     assert_eq!(applied(&chain(), &mut conn), ["c01"]);
+}
+
+/// A deploy already at its target is done without the lock: it does not
+/// wait for another deploy holding it (whose changes come after it, as
+/// they would after the lock); one with something to apply does.
+#[test]
+fn a_deploy_at_its_target_does_not_wait_for_the_lock() {
+    use std::time::Instant;
+    let db = TestDatabase::postgres();
+    let mut holder = db.connect();
+    every_op()
+        .connection_closes_after(true)
+        .upgrade(&mut holder, "p1")
+        .unwrap();
+    // `holder` keeps the lock until it closes.
+    let impatient = every_op().lock_timeout(Duration::from_millis(500));
+    let started = Instant::now();
+    assert!(impatient
+        .upgrade(&mut db.connect(), "p1")
+        .unwrap()
+        .is_empty());
+    assert!(started.elapsed() < Duration::from_millis(500));
+    let err = impatient.upgrade(&mut db.connect(), "p2").unwrap_err();
+    assert!(matches!(err, Error::LockTimeout { .. }), "{err:?}");
+    // Inside a transaction of the caller's it goes the full way (a read of
+    // a missing table would abort the transaction), and waits.
+    let mut conn = db.connect();
+    let Database::Postgres(pg) = &mut conn else {
+        unreachable!()
+    };
+    let inside = diesel::Connection::transaction(pg, |pg| {
+        Ok::<_, diesel::result::Error>(impatient.upgrade(pg, "p1"))
+    })
+    .unwrap();
+    assert!(
+        matches!(inside, Err(Error::LockTimeout { .. })),
+        "{inside:?}"
+    );
 }
 
 /// `connection_closes_after` (the CLI's setting) leaves the lock to the end

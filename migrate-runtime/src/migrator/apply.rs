@@ -55,6 +55,13 @@ impl Migrator {
             }
             _ => self.version_table.read_brief(conn, table_exists)?,
         };
+        // At the target already (SQLite's no-op, or a deploy that finished
+        // while this one waited for the lock): no plan (see `at_head`).
+        if let Mode::Upgrade(target) = mode {
+            if self.at_target(&rows, target) {
+                return Ok(Vec::new());
+            }
+        }
         let mut unknown: Vec<String> = rows
             .iter()
             .filter(|r| !self.graph.contains(&r.revision))

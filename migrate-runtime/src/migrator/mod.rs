@@ -16,6 +16,7 @@
 //! (resumed or undone); `check` the comparison of the live schema with the migrations'.
 
 mod apply;
+mod at_head;
 mod check;
 mod offline;
 mod progress;
@@ -335,7 +336,12 @@ impl Migrator {
         conn: &mut impl MigrationConnection,
         target: &str,
     ) -> Result<Vec<String>, Error> {
-        self.run(&mut conn.connection(), Mode::Upgrade(target))
+        let mut conn = conn.connection();
+        // At the target already: done without the lock (see `at_head`).
+        if self.at_target_unlocked(&mut conn, target) {
+            return Ok(Vec::new());
+        }
+        self.run(&mut conn, Mode::Upgrade(target))
     }
 
     /// Reverts migrations down to `target` (`-1`, `base`, an id, ...).
