@@ -9,7 +9,8 @@
 #   - a no-op `upgrade head` with 1000 revisions applied, against connecting
 #     and running `SELECT 1` from the same executable, against sqlx's
 #     migrator with the same 1000 embedded and applied, and the same chain
-#     linked with its own libpq (feature `postgres-bundled`);
+#     linked with its own libpq (feature `postgres-bundled`), the same without
+#     TLS (`postgres-bundled-without-tls`), and sqlx's with TLS (`tls-native-tls`);
 #   - offline SQL of 1000 revisions;
 #   - peak memory of upgrades applying 100, 500 and 1000 revisions.
 # Each timed run is a whole process on a database created for it; contenders
@@ -51,9 +52,15 @@ CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/s
 bundled=()
 case ",${BENCH_PARTS:-noop}," in
   *,noop,*)
-    cp "$root/Cargo.lock" "$out/chains/bundled1000/Cargo.lock"
-    CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/bundled1000/Cargo.toml"
-    bundled=(--bundled-chain "$target/release/bundled1000")
+    for chain in bundled1000 notls1000; do
+      cp "$root/Cargo.lock" "$out/chains/$chain/Cargo.lock"
+      CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/$chain/Cargo.toml"
+    done
+    # sqlx's no-op with TLS through the system's OpenSSL, the peer of
+    # `postgres-bundled` (the one above has no TLS, as `notls1000`).
+    CARGO_TARGET_DIR=$target cargo build --release -q --manifest-path "$out/chains/sqlx/tls/Cargo.toml"
+    bundled=(--bundled-chain "$target/release/bundled1000" --notls-chain "$target/release/notls1000"
+             --sqlx-noop-tls "$target/release/sqlx-noop-tls")
     ;;
 esac
 

@@ -155,6 +155,23 @@ impl DatabaseUrl {
     }
 }
 
+/// What to do about libpq's `message` when connecting failed: TLS asked
+/// for and not had says so (libpq's words are about `sslmode`), the rest
+/// points at the server and the URL.
+#[cfg(feature = "postgres")]
+fn postgres_connect_help(message: &str) -> &'static str {
+    if message.contains("SSL support is not compiled in") {
+        "this build links libpq without TLS (the `postgres-bundled-without-tls` feature): \
+         drop `sslmode` from the URL (or set it to `disable`), or build with `postgres-bundled` \
+         or `postgres` to reach a server that needs TLS"
+    } else if message.contains("does not support SSL") {
+        "the URL's `sslmode` requires TLS and the server offers none: enable `ssl` on the server, \
+         or set `sslmode=prefer` in the URL if an unencrypted connection is acceptable"
+    } else {
+        "check that the server is running and the URL (host, port, database, user) is right"
+    }
+}
+
 impl Database {
     /// Connects to the database a URL names (see [`DatabaseUrl::parse`]); a
     /// SQLite file that does not exist is created.
@@ -176,10 +193,13 @@ impl Database {
                 {
                     diesel::PgConnection::establish(&u)
                         .map(Database::Postgres)
-                        .map_err(|e| Error::Connect {
-                            url: redact(url),
-                            message: crate::error::redact_message(e.to_string().trim(), &u),
-                            help: "check that the server is running and the URL (host, port, database, user) is right".into(),
+                        .map_err(|e| {
+                            let message = crate::error::redact_message(e.to_string().trim(), &u);
+                            Error::Connect {
+                                url: redact(url),
+                                help: postgres_connect_help(&message).into(),
+                                message,
+                            }
                         })
                 }
                 #[cfg(not(feature = "postgres"))]

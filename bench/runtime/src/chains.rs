@@ -67,23 +67,31 @@ pub fn write(out: &Path, runtime: &Path, sizes: &[usize]) -> Result<(), String> 
         put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
     }
     put(&dir.join("src/m/mod.rs"), &mods)?;
-    // The long chain again, with libpq built in (`postgres-bundled`): a
-    // workspace of its own too.
+    // The long chain again, with libpq built in (`postgres-bundled`), and
+    // built in without TLS (`postgres-bundled-without-tls`): workspaces of
+    // their own too.
     let n = BUNDLED_CHAIN;
-    let name = format!("bundled{n}");
-    let dir = out.join(&name);
-    put(&dir.join("Cargo.toml"), &bundled_manifest(n, &runtime))?;
-    put(
-        &dir.join("src/lib.rs"),
-        "migrate_runtime::migrations!();\n\nmod m;\n",
-    )?;
-    put(&dir.join("src/main.rs"), &main_rs(n, &name))?;
-    let mut mods = String::new();
-    for i in 0..n {
-        writeln!(mods, "mod m{i:04};").expect("writing to a String");
-        put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
+    for (name, feature) in [
+        (format!("bundled{n}"), "postgres-bundled"),
+        (format!("notls{n}"), "postgres-bundled-without-tls"),
+    ] {
+        let dir = out.join(&name);
+        put(
+            &dir.join("Cargo.toml"),
+            &bundled_manifest(&name, feature, &runtime),
+        )?;
+        put(
+            &dir.join("src/lib.rs"),
+            "migrate_runtime::migrations!();\n\nmod m;\n",
+        )?;
+        put(&dir.join("src/main.rs"), &main_rs(n, &name))?;
+        let mut mods = String::new();
+        for i in 0..n {
+            writeln!(mods, "mod m{i:04};").expect("writing to a String");
+            put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
+        }
+        put(&dir.join("src/m/mod.rs"), &mods)?;
     }
-    put(&dir.join("src/m/mod.rs"), &mods)?;
     write_mysql(out, &runtime)?;
     write_sqlx(&out.join("sqlx"))
 }
@@ -165,7 +173,24 @@ fn write_sqlx(dir: &Path) -> Result<(), String> {
          [workspace]\n\n\
          [profile.release]\ndebug = \"line-tables-only\"\n",
     )?;
-    put(&dir.join("src/main.rs"), SQLX_RUNNER)
+    put(&dir.join("src/main.rs"), SQLX_RUNNER)?;
+    // The same no-op with TLS through the system's OpenSSL (sqlx's
+    // `tls-native-tls`), the peer of `postgres-bundled`: a package of its
+    // own (`sqlx-noop-tls`), the same migrations.
+    let tls = dir.join("tls");
+    put(
+        &tls.join("src/main.rs"),
+        &SQLX_NOOP.replace("\"./migrations\"", "\"../migrations\""),
+    )?;
+    put(
+        &tls.join("Cargo.toml"),
+        "[package]\nname = \"sqlx-noop-tls\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n\
+         sqlx = { version = \"0.8\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"sqlite\", \"migrate\", \"macros\", \"tls-native-tls\"] }\n\
+         tokio = { version = \"1\", default-features = false, features = [\"rt\"] }\n\n\
+         [workspace]\n\n\
+         [profile.release]\ndebug = \"line-tables-only\"\n",
+    )
 }
 
 const SQLX_RUNNER: &str = r#"//! sqlx's side of the runtime benchmark: what an application running its
@@ -319,11 +344,11 @@ fn main() -> ExitCode {{
     )
 }
 
-fn bundled_manifest(n: usize, runtime: &Path) -> String {
+fn bundled_manifest(name: &str, feature: &str, runtime: &Path) -> String {
     format!(
-        "[package]\nname = \"bundled{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [dependencies]\n\
-         migrate-runtime = {{ path = {runtime:?}, default-features = false, features = [\"postgres-bundled\", \"cli\"] }}\n\
+         migrate-runtime = {{ path = {runtime:?}, default-features = false, features = [\"{feature}\", \"cli\"] }}\n\
          diesel = {{ version = \"2.2\", default-features = false, features = [\"postgres\"] }}\n\n\
          [workspace]\n\n\
          [profile.release]\ndebug = \"line-tables-only\"\n",

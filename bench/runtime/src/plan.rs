@@ -34,6 +34,12 @@ pub struct Config {
     /// contender of the no-op.
     #[arg(long)]
     bundled_chain: Option<PathBuf>,
+    /// The long chain with libpq built in without TLS (`notls1000`).
+    #[arg(long)]
+    notls_chain: Option<PathBuf>,
+    /// sqlx's no-op with TLS through the system's OpenSSL (`sqlx-noop-tls`).
+    #[arg(long)]
+    sqlx_noop_tls: Option<PathBuf>,
     /// The server, without a database: postgres://user@host:port
     #[arg(long)]
     server: String,
@@ -514,12 +520,16 @@ impl Bench<'_> {
             Select,
             Sqlx,
             Bundled,
+            NoTls,
+            SqlxTls,
         }
         let label = |c: Noop| match c {
             Noop::Ours => "no-op upgrade head",
             Noop::Select => "connect + SELECT 1",
             Noop::Sqlx => "no-op sqlx",
             Noop::Bundled => "no-op upgrade head, libpq built in",
+            Noop::NoTls => "no-op upgrade head, libpq built in without TLS",
+            Noop::SqlxTls => "no-op sqlx with TLS",
         };
         let url = self.fresh_database()?;
         measure::run(
@@ -538,6 +548,12 @@ impl Bench<'_> {
         if self.config.bundled_chain.is_some() {
             contenders.push(Noop::Bundled);
         }
+        if self.config.notls_chain.is_some() {
+            contenders.push(Noop::NoTls);
+        }
+        if self.config.sqlx_noop_tls.is_some() {
+            contenders.push(Noop::SqlxTls);
+        }
         for round in 0..=self.config.noop_runs {
             let n = contenders.len();
             let order: Vec<Noop> = (0..n)
@@ -548,25 +564,23 @@ impl Bench<'_> {
                 .collect();
             let mut got = BTreeMap::new();
             for c in order {
+                let given = |p: &Option<PathBuf>| p.clone().expect("a contender when given");
                 let mut cmd = match c {
                     Noop::Ours => Command::new(&self.long_chain),
                     Noop::Select => Command::new(&self.long_chain),
                     Noop::Sqlx => Command::new(&self.config.sqlx_noop),
-                    Noop::Bundled => Command::new(
-                        self.config
-                            .bundled_chain
-                            .as_ref()
-                            .expect("a contender when given"),
-                    ),
+                    Noop::Bundled => Command::new(given(&self.config.bundled_chain)),
+                    Noop::NoTls => Command::new(given(&self.config.notls_chain)),
+                    Noop::SqlxTls => Command::new(given(&self.config.sqlx_noop_tls)),
                 };
                 match c {
-                    Noop::Ours | Noop::Bundled => {
+                    Noop::Ours | Noop::Bundled | Noop::NoTls => {
                         cmd.args(["--database-url", &url, "upgrade", "head"]);
                     }
                     Noop::Select => {
                         cmd.args(["select1", &url]);
                     }
-                    Noop::Sqlx => {
+                    Noop::Sqlx | Noop::SqlxTls => {
                         cmd.arg(&sqlx_url);
                     }
                 }
@@ -577,6 +591,12 @@ impl Bench<'_> {
             if let Some(&b) = got.get(&Noop::Bundled) {
                 self.ratio(round, "no-op bundled/sqlx", b, got[&Noop::Sqlx]);
                 self.ratio(round, "no-op bundled/dynamic", b, got[&Noop::Ours]);
+                if let Some(&t) = got.get(&Noop::SqlxTls) {
+                    self.ratio(round, "no-op bundled/sqlx-tls", b, t);
+                }
+            }
+            if let Some(&b) = got.get(&Noop::NoTls) {
+                self.ratio(round, "no-op without-tls/sqlx", b, got[&Noop::Sqlx]);
             }
         }
         check(&url, LONG_CHAIN as i64, VERSION_TABLE)?;
@@ -657,7 +677,7 @@ impl Bench<'_> {
 
         out.push_str("| measurement | migrate-runtime | baseline | ratio: median | middle half | min–max | target | met |\n");
         out.push_str("|---|---|---|---|---|---|---|---|\n");
-        let rows: [(&str, &str, &str, &str, Option<f64>); 17] = [
+        let rows: [(&str, &str, &str, &str, Option<f64>); 19] = [
             (
                 "upgrade 500/psql",
                 "upgrade 500/migrate-runtime",
@@ -761,6 +781,20 @@ impl Bench<'_> {
                 "no-op upgrade head, libpq built in",
                 "no-op sqlx",
                 "the same with `postgres-bundled` (libpq built in), vs sqlx's migrator",
+                Some(1.0),
+            ),
+            (
+                "no-op bundled/sqlx-tls",
+                "no-op upgrade head, libpq built in",
+                "no-op sqlx with TLS",
+                "the same, both with TLS through the system's OpenSSL (sqlx's `tls-native-tls`)",
+                Some(1.0),
+            ),
+            (
+                "no-op without-tls/sqlx",
+                "no-op upgrade head, libpq built in without TLS",
+                "no-op sqlx",
+                "with `postgres-bundled-without-tls`, both without TLS, vs sqlx's migrator",
                 Some(1.0),
             ),
             (
