@@ -38,7 +38,9 @@
 //! ```
 
 // Unsafe only where it cannot be avoided: the testing toolkit's cluster
-// watchdog runs before `main` (`testing/cluster.rs`).
+// watchdog runs before `main` (`testing/cluster.rs`), and the command line
+// sets a process-wide SQLite option (`backend/sqlite/connection.rs`,
+// `command_line_process`).
 #![deny(unsafe_code)]
 // docs.rs builds with every feature and marks what each item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]

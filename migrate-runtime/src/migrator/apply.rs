@@ -555,16 +555,23 @@ impl Migrator {
         // cannot do, or an irreversible step, refuses the whole plan. The
         // statements are kept for one step at a time (rendered again just
         // before it runs): memory does not grow with the plan.
-        let mut check = Renderer::new(self, dialect, &applied);
+        // The schema model (SQLite) is replayed once: the check runs on a
+        // copy of it.
+        let mut renderer = Renderer::new(self, dialect, &applied);
+        let mut check = renderer.clone();
         for step in plan {
             self.track(&mut check, step, partial)?;
         }
         drop(check);
-        let mut renderer = Renderer::new(self, dialect, &applied);
+        let upgrades = plan.iter().any(|s| s.direction == Direction::Up);
         let mut done = Vec::new();
         for (n, step) in plan.iter().enumerate() {
             let (statements, track) = self.track(&mut renderer, step, partial)?;
-            let create_table = n == 0;
+            // With the first migration: a first deploy that fails leaves no
+            // version table behind. A plan that only reverts has rows, so
+            // the table (and writes no checksum the table's type could
+            // refuse): one statement fewer on its first step.
+            let create_table = n == 0 && upgrades;
             let m = self.migration(&step.revision);
             let running = || {
                 self.emit(Event::Running {

@@ -5,7 +5,7 @@
 //! each commit.
 
 #[cfg(feature = "sqlite")]
-mod connection;
+pub(crate) mod connection;
 mod introspect;
 mod lock;
 mod rebuild;
