@@ -670,10 +670,14 @@ impl RevisionGraph {
 
     /// The graph of one crate's migrations.
     pub fn from_migrations(migrations: &crate::Migrations) -> Result<Self, GraphError> {
-        Self::new(migrations.iter().map(|m| Node {
-            revision: m.revision().to_owned(),
-            parents: m.down_revisions().iter().map(|p| (*p).to_owned()).collect(),
-            branch: m.branch().map(str::to_owned),
+        // One decode of each record's header for both (every start does this).
+        Self::new(migrations.iter().map(|m| {
+            let record = m.record();
+            Node {
+                revision: m.revision().to_owned(),
+                parents: record.parents.iter().map(|p| (*p).to_owned()).collect(),
+                branch: record.branch.map(str::to_owned),
+            }
         }))
     }
 

@@ -105,7 +105,7 @@ impl Migration {
 
     /// The record's header. `#[migration]` of the same version wrote it (the
     /// runtime pins the macro crate), so it always reads.
-    fn record(&self) -> Record {
+    pub(crate) fn record(&self) -> Record {
         decode_record(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
     }
 
