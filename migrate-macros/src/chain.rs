@@ -77,13 +77,118 @@ fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, 
     if let (Some(mig), true) = (&migration, own_checks) {
         valid::check(&cx, mig);
     }
+    if !cx.files_read().is_empty() || cx.read_other_migrations() {
+        READ_ONLY_ITSELF.with(|c| c.set(false));
+    }
     // The attribute reports these errors, on the user's tokens.
     let errors = cx.has_errors();
     let _ = cx.check();
     migration.map(|mig| (mig, errors))
 }
 
+thread_local! {
+    /// Cleared when a migration lowered read files beside its own (SQL
+    /// files, the schema before it): its file's scan is then not cached.
+    pub static READ_ONLY_ITSELF: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Reads what [`Declared::store`] wrote: words and numbers separated by
+/// white space, op data as a length and the text.
+pub struct Reader(pub &'static str);
+
+impl Reader {
+    pub fn word(&mut self) -> Option<&'static str> {
+        let s = self.0.trim_start();
+        let end = s.find(char::is_whitespace).unwrap_or(s.len());
+        let (w, rest) = s.split_at(end);
+        self.0 = rest;
+        (!w.is_empty()).then_some(w)
+    }
+
+    pub fn num(&mut self) -> Option<usize> {
+        self.word()?.parse().ok()
+    }
+
+    fn bytes(&mut self, n: usize) -> Option<&'static str> {
+        let s = self.0.strip_prefix('\n')?;
+        let taken = s.get(..n)?;
+        self.0 = &s[n..];
+        Some(taken)
+    }
+}
+
 impl Declared {
+    /// Appends this as [`Declared::load`] reads it (ids and labels are valid
+    /// ones: no white space in them).
+    pub fn store(&self, out: &mut String) {
+        let branch = self
+            .branch
+            .as_deref()
+            .map_or("-".to_string(), |b| format!("+{b}"));
+        out.push_str(&format!(
+            "{} {} {} {} {} {}",
+            self.line,
+            self.revision,
+            u8::from(self.root),
+            u8::from(self.claims),
+            branch,
+            self.parents.len()
+        ));
+        for (p, line) in &self.parents {
+            out.push_str(&format!(" {p} {line}"));
+        }
+        match &self.upgrade {
+            None => out.push_str(" -\n"),
+            Some(ops) => {
+                let list: Vec<Op> = ops.iter().map(|(op, _)| op.clone()).collect();
+                let text = migrate_core::encode::encode_ops(&list);
+                out.push_str(&format!(" {}", ops.len()));
+                for (_, line) in ops {
+                    out.push_str(&format!(" {line}"));
+                }
+                out.push_str(&format!(" {}\n{text}\n", text.len()));
+            }
+        }
+    }
+
+    /// What [`Declared::store`] wrote; `None` if it does not read back.
+    pub fn load(r: &mut Reader) -> Option<Declared> {
+        let line = r.num()?;
+        let revision = r.word()?.to_string();
+        let root = r.num()? == 1;
+        let claims = r.num()? == 1;
+        let branch = match r.word()? {
+            "-" => None,
+            b => Some(b.strip_prefix('+')?.to_string()),
+        };
+        let mut parents = Vec::new();
+        for _ in 0..r.num()? {
+            parents.push((r.word()?.to_string(), r.num()?));
+        }
+        let upgrade = match r.word()? {
+            "-" => None,
+            n => {
+                let n: usize = n.parse().ok()?;
+                let lines = (0..n).map(|_| r.num()).collect::<Option<Vec<_>>>()?;
+                let len = r.num()?;
+                let ops = migrate_core::encode::decode_ops(r.bytes(len)?).ok()?;
+                if ops.len() != n {
+                    return None;
+                }
+                Some(ops.into_iter().zip(lines).collect())
+            }
+        };
+        Some(Declared {
+            line,
+            revision,
+            parents,
+            root,
+            branch,
+            claims,
+            upgrade,
+        })
+    }
+
     /// The module as the graph and the replay need it; `None` without a
     /// valid revision id, which the attribute reports. Its own checks are
     /// left to the attribute: they run here only for a migration the replay

@@ -11,6 +11,7 @@
 extern crate proc_macro;
 
 use crate::ast::{Meta, Migration, OpNode};
+use crate::cache::Key;
 use crate::chain;
 use crate::ctxt::Ctxt;
 use crate::parse::{AnchorArgs, MigrationArgs};
@@ -24,7 +25,144 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::LitStr;
 
+#[cfg(test)]
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
+    migration_with(args, input, None)
+}
+
+/// The key of this `#[migration]`'s expansion in the cache (`cache.rs`);
+/// `None` where the cache is not used.
+pub fn cache_key(args: &proc_macro::TokenStream, input: &proc_macro::TokenStream) -> Option<Key> {
+    if in_language_server() {
+        return None;
+    }
+    let file = migration_file()?;
+    let naming = sources::crate_naming(&file);
+    Key::new(
+        &args.to_string(),
+        &input.to_string(),
+        &file,
+        &format!("{naming:?}"),
+    )
+}
+
+/// The stored expansion of an unchanged module, when there is one: what the
+/// analysis emitted last time, with the `use`s of the user's `op` paths made
+/// again from this input's tokens (they carry the user's spans, so an
+/// unresolved `op` is reported where it is written).
+pub fn cached(key: &Key, input: &proc_macro::TokenStream) -> Option<proc_macro::TokenStream> {
+    use proc_macro::{Delimiter, Group, TokenStream as Ts, TokenTree};
+    let body = key.get()?;
+    let (stored_paths, body) = body.split_once('\n')?;
+    let paths = op_paths(input.clone())?;
+    let texts: Vec<String> = paths.iter().map(|(t, _)| t.clone()).collect();
+    if texts.join(" ") != stored_paths {
+        return None;
+    }
+    let mut inner = Ts::new();
+    for (_, path) in paths {
+        inner.extend("#[allow(unused_imports)] use".parse::<Ts>().ok()?);
+        inner.extend(path);
+        inner.extend("as _;".parse::<Ts>().ok()?);
+    }
+    inner.extend(body.parse::<Ts>().ok()?);
+    let mut out: Ts = "#[allow(non_local_definitions)] const _: () ="
+        .parse()
+        .ok()?;
+    out.extend([
+        TokenTree::Group(Group::new(Delimiter::Brace, inner)),
+        TokenTree::Punct(proc_macro::Punct::new(';', proc_macro::Spacing::Alone)),
+    ]);
+    Some(out)
+}
+
+/// The `op!` paths of a module holding only `fn upgrade()` / `fn
+/// downgrade()` of `op!` statements (and doc comments), each once, in
+/// order, with its text without spaces; `None` for any other shape (the
+/// analysis then runs).
+fn op_paths(input: proc_macro::TokenStream) -> Option<Vec<(String, proc_macro::TokenStream)>> {
+    use proc_macro::{Delimiter, TokenTree};
+    let is_ident = |t: &TokenTree, s: &str| matches!(t, TokenTree::Ident(i) if i.to_string() == s);
+    let mut it = input.into_iter().peekable();
+    while matches!(it.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        it.next();
+        let TokenTree::Group(g) = it.next()? else {
+            return None;
+        };
+        let first = g.stream().into_iter().next()?;
+        if g.delimiter() != Delimiter::Bracket || !is_ident(&first, "doc") {
+            return None;
+        }
+    }
+    if it.peek().is_some_and(|t| is_ident(t, "pub")) {
+        it.next();
+        if matches!(it.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+        {
+            it.next();
+        }
+    }
+    if !is_ident(&it.next()?, "mod") || !matches!(it.next()?, TokenTree::Ident(_)) {
+        return None;
+    }
+    let TokenTree::Group(module) = it.next()? else {
+        return None;
+    };
+    if module.delimiter() != Delimiter::Brace || it.next().is_some() {
+        return None;
+    }
+    let mut out: Vec<(String, proc_macro::TokenStream)> = Vec::new();
+    let mut items = module.stream().into_iter();
+    while let Some(t) = items.next() {
+        let name = items.next()?;
+        let params = items.next()?;
+        let body = items.next()?;
+        let fn_ok =
+            is_ident(&t, "fn") && (is_ident(&name, "upgrade") || is_ident(&name, "downgrade"));
+        let params_ok = matches!(&params, TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis && g.stream().is_empty());
+        let TokenTree::Group(body) = body else {
+            return None;
+        };
+        if !fn_ok || !params_ok || body.delimiter() != Delimiter::Brace {
+            return None;
+        }
+        let mut stmts = body.stream().into_iter().peekable();
+        while stmts.peek().is_some() {
+            let mut path = Vec::new();
+            let mut text = String::new();
+            loop {
+                match stmts.next()? {
+                    TokenTree::Punct(p) if p.as_char() == '!' => break,
+                    t @ TokenTree::Ident(_) => {
+                        text.push_str(&t.to_string());
+                        path.push(t);
+                    }
+                    t @ TokenTree::Punct(_) if t.to_string() == ":" => {
+                        text.push(':');
+                        path.push(t);
+                    }
+                    _ => return None,
+                }
+            }
+            if !matches!(stmts.next()?, TokenTree::Group(_)) {
+                return None;
+            }
+            if matches!(stmts.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
+                stmts.next();
+            }
+            if !text.ends_with("op") || path.is_empty() {
+                return None;
+            }
+            if !out.iter().any(|(t, _)| *t == text) {
+                out.push((text, path.into_iter().collect()));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The analysis; with a cache key, an expansion that qualifies is stored
+/// (see `cache.rs`).
+pub fn migration_with(args: TokenStream, input: TokenStream, key: Option<&Key>) -> TokenStream {
     let attr_span = args.span();
     let naming = migration_file()
         .map(|f| sources::crate_naming(&f))
@@ -63,6 +201,9 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let downgrade = valid::check(&cx, &m);
     let ok = !cx.has_errors();
     let tracked = tracked_files(&cx);
+    // Only what depends on this module's tokens alone, and carries no
+    // user span past the expansion, is stored.
+    let cacheable = ok && tracked.is_empty() && !cx.read_other_migrations();
     let errors = cx.check().err().map(|e| e.to_compile_error());
 
     let attrs = &m.module.attrs;
@@ -75,7 +216,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     // `const _` item where it was, one module fewer per migration for the
     // compiler. With other items (helper functions, imports) it stays.
     let keep_module = !items.is_empty();
-    let docs = doc_uses(&m, imports_op(&m.items), keep_module);
+    let (uses, docs) = doc_uses(&m, imports_op(&m.items), keep_module);
     let name = ident.to_string();
     let module_path = if keep_module {
         quote!(::core::module_path!())
@@ -92,10 +233,26 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     if !keep_module {
         let outer: Vec<&syn::Attribute> =
             attrs.iter().filter(|a| !a.path().is_ident("doc")).collect();
+        let has_functions = m
+            .upgrade
+            .iter()
+            .chain(m.downgrade.iter().flatten())
+            .any(|n| n.function.is_some());
+        if let Some(key) = key
+            .filter(|_| cacheable && outer.is_empty() && !has_functions && !registration.is_empty())
+        {
+            let paths: Vec<String> = op_path_texts(&m);
+            key.put(&format!(
+                "{}\n{}",
+                paths.join(" "),
+                quote!(#docs #registration)
+            ));
+        }
         return quote! {
             #(#outer)*
             #allow_non_local
             const _: () = {
+                #uses
                 #docs
                 #registration
                 #tracked
@@ -109,6 +266,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
             #(#items)*
             #allow_non_local
             const _: () = {
+                #uses
                 #docs
                 #registration
                 #tracked
@@ -269,7 +427,7 @@ fn imports_op(items: &[syn::Item]) -> bool {
 /// it shows the op's rustdoc). `use migrate_runtime::{migration, op};` usually
 /// sits beside the module, whose items do not see it: a bare `op` is then
 /// reached as `super::op`. No macro is expanded for this.
-fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStream {
+fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> (TokenStream, TokenStream) {
     let reach = |path: &syn::Path| -> TokenStream {
         if in_module && !imported_inside && path.leading_colon.is_none() && path.segments.len() == 1
         {
@@ -304,10 +462,26 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStrea
         }
     }
     let docs = parse_generated(&docs).unwrap_or_else(|e| internal_error(&e));
-    quote! {
-        #(#uses)*
-        #docs
+    (quote!(#(#uses)*), docs)
+}
+
+/// The `op!` paths of the migration as [`doc_uses`] uses them, each once,
+/// without spaces: what a cached expansion's input must show again.
+fn op_path_texts(m: &Migration) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in m.upgrade.iter().chain(m.downgrade.iter().flatten()) {
+        let text: String = n
+            .path
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !out.contains(&text) {
+            out.push(text);
+        }
     }
+    out
 }
 
 fn private(krate: &syn::Path) -> TokenStream {

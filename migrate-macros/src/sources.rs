@@ -84,13 +84,24 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        let index = tree.files.len();
+        // A file read by an earlier build as it is now: its scan, stored.
+        let key = (lower && declared_by.is_some())
+            .then(|| file_key(&path, &text))
+            .flatten();
+        if let Some(source) = key
+            .as_ref()
+            .and_then(|k| cached_scan(k, &path, declared_by))
+        {
+            tree.files.push(source);
+            continue;
+        }
         // Lines are needed only where migrations may be (declared after it,
         // the file's syntax tree is dropped before it).
         let _lines = text.contains("migration").then(chain::FileLines::new);
         let Ok(file) = syn::parse_file(&text) else {
             continue;
         };
-        let index = tree.files.len();
         let mut source = SourceFile {
             path: path.clone(),
             root: declared_by.is_none(),
@@ -115,7 +126,14 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             declared: &mut declared,
             lower,
         };
+        chain::READ_ONLY_ITSELF.with(|c| c.set(true));
         scan.items(&file.items, &dir, &children, true);
+        // Only a scan that depends on the file's text alone: no `mod x;`
+        // (resolved on the file system), nothing lowered from elsewhere.
+        let alone = chain::READ_ONLY_ITSELF.with(|c| c.get());
+        if let Some(k) = key.filter(|_| alone && declared.is_empty()) {
+            k.put(&store_scan(&source));
+        }
         tree.files.push(source);
         for (child, mod_rs) in declared {
             queue.push((child, Some(index), mod_rs));
@@ -123,6 +141,69 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
     }
     find_undeclared(&mut tree, &seen, lower);
     tree
+}
+
+/// The cache key of a file's scan (`cache.rs`): its path, the crate's
+/// naming, its text.
+fn file_key(path: &Path, text: &str) -> Option<crate::cache::Key> {
+    let naming = format!("{:?}", crate_naming(path));
+    crate::cache::Key::of(
+        "file scan",
+        &[
+            path.as_os_str().as_encoded_bytes(),
+            naming.as_bytes(),
+            text.as_bytes(),
+        ],
+    )
+}
+
+/// A scan as stored: how many migrations, the unmarked modules, then each
+/// migration read (`chain::Declared::store`).
+fn store_scan(f: &SourceFile) -> String {
+    let mut out = format!(
+        "{} {} {}\n",
+        f.migrations,
+        f.unmarked.len(),
+        f.declared.len()
+    );
+    for (name, line) in &f.unmarked {
+        out.push_str(&format!("{} {line}\n", name.as_deref().unwrap_or("-")));
+    }
+    for d in &f.declared {
+        d.store(&mut out);
+    }
+    out
+}
+
+fn cached_scan(
+    key: &crate::cache::Key,
+    path: &Path,
+    declared_by: Option<usize>,
+) -> Option<SourceFile> {
+    // Op data borrows its text for as long as the process lives (a proc
+    // macro's process is one compilation).
+    let text: &'static str = Box::leak(key.get()?.into_boxed_str());
+    let mut r = chain::Reader(text);
+    let (migrations, unmarked, declared) = (r.num()?, r.num()?, r.num()?);
+    let mut source = SourceFile {
+        path: path.to_path_buf(),
+        root: false,
+        declared_by,
+        migrations,
+        declared: Vec::new(),
+        unmarked: Vec::new(),
+    };
+    for _ in 0..unmarked {
+        let name = r.word()?;
+        let line = r.num()?;
+        source
+            .unmarked
+            .push(((name != "-").then(|| name.to_string()), line));
+    }
+    for _ in 0..declared {
+        source.declared.push(chain::Declared::load(&mut r)?);
+    }
+    Some(source)
 }
 
 struct Scan<'a> {

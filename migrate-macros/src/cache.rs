@@ -1,0 +1,210 @@
+//! The expansion cache of `#[migration]`: rustc runs every proc macro of a
+//! crate again on every rebuild (expansion is not incremental), so without
+//! it an edit of one migration parses, lowers and checks all of them again.
+//!
+//! An expansion that found nothing to report, read nothing beside its own
+//! tokens, and emits no item that must carry a user's span (see
+//! [`crate::expand::migration`] for which qualify: the usual migration of
+//! `op!`s only) is stored under the build's target directory
+//! (`<target>/<profile>/migrate-macros-cache/`), keyed by a 128-bit hash of
+//! - the identity of this proc-macro library as loaded (its path, size,
+//!   modification time and inode: a rebuilt or upgraded macro crate, or a
+//!   changed `migrate-core` linked into it, is a different key),
+//! - the cache format,
+//! - the migration's file path and the crate's naming choice,
+//! - the attribute's arguments and the module, as the compiler prints them
+//!   (every token: an edit anywhere in the module is a different key).
+//!
+//! The next build of the same module text reads the stored expansion instead
+//! of running the analysis again. A stored entry holds its key and a hash
+//! of its body, both checked on reading: a corrupt, truncated or foreign
+//! file is a miss, never an expansion. Entries are written to a temporary
+//! file and renamed into place, so concurrent builds sharing the directory
+//! see whole entries or none. Anything that fails (no target directory
+//! known, a read-only file system) is a miss, and the analysis runs as
+//! without a cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off.
+//!
+//! Not used where spans or the file system are not those of a compiler run:
+//! rust-analyzer (no file paths), unit tests (no compiler).
+
+extern crate proc_macro;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Bump when what is stored, or how it is emitted, changes.
+const FORMAT: &str = "migrate-macros expansion cache 1";
+
+/// The key of one expansion; `None` when the cache is not in use.
+pub struct Key(String);
+
+impl Key {
+    /// The key of a `#[migration]` with these arguments on this module, in
+    /// `file`, in a crate of this naming choice.
+    pub fn new(args: &str, input: &str, file: &Path, naming: &str) -> Option<Key> {
+        Key::of(
+            "attribute",
+            &[
+                file.as_os_str().as_encoded_bytes(),
+                naming.as_bytes(),
+                args.as_bytes(),
+                input.as_bytes(),
+            ],
+        )
+    }
+
+    /// The key of `what` made of `parts` by this build of the macros.
+    pub fn of(what: &str, parts: &[&[u8]]) -> Option<Key> {
+        let build = build_id()?;
+        dir()?;
+        let mut all: Vec<&[u8]> = vec![FORMAT.as_bytes(), build.as_bytes(), what.as_bytes()];
+        all.extend_from_slice(parts);
+        Some(Key(digest(&all)))
+    }
+
+    fn path(&self) -> Option<PathBuf> {
+        // Two levels, as git's objects: no directory of a million entries.
+        Some(dir()?.join(&self.0[..2]).join(&self.0[2..]))
+    }
+
+    /// The stored expansion, when there is one and it reads back whole.
+    pub fn get(&self) -> Option<String> {
+        let text = std::fs::read_to_string(self.path()?).ok()?;
+        let (format, rest) = text.split_once('\n')?;
+        let (key, rest) = rest.split_once('\n')?;
+        let (sum, body) = rest.split_once('\n')?;
+        let whole = format == FORMAT && key == self.0 && sum == body_sum(body);
+        whole.then(|| body.to_string())
+    }
+
+    /// Stores an expansion; failures are ignored (the next build runs the
+    /// analysis again).
+    pub fn put(&self, body: &str) {
+        let Some(path) = self.path() else { return };
+        let Some(parent) = path.parent() else { return };
+        if std::fs::create_dir_all(parent).is_err() {
+            return;
+        }
+        let text = format!("{FORMAT}\n{}\n{}\n{body}", self.0, body_sum(body));
+        let unique = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let tmp = parent.join(format!(
+            ".{}.{}.{unique}.tmp",
+            &self.0[2..],
+            std::process::id()
+        ));
+        if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+fn body_sum(body: &str) -> String {
+    digest(&[body.as_bytes()])
+}
+
+/// 128 bits over `parts` (each length-prefixed): two SipHash-1-3 runs of
+/// the standard library (built optimised, unlike this crate's dependencies
+/// in a dev build) under different prefixes. Not a defence against a forged
+/// entry (whoever can write the target directory can write the build's
+/// outputs anyway); against accidental collisions, 2^-128.
+fn digest(parts: &[&[u8]]) -> String {
+    use std::hash::Hasher;
+    let mut halves = [0u64; 2];
+    for (i, half) in halves.iter_mut().enumerate() {
+        let mut h = std::hash::DefaultHasher::new();
+        h.write_u8(i as u8);
+        for p in parts {
+            h.write_usize(p.len());
+            h.write(p);
+        }
+        *half = h.finish();
+    }
+    format!("{:016x}{:016x}", halves[0], halves[1])
+}
+
+/// `<target>/<profile>/migrate-macros-cache`, from the `--out-dir` cargo
+/// gives rustc (`<target>/<profile>/deps`): this macro runs inside rustc,
+/// so its arguments are rustc's. `None` without cargo's layout or when
+/// turned off.
+fn dir() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        if std::env::var_os("MIGRATE_MACROS_NO_CACHE").is_some_and(|v| v != "0") {
+            return None;
+        }
+        if !proc_macro::is_available() {
+            return None;
+        }
+        let mut args = std::env::args_os();
+        let mut out_dir = None;
+        while let Some(a) = args.next() {
+            if a == "--out-dir" {
+                out_dir = args.next().map(PathBuf::from);
+            } else if let Some(v) = a.to_str().and_then(|a| a.strip_prefix("--out-dir=")) {
+                out_dir = Some(PathBuf::from(v));
+            }
+        }
+        let out_dir = out_dir?;
+        // Only cargo's `deps` directory: somewhere known to be the build's.
+        if out_dir.file_name()? != "deps" {
+            return None;
+        }
+        Some(out_dir.parent()?.join("migrate-macros-cache"))
+    })
+    .as_deref()
+}
+
+/// This proc-macro library as loaded: its path, size, modification time and
+/// inode. `None` where it cannot be told (then nothing is cached).
+fn build_id() -> Option<&'static str> {
+    static ID: OnceLock<Option<String>> = OnceLock::new();
+    ID.get_or_init(|| {
+        let path = library_path()?;
+        let meta = std::fs::metadata(&path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let inode = (0u64, 0u64);
+        Some(format!(
+            "{} {} {} {modified} {inode:?} {}",
+            env!("CARGO_PKG_VERSION"),
+            path.display(),
+            meta.len(),
+            migrate_core::encode::VERSION,
+        ))
+    })
+    .as_deref()
+}
+
+/// The file this code was loaded from.
+#[cfg(unix)]
+fn library_path() -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    let here = library_path as fn() -> Option<PathBuf> as *const libc::c_void;
+    // SAFETY: `dladdr` fills `info` for an address of a loaded object; the
+    // name it points to lives as long as the object is loaded.
+    let found = unsafe { libc::dladdr(here, &mut info) };
+    if found == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    let name = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) };
+    let path = PathBuf::from(std::ffi::OsStr::from_bytes(name.to_bytes()));
+    path.is_absolute().then_some(path)
+}
+
+#[cfg(not(unix))]
+fn library_path() -> Option<PathBuf> {
+    None
+}
