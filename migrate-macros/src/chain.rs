@@ -43,6 +43,13 @@ pub struct Declared {
     /// Its upgrade, each op with its line; `None` when an op did not parse
     /// or lower (the attribute reports it).
     pub upgrade: Option<Vec<(Op, usize)>>,
+    /// Its module's path from the file's module (`m0250`, `outer::m0250`).
+    pub module: String,
+    /// Its record up to what the compiler adds (`expand::record_head`),
+    /// when `migrations!()`'s table registers it (`registry.rs`): it has no
+    /// error, no `run` function, no `cfg` around it, and its record depends
+    /// on nothing but the files it names.
+    pub record: Option<String>,
 }
 
 /// 1-based line of a span of a file parsed apart from the compiler.
@@ -58,6 +65,17 @@ fn line(span: Span) -> usize {
 /// and under `naming = "database"` with the schema before it, whose names
 /// the unnamed constraints keep clear of.
 fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, bool)> {
+    lower_full(m, file, own_checks).map(|(mig, errors, _, _)| (mig, errors))
+}
+
+/// [`lower`], with the errors of the lowering alone apart from those of the
+/// checks, and with the record when both found none and it qualifies for
+/// the table (see [`Declared::record`]).
+fn lower_full(
+    m: &syn::ItemMod,
+    file: &Path,
+    own_checks: bool,
+) -> Option<(Migration, bool, bool, Option<String>)> {
     let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
     let syn::Meta::List(list) = &attr.meta else {
         return None;
@@ -74,16 +92,29 @@ fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, 
     let mut item = m.clone();
     item.attrs.retain(|a| !is_migration_attr(a));
     let migration = Migration::from_syn(&cx, meta, syn::Item::Mod(item));
-    if let (Some(mig), true) = (&migration, own_checks) {
-        valid::check(&cx, mig);
-    }
+    let lowering_errors = cx.has_errors();
+    let downgrade = match (&migration, own_checks) {
+        (Some(mig), true) => valid::check(&cx, mig),
+        _ => None,
+    };
     if !cx.files_read().is_empty() || cx.read_other_migrations() {
         READ_ONLY_ITSELF.with(|c| c.set(false));
     }
     // The attribute reports these errors, on the user's tokens.
     let errors = cx.has_errors();
+    let record = match (&migration, downgrade) {
+        (Some(mig), Some(d)) if !errors && !cx.read_other_migrations() => {
+            let functions = mig
+                .upgrade
+                .iter()
+                .chain(mig.downgrade.iter().flatten())
+                .any(|n| n.function.is_some());
+            (!functions).then(|| crate::expand::record_head(mig, &d))
+        }
+        _ => None,
+    };
     let _ = cx.check();
-    migration.map(|mig| (mig, errors))
+    migration.map(|mig| (mig, errors, lowering_errors, record))
 }
 
 thread_local! {
@@ -137,6 +168,11 @@ impl Declared {
         for (p, line) in &self.parents {
             out.push_str(&format!(" {p} {line}"));
         }
+        out.push_str(&format!(" {}", self.module));
+        match &self.record {
+            None => out.push_str(" -"),
+            Some(r) => out.push_str(&format!(" {}\n{r}", r.len())),
+        }
         match &self.upgrade {
             None => out.push_str(" -\n"),
             Some(ops) => {
@@ -165,6 +201,11 @@ impl Declared {
         for _ in 0..r.num()? {
             parents.push((r.word()?.to_string(), r.num()?));
         }
+        let module = r.word()?.to_string();
+        let record = match r.word()? {
+            "-" => None,
+            n => Some(r.bytes(n.parse().ok()?)?.to_string()),
+        };
         let upgrade = match r.word()? {
             "-" => None,
             n => {
@@ -186,6 +227,8 @@ impl Declared {
             branch,
             claims,
             upgrade,
+            module,
+            record,
         })
     }
 
@@ -193,8 +236,8 @@ impl Declared {
     /// valid revision id, which the attribute reports. Its own checks are
     /// left to the attribute: they run here only for a migration the replay
     /// finds wrong (`has_own_errors`).
-    pub fn read(m: &syn::ItemMod, file: &Path) -> Option<Declared> {
-        let (mig, errors) = lower(m, file, false)?;
+    pub fn read(m: &syn::ItemMod, file: &Path, module: String, cfg: bool) -> Option<Declared> {
+        let (mig, _, errors, record) = lower_full(m, file, true)?;
         let meta = &mig.meta;
         let revision = meta
             .revision
@@ -229,6 +272,8 @@ impl Declared {
             branch: branch.filter(|_| claims),
             claims,
             upgrade,
+            module,
+            record: record.filter(|_| !cfg && !errors),
         })
     }
 }
@@ -239,9 +284,11 @@ impl Declared {
 fn has_own_errors(file: &Path, revision: &str) -> bool {
     fn find<'a>(items: &'a [syn::Item], file: &Path, revision: &str) -> Option<&'a syn::ItemMod> {
         items.iter().find_map(|i| match i {
-            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => Declared::read(m, file)
-                .is_some_and(|d| d.revision == revision)
-                .then_some(m),
+            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => {
+                Declared::read(m, file, String::new(), true)
+                    .is_some_and(|d| d.revision == revision)
+                    .then_some(m)
+            }
             syn::Item::Mod(m) => m
                 .content
                 .as_ref()

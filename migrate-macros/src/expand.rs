@@ -53,7 +53,17 @@ pub fn cache_key(args: &proc_macro::TokenStream, input: &proc_macro::TokenStream
 pub fn cached(key: &Key, input: &proc_macro::TokenStream) -> Option<proc_macro::TokenStream> {
     use proc_macro::{Delimiter, Group, TokenStream as Ts, TokenTree};
     let body = key.get()?;
-    let (stored_paths, body) = body.split_once('\n')?;
+    let mut lines = body.splitn(5, '\n');
+    let stored_paths = lines.next()?;
+    let revision = lines.next()?;
+    let always_len: usize = lines.next()?.parse().ok()?;
+    let submit_len: usize = lines.next()?.parse().ok()?;
+    let rest = lines.next()?;
+    let always = rest.get(..always_len)?;
+    let submit = rest.get(always_len..)?;
+    if submit.len() != submit_len {
+        return None;
+    }
     let paths = op_paths(input.clone())?;
     let texts: Vec<String> = paths.iter().map(|(t, _)| t.clone()).collect();
     if texts.join(" ") != stored_paths {
@@ -65,7 +75,10 @@ pub fn cached(key: &Key, input: &proc_macro::TokenStream) -> Option<proc_macro::
         inner.extend(path);
         inner.extend("as _;".parse::<Ts>().ok()?);
     }
-    inner.extend(body.parse::<Ts>().ok()?);
+    inner.extend(always.parse::<Ts>().ok()?);
+    if crate::registry::attribute_registers(registry_file().as_deref(), revision) {
+        inner.extend(submit.parse::<Ts>().ok()?);
+    }
     let mut out: Ts = "#[allow(non_local_definitions)] const _: () ="
         .parse()
         .ok()?;
@@ -225,7 +238,21 @@ pub fn migration_with(args: TokenStream, input: TokenStream, key: Option<&Key>) 
     };
     let registration = match (ok, downgrade) {
         (true, Some(d)) => registration(&m, &d, module_path, naming),
-        _ => TokenStream::new(),
+        _ => None,
+    };
+    let revision = m.meta.revision.as_ref().map(LitStr::value);
+    // Registered here unless `migrations!()`'s table has it (`registry.rs`).
+    let registers = match (&registration, &revision) {
+        (Some(_), Some(rev)) => {
+            crate::registry::attribute_registers(registry_file().as_deref(), rev)
+        }
+        _ => false,
+    };
+    let (always, submit) = registration.unwrap_or_default();
+    let registration = if registers {
+        quote!(#always #submit)
+    } else {
+        always.clone()
     };
     // The graph impls are crate-wide on purpose (they are how rustc checks the
     // chain), also for a migration declared inside a function body.
@@ -238,15 +265,18 @@ pub fn migration_with(args: TokenStream, input: TokenStream, key: Option<&Key>) 
             .iter()
             .chain(m.downgrade.iter().flatten())
             .any(|n| n.function.is_some());
-        if let Some(key) = key
-            .filter(|_| cacheable && outer.is_empty() && !has_functions && !registration.is_empty())
-        {
-            let paths: Vec<String> = op_path_texts(&m);
-            key.put(&format!(
-                "{}\n{}",
-                paths.join(" "),
-                quote!(#docs #registration)
-            ));
+        if let (Some(key), Some(rev)) = (key, &revision) {
+            if cacheable && outer.is_empty() && !has_functions && !submit.is_empty() {
+                let paths: Vec<String> = op_path_texts(&m);
+                let always = quote!(#docs #always).to_string();
+                let submit = submit.to_string();
+                key.put(&format!(
+                    "{}\n{rev}\n{}\n{}\n{always}{submit}",
+                    paths.join(" "),
+                    always.len(),
+                    submit.len(),
+                ));
+            }
         }
         return quote! {
             #(#outer)*
@@ -288,6 +318,7 @@ pub fn anchor(args: TokenStream) -> TokenStream {
     let naming = naming_span.map_or(Naming::Convention, |(n, _)| n);
     let naming_is_database = naming == Naming::Database;
     let cx = Ctxt::new();
+    let mut table = TokenStream::new();
     if let Some(root) = crate_root_file() {
         let tree = sources::read(&root);
         // Migrations look for the choice in their own file or a `lib.rs` or
@@ -304,6 +335,9 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         valid::check_unmarked(&cx, &tree);
         valid::check_undeclared(&cx, &tree);
         chain::check(&cx, &tree);
+        if !cx.has_errors() && !in_language_server() {
+            table = registration_table(&krate, &tree);
+        }
     }
     let errors = cx.check().err().map(|e| e.to_compile_error());
     quote! {
@@ -323,6 +357,7 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         pub const __NAMING_IS_DATABASE: bool = #naming_is_database;
 
         #errors
+        #table
 
         /// The migrations declared in this crate with `#[migration]`.
         #[allow(dead_code)]
@@ -330,6 +365,61 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             #krate::__private::collect(::core::any::TypeId::of::<__MigrationAnchor>(), ::core::module_path!())
         }
     }
+}
+
+/// The crate's registration table (`registry.rs`): one `inventory`
+/// record holding each migration of the module tree whose record this
+/// macro writes (the others register themselves).
+fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStream {
+    let mut candidates = Vec::new();
+    for f in tree.files.iter().filter(|f| !f.cfg_above) {
+        for d in f.declared.iter().filter(|d| d.record.is_some()) {
+            candidates.push((f.path.clone(), d.revision.clone()));
+        }
+    }
+    let Some(taken) = crate::registry::table_takes(candidates) else {
+        return TokenStream::new();
+    };
+    if taken.is_empty() {
+        return TokenStream::new();
+    }
+    // Generated as text and parsed once: no user span in it, and one call
+    // into the compiler rather than one per token.
+    let p = private(krate).to_string();
+    // The crate's module path, its name (`migrations!()` stands at the
+    // crate root): as the compiler was told it, or joined by the compiler.
+    let krate_name = crate_name();
+    let mut text = format!("{p}::inventory::submit! {{ {p}::MigrationTable {{ migrations: &[");
+    for f in tree.files.iter().filter(|f| !f.cfg_above) {
+        for d in &f.declared {
+            let Some(head) = &d.record else { continue };
+            if !taken.contains(&(f.path.clone(), d.revision.clone())) {
+                continue;
+            }
+            let mut module = String::new();
+            for m in f.module.iter().chain(std::iter::once(&d.module)) {
+                module.push_str("::");
+                module.push_str(m);
+            }
+            let rest = format!("{module}\0{}\0{}", f.path.display(), d.line);
+            let record = match &krate_name {
+                Some(name) => {
+                    proc_macro2::Literal::string(&format!("{head}{name}{rest}")).to_string()
+                }
+                None => format!(
+                    "::core::concat!({}, ::core::module_path!(), {})",
+                    proc_macro2::Literal::string(head),
+                    proc_macro2::Literal::string(&rest)
+                ),
+            };
+            let revision = proc_macro2::Literal::string(&d.revision);
+            text.push_str(&format!(
+                "{p}::Migration::__new({p}::MigrationParts {{ revision: {revision}, record: {record}, functions: &[], anchor: __migration_anchor }}),"
+            ));
+        }
+    }
+    text.push_str("] } }");
+    parse_generated(&text).unwrap_or_else(|e| internal_error(&e))
 }
 
 /// One documented item per op of the op table, for `migrate_runtime::dsl`:
@@ -351,6 +441,20 @@ pub fn dsl_docs(input: TokenStream) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// The `--crate-name` the compiler running this macro was given.
+fn crate_name() -> Option<String> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    let mut args = std::env::args();
+    while let Some(a) = args.next() {
+        if a == "--crate-name" {
+            return args.next();
+        }
+    }
+    None
+}
+
 /// The file `migrations!()` is called in: the crate root. Only the compiler
 /// knows it (not rust-analyzer, nor a unit test).
 fn crate_root_file() -> Option<std::path::PathBuf> {
@@ -358,6 +462,15 @@ fn crate_root_file() -> Option<std::path::PathBuf> {
         return None;
     }
     proc_macro::Span::call_site().local_file()
+}
+
+/// The file of a `#[migration]` as the registry knows it (`registry.rs`):
+/// `None` in a language server, where each registers itself.
+fn registry_file() -> Option<std::path::PathBuf> {
+    if in_language_server() {
+        return None;
+    }
+    migration_file()
 }
 
 /// The file a `#[migration]` is in (only the compiler knows it).
@@ -453,9 +566,11 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> (TokenStre
         }
     }
     // The documentation items carry no user span: one string, one parse.
+    // Only a language server shows them (hover): the compiler is spared
+    // them, one statement per op.
     let krate = m.meta.krate.to_token_stream().to_string();
     let mut docs = String::new();
-    for n in &nodes {
+    for n in nodes.iter().filter(|_| in_language_server()) {
         let name = n.name.to_string();
         if crate::ast::ops::spec(&name).is_some() {
             docs.push_str(&format!("let _ = {krate}::dsl::{name};"));
@@ -488,16 +603,10 @@ fn private(krate: &syn::Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-fn registration(
-    m: &Migration,
-    downgrade: &Downgrade,
-    module_path: TokenStream,
-    naming: Naming,
-) -> TokenStream {
-    let p = private(&m.meta.krate);
-    let Some(rev) = &m.meta.revision else {
-        return TokenStream::new();
-    };
+/// The record of a migration as `migrate_core::encode` writes it, up to
+/// what only the compiler knows (module path, file, line): the same for
+/// the attribute's own registration and for `migrations!()`'s table.
+pub fn record_head(m: &Migration, downgrade: &Downgrade) -> String {
     let up: Vec<Op> = m.upgrade.iter().filter_map(|n| n.op.clone()).collect();
     let checksum = migrate_core::checksum::checksum(&up).to_hex();
     let (down, derived) = match downgrade {
@@ -506,6 +615,39 @@ fn registration(
         Downgrade::Derived(d) => (Some(&d[..]), true),
     };
     let message = m.message();
+    let needs_no_tx = up.iter().any(Op::needs_no_transaction)
+        || matches!(downgrade, Downgrade::Written(d) | Downgrade::Derived(d) if d.iter().any(Op::needs_no_transaction));
+    let transactional = match m.meta.transactional {
+        Some((t, _)) => t && !needs_no_tx,
+        None => !needs_no_tx,
+    };
+    let parents: Vec<String> = m.meta.down_revisions.iter().map(LitStr::value).collect();
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    let branch = m.meta.branch.as_ref().map(LitStr::value);
+    // Everything without a pointer in one string literal (see
+    // `migrate_core::encode`): one constant for the compiler, nothing for
+    // the loader to relocate. The compiler's part is joined by `concat!`.
+    let head = encode_record_head(&RecordHead {
+        parents: &parents,
+        branch: branch.as_deref(),
+        message: &message,
+        checksum: &checksum,
+        downgrade_is_derived: derived,
+        transactional,
+        upgrade: &up,
+        downgrade: down,
+    });
+    head
+}
+
+fn registration(
+    m: &Migration,
+    downgrade: &Downgrade,
+    module_path: TokenStream,
+    naming: Naming,
+) -> Option<(TokenStream, TokenStream)> {
+    let p = private(&m.meta.krate);
+    let rev = m.meta.revision.as_ref()?;
     let mut names: Vec<String> = Vec::new();
     let mut functions = Vec::new();
     for n in m.upgrade.iter().chain(m.downgrade.iter().flatten()) {
@@ -529,28 +671,7 @@ fn registration(
             &__FUNCTIONS
         })
     };
-    let needs_no_tx = up.iter().any(Op::needs_no_transaction)
-        || matches!(downgrade, Downgrade::Written(d) | Downgrade::Derived(d) if d.iter().any(Op::needs_no_transaction));
-    let transactional = match m.meta.transactional {
-        Some((t, _)) => t && !needs_no_tx,
-        None => !needs_no_tx,
-    };
-    let parents: Vec<String> = m.meta.down_revisions.iter().map(LitStr::value).collect();
-    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
-    let branch = m.meta.branch.as_ref().map(LitStr::value);
-    // Everything without a pointer in one string literal (see
-    // `migrate_core::encode`): one constant for the compiler, nothing for
-    // the loader to relocate. The compiler's part is joined by `concat!`.
-    let head = encode_record_head(&RecordHead {
-        parents: &parents,
-        branch: branch.as_deref(),
-        message: &message,
-        checksum: &checksum,
-        downgrade_is_derived: derived,
-        transactional,
-        upgrade: &up,
-        downgrade: down,
-    });
+    let head = record_head(m, downgrade);
     let head = proc_macro2::Literal::string(&head);
     let revision = proc_macro2::Literal::string(&rev.value());
     // The anchor states the choice the migration found; the default needs
@@ -563,8 +684,7 @@ fn registration(
             );
         }
     });
-    quote! {
-            #naming_check
+    let submit = quote! {
             #p::inventory::submit! {
                 #p::Migration::__new(#p::MigrationParts {
                     revision: #revision,
@@ -573,7 +693,8 @@ fn registration(
                     anchor: crate::__migration_anchor,
                 })
             }
-    }
+    };
+    Some((quote!(#naming_check), submit))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod chain;
 mod ctxt;
 mod expand;
 mod parse;
+mod registry;
 mod sources;
 mod valid;
 

@@ -40,6 +40,11 @@ pub struct SourceFile {
     /// Modules with `fn upgrade()` but no `#[migration]` (`None`: the file's
     /// own items), with their lines.
     pub unmarked: Vec<(Option<String>, usize)>,
+    /// The module the file is, from the crate root (`["m", "m0250"]`).
+    pub module: Vec<String>,
+    /// A `#[cfg]` or `#[cfg_attr]` on a `mod` on the way from the crate
+    /// root: the file may not be compiled (`cfg` is not evaluated here).
+    pub cfg_above: bool,
 }
 
 /// A `.rs` file beside migration files that holds a `#[migration]` but that
@@ -74,9 +79,10 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
         undeclared: Vec::new(),
     };
     let mut seen = BTreeSet::new();
-    // (path, declared by, mod-rs: owns its directory)
-    let mut queue: Vec<(PathBuf, Option<usize>, bool)> = vec![(root.to_path_buf(), None, true)];
-    while let Some((path, declared_by, mod_rs)) = queue.pop() {
+    // (path, declared by, mod-rs: owns its directory, module, cfg above)
+    let mut queue: Vec<(PathBuf, Option<usize>, bool, Vec<String>, bool)> =
+        vec![(root.to_path_buf(), None, true, Vec::new(), false)];
+    while let Some((path, declared_by, mod_rs, module, cfg_above)) = queue.pop() {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !seen.insert(key) {
             continue;
@@ -89,10 +95,12 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
         let key = (lower && declared_by.is_some())
             .then(|| file_key(&path, &text))
             .flatten();
-        if let Some(source) = key
+        if let Some(mut source) = key
             .as_ref()
             .and_then(|k| cached_scan(k, &path, declared_by))
         {
+            source.module = module;
+            source.cfg_above = cfg_above;
             tree.files.push(source);
             continue;
         }
@@ -109,6 +117,8 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             migrations: 0,
             declared: Vec::new(),
             unmarked: Vec::new(),
+            module: module.clone(),
+            cfg_above,
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let children = if mod_rs {
@@ -125,6 +135,8 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             source: &mut source,
             declared: &mut declared,
             lower,
+            inline: Vec::new(),
+            cfg: false,
         };
         chain::READ_ONLY_ITSELF.with(|c| c.set(true));
         scan.items(&file.items, &dir, &children, true);
@@ -135,8 +147,10 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             k.put(&store_scan(&source));
         }
         tree.files.push(source);
-        for (child, mod_rs) in declared {
-            queue.push((child, Some(index), mod_rs));
+        for (child, mod_rs, name, cfg) in declared {
+            let mut module = module.clone();
+            module.push(name);
+            queue.push((child, Some(index), mod_rs, module, cfg_above || cfg));
         }
     }
     find_undeclared(&mut tree, &seen, lower);
@@ -192,6 +206,8 @@ fn cached_scan(
         migrations,
         declared: Vec::new(),
         unmarked: Vec::new(),
+        module: Vec::new(),
+        cfg_above: false,
     };
     for _ in 0..unmarked {
         let name = r.word()?;
@@ -209,10 +225,15 @@ fn cached_scan(
 struct Scan<'a> {
     text: &'a str,
     source: &'a mut SourceFile,
-    /// Files declared by `mod x;`, with whether each owns its directory.
-    declared: &'a mut Vec<(PathBuf, bool)>,
+    /// Files declared by `mod x;`, with whether each owns its directory,
+    /// its module name, and whether a `cfg` is on the way to it.
+    declared: &'a mut Vec<(PathBuf, bool, String, bool)>,
     /// Whether to lower the `#[migration]` modules (`read_tree`).
     lower: bool,
+    /// The inline modules around the items being scanned, in the file.
+    inline: Vec<String>,
+    /// A `cfg` on one of them.
+    cfg: bool,
 }
 
 impl Scan<'_> {
@@ -238,9 +259,14 @@ impl Scan<'_> {
             Some((_, items)) => {
                 if is_migration(m) {
                     self.source.migrations += 1;
+                    let mut module = self.inline.clone();
+                    module.push(name);
+                    let cfg = self.cfg || has_cfg(&m.attrs);
                     if let Some(d) = self
                         .lower
-                        .then(|| chain::Declared::read(m, &self.source.path))
+                        .then(|| {
+                            chain::Declared::read(m, &self.source.path, module.join("::"), cfg)
+                        })
                         .flatten()
                     {
                         self.source.declared.push(d);
@@ -261,7 +287,12 @@ impl Scan<'_> {
                     Some(p) => path_dir.join(p),
                     None => children.join(&name),
                 };
+                let outer_cfg = self.cfg;
+                self.cfg |= has_cfg(&m.attrs);
+                self.inline.push(name);
                 self.items(items, &inner, &inner, false);
+                self.inline.pop();
+                self.cfg = outer_cfg;
             }
             None => {
                 let declared = match &path_attr {
@@ -276,10 +307,18 @@ impl Scan<'_> {
                         }
                     }
                 };
-                self.declared.push(declared);
+                let cfg = self.cfg || has_cfg(&m.attrs);
+                self.declared.push((declared.0, declared.1, name, cfg));
             }
         }
     }
+}
+
+/// A `#[cfg]` or `#[cfg_attr]`: what this reading cannot evaluate.
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
 }
 
 /// `#[migration(...)]`, by any path (`migrate_runtime::migration`).
@@ -384,7 +423,9 @@ fn holds_migration(items: &[syn::Item], file: Option<&Path>, revisions: &mut Vec
         let syn::Item::Mod(m) = i else { continue };
         if is_migration(m) {
             found = true;
-            if let Some(d) = file.and_then(|file| chain::Declared::read(m, file)) {
+            if let Some(d) =
+                file.and_then(|file| chain::Declared::read(m, file, String::new(), true))
+            {
                 revisions.push(d.revision);
             }
         } else if let Some((_, inner)) = &m.content {
@@ -413,7 +454,21 @@ fn crate_root_of(file: &Path) -> Option<PathBuf> {
     if anchor_naming(file).is_some() {
         return Some(file.to_path_buf());
     }
-    let mut at = file.parent();
+    // Once per directory and build: every migration of a directory asks.
+    static FOUND: Mutex<BTreeMap<PathBuf, Option<PathBuf>>> = Mutex::new(BTreeMap::new());
+    let dir = file.parent()?.to_path_buf();
+    if let Some(found) = FOUND.lock().ok().and_then(|f| f.get(&dir).cloned()) {
+        return found;
+    }
+    let found = crate_root_above(&dir);
+    if let Ok(mut f) = FOUND.lock() {
+        f.insert(dir, found.clone());
+    }
+    found
+}
+
+fn crate_root_above(dir: &Path) -> Option<PathBuf> {
+    let mut at = Some(dir);
     while let Some(d) = at {
         for f in ["lib.rs", "main.rs"] {
             if anchor_naming(&d.join(f)).is_some() {
