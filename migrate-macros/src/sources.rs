@@ -136,7 +136,8 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             declared: &mut declared,
             lower,
             inline: Vec::new(),
-            cfg: false,
+            // `#![cfg(...)]` at the top of the file.
+            cfg: has_cfg(&file.attrs),
         };
         chain::READ_ONLY_ITSELF.with(|c| c.set(true));
         scan.items(&file.items, &dir, &children, true);
