@@ -78,6 +78,9 @@ pub fn cached(key: &Key, input: &proc_macro::TokenStream) -> Option<proc_macro::
     inner.extend(always.parse::<Ts>().ok()?);
     if crate::registry::attribute_registers(registry_file().as_deref(), revision) {
         inner.extend(submit.parse::<Ts>().ok()?);
+    } else if always.is_empty() {
+        // The `use`s alone: no item around them.
+        return Some(inner);
     }
     let mut out: Ts = "#[allow(non_local_definitions)] const _: () ="
         .parse()
