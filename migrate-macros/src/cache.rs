@@ -1,28 +1,32 @@
-//! The expansion cache of `#[migration]`: rustc runs every proc macro of a
+//! The expansion cache of the macros: rustc runs every proc macro of a
 //! crate again on every rebuild (expansion is not incremental), so without
-//! it an edit of one migration parses, lowers and checks all of them again.
+//! it an edit of one migration parses, lowers and checks all of them again,
+//! twice (`#[migration]` on its tokens, `migrations!()` reading the files).
 //!
-//! An expansion that found nothing to report, read nothing beside its own
-//! tokens, and emits no item that must carry a user's span (see
-//! [`crate::expand::migration`] for which qualify: the usual migration of
-//! `op!`s only) is stored under the build's target directory
-//! (`<target>/<profile>/migrate-macros-cache/`), keyed by a 128-bit hash of
-//! - the identity of this proc-macro library as loaded (its path, size,
-//!   modification time and inode: a rebuilt or upgraded macro crate, or a
-//!   changed `migrate-core` linked into it, is a different key),
-//! - the cache format,
-//! - the migration's file path and the crate's naming choice,
-//! - the attribute's arguments and the module, as the compiler prints them
-//!   (every token: an edit anywhere in the module is a different key).
+//! Two kinds of entries, under the build's target directory
+//! (`<target>/<profile>/migrate-macros-cache/`):
+//! - a `#[migration]` expansion that found nothing to report, read nothing
+//!   beside its own tokens (no SQL file, not the schema of the migrations
+//!   before it) and carries no user span the compiler needs later (no `run`
+//!   function, no helper items: the usual module of `op!`s), keyed by the
+//!   attribute's arguments and the module as the compiler prints them (every
+//!   token: an edit anywhere in the module is a different key), the file's
+//!   path and the crate's naming choice (`expand::cached`);
+//! - `migrations!()`'s reading of a migration file that depends on its text
+//!   alone (no `mod x;` in it, nothing read beside it), keyed by that text,
+//!   its path and the naming (`sources::cached_scan`).
 //!
-//! The next build of the same module text reads the stored expansion instead
-//! of running the analysis again. A stored entry holds its key and a hash
-//! of its body, both checked on reading: a corrupt, truncated or foreign
-//! file is a miss, never an expansion. Entries are written to a temporary
-//! file and renamed into place, so concurrent builds sharing the directory
-//! see whole entries or none. Anything that fails (no target directory
-//! known, a read-only file system) is a miss, and the analysis runs as
-//! without a cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off.
+//! Every key also holds the identity of this proc-macro library as loaded
+//! (its path, size, modification time and inode: a rebuilt or upgraded
+//! macro crate, or a changed `migrate-core` linked into it, is a different
+//! key) and the cache format. A stored entry holds its key and a hash of
+//! its body, both checked on reading: a corrupt, truncated or foreign file
+//! is a miss, never an expansion. Entries are written to a temporary file
+//! and renamed into place, so concurrent builds sharing the directory see
+//! whole entries or none. Anything that fails (no target directory known, a
+//! read-only file system) is a miss, and the analysis runs as without a
+//! cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off. Entries are never
+//! removed but by `cargo clean` (about 1 KiB per migration and edit).
 //!
 //! Not used where spans or the file system are not those of a compiler run:
 //! rust-analyzer (no file paths), unit tests (no compiler).
@@ -36,7 +40,10 @@ use std::sync::OnceLock;
 const FORMAT: &str = "migrate-macros expansion cache 1";
 
 /// The key of one expansion; `None` when the cache is not in use.
-pub struct Key(String);
+pub struct Key {
+    hash: String,
+    dir: PathBuf,
+}
 
 impl Key {
     /// The key of a `#[migration]` with these arguments on this module, in
@@ -56,15 +63,18 @@ impl Key {
     /// The key of `what` made of `parts` by this build of the macros.
     pub fn of(what: &str, parts: &[&[u8]]) -> Option<Key> {
         let build = build_id()?;
-        dir()?;
+        let dir = dir()?;
         let mut all: Vec<&[u8]> = vec![FORMAT.as_bytes(), build.as_bytes(), what.as_bytes()];
         all.extend_from_slice(parts);
-        Some(Key(digest(&all)))
+        Some(Key {
+            hash: digest(&all),
+            dir: dir.to_path_buf(),
+        })
     }
 
     fn path(&self) -> Option<PathBuf> {
         // Two levels, as git's objects: no directory of a million entries.
-        Some(dir()?.join(&self.0[..2]).join(&self.0[2..]))
+        Some(self.dir.join(&self.hash[..2]).join(&self.hash[2..]))
     }
 
     /// The stored expansion, when there is one and it reads back whole.
@@ -73,7 +83,7 @@ impl Key {
         let (format, rest) = text.split_once('\n')?;
         let (key, rest) = rest.split_once('\n')?;
         let (sum, body) = rest.split_once('\n')?;
-        let whole = format == FORMAT && key == self.0 && sum == body_sum(body);
+        let whole = format == FORMAT && key == self.hash && sum == body_sum(body);
         whole.then(|| body.to_string())
     }
 
@@ -85,13 +95,13 @@ impl Key {
         if std::fs::create_dir_all(parent).is_err() {
             return;
         }
-        let text = format!("{FORMAT}\n{}\n{}\n{body}", self.0, body_sum(body));
+        let text = format!("{FORMAT}\n{}\n{}\n{body}", self.hash, body_sum(body));
         let unique = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let tmp = parent.join(format!(
             ".{}.{}.{unique}.tmp",
-            &self.0[2..],
+            &self.hash[2..],
             std::process::id()
         ));
         if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
@@ -227,4 +237,56 @@ fn library_path() -> Option<PathBuf> {
 #[cfg(not(unix))]
 fn library_path() -> Option<PathBuf> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{digest, Key};
+
+    fn key(dir: &std::path::Path, parts: &[&[u8]]) -> Key {
+        Key {
+            hash: digest(parts),
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    #[test]
+    fn an_entry_reads_back_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = key(dir.path(), &[b"module text"]);
+        assert_eq!(k.get(), None);
+        k.put("const _: () = {};\nwith a second line");
+        assert_eq!(
+            k.get().as_deref(),
+            Some("const _: () = {};\nwith a second line")
+        );
+        // Another key does not read it.
+        assert_eq!(key(dir.path(), &[b"module text 2"]).get(), None);
+        // Truncated, altered, or another key's entry under this name: a miss.
+        let path = k.path().unwrap();
+        let whole = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
+        assert_eq!(k.get(), None);
+        std::fs::write(&path, whole.replace("second", "sec0nd")).unwrap();
+        assert_eq!(k.get(), None);
+        let other = key(dir.path(), &[b"other"]);
+        other.put("x");
+        std::fs::copy(other.path().unwrap(), &path).unwrap();
+        assert_eq!(k.get(), None);
+        // Written again, it reads back; no temporary file is left.
+        k.put("y");
+        assert_eq!(k.get().as_deref(), Some("y"));
+        let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn parts_are_not_joined_ambiguously() {
+        assert_ne!(digest(&[b"ab", b"c"]), digest(&[b"a", b"bc"]));
+        assert_ne!(digest(&[b"abcdefgh"]), digest(&[b"abcdefgh\0"]));
+        assert_eq!(digest(&[b"x"]).len(), 32);
+    }
 }

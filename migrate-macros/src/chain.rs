@@ -1040,4 +1040,61 @@ mod tests {
         ]);
         assert!(own.is_empty(), "{own:?}");
     }
+
+    /// What the file cache stores of a migration reads back as it was.
+    #[test]
+    fn a_declared_migration_reads_back_as_stored() {
+        use super::{Declared, Reader};
+        use migrate_core::model::Op;
+        let ops: Vec<(Op, usize)> = crate::ast::tests::cases()
+            .into_iter()
+            .map(|(_, op)| op)
+            .zip(7..)
+            .collect();
+        let full = Declared {
+            line: 3,
+            revision: "a-1".to_string(),
+            parents: vec![("p1".to_string(), 4), ("p_2".to_string(), 5)],
+            root: false,
+            branch: Some("side".to_string()),
+            claims: true,
+            upgrade: Some(ops),
+            module: "outer::m".to_string(),
+            record: Some("m1:\nwith a line break, \0 and é ".to_string()),
+        };
+        let bare = Declared {
+            line: 9,
+            revision: "b2".to_string(),
+            parents: Vec::new(),
+            root: true,
+            branch: None,
+            claims: false,
+            upgrade: None,
+            module: "m".to_string(),
+            record: None,
+        };
+        let mut text = String::new();
+        full.store(&mut text);
+        bare.store(&mut text);
+        let mut r = Reader(Box::leak(text.into_boxed_str()));
+        for d in [&full, &bare] {
+            let back = Declared::load(&mut r).unwrap();
+            assert_eq!(
+                (
+                    back.line,
+                    &back.revision,
+                    &back.parents,
+                    back.root,
+                    &back.branch
+                ),
+                (d.line, &d.revision, &d.parents, d.root, &d.branch)
+            );
+            assert_eq!(
+                (back.claims, &back.module, &back.record),
+                (d.claims, &d.module, &d.record)
+            );
+            assert_eq!(back.upgrade, d.upgrade);
+        }
+        assert_eq!(r.word(), None);
+    }
 }
