@@ -21,9 +21,10 @@
 //! macro crate, or a changed `migrate-core` linked into it, is a different
 //! key) and the cache format. A stored entry holds its key and a hash of
 //! its body, both checked on reading: a corrupt, truncated or foreign file
-//! is a miss, never an expansion. Entries are written to a temporary file
-//! and renamed into place, so concurrent builds sharing the directory see
-//! whole entries or none. Anything that fails (no target directory known, a
+//! is a miss, never an expansion (and is removed). An entry is written once,
+//! in place: a build reading it while another writes it finds it incomplete,
+//! a miss; two builds writing the same key write the same text, and the
+//! second leaves the first's. Anything that fails (no target directory known, a
 //! read-only file system) is a miss, and the analysis runs as without a
 //! cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off. Entries are never
 //! removed but by `cargo clean` (about 1 KiB per migration and edit).
@@ -73,41 +74,67 @@ impl Key {
     }
 
     fn path(&self) -> Option<PathBuf> {
-        // Two levels, as git's objects: no directory of a million entries.
-        Some(self.dir.join(&self.hash[..2]).join(&self.hash[2..]))
+        Some(self.dir.join(&self.hash))
     }
 
-    /// The stored expansion, when there is one and it reads back whole.
+    /// The stored expansion, when there is one and it reads back whole. An
+    /// entry that does not (a write cut short) is removed, to be written
+    /// again.
     pub fn get(&self) -> Option<String> {
-        let text = std::fs::read_to_string(self.path()?).ok()?;
-        let (format, rest) = text.split_once('\n')?;
-        let (key, rest) = rest.split_once('\n')?;
-        let (sum, body) = rest.split_once('\n')?;
-        let whole = format == FORMAT && key == self.hash && sum == body_sum(body);
-        whole.then(|| body.to_string())
+        let path = self.path()?;
+        let text = std::fs::read_to_string(&path).ok()?;
+        let whole = (|| {
+            let (format, rest) = text.split_once('\n')?;
+            let (key, rest) = rest.split_once('\n')?;
+            let (sum, body) = rest.split_once('\n')?;
+            (format == FORMAT && key == self.hash && sum == body_sum(body)).then_some(body)
+        })();
+        if whole.is_none() {
+            let _ = std::fs::remove_file(&path);
+        }
+        whole.map(str::to_string)
     }
 
     /// Stores an expansion; failures are ignored (the next build runs the
-    /// analysis again).
+    /// analysis again). Written in place, once: a reader that comes upon a
+    /// write in progress finds it incomplete (the hash of the body does not
+    /// match), which is a miss; a second writer of the same key finds the
+    /// file there and leaves it.
     pub fn put(&self, body: &str) {
+        use std::io::Write;
         let Some(path) = self.path() else { return };
-        let Some(parent) = path.parent() else { return };
-        if std::fs::create_dir_all(parent).is_err() {
+        if !dir_made(&self.dir) {
             return;
         }
         let text = format!("{FORMAT}\n{}\n{}\n{body}", self.hash, body_sum(body));
-        let unique = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let tmp = parent.join(format!(
-            ".{}.{}.{unique}.tmp",
-            &self.hash[2..],
-            std::process::id()
-        ));
-        if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path);
+        if let Ok(mut file) = file {
+            if file.write_all(text.as_bytes()).is_err() {
+                let _ = std::fs::remove_file(&path);
+            }
         }
     }
+}
+
+/// Creates the cache directory, once per process and directory.
+fn dir_made(dir: &Path) -> bool {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static MADE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+    let Ok(mut made) = MADE.lock() else {
+        return false;
+    };
+    if made.contains(dir) {
+        return true;
+    }
+    let ok = std::fs::create_dir_all(dir).is_ok();
+    if ok {
+        made.insert(dir.to_path_buf());
+    }
+    ok
 }
 
 fn body_sum(body: &str) -> String {
@@ -273,14 +300,13 @@ mod tests {
         other.put("x");
         std::fs::copy(other.path().unwrap(), &path).unwrap();
         assert_eq!(k.get(), None);
-        // Written again, it reads back; no temporary file is left.
+        // The entry that did not read was removed: written again, it reads.
+        assert!(!path.exists());
         k.put("y");
         assert_eq!(k.get().as_deref(), Some("y"));
-        let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        // A second write of a key leaves the first.
+        k.put("z");
+        assert_eq!(k.get().as_deref(), Some("y"));
     }
 
     #[test]
