@@ -26,7 +26,8 @@
 //! a miss; two builds writing the same key write the same text, and the
 //! second leaves the first's. Anything that fails (no target directory known, a
 //! read-only file system) is a miss, and the analysis runs as without a
-//! cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off. Entries are never
+//! cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off. Entries are written by
+//! incremental compilations only (`incremental()`). Entries are never
 //! removed but by `cargo clean` (about 1 KiB per migration and edit).
 //!
 //! Not used where spans or the file system are not those of a compiler run:
@@ -102,6 +103,9 @@ impl Key {
     /// file there and leaves it.
     pub fn put(&self, body: &str) {
         use std::io::Write;
+        if !cfg!(test) && !incremental() {
+            return;
+        }
         let Some(path) = self.path() else { return };
         if !dir_made(&self.dir) {
             return;
@@ -117,6 +121,30 @@ impl Key {
             }
         }
     }
+}
+
+/// Whether this compilation is incremental (`-C incremental=...`: cargo's
+/// dev profile): the edit loop, where entries pay for themselves. Other
+/// builds (release, `CARGO_INCREMENTAL=0`, CI from scratch) read entries
+/// but write none: writing one file per migration costs a build from an
+/// empty target directory more than the analysis it would later save.
+fn incremental() -> bool {
+    static INCREMENTAL: OnceLock<bool> = OnceLock::new();
+    *INCREMENTAL.get_or_init(|| {
+        let mut args = std::env::args_os();
+        while let Some(a) = args.next() {
+            let a = a.to_string_lossy().into_owned();
+            let value = match a.strip_prefix("-C") {
+                Some("") => args.next().map(|v| v.to_string_lossy().into_owned()),
+                Some(v) => Some(v.to_string()),
+                None => a.strip_prefix("--codegen=").map(str::to_string),
+            };
+            if value.is_some_and(|v| v.starts_with("incremental=")) {
+                return true;
+            }
+        }
+        false
+    })
 }
 
 /// Creates the cache directory, once per process and directory.
