@@ -53,9 +53,23 @@ dir() { # crate -> its directory
 pkg() { # crate -> its package
   case $1 in herecold) echo here ;; *) echo "$1" ;; esac
 }
-clear_cache() { # crate profile -> empties the expansion cache for herecold
+cache_dir() { # crate profile -> the expansion cache of its builds
   local dir; [ "$2" = release ] && dir=release || dir=debug
-  case $1 in herecold) rm -rf "$(target "$1")/$dir/migrate-macros-cache" ;; esac
+  echo "$(target "$1")/$dir/migrate-macros-cache"
+}
+clear_cache() { # crate profile -> for herecold, `here`'s cache set aside
+  case $1 in herecold)
+    rm -rf "$(cache_dir "$1" "$2").here"
+    [ -d "$(cache_dir "$1" "$2")" ] && mv "$(cache_dir "$1" "$2")" "$(cache_dir "$1" "$2").here" ;;
+  esac
+  true
+}
+restore_cache() { # crate profile -> after herecold, `here`'s cache back
+  case $1 in herecold)
+    rm -rf "$(cache_dir "$1" "$2")"
+    [ -d "$(cache_dir "$1" "$2").here" ] && mv "$(cache_dir "$1" "$2").here" "$(cache_dir "$1" "$2")" ;;
+  esac
+  true
 }
 target() { # crate -> its target dir
   case $1 in before*) echo "$out.before-target" ;; *) echo "$CARGO_TARGET_DIR" ;; esac
@@ -90,6 +104,7 @@ build() { # profile kind crate round -> appends "profile kind crate round wall c
     /usr/bin/time -f '%e %U %S' -o "$out/time" \
     cargo build -q $(flag "$p") --manifest-path "$(manifest "$c")" -p "$(pkg "$c")" 2>"$out/last.err" \
     || { cat "$out/last.err" >&2; echo "build of $c failed" >&2; exit 1; }
+  restore_cache "$c" "$p"
   read -r wall user sys < "$out/time"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$kind" "$c" "$r" "$wall" "$(awk "BEGIN { print $user + $sys }")" >> "$results"
 }
@@ -170,6 +185,7 @@ if [ -n "${TIME_PASSES:-}" ]; then
           CARGO_TARGET_DIR=$(target "$c") \
           cargo rustc -q --manifest-path "$(manifest "$c")" -p "$(pkg "$c")" -- -Z time-passes 2>&1 \
           | awk '$1 == "time:" { s = $2; sub(/;/, "", s); if (s + 0 >= 0.05) print }')
+        restore_cache "$c" dev
       done
       echo "== $c, $kind (dev): -Z time-passes, passes over 0.05 s"
       echo "$passes"
