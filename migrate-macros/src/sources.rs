@@ -80,8 +80,8 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
     };
     let mut seen = BTreeSet::new();
     // (path, declared by, mod-rs: owns its directory, module, cfg above)
-    let mut queue: Vec<(PathBuf, Option<usize>, bool, Vec<String>, bool)> =
-        vec![(root.to_path_buf(), None, true, Vec::new(), false)];
+    type Queued = (PathBuf, Option<usize>, bool, Vec<String>, bool);
+    let mut queue: Vec<Queued> = vec![(root.to_path_buf(), None, true, Vec::new(), false)];
     while let Some((path, declared_by, mod_rs, module, cfg_above)) = queue.pop() {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !seen.insert(key) {
