@@ -43,6 +43,13 @@ pub struct Declared {
     /// Its upgrade, each op with its line; `None` when an op did not parse
     /// or lower (the attribute reports it).
     pub upgrade: Option<Vec<(Op, usize)>>,
+    /// Its module's path from the file's module (`m0250`, `outer::m0250`).
+    pub module: String,
+    /// Its record up to what the compiler adds (`expand::record_head`),
+    /// when `migrations!()`'s table registers it (`registry.rs`): it has no
+    /// error, no `run` function, no `cfg` around it, and its record depends
+    /// on nothing but the files it names.
+    pub record: Option<String>,
 }
 
 /// 1-based line of a span of a file parsed apart from the compiler.
@@ -58,6 +65,17 @@ fn line(span: Span) -> usize {
 /// and under `naming = "database"` with the schema before it, whose names
 /// the unnamed constraints keep clear of.
 fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, bool)> {
+    lower_full(m, file, own_checks).map(|(mig, errors, _, _)| (mig, errors))
+}
+
+/// [`lower`], with the errors of the lowering alone apart from those of the
+/// checks, and with the record when both found none and it qualifies for
+/// the table (see [`Declared::record`]).
+fn lower_full(
+    m: &syn::ItemMod,
+    file: &Path,
+    own_checks: bool,
+) -> Option<(Migration, bool, bool, Option<String>)> {
     let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
     let syn::Meta::List(list) = &attr.meta else {
         return None;
@@ -74,22 +92,152 @@ fn lower(m: &syn::ItemMod, file: &Path, own_checks: bool) -> Option<(Migration, 
     let mut item = m.clone();
     item.attrs.retain(|a| !is_migration_attr(a));
     let migration = Migration::from_syn(&cx, meta, syn::Item::Mod(item));
-    if let (Some(mig), true) = (&migration, own_checks) {
-        valid::check(&cx, mig);
+    let lowering_errors = cx.has_errors();
+    let downgrade = match (&migration, own_checks) {
+        (Some(mig), true) => valid::check(&cx, mig),
+        _ => None,
+    };
+    if !cx.files_read().is_empty() || cx.read_other_migrations() {
+        READ_ONLY_ITSELF.with(|c| c.set(false));
     }
     // The attribute reports these errors, on the user's tokens.
     let errors = cx.has_errors();
+    let record = match (&migration, downgrade) {
+        (Some(mig), Some(d)) if !errors && !cx.read_other_migrations() => {
+            let functions = mig
+                .upgrade
+                .iter()
+                .chain(mig.downgrade.iter().flatten())
+                .any(|n| n.function.is_some());
+            (!functions).then(|| crate::expand::record_head(mig, &d))
+        }
+        _ => None,
+    };
     let _ = cx.check();
-    migration.map(|mig| (mig, errors))
+    migration.map(|mig| (mig, errors, lowering_errors, record))
+}
+
+thread_local! {
+    /// Cleared when a migration lowered read files beside its own (SQL
+    /// files, the schema before it): its file's scan is then not cached.
+    pub static READ_ONLY_ITSELF: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Reads what [`Declared::store`] wrote: words and numbers separated by
+/// white space, op data as a length and the text.
+pub struct Reader(pub &'static str);
+
+impl Reader {
+    pub fn word(&mut self) -> Option<&'static str> {
+        let s = self.0.trim_start();
+        let end = s.find(char::is_whitespace).unwrap_or(s.len());
+        let (w, rest) = s.split_at(end);
+        self.0 = rest;
+        (!w.is_empty()).then_some(w)
+    }
+
+    pub fn num(&mut self) -> Option<usize> {
+        self.word()?.parse().ok()
+    }
+
+    fn bytes(&mut self, n: usize) -> Option<&'static str> {
+        let s = self.0.strip_prefix('\n')?;
+        let taken = s.get(..n)?;
+        self.0 = &s[n..];
+        Some(taken)
+    }
 }
 
 impl Declared {
+    /// Appends this as [`Declared::load`] reads it (ids and labels are valid
+    /// ones: no white space in them).
+    pub fn store(&self, out: &mut String) {
+        let branch = self
+            .branch
+            .as_deref()
+            .map_or("-".to_string(), |b| format!("+{b}"));
+        out.push_str(&format!(
+            "{} {} {} {} {} {}",
+            self.line,
+            self.revision,
+            u8::from(self.root),
+            u8::from(self.claims),
+            branch,
+            self.parents.len()
+        ));
+        for (p, line) in &self.parents {
+            out.push_str(&format!(" {p} {line}"));
+        }
+        out.push_str(&format!(" {}", self.module));
+        match &self.record {
+            None => out.push_str(" -"),
+            Some(r) => out.push_str(&format!(" {}\n{r}", r.len())),
+        }
+        match &self.upgrade {
+            None => out.push_str(" -\n"),
+            Some(ops) => {
+                let list: Vec<Op> = ops.iter().map(|(op, _)| op.clone()).collect();
+                let text = migrate_core::encode::encode_ops(&list);
+                out.push_str(&format!(" {}", ops.len()));
+                for (_, line) in ops {
+                    out.push_str(&format!(" {line}"));
+                }
+                out.push_str(&format!(" {}\n{text}\n", text.len()));
+            }
+        }
+    }
+
+    /// What [`Declared::store`] wrote; `None` if it does not read back.
+    pub fn load(r: &mut Reader) -> Option<Declared> {
+        let line = r.num()?;
+        let revision = r.word()?.to_string();
+        let root = r.num()? == 1;
+        let claims = r.num()? == 1;
+        let branch = match r.word()? {
+            "-" => None,
+            b => Some(b.strip_prefix('+')?.to_string()),
+        };
+        let mut parents = Vec::new();
+        for _ in 0..r.num()? {
+            parents.push((r.word()?.to_string(), r.num()?));
+        }
+        let module = r.word()?.to_string();
+        let record = match r.word()? {
+            "-" => None,
+            n => Some(r.bytes(n.parse().ok()?)?.to_string()),
+        };
+        let upgrade = match r.word()? {
+            "-" => None,
+            n => {
+                let n: usize = n.parse().ok()?;
+                let lines = (0..n).map(|_| r.num()).collect::<Option<Vec<_>>>()?;
+                let len = r.num()?;
+                let ops = migrate_core::encode::decode_ops(r.bytes(len)?).ok()?;
+                if ops.len() != n {
+                    return None;
+                }
+                Some(ops.into_iter().zip(lines).collect())
+            }
+        };
+        Some(Declared {
+            line,
+            revision,
+            parents,
+            root,
+            branch,
+            claims,
+            upgrade,
+            module,
+            record,
+        })
+    }
+
     /// The module as the graph and the replay need it; `None` without a
     /// valid revision id, which the attribute reports. Its own checks are
     /// left to the attribute: they run here only for a migration the replay
     /// finds wrong (`has_own_errors`).
-    pub fn read(m: &syn::ItemMod, file: &Path) -> Option<Declared> {
-        let (mig, errors) = lower(m, file, false)?;
+    pub fn read(m: &syn::ItemMod, file: &Path, module: String, cfg: bool) -> Option<Declared> {
+        let (mig, _, errors, record) = lower_full(m, file, true)?;
         let meta = &mig.meta;
         let revision = meta
             .revision
@@ -124,6 +272,8 @@ impl Declared {
             branch: branch.filter(|_| claims),
             claims,
             upgrade,
+            module,
+            record: record.filter(|_| !cfg && !errors),
         })
     }
 }
@@ -134,9 +284,11 @@ impl Declared {
 fn has_own_errors(file: &Path, revision: &str) -> bool {
     fn find<'a>(items: &'a [syn::Item], file: &Path, revision: &str) -> Option<&'a syn::ItemMod> {
         items.iter().find_map(|i| match i {
-            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => Declared::read(m, file)
-                .is_some_and(|d| d.revision == revision)
-                .then_some(m),
+            syn::Item::Mod(m) if m.attrs.iter().any(is_migration_attr) => {
+                Declared::read(m, file, String::new(), true)
+                    .is_some_and(|d| d.revision == revision)
+                    .then_some(m)
+            }
             syn::Item::Mod(m) => m
                 .content
                 .as_ref()
@@ -887,5 +1039,62 @@ mod tests {
             ),
         ]);
         assert!(own.is_empty(), "{own:?}");
+    }
+
+    /// What the file cache stores of a migration reads back as it was.
+    #[test]
+    fn a_declared_migration_reads_back_as_stored() {
+        use super::{Declared, Reader};
+        use migrate_core::model::Op;
+        let ops: Vec<(Op, usize)> = crate::ast::tests::cases()
+            .into_iter()
+            .map(|(_, op)| op)
+            .zip(7..)
+            .collect();
+        let full = Declared {
+            line: 3,
+            revision: "a-1".to_string(),
+            parents: vec![("p1".to_string(), 4), ("p_2".to_string(), 5)],
+            root: false,
+            branch: Some("side".to_string()),
+            claims: true,
+            upgrade: Some(ops),
+            module: "outer::m".to_string(),
+            record: Some("m1:\nwith a line break, \0 and é ".to_string()),
+        };
+        let bare = Declared {
+            line: 9,
+            revision: "b2".to_string(),
+            parents: Vec::new(),
+            root: true,
+            branch: None,
+            claims: false,
+            upgrade: None,
+            module: "m".to_string(),
+            record: None,
+        };
+        let mut text = String::new();
+        full.store(&mut text);
+        bare.store(&mut text);
+        let mut r = Reader(Box::leak(text.into_boxed_str()));
+        for d in [&full, &bare] {
+            let back = Declared::load(&mut r).unwrap();
+            assert_eq!(
+                (
+                    back.line,
+                    &back.revision,
+                    &back.parents,
+                    back.root,
+                    &back.branch
+                ),
+                (d.line, &d.revision, &d.parents, d.root, &d.branch)
+            );
+            assert_eq!(
+                (back.claims, &back.module, &back.record),
+                (d.claims, &d.module, &d.record)
+            );
+            assert_eq!(back.upgrade, d.upgrade);
+        }
+        assert_eq!(r.word(), None);
     }
 }

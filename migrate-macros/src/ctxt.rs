@@ -86,6 +86,12 @@ impl Ctxt {
         self.sql_files_unknown.set(true);
     }
 
+    /// Whether the expansion depended on other migrations' files (the
+    /// schema before this one was read): then it is not cached.
+    pub fn read_other_migrations(&self) -> bool {
+        self.prior.get().is_some()
+    }
+
     /// The files `execute(file = ...)` read, for the build to track.
     pub fn files_read(&self) -> Vec<PathBuf> {
         self.files_read.borrow().clone()

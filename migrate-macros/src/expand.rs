@@ -11,6 +11,7 @@
 extern crate proc_macro;
 
 use crate::ast::{Meta, Migration, OpNode};
+use crate::cache::Key;
 use crate::chain;
 use crate::ctxt::Ctxt;
 use crate::parse::{AnchorArgs, MigrationArgs};
@@ -24,7 +25,160 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::LitStr;
 
+#[cfg(test)]
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
+    migration_with(args, input, None)
+}
+
+/// The key of this `#[migration]`'s expansion in the cache (`cache.rs`);
+/// `None` where the cache is not used.
+pub fn cache_key(args: &proc_macro::TokenStream, input: &proc_macro::TokenStream) -> Option<Key> {
+    if in_language_server() {
+        return None;
+    }
+    let file = migration_file()?;
+    let naming = sources::crate_naming(&file);
+    Key::new(
+        &args.to_string(),
+        &input.to_string(),
+        &file,
+        &format!("{naming:?}"),
+    )
+}
+
+/// The stored expansion of an unchanged module, when there is one: what the
+/// analysis emitted last time, with the `use`s of the user's `op` paths made
+/// again from this input's tokens (they carry the user's spans, so an
+/// unresolved `op` is reported where it is written).
+pub fn cached(key: &Key, input: &proc_macro::TokenStream) -> Option<proc_macro::TokenStream> {
+    use proc_macro::{Delimiter, Group, TokenStream as Ts, TokenTree};
+    let body = key.get()?;
+    let mut lines = body.splitn(5, '\n');
+    let stored_paths = lines.next()?;
+    let revision = lines.next()?;
+    let always_len: usize = lines.next()?.parse().ok()?;
+    let submit_len: usize = lines.next()?.parse().ok()?;
+    let rest = lines.next()?;
+    let always = rest.get(..always_len)?;
+    let submit = rest.get(always_len..)?;
+    if submit.len() != submit_len {
+        return None;
+    }
+    let paths = op_paths(input.clone())?;
+    let texts: Vec<String> = paths.iter().map(|(t, _)| t.clone()).collect();
+    if texts.join(" ") != stored_paths {
+        return None;
+    }
+    let mut inner = Ts::new();
+    for (_, path) in paths {
+        inner.extend("#[allow(unused_imports)] use".parse::<Ts>().ok()?);
+        inner.extend(path);
+        inner.extend("as _;".parse::<Ts>().ok()?);
+    }
+    inner.extend(always.parse::<Ts>().ok()?);
+    if crate::registry::attribute_registers(registry_file().as_deref(), revision) {
+        inner.extend(submit.parse::<Ts>().ok()?);
+    } else if always.is_empty() {
+        // The `use`s alone: no item around them.
+        return Some(inner);
+    }
+    let mut out: Ts = "#[allow(non_local_definitions)] const _: () ="
+        .parse()
+        .ok()?;
+    out.extend([
+        TokenTree::Group(Group::new(Delimiter::Brace, inner)),
+        TokenTree::Punct(proc_macro::Punct::new(';', proc_macro::Spacing::Alone)),
+    ]);
+    Some(out)
+}
+
+/// The `op!` paths of a module holding only `fn upgrade()` / `fn
+/// downgrade()` of `op!` statements (and doc comments), each once, in
+/// order, with its text without spaces; `None` for any other shape (the
+/// analysis then runs).
+fn op_paths(input: proc_macro::TokenStream) -> Option<Vec<(String, proc_macro::TokenStream)>> {
+    use proc_macro::{Delimiter, TokenTree};
+    let is_ident = |t: &TokenTree, s: &str| matches!(t, TokenTree::Ident(i) if i.to_string() == s);
+    let mut it = input.into_iter().peekable();
+    while matches!(it.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        it.next();
+        let TokenTree::Group(g) = it.next()? else {
+            return None;
+        };
+        let first = g.stream().into_iter().next()?;
+        if g.delimiter() != Delimiter::Bracket || !is_ident(&first, "doc") {
+            return None;
+        }
+    }
+    if it.peek().is_some_and(|t| is_ident(t, "pub")) {
+        it.next();
+        if matches!(it.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+        {
+            it.next();
+        }
+    }
+    if !is_ident(&it.next()?, "mod") || !matches!(it.next()?, TokenTree::Ident(_)) {
+        return None;
+    }
+    let TokenTree::Group(module) = it.next()? else {
+        return None;
+    };
+    if module.delimiter() != Delimiter::Brace || it.next().is_some() {
+        return None;
+    }
+    let mut out: Vec<(String, proc_macro::TokenStream)> = Vec::new();
+    let mut items = module.stream().into_iter();
+    while let Some(t) = items.next() {
+        let name = items.next()?;
+        let params = items.next()?;
+        let body = items.next()?;
+        let fn_ok =
+            is_ident(&t, "fn") && (is_ident(&name, "upgrade") || is_ident(&name, "downgrade"));
+        let params_ok = matches!(&params, TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis && g.stream().is_empty());
+        let TokenTree::Group(body) = body else {
+            return None;
+        };
+        if !fn_ok || !params_ok || body.delimiter() != Delimiter::Brace {
+            return None;
+        }
+        let mut stmts = body.stream().into_iter().peekable();
+        while stmts.peek().is_some() {
+            let mut path = Vec::new();
+            let mut text = String::new();
+            loop {
+                match stmts.next()? {
+                    TokenTree::Punct(p) if p.as_char() == '!' => break,
+                    t @ TokenTree::Ident(_) => {
+                        text.push_str(&t.to_string());
+                        path.push(t);
+                    }
+                    t @ TokenTree::Punct(_) if t.to_string() == ":" => {
+                        text.push(':');
+                        path.push(t);
+                    }
+                    _ => return None,
+                }
+            }
+            if !matches!(stmts.next()?, TokenTree::Group(_)) {
+                return None;
+            }
+            if matches!(stmts.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
+                stmts.next();
+            }
+            if !text.ends_with("op") || path.is_empty() {
+                return None;
+            }
+            if !out.iter().any(|(t, _)| *t == text) {
+                out.push((text, path.into_iter().collect()));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The analysis; with a cache key, an expansion that qualifies is stored
+/// (see `cache.rs`).
+pub fn migration_with(args: TokenStream, input: TokenStream, key: Option<&Key>) -> TokenStream {
     let attr_span = args.span();
     let naming = migration_file()
         .map(|f| sources::crate_naming(&f))
@@ -63,6 +217,9 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     let downgrade = valid::check(&cx, &m);
     let ok = !cx.has_errors();
     let tracked = tracked_files(&cx);
+    // Only what depends on this module's tokens alone, and carries no
+    // user span past the expansion, is stored.
+    let cacheable = ok && tracked.is_empty() && !cx.read_other_migrations();
     let errors = cx.check().err().map(|e| e.to_compile_error());
 
     let attrs = &m.module.attrs;
@@ -75,7 +232,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     // `const _` item where it was, one module fewer per migration for the
     // compiler. With other items (helper functions, imports) it stays.
     let keep_module = !items.is_empty();
-    let docs = doc_uses(&m, imports_op(&m.items), keep_module);
+    let (uses, docs) = doc_uses(&m, imports_op(&m.items), keep_module);
     let name = ident.to_string();
     let module_path = if keep_module {
         quote!(::core::module_path!())
@@ -84,7 +241,21 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let registration = match (ok, downgrade) {
         (true, Some(d)) => registration(&m, &d, module_path, naming),
-        _ => TokenStream::new(),
+        _ => None,
+    };
+    let revision = m.meta.revision.as_ref().map(LitStr::value);
+    // Registered here unless `migrations!()`'s table has it (`registry.rs`).
+    let registers = match (&registration, &revision) {
+        (Some(_), Some(rev)) => {
+            crate::registry::attribute_registers(registry_file().as_deref(), rev)
+        }
+        _ => false,
+    };
+    let (always, submit) = registration.unwrap_or_default();
+    let registration = if registers {
+        quote!(#always #submit)
+    } else {
+        always.clone()
     };
     // The graph impls are crate-wide on purpose (they are how rustc checks the
     // chain), also for a migration declared inside a function body.
@@ -92,10 +263,29 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
     if !keep_module {
         let outer: Vec<&syn::Attribute> =
             attrs.iter().filter(|a| !a.path().is_ident("doc")).collect();
+        let has_functions = m
+            .upgrade
+            .iter()
+            .chain(m.downgrade.iter().flatten())
+            .any(|n| n.function.is_some());
+        if let (Some(key), Some(rev)) = (key, &revision) {
+            if cacheable && outer.is_empty() && !has_functions && !submit.is_empty() {
+                let paths: Vec<String> = op_path_texts(&m);
+                let always = quote!(#docs #always).to_string();
+                let submit = submit.to_string();
+                key.put(&format!(
+                    "{}\n{rev}\n{}\n{}\n{always}{submit}",
+                    paths.join(" "),
+                    always.len(),
+                    submit.len(),
+                ));
+            }
+        }
         return quote! {
             #(#outer)*
             #allow_non_local
             const _: () = {
+                #uses
                 #docs
                 #registration
                 #tracked
@@ -109,6 +299,7 @@ pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
             #(#items)*
             #allow_non_local
             const _: () = {
+                #uses
                 #docs
                 #registration
                 #tracked
@@ -130,6 +321,7 @@ pub fn anchor(args: TokenStream) -> TokenStream {
     let naming = naming_span.map_or(Naming::Convention, |(n, _)| n);
     let naming_is_database = naming == Naming::Database;
     let cx = Ctxt::new();
+    let mut table = TokenStream::new();
     if let Some(root) = crate_root_file() {
         let tree = sources::read(&root);
         // Migrations look for the choice in their own file or a `lib.rs` or
@@ -146,6 +338,9 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         valid::check_unmarked(&cx, &tree);
         valid::check_undeclared(&cx, &tree);
         chain::check(&cx, &tree);
+        if !cx.has_errors() && !in_language_server() {
+            table = registration_table(&krate, &tree);
+        }
     }
     let errors = cx.check().err().map(|e| e.to_compile_error());
     quote! {
@@ -165,6 +360,7 @@ pub fn anchor(args: TokenStream) -> TokenStream {
         pub const __NAMING_IS_DATABASE: bool = #naming_is_database;
 
         #errors
+        #table
 
         /// The migrations declared in this crate with `#[migration]`.
         #[allow(dead_code)]
@@ -172,6 +368,61 @@ pub fn anchor(args: TokenStream) -> TokenStream {
             #krate::__private::collect(::core::any::TypeId::of::<__MigrationAnchor>(), ::core::module_path!())
         }
     }
+}
+
+/// The crate's registration table (`registry.rs`): one `inventory`
+/// record holding each migration of the module tree whose record this
+/// macro writes (the others register themselves).
+fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStream {
+    let mut candidates = Vec::new();
+    for f in tree.files.iter().filter(|f| !f.cfg_above) {
+        for d in f.declared.iter().filter(|d| d.record.is_some()) {
+            candidates.push((f.path.clone(), d.revision.clone()));
+        }
+    }
+    let Some(taken) = crate::registry::table_takes(candidates) else {
+        return TokenStream::new();
+    };
+    if taken.is_empty() {
+        return TokenStream::new();
+    }
+    // Generated as text and parsed once: no user span in it, and one call
+    // into the compiler rather than one per token.
+    let p = private(krate).to_string();
+    // The crate's module path, its name (`migrations!()` stands at the
+    // crate root): as the compiler was told it, or joined by the compiler.
+    let krate_name = crate_name();
+    let mut text = format!("{p}::inventory::submit! {{ {p}::MigrationTable {{ migrations: &[");
+    for f in tree.files.iter().filter(|f| !f.cfg_above) {
+        for d in &f.declared {
+            let Some(head) = &d.record else { continue };
+            if !taken.contains(&(f.path.clone(), d.revision.clone())) {
+                continue;
+            }
+            let mut module = String::new();
+            for m in f.module.iter().chain(std::iter::once(&d.module)) {
+                module.push_str("::");
+                module.push_str(m);
+            }
+            let rest = format!("{module}\0{}\0{}", f.path.display(), d.line);
+            let record = match &krate_name {
+                Some(name) => {
+                    proc_macro2::Literal::string(&format!("{head}{name}{rest}")).to_string()
+                }
+                None => format!(
+                    "::core::concat!({}, ::core::module_path!(), {})",
+                    proc_macro2::Literal::string(head),
+                    proc_macro2::Literal::string(&rest)
+                ),
+            };
+            let revision = proc_macro2::Literal::string(&d.revision);
+            text.push_str(&format!(
+                "{p}::Migration::__new({p}::MigrationParts {{ revision: {revision}, record: {record}, functions: &[], anchor: __migration_anchor }}),"
+            ));
+        }
+    }
+    text.push_str("] } }");
+    parse_generated(&text).unwrap_or_else(|e| internal_error(&e))
 }
 
 /// One documented item per op of the op table, for `migrate_runtime::dsl`:
@@ -193,6 +444,20 @@ pub fn dsl_docs(input: TokenStream) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// The `--crate-name` the compiler running this macro was given.
+fn crate_name() -> Option<String> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    let mut args = std::env::args();
+    while let Some(a) = args.next() {
+        if a == "--crate-name" {
+            return args.next();
+        }
+    }
+    None
+}
+
 /// The file `migrations!()` is called in: the crate root. Only the compiler
 /// knows it (not rust-analyzer, nor a unit test).
 fn crate_root_file() -> Option<std::path::PathBuf> {
@@ -200,6 +465,15 @@ fn crate_root_file() -> Option<std::path::PathBuf> {
         return None;
     }
     proc_macro::Span::call_site().local_file()
+}
+
+/// The file of a `#[migration]` as the registry knows it (`registry.rs`):
+/// `None` in a language server, where each registers itself.
+fn registry_file() -> Option<std::path::PathBuf> {
+    if in_language_server() {
+        return None;
+    }
+    migration_file()
 }
 
 /// The file a `#[migration]` is in (only the compiler knows it).
@@ -269,7 +543,7 @@ fn imports_op(items: &[syn::Item]) -> bool {
 /// it shows the op's rustdoc). `use migrate_runtime::{migration, op};` usually
 /// sits beside the module, whose items do not see it: a bare `op` is then
 /// reached as `super::op`. No macro is expanded for this.
-fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStream {
+fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> (TokenStream, TokenStream) {
     let reach = |path: &syn::Path| -> TokenStream {
         if in_module && !imported_inside && path.leading_colon.is_none() && path.segments.len() == 1
         {
@@ -295,35 +569,47 @@ fn doc_uses(m: &Migration, imported_inside: bool, in_module: bool) -> TokenStrea
         }
     }
     // The documentation items carry no user span: one string, one parse.
+    // Only a language server shows them (hover): the compiler is spared
+    // them, one statement per op.
     let krate = m.meta.krate.to_token_stream().to_string();
     let mut docs = String::new();
-    for n in &nodes {
+    for n in nodes.iter().filter(|_| in_language_server()) {
         let name = n.name.to_string();
         if crate::ast::ops::spec(&name).is_some() {
             docs.push_str(&format!("let _ = {krate}::dsl::{name};"));
         }
     }
     let docs = parse_generated(&docs).unwrap_or_else(|e| internal_error(&e));
-    quote! {
-        #(#uses)*
-        #docs
+    (quote!(#(#uses)*), docs)
+}
+
+/// The `op!` paths of the migration as [`doc_uses`] uses them, each once,
+/// without spaces: what a cached expansion's input must show again.
+fn op_path_texts(m: &Migration) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in m.upgrade.iter().chain(m.downgrade.iter().flatten()) {
+        let text: String = n
+            .path
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !out.contains(&text) {
+            out.push(text);
+        }
     }
+    out
 }
 
 fn private(krate: &syn::Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-fn registration(
-    m: &Migration,
-    downgrade: &Downgrade,
-    module_path: TokenStream,
-    naming: Naming,
-) -> TokenStream {
-    let p = private(&m.meta.krate);
-    let Some(rev) = &m.meta.revision else {
-        return TokenStream::new();
-    };
+/// The record of a migration as `migrate_core::encode` writes it, up to
+/// what only the compiler knows (module path, file, line): the same for
+/// the attribute's own registration and for `migrations!()`'s table.
+pub fn record_head(m: &Migration, downgrade: &Downgrade) -> String {
     let up: Vec<Op> = m.upgrade.iter().filter_map(|n| n.op.clone()).collect();
     let checksum = migrate_core::checksum::checksum(&up).to_hex();
     let (down, derived) = match downgrade {
@@ -332,6 +618,39 @@ fn registration(
         Downgrade::Derived(d) => (Some(&d[..]), true),
     };
     let message = m.message();
+    let needs_no_tx = up.iter().any(Op::needs_no_transaction)
+        || matches!(downgrade, Downgrade::Written(d) | Downgrade::Derived(d) if d.iter().any(Op::needs_no_transaction));
+    let transactional = match m.meta.transactional {
+        Some((t, _)) => t && !needs_no_tx,
+        None => !needs_no_tx,
+    };
+    let parents: Vec<String> = m.meta.down_revisions.iter().map(LitStr::value).collect();
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    let branch = m.meta.branch.as_ref().map(LitStr::value);
+    // Everything without a pointer in one string literal (see
+    // `migrate_core::encode`): one constant for the compiler, nothing for
+    // the loader to relocate. The compiler's part is joined by `concat!`.
+    let head = encode_record_head(&RecordHead {
+        parents: &parents,
+        branch: branch.as_deref(),
+        message: &message,
+        checksum: &checksum,
+        downgrade_is_derived: derived,
+        transactional,
+        upgrade: &up,
+        downgrade: down,
+    });
+    head
+}
+
+fn registration(
+    m: &Migration,
+    downgrade: &Downgrade,
+    module_path: TokenStream,
+    naming: Naming,
+) -> Option<(TokenStream, TokenStream)> {
+    let p = private(&m.meta.krate);
+    let rev = m.meta.revision.as_ref()?;
     let mut names: Vec<String> = Vec::new();
     let mut functions = Vec::new();
     for n in m.upgrade.iter().chain(m.downgrade.iter().flatten()) {
@@ -355,28 +674,7 @@ fn registration(
             &__FUNCTIONS
         })
     };
-    let needs_no_tx = up.iter().any(Op::needs_no_transaction)
-        || matches!(downgrade, Downgrade::Written(d) | Downgrade::Derived(d) if d.iter().any(Op::needs_no_transaction));
-    let transactional = match m.meta.transactional {
-        Some((t, _)) => t && !needs_no_tx,
-        None => !needs_no_tx,
-    };
-    let parents: Vec<String> = m.meta.down_revisions.iter().map(LitStr::value).collect();
-    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
-    let branch = m.meta.branch.as_ref().map(LitStr::value);
-    // Everything without a pointer in one string literal (see
-    // `migrate_core::encode`): one constant for the compiler, nothing for
-    // the loader to relocate. The compiler's part is joined by `concat!`.
-    let head = encode_record_head(&RecordHead {
-        parents: &parents,
-        branch: branch.as_deref(),
-        message: &message,
-        checksum: &checksum,
-        downgrade_is_derived: derived,
-        transactional,
-        upgrade: &up,
-        downgrade: down,
-    });
+    let head = record_head(m, downgrade);
     let head = proc_macro2::Literal::string(&head);
     let revision = proc_macro2::Literal::string(&rev.value());
     // The anchor states the choice the migration found; the default needs
@@ -389,8 +687,7 @@ fn registration(
             );
         }
     });
-    quote! {
-            #naming_check
+    let submit = quote! {
             #p::inventory::submit! {
                 #p::Migration::__new(#p::MigrationParts {
                     revision: #revision,
@@ -399,7 +696,8 @@ fn registration(
                     anchor: crate::__migration_anchor,
                 })
             }
-    }
+    };
+    Some((quote!(#naming_check), submit))
 }
 
 #[cfg(test)]

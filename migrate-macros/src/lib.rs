@@ -2,10 +2,12 @@
 //! re-exports them with their documentation.
 
 mod ast;
+mod cache;
 mod chain;
 mod ctxt;
 mod expand;
 mod parse;
+mod registry;
 mod sources;
 mod valid;
 
@@ -17,7 +19,11 @@ use proc_macro::TokenStream;
 /// Declares a migration. See `migrate_runtime::migration`.
 #[proc_macro_attribute]
 pub fn migration(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::migration(args.into(), input.into()).into()
+    let key = expand::cache_key(&args, &input);
+    if let Some(out) = key.as_ref().and_then(|k| expand::cached(k, &input)) {
+        return out;
+    }
+    expand::migration_with(args.into(), input.into(), key.as_ref()).into()
 }
 
 /// The items of `migrate_runtime::dsl`, one per op of the op table.

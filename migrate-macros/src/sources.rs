@@ -40,6 +40,11 @@ pub struct SourceFile {
     /// Modules with `fn upgrade()` but no `#[migration]` (`None`: the file's
     /// own items), with their lines.
     pub unmarked: Vec<(Option<String>, usize)>,
+    /// The module the file is, from the crate root (`["m", "m0250"]`).
+    pub module: Vec<String>,
+    /// A `#[cfg]` or `#[cfg_attr]` on a `mod` on the way from the crate
+    /// root: the file may not be compiled (`cfg` is not evaluated here).
+    pub cfg_above: bool,
 }
 
 /// A `.rs` file beside migration files that holds a `#[migration]` but that
@@ -74,9 +79,10 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
         undeclared: Vec::new(),
     };
     let mut seen = BTreeSet::new();
-    // (path, declared by, mod-rs: owns its directory)
-    let mut queue: Vec<(PathBuf, Option<usize>, bool)> = vec![(root.to_path_buf(), None, true)];
-    while let Some((path, declared_by, mod_rs)) = queue.pop() {
+    // (path, declared by, mod-rs: owns its directory, module, cfg above)
+    type Queued = (PathBuf, Option<usize>, bool, Vec<String>, bool);
+    let mut queue: Vec<Queued> = vec![(root.to_path_buf(), None, true, Vec::new(), false)];
+    while let Some((path, declared_by, mod_rs, module, cfg_above)) = queue.pop() {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !seen.insert(key) {
             continue;
@@ -84,13 +90,26 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        let index = tree.files.len();
+        // A file read by an earlier build as it is now: its scan, stored.
+        let key = (lower && declared_by.is_some())
+            .then(|| file_key(&path, &text))
+            .flatten();
+        if let Some(mut source) = key
+            .as_ref()
+            .and_then(|k| cached_scan(k, &path, declared_by))
+        {
+            source.module = module;
+            source.cfg_above = cfg_above;
+            tree.files.push(source);
+            continue;
+        }
         // Lines are needed only where migrations may be (declared after it,
         // the file's syntax tree is dropped before it).
         let _lines = text.contains("migration").then(chain::FileLines::new);
         let Ok(file) = syn::parse_file(&text) else {
             continue;
         };
-        let index = tree.files.len();
         let mut source = SourceFile {
             path: path.clone(),
             root: declared_by.is_none(),
@@ -98,6 +117,8 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             migrations: 0,
             declared: Vec::new(),
             unmarked: Vec::new(),
+            module: module.clone(),
+            cfg_above,
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let children = if mod_rs {
@@ -114,24 +135,106 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
             source: &mut source,
             declared: &mut declared,
             lower,
+            inline: Vec::new(),
+            // `#![cfg(...)]` at the top of the file.
+            cfg: has_cfg(&file.attrs),
         };
+        chain::READ_ONLY_ITSELF.with(|c| c.set(true));
         scan.items(&file.items, &dir, &children, true);
+        // Only a scan that depends on the file's text alone: no `mod x;`
+        // (resolved on the file system), nothing lowered from elsewhere.
+        let alone = chain::READ_ONLY_ITSELF.with(|c| c.get());
+        if let Some(k) = key.filter(|_| alone && declared.is_empty()) {
+            k.put(&store_scan(&source));
+        }
         tree.files.push(source);
-        for (child, mod_rs) in declared {
-            queue.push((child, Some(index), mod_rs));
+        for (child, mod_rs, name, cfg) in declared {
+            let mut module = module.clone();
+            module.push(name);
+            queue.push((child, Some(index), mod_rs, module, cfg_above || cfg));
         }
     }
     find_undeclared(&mut tree, &seen, lower);
     tree
 }
 
+/// The cache key of a file's scan (`cache.rs`): its path, the crate's
+/// naming, its text.
+fn file_key(path: &Path, text: &str) -> Option<crate::cache::Key> {
+    let naming = format!("{:?}", crate_naming(path));
+    crate::cache::Key::of(
+        "file scan",
+        &[
+            path.as_os_str().as_encoded_bytes(),
+            naming.as_bytes(),
+            text.as_bytes(),
+        ],
+    )
+}
+
+/// A scan as stored: how many migrations, the unmarked modules, then each
+/// migration read (`chain::Declared::store`).
+fn store_scan(f: &SourceFile) -> String {
+    let mut out = format!(
+        "{} {} {}\n",
+        f.migrations,
+        f.unmarked.len(),
+        f.declared.len()
+    );
+    for (name, line) in &f.unmarked {
+        out.push_str(&format!("{} {line}\n", name.as_deref().unwrap_or("-")));
+    }
+    for d in &f.declared {
+        d.store(&mut out);
+    }
+    out
+}
+
+fn cached_scan(
+    key: &crate::cache::Key,
+    path: &Path,
+    declared_by: Option<usize>,
+) -> Option<SourceFile> {
+    // Op data borrows its text for as long as the process lives (a proc
+    // macro's process is one compilation).
+    let text: &'static str = Box::leak(key.get()?.into_boxed_str());
+    let mut r = chain::Reader(text);
+    let (migrations, unmarked, declared) = (r.num()?, r.num()?, r.num()?);
+    let mut source = SourceFile {
+        path: path.to_path_buf(),
+        root: false,
+        declared_by,
+        migrations,
+        declared: Vec::new(),
+        unmarked: Vec::new(),
+        module: Vec::new(),
+        cfg_above: false,
+    };
+    for _ in 0..unmarked {
+        let name = r.word()?;
+        let line = r.num()?;
+        source
+            .unmarked
+            .push(((name != "-").then(|| name.to_string()), line));
+    }
+    for _ in 0..declared {
+        source.declared.push(chain::Declared::load(&mut r)?);
+    }
+    Some(source)
+}
+
 struct Scan<'a> {
     text: &'a str,
     source: &'a mut SourceFile,
-    /// Files declared by `mod x;`, with whether each owns its directory.
-    declared: &'a mut Vec<(PathBuf, bool)>,
+    /// Files declared by `mod x;`, with whether each owns its directory,
+    /// its module name, and whether a `cfg` is on the way to it.
+    declared: &'a mut Vec<(PathBuf, bool, String, bool)>,
     /// Whether to lower the `#[migration]` modules (`read_tree`).
     lower: bool,
+    /// The inline modules around the items being scanned, in the file.
+    inline: Vec<String>,
+    /// A `cfg` on one of them.
+    cfg: bool,
 }
 
 impl Scan<'_> {
@@ -157,9 +260,14 @@ impl Scan<'_> {
             Some((_, items)) => {
                 if is_migration(m) {
                     self.source.migrations += 1;
+                    let mut module = self.inline.clone();
+                    module.push(name);
+                    let cfg = self.cfg || has_cfg(&m.attrs);
                     if let Some(d) = self
                         .lower
-                        .then(|| chain::Declared::read(m, &self.source.path))
+                        .then(|| {
+                            chain::Declared::read(m, &self.source.path, module.join("::"), cfg)
+                        })
                         .flatten()
                     {
                         self.source.declared.push(d);
@@ -180,7 +288,12 @@ impl Scan<'_> {
                     Some(p) => path_dir.join(p),
                     None => children.join(&name),
                 };
+                let outer_cfg = self.cfg;
+                self.cfg |= has_cfg(&m.attrs);
+                self.inline.push(name);
                 self.items(items, &inner, &inner, false);
+                self.inline.pop();
+                self.cfg = outer_cfg;
             }
             None => {
                 let declared = match &path_attr {
@@ -195,10 +308,18 @@ impl Scan<'_> {
                         }
                     }
                 };
-                self.declared.push(declared);
+                let cfg = self.cfg || has_cfg(&m.attrs);
+                self.declared.push((declared.0, declared.1, name, cfg));
             }
         }
     }
+}
+
+/// A `#[cfg]` or `#[cfg_attr]`: what this reading cannot evaluate.
+fn has_cfg(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
 }
 
 /// `#[migration(...)]`, by any path (`migrate_runtime::migration`).
@@ -303,7 +424,9 @@ fn holds_migration(items: &[syn::Item], file: Option<&Path>, revisions: &mut Vec
         let syn::Item::Mod(m) = i else { continue };
         if is_migration(m) {
             found = true;
-            if let Some(d) = file.and_then(|file| chain::Declared::read(m, file)) {
+            if let Some(d) =
+                file.and_then(|file| chain::Declared::read(m, file, String::new(), true))
+            {
                 revisions.push(d.revision);
             }
         } else if let Some((_, inner)) = &m.content {
@@ -332,7 +455,21 @@ fn crate_root_of(file: &Path) -> Option<PathBuf> {
     if anchor_naming(file).is_some() {
         return Some(file.to_path_buf());
     }
-    let mut at = file.parent();
+    // Once per directory and build: every migration of a directory asks.
+    static FOUND: Mutex<BTreeMap<PathBuf, Option<PathBuf>>> = Mutex::new(BTreeMap::new());
+    let dir = file.parent()?.to_path_buf();
+    if let Some(found) = FOUND.lock().ok().and_then(|f| f.get(&dir).cloned()) {
+        return found;
+    }
+    let found = crate_root_above(&dir);
+    if let Ok(mut f) = FOUND.lock() {
+        f.insert(dir, found.clone());
+    }
+    found
+}
+
+fn crate_root_above(dir: &Path) -> Option<PathBuf> {
+    let mut at = Some(dir);
     while let Some(d) = at {
         for f in ["lib.rs", "main.rs"] {
             if anchor_naming(&d.join(f)).is_some() {

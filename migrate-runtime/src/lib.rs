@@ -170,7 +170,9 @@ macro_rules! op {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::migration::{decoded_op_lists, Migration, MigrationParts, RunFn, RunFunction};
+    pub use crate::migration::{
+        decoded_op_lists, Migration, MigrationParts, MigrationTable, RunFn, RunFunction,
+    };
     pub use inventory;
 
     /// Collects the migrations of the crate with this anchor.

@@ -223,6 +223,16 @@ impl fmt::Debug for Migration {
 
 inventory::collect!(Migration);
 
+/// The migrations `migrations!()` registers for its crate in one table:
+/// those it finds in the crate's module tree (see `migrate-macros`'
+/// `registry.rs`); the others register one by one.
+#[doc(hidden)]
+pub struct MigrationTable {
+    pub migrations: &'static [Migration],
+}
+
+inventory::collect!(MigrationTable);
+
 /// The migrations of one crate, as its `migrations()` returns them, sorted by
 /// revision id (the graph orders them for applying).
 #[derive(Clone, Debug)]
@@ -234,11 +244,19 @@ pub struct Migrations {
 impl Migrations {
     /// The set registered by the crate whose `migrations!()` has this anchor.
     pub(crate) fn collect(anchor: TypeId, crate_path: &'static str) -> Self {
+        let tables = inventory::iter::<MigrationTable>
+            .into_iter()
+            .flat_map(|t| t.migrations.iter());
         let mut list: Vec<&'static Migration> = inventory::iter::<Migration>
             .into_iter()
+            .chain(tables)
             .filter(|m| m.anchor() == anchor)
             .collect();
         list.sort_by_key(|m| m.revision());
+        // A migration is registered once, by the table or by itself; should
+        // both have done it, it is one migration (the same id in the same
+        // module; two of one id are a compile error).
+        list.dedup_by(|a, b| a.revision() == b.revision() && a.module_path() == b.module_path());
         Migrations { crate_path, list }
     }
 
