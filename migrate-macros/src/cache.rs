@@ -19,16 +19,17 @@
 //! Every key also holds the identity of this proc-macro library as loaded
 //! (its path, size, modification time and inode: a rebuilt or upgraded
 //! macro crate, or a changed `migrate-core` linked into it, is a different
-//! key) and the cache format. A stored entry holds its key and a hash of
-//! its body, both checked on reading: a corrupt, truncated or foreign file
-//! is a miss, never an expansion (and is removed). An entry is written once,
-//! in place: a build reading it while another writes it finds it incomplete,
-//! a miss; two builds writing the same key write the same text, and the
-//! second leaves the first's. Anything that fails (no target directory known, a
-//! read-only file system) is a miss, and the analysis runs as without a
-//! cache. `MIGRATE_MACROS_NO_CACHE=1` turns it off. Entries are written by
-//! incremental compilations only (`incremental()`). Entries are never
-//! removed but by `cargo clean` (about 1 KiB per migration and edit).
+//! key) and the cache format. An entry is named by a 64-bit hash of its key
+//! (std's `DefaultHasher`) and holds the whole key and the length of its
+//! body, both checked on reading: another key under the same name, or a
+//! truncated or foreign file, is a miss, never an expansion (and is
+//! removed). An entry is written once, in place: a build reading it while
+//! another writes it finds it incomplete, a miss; two builds writing the
+//! same key write the same text, and the second leaves the first's. Anything
+//! that fails (no target directory known, a read-only file system) is a
+//! miss, and the analysis runs as without a cache.
+//! `MIGRATE_MACROS_NO_CACHE=1` turns it off. Entries are never removed but
+//! by `cargo clean` (a few KiB per migration and edit).
 //!
 //! Not used where spans or the file system are not those of a compiler run:
 //! rust-analyzer (no file paths), unit tests (no compiler).
@@ -39,11 +40,15 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Bump when what is stored, or how it is emitted, changes.
-const FORMAT: &str = "migrate-macros expansion cache 1";
+const FORMAT: &str = "migrate-macros expansion cache 2";
 
 /// The key of one expansion; `None` when the cache is not in use.
 pub struct Key {
-    hash: String,
+    /// Every part, each after its length: what an entry must hold to be
+    /// this key's.
+    key: Vec<u8>,
+    /// The entry's file name: the key's hash.
+    name: String,
     dir: PathBuf,
 }
 
@@ -68,32 +73,52 @@ impl Key {
         let dir = dir()?;
         let mut all: Vec<&[u8]> = vec![FORMAT.as_bytes(), build.as_bytes(), what.as_bytes()];
         all.extend_from_slice(parts);
-        Some(Key {
-            hash: digest(&all),
+        Some(Key::in_dir(dir, &all))
+    }
+
+    fn in_dir(dir: &Path, parts: &[&[u8]]) -> Key {
+        let mut key = Vec::with_capacity(parts.iter().map(|p| p.len() + 8).sum());
+        for p in parts {
+            key.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            key.extend_from_slice(p);
+        }
+        Key {
+            name: format!("{:016x}", hash(&key)),
+            key,
             dir: dir.to_path_buf(),
-        })
+        }
     }
 
-    fn path(&self) -> Option<PathBuf> {
-        Some(self.dir.join(&self.hash))
+    fn path(&self) -> PathBuf {
+        self.dir.join(&self.name)
     }
 
-    /// The stored expansion, when there is one and it reads back whole. An
-    /// entry that does not (a write cut short) is removed, to be written
-    /// again.
+    /// The stored expansion, when there is one, of this very key, and it
+    /// reads back whole. An entry that does not (a write cut short, another
+    /// key of the same hash) is removed, to be written again.
     pub fn get(&self) -> Option<String> {
-        let path = self.path()?;
-        let text = std::fs::read_to_string(&path).ok()?;
+        let path = self.path();
+        let bytes = std::fs::read(&path).ok()?;
         let whole = (|| {
-            let (format, rest) = text.split_once('\n')?;
-            let (key, rest) = rest.split_once('\n')?;
-            let (sum, body) = rest.split_once('\n')?;
-            (format == FORMAT && key == self.hash && sum == body_sum(body)).then_some(body)
+            let rest = bytes.strip_prefix(FORMAT.as_bytes())?.strip_prefix(b"\n")?;
+            let (lengths, rest) = rest.split_at(rest.iter().position(|&b| b == b'\n')?);
+            let rest = &rest[1..];
+            let mut header = std::str::from_utf8(lengths).ok()?.split(' ');
+            let key_len: usize = header.next()?.parse().ok()?;
+            let body_len: usize = header.next()?.parse().ok()?;
+            let sum = header.next()?;
+            if rest.len() != key_len.checked_add(body_len)? {
+                return None;
+            }
+            let (key, body) = rest.split_at(key_len);
+            (key == self.key.as_slice() && sum == format!("{:016x}", hash(body)))
+                .then(|| String::from_utf8(body.to_vec()).ok())
+                .flatten()
         })();
         if whole.is_none() {
             let _ = std::fs::remove_file(&path);
         }
-        whole.map(str::to_string)
+        whole
     }
 
     /// Stores an expansion; failures are ignored (the next build runs the
@@ -106,17 +131,25 @@ impl Key {
         if !cfg!(test) && !incremental() {
             return;
         }
-        let Some(path) = self.path() else { return };
+        let path = self.path();
         if !dir_made(&self.dir) {
             return;
         }
-        let text = format!("{FORMAT}\n{}\n{}\n{body}", self.hash, body_sum(body));
+        let mut text = format!(
+            "{FORMAT}\n{} {} {:016x}\n",
+            self.key.len(),
+            body.len(),
+            hash(body.as_bytes())
+        )
+        .into_bytes();
+        text.extend_from_slice(&self.key);
+        text.extend_from_slice(body.as_bytes());
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path);
         if let Ok(mut file) = file {
-            if file.write_all(text.as_bytes()).is_err() {
+            if file.write_all(&text).is_err() {
                 let _ = std::fs::remove_file(&path);
             }
         }
@@ -147,6 +180,16 @@ fn incremental() -> bool {
     })
 }
 
+/// A 64-bit hash (std's SipHash): an entry's name, and the check of its
+/// body (a file of the right length whose blocks never reached the disk
+/// reads as zeros).
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
 /// Creates the cache directory, once per process and directory.
 fn dir_made(dir: &Path) -> bool {
     use std::collections::BTreeSet;
@@ -163,50 +206,6 @@ fn dir_made(dir: &Path) -> bool {
         made.insert(dir.to_path_buf());
     }
     ok
-}
-
-fn body_sum(body: &str) -> String {
-    digest(&[body.as_bytes()])
-}
-
-/// 128 bits over `parts` (each length-prefixed), two 64-bit lanes of
-/// multiply-rotate mixing, 8 bytes a step: cheap in a proc macro built
-/// unoptimised (cargo's default), where a cryptographic hash of every
-/// module on every build costs more than the lookup saves. Not a defence
-/// against a forged entry (whoever can write the target directory can
-/// write the build's outputs anyway); against accidental collisions ample.
-fn digest(parts: &[&[u8]]) -> String {
-    let mut a: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut b: u64 = 0xc2b2_ae3d_27d4_eb4f;
-    let mut step = |v: u64| {
-        a = (a ^ v).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31);
-        b = (b ^ v.rotate_left(17))
-            .wrapping_mul(0xc4ce_b9fe_1a85_ec53)
-            .rotate_left(29)
-            ^ a;
-    };
-    for p in parts {
-        step(p.len() as u64);
-        let mut chunks = p.chunks_exact(8);
-        for c in &mut chunks {
-            step(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        let mut last = [0u8; 8];
-        let tail = chunks.remainder();
-        last[..tail.len()].copy_from_slice(tail);
-        step(u64::from_le_bytes(last) ^ ((tail.len() as u64) << 59));
-    }
-    let fmix = |mut h: u64| {
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    };
-    let (x, y) = (fmix(a ^ b.rotate_left(7)), fmix(b ^ a.rotate_left(41)));
-    format!("{x:016x}{y:016x}")
 }
 
 /// `<target>/<profile>/migrate-macros-cache`, from the `--out-dir` cargo
@@ -296,13 +295,10 @@ fn library_path() -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{digest, Key};
+    use super::Key;
 
     fn key(dir: &std::path::Path, parts: &[&[u8]]) -> Key {
-        Key {
-            hash: digest(parts),
-            dir: dir.to_path_buf(),
-        }
+        Key::in_dir(dir, parts)
     }
 
     #[test]
@@ -317,16 +313,20 @@ mod tests {
         );
         // Another key does not read it.
         assert_eq!(key(dir.path(), &[b"module text 2"]).get(), None);
-        // Truncated, altered, or another key's entry under this name: a miss.
-        let path = k.path().unwrap();
+        // Truncated, altered, zeroed, or another key's entry under this
+        // name: a miss.
+        let path = k.path();
         let whole = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
         assert_eq!(k.get(), None);
         std::fs::write(&path, whole.replace("second", "sec0nd")).unwrap();
         assert_eq!(k.get(), None);
+        let zeroed = whole.len() - "with a second line".len();
+        std::fs::write(&path, format!("{}{}", &whole[..zeroed], "\0".repeat(18))).unwrap();
+        assert_eq!(k.get(), None);
         let other = key(dir.path(), &[b"other"]);
         other.put("x");
-        std::fs::copy(other.path().unwrap(), &path).unwrap();
+        std::fs::copy(other.path(), &path).unwrap();
         assert_eq!(k.get(), None);
         // The entry that did not read was removed: written again, it reads.
         assert!(!path.exists());
@@ -338,9 +338,24 @@ mod tests {
     }
 
     #[test]
+    fn a_key_reads_only_its_own_entry_even_under_the_same_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = key(dir.path(), &[b"module a"]);
+        let mut b = key(dir.path(), &[b"module b"]);
+        // As if the two hashed alike.
+        b.name = a.name.clone();
+        a.put("a's expansion");
+        assert_eq!(b.get(), None);
+        b.put("b's expansion");
+        assert_eq!(b.get().as_deref(), Some("b's expansion"));
+        assert_eq!(a.get(), None);
+    }
+
+    #[test]
     fn parts_are_not_joined_ambiguously() {
-        assert_ne!(digest(&[b"ab", b"c"]), digest(&[b"a", b"bc"]));
-        assert_ne!(digest(&[b"abcdefgh"]), digest(&[b"abcdefgh\0"]));
-        assert_eq!(digest(&[b"x"]).len(), 32);
+        let dir = std::path::Path::new("/nowhere");
+        assert_ne!(key(dir, &[b"ab", b"c"]).key, key(dir, &[b"a", b"bc"]).key);
+        assert_ne!(key(dir, &[b"ab", b"c"]).name, key(dir, &[b"a", b"bc"]).name);
+        assert_ne!(key(dir, &[b"abcdefgh"]).key, key(dir, &[b"abcdefgh\0"]).key);
     }
 }
