@@ -62,35 +62,24 @@ fn program(feature: &str) -> PathBuf {
          [workspace]\n",
         runtime = runtime.display().to_string()
     );
+    // The workspace's versions, so the build resolves nothing anew.
     let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
         .expect("the workspace's Cargo.lock");
-    for (file, text) in [
-        ("Cargo.toml", manifest.as_str()),
-        ("src/main.rs", MAIN),
-        ("src/m/mod.rs", "mod m1;\nmod m2;\n"),
-        ("src/m/m1.rs", M1),
-        ("src/m/m2.rs", M2),
-    ] {
-        let path = dir.join(file);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
-            std::fs::write(&path, text).unwrap();
-        }
-    }
-    // The workspace's versions, so the build resolves nothing anew.
     if !dir.join("Cargo.lock").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("Cargo.lock"), lock).unwrap();
     }
-    let out = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "building the program with `{feature}` failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    support::build_program(
+        &dir,
+        &[
+            ("Cargo.toml", manifest.as_str()),
+            ("src/main.rs", MAIN),
+            ("src/m/mod.rs", "mod m1;\nmod m2;\n"),
+            ("src/m/m1.rs", M1),
+            ("src/m/m2.rs", M2),
+        ],
+        &root.join("target"),
+        &format!("the program with `{feature}`"),
     );
     root.join("target/debug").join(feature)
 }

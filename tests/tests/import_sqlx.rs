@@ -59,23 +59,11 @@ fn runner() -> &'static Path {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sqlx-runner");
-        std::fs::create_dir_all(dir.join("src")).unwrap();
-        for (file, text) in [("Cargo.toml", RUNNER_MANIFEST), ("src/main.rs", RUNNER)] {
-            let path = dir.join(file);
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
-                std::fs::write(&path, text).unwrap();
-            }
-        }
-        let out = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--manifest-path"])
-            .arg(dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", dir.join("target"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "building the sqlx runner failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
+        support::build_program(
+            &dir,
+            &[("Cargo.toml", RUNNER_MANIFEST), ("src/main.rs", RUNNER)],
+            &dir.join("target"),
+            "the sqlx runner",
         );
         dir.join("target/debug/sqlx-runner")
     })

@@ -181,3 +181,33 @@ fn main() {{
         cases = cases.join(", ")
     )
 }
+
+/// Writes the `files` (path under `dir`, text) of a program that is not
+/// part of the workspace, leaving those already so (cargo then has nothing
+/// to rebuild), and builds it with cargo into `target`: `what` names it if
+/// the build fails.
+pub fn build_program(
+    dir: &std::path::Path,
+    files: &[(&str, &str)],
+    target: &std::path::Path,
+    what: &str,
+) {
+    for (file, text) in files {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(*text) {
+            std::fs::write(&path, text).unwrap();
+        }
+    }
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "building {what} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
