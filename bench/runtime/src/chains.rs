@@ -30,43 +30,28 @@ pub fn write(out: &Path, runtime: &Path, sizes: &[usize]) -> Result<(), String> 
         ),
     )?;
     for &n in sizes {
-        let dir = out.join(format!("chain{n}"));
-        put(&dir.join("Cargo.toml"), &manifest(n, &runtime))?;
-        put(
-            &dir.join("src/lib.rs"),
-            "migrate_runtime::migrations!();\n\nmod m;\n",
+        write_chain(
+            &out.join(format!("chain{n}")),
+            &manifest(n, &runtime),
+            &main_rs(n, &format!("chain{n}")),
+            n,
+            migration,
         )?;
-        put(&dir.join("src/main.rs"), &main_rs(n, &format!("chain{n}")))?;
-        let mut mods = String::new();
-        for i in 0..n {
-            writeln!(mods, "mod m{i:04};").expect("writing to a String");
-            put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
-        }
-        put(&dir.join("src/m/mod.rs"), &mods)?;
     }
     // The same migrations built for SQLite alone, as a deployment on SQLite
     // would build them: a workspace of its own, or feature unification would
     // link libsqlite3 into the PostgreSQL chains too.
     let n = SQLITE_CHAIN;
-    let dir = out.join(format!("sqlite{n}"));
-    put(&dir.join("Cargo.toml"), &sqlite_manifest(n, &runtime))?;
-    put(
-        &dir.join("src/lib.rs"),
-        "migrate_runtime::migrations!();\n\nmod m;\n",
-    )?;
-    put(
-        &dir.join("src/main.rs"),
+    write_chain(
+        &out.join(format!("sqlite{n}")),
+        &sqlite_manifest(n, &runtime),
         &format!(
             "//! {n} migrations, the migrator's command line on SQLite.\n\n\
              fn main() -> std::process::ExitCode {{\n    migrate_runtime::cli::run(sqlite{n}::migrations())\n}}\n"
         ),
+        n,
+        migration,
     )?;
-    let mut mods = String::new();
-    for i in 0..n {
-        writeln!(mods, "mod m{i:04};").expect("writing to a String");
-        put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
-    }
-    put(&dir.join("src/m/mod.rs"), &mods)?;
     // The long chain again, with libpq built in (`postgres-bundled`), and
     // built in without TLS (`postgres-bundled-without-tls`): workspaces of
     // their own too.
@@ -75,22 +60,13 @@ pub fn write(out: &Path, runtime: &Path, sizes: &[usize]) -> Result<(), String> 
         (format!("bundled{n}"), "postgres-bundled"),
         (format!("notls{n}"), "postgres-bundled-without-tls"),
     ] {
-        let dir = out.join(&name);
-        put(
-            &dir.join("Cargo.toml"),
+        write_chain(
+            &out.join(&name),
             &bundled_manifest(&name, feature, &runtime),
+            &main_rs(n, &name),
+            n,
+            migration,
         )?;
-        put(
-            &dir.join("src/lib.rs"),
-            "migrate_runtime::migrations!();\n\nmod m;\n",
-        )?;
-        put(&dir.join("src/main.rs"), &main_rs(n, &name))?;
-        let mut mods = String::new();
-        for i in 0..n {
-            writeln!(mods, "mod m{i:04};").expect("writing to a String");
-            put(&dir.join(format!("src/m/m{i:04}.rs")), &migration(i))?;
-        }
-        put(&dir.join("src/m/mod.rs"), &mods)?;
     }
     write_mysql(out, &runtime)?;
     write_sqlx(&out.join("sqlx"))
@@ -108,9 +84,8 @@ pub const MYSQL_CHAIN: usize = 500;
 /// MySQL cannot index a TEXT column without a prefix length.
 fn write_mysql(out: &Path, runtime: &Path) -> Result<(), String> {
     let n = MYSQL_CHAIN;
-    let dir = out.join(format!("mysql{n}"));
-    put(
-        &dir.join("Cargo.toml"),
+    write_chain(
+        &out.join(format!("mysql{n}")),
         &format!(
             "[package]\nname = \"mysql{n}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]\n\
@@ -119,23 +94,34 @@ fn write_mysql(out: &Path, runtime: &Path) -> Result<(), String> {
              [profile.release]\ndebug = \"line-tables-only\"\n",
             runtime = runtime.display().to_string()
         ),
-    )?;
-    put(
-        &dir.join("src/lib.rs"),
-        "migrate_runtime::migrations!();\n\nmod m;\n",
-    )?;
-    put(
-        &dir.join("src/main.rs"),
         &format!(
             "//! {n} migrations, the migrator's command line on MySQL.\n\n\
              fn main() -> std::process::ExitCode {{\n    migrate_runtime::cli::run(mysql{n}::migrations())\n}}\n"
         ),
+        n,
+        |i| migration(i).replace("Column(\"note\", Text)", "Column(\"note\", String(200))"),
+    )
+}
+
+/// One chain crate in `dir`: its manifest, `main.rs`, the anchor in
+/// `lib.rs`, and `n` migration files under `src/m`, the `i`th `text(i)`.
+fn write_chain(
+    dir: &Path,
+    manifest: &str,
+    main: &str,
+    n: usize,
+    text: impl Fn(usize) -> String,
+) -> Result<(), String> {
+    put(&dir.join("Cargo.toml"), manifest)?;
+    put(
+        &dir.join("src/lib.rs"),
+        "migrate_runtime::migrations!();\n\nmod m;\n",
     )?;
+    put(&dir.join("src/main.rs"), main)?;
     let mut mods = String::new();
     for i in 0..n {
         writeln!(mods, "mod m{i:04};").expect("writing to a String");
-        let text = migration(i).replace("Column(\"note\", Text)", "Column(\"note\", String(200))");
-        put(&dir.join(format!("src/m/m{i:04}.rs")), &text)?;
+        put(&dir.join(format!("src/m/m{i:04}.rs")), &text(i))?;
     }
     put(&dir.join("src/m/mod.rs"), &mods)
 }
