@@ -139,18 +139,7 @@ impl Migrator {
                         stamped.removed.push(p.revision.clone());
                     }
                 }
-                let vt = &self.version_table;
-                let create = vt
-                    .create_sql(dialect)
-                    .map_err(|u| self.unsupported("version table", 0, u))?;
-                conn.transaction(|c| {
-                    c.execute(&create)
-                        .map_err(db("creating the version table"))?;
-                    for s in &sql {
-                        c.execute(s).map_err(db(format!("stamping: {s}")))?;
-                    }
-                    Ok(())
-                })?;
+                self.stamp_in_one_transaction(conn, dialect, &sql)?;
                 removed.set(stamped.removed);
                 Ok(stamped.recorded)
             }
@@ -211,17 +200,11 @@ impl Migrator {
                 }
             }
         }
-        let mut stamped = Vec::new();
-        for rev in self.graph.topological_order() {
-            if wanted.contains(rev) && (purge || !have.contains(rev)) {
-                let m = self.migration(rev);
-                sql.push(
-                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
-                        .map_err(|u| self.unsupported(rev, 0, u))?,
-                );
-                stamped.push(rev.to_string());
-            }
-        }
+        let stamped = self.record_rows(
+            dialect,
+            |rev| wanted.contains(rev) && (purge || !have.contains(rev)),
+            &mut sql,
+        )?;
         Ok((
             sql,
             Stamped {
@@ -229,6 +212,53 @@ impl Migrator {
                 removed,
             },
         ))
+    }
+
+    /// Pushes onto `sql` a version row, with the compiled checksum, for each
+    /// revision `record` selects, in topological order (parents first);
+    /// returns the revisions recorded. The one writer of `stamp`'s rows.
+    fn record_rows(
+        &self,
+        dialect: Dialect,
+        record: impl Fn(&str) -> bool,
+        sql: &mut Vec<String>,
+    ) -> Result<Vec<String>, Error> {
+        let vt = &self.version_table;
+        let mut recorded = Vec::new();
+        for rev in self.graph.topological_order() {
+            if record(rev) {
+                let m = self.migration(rev);
+                sql.push(
+                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
+                        .map_err(|u| self.unsupported(rev, 0, u))?,
+                );
+                recorded.push(rev.to_string());
+            }
+        }
+        Ok(recorded)
+    }
+
+    /// Creates the version table when it is missing and runs a stamp's
+    /// statements, all in one transaction: a stamp lands whole or not at
+    /// all.
+    fn stamp_in_one_transaction(
+        &self,
+        conn: &mut Connection<'_>,
+        dialect: Dialect,
+        sql: &[String],
+    ) -> Result<(), Error> {
+        let create = self
+            .version_table
+            .create_sql(dialect)
+            .map_err(|u| self.unsupported("version table", 0, u))?;
+        conn.transaction(|c| {
+            c.execute(&create)
+                .map_err(db("creating the version table"))?;
+            for s in sql {
+                c.execute(s).map_err(db(format!("stamping: {s}")))?;
+            }
+            Ok(())
+        })
     }
 
     /// `stamp --from-alembic`, with the lock held: `have` is what the
@@ -273,30 +303,16 @@ impl Migrator {
         for h in &heads {
             wanted.extend(self.closure(Some(h))?);
         }
-        let vt = &self.version_table;
-        let mut sql = vec![vt
-            .create_sql(dialect)
-            .map_err(|u| self.unsupported("version table", 0, u))?];
-        let mut stamped = Vec::new();
-        for rev in self.graph.topological_order() {
-            if wanted.contains(rev) && !have.contains(rev) {
-                let m = self.migration(rev);
-                sql.push(
-                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
-                        .map_err(|u| self.unsupported(rev, 0, u))?,
-                );
-                stamped.push(rev.to_string());
-            }
-        }
+        let mut sql = Vec::new();
+        let stamped = self.record_rows(
+            dialect,
+            |rev| wanted.contains(rev) && !have.contains(rev),
+            &mut sql,
+        )?;
         if drop {
             sql.push("DROP TABLE alembic_version".into());
         }
-        conn.transaction(|c| {
-            for s in &sql {
-                c.execute(s).map_err(db(format!("stamping: {s}")))?;
-            }
-            Ok(())
-        })?;
+        self.stamp_in_one_transaction(conn, dialect, &sql)?;
         Ok(stamped)
     }
 
@@ -434,27 +450,13 @@ impl Migrator {
                 ));
             }
         }
-        let vt = &self.version_table;
-        let mut sql = vec![vt
-            .create_sql(dialect)
-            .map_err(|u| self.unsupported("version table", 0, u))?];
-        let mut stamped = Vec::new();
-        for rev in self.graph.topological_order() {
-            if wanted.contains(rev) && !have.contains(rev) {
-                let m = self.migration(rev);
-                sql.push(
-                    vt.insert_sql(dialect, rev, &m.checksum().stored(), 0)
-                        .map_err(|u| self.unsupported(rev, 0, u))?,
-                );
-                stamped.push(rev.to_string());
-            }
-        }
-        conn.transaction(|c| {
-            for s in &sql {
-                c.execute(s).map_err(db(format!("stamping: {s}")))?;
-            }
-            Ok(())
-        })?;
+        let mut sql = Vec::new();
+        let stamped = self.record_rows(
+            dialect,
+            |rev| wanted.contains(rev) && !have.contains(rev),
+            &mut sql,
+        )?;
+        self.stamp_in_one_transaction(conn, dialect, &sql)?;
         Ok(stamped)
     }
 
