@@ -9,6 +9,7 @@ pub mod checksum;
 pub mod difference;
 pub mod effect;
 pub mod encode;
+pub mod graph;
 pub mod ids;
 pub mod inverse;
 pub mod model;

@@ -16,6 +16,7 @@ use crate::parse::MigrationArgs;
 use crate::sources::{is_migration_attr, ModuleTree};
 use crate::valid;
 extern crate proc_macro;
+use migrate_core::graph::{self, LabelConflict};
 use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
 use migrate_core::naming::Naming;
@@ -382,7 +383,12 @@ pub fn check(cx: &Ctxt, tree: &ModuleTree) {
     let graph = Graph::new(cx, &nodes, &index, &undeclared);
     let order = graph.order(cx, &nodes);
     let skipped = check_merges(cx, &nodes, &graph, &order);
-    check_children(cx, &nodes, &index, &graph, &skipped);
+    // What a cycle holds up is reported with the cycle, not again as a fork.
+    let mut ordered = vec![false; nodes.len()];
+    for &i in &order {
+        ordered[i] = true;
+    }
+    check_children(cx, &nodes, &index, &graph, &skipped, &ordered);
     check_labels(cx, &nodes, &index);
     replay(cx, &nodes, &graph, &order);
 }
@@ -474,74 +480,19 @@ impl Graph {
 
     /// The nodes in an order where parents come first (the smallest id
     /// first among those ready, for stable messages), without those on a
-    /// cycle or after one, which are reported. Rule: history is acyclic.
+    /// cycle or after one, which are reported (`migrate_core::graph`).
     fn order(&self, cx: &Ctxt, nodes: &[Node]) -> Vec<usize> {
-        let n = nodes.len();
-        let mut children = vec![Vec::new(); n];
-        let mut waiting = vec![0usize; n];
-        for (c, ps) in self.parents.iter().enumerate() {
-            waiting[c] = ps.len();
-            for &p in ps {
-                children[p].push(c);
-            }
+        // Rank: the place in id order (a copy after its original).
+        let mut by_id: Vec<usize> = (0..nodes.len()).collect();
+        by_id.sort_by(|&a, &b| {
+            (nodes[a].d.revision.as_str(), a).cmp(&(nodes[b].d.revision.as_str(), b))
+        });
+        let mut rank = vec![0; nodes.len()];
+        for (r, &i) in by_id.iter().enumerate() {
+            rank[i] = r;
         }
-        let key = |i: usize| (nodes[i].d.revision.as_str(), i);
-        let mut ready: BTreeSet<(&str, usize)> =
-            (0..n).filter(|&i| waiting[i] == 0).map(key).collect();
-        let mut order = Vec::with_capacity(n);
-        while let Some((_, i)) = ready.pop_first() {
-            order.push(i);
-            for &c in &children[i] {
-                waiting[c] -= 1;
-                if waiting[c] == 0 {
-                    ready.insert(key(c));
-                }
-            }
-        }
-        if order.len() < n {
-            self.report_cycles(cx, nodes, &order);
-        }
-        order
-    }
-
-    /// One error per cycle among the nodes left unordered: each has a parent
-    /// among them, so following parents comes back.
-    fn report_cycles(&self, cx: &Ctxt, nodes: &[Node], ordered: &[usize]) {
-        let mut done = vec![false; nodes.len()];
-        for &i in ordered {
-            done[i] = true;
-        }
-        let mut left: Vec<usize> = (0..nodes.len()).filter(|&i| !done[i]).collect();
-        left.sort_by(|&a, &b| nodes[a].d.revision.cmp(&nodes[b].d.revision));
-        for start in left {
-            let mut path: Vec<usize> = Vec::new();
-            let mut current = start;
-            while !done[current] && !path.contains(&current) {
-                path.push(current);
-                let next = self.parents[current]
-                    .iter()
-                    .copied()
-                    .filter(|&p| !done[p])
-                    .min_by(|&a, &b| nodes[a].d.revision.cmp(&nodes[b].d.revision));
-                match next {
-                    Some(p) => current = p,
-                    None => break,
-                }
-            }
-            let cycle_at = path.iter().position(|&p| p == current);
-            for &p in &path {
-                done[p] = true;
-            }
-            let Some(at) = cycle_at else { continue };
-            // `path` goes from child to parent; show parents first, from the
-            // smallest id.
-            let mut cycle: Vec<usize> = path[at..].to_vec();
-            cycle.reverse();
-            if let Some(smallest) = (0..cycle.len())
-                .min_by(|&a, &b| nodes[cycle[a]].d.revision.cmp(&nodes[cycle[b]].d.revision))
-            {
-                cycle.rotate_left(smallest);
-            }
+        let shape = graph::order(&self.parents, |i| rank[i]);
+        for cycle in &shape.cycles {
             let mut ring: Vec<String> = cycle
                 .iter()
                 .map(|&i| format!("`{}`", nodes[i].d.revision))
@@ -561,6 +512,7 @@ impl Graph {
                 "history must start somewhere: one of them follows a revision outside the cycle (or is the first, `down_revision = None`); fix that one's `down_revision`",
             );
         }
+        shape.order
     }
 
     /// Every ancestor of a node (following known parents).
@@ -633,13 +585,15 @@ fn check_merges(
 
 /// Rules: a revision has one unlabelled child (two are two heads: history
 /// forked by accident, typically on two git branches), and one unlabelled
-/// migration starts history.
+/// migration starts history. A parent on or after a cycle (not `ordered`)
+/// is left to the cycle's error.
 fn check_children(
     cx: &Ctxt,
     nodes: &[Node],
     index: &BTreeMap<&str, usize>,
     graph: &Graph,
     skipped: &BTreeSet<(usize, usize)>,
+    ordered: &[bool],
 ) {
     let mut first_child: BTreeMap<usize, usize> = BTreeMap::new();
     let mut first_root: Option<usize> = None;
@@ -664,7 +618,7 @@ fn check_children(
             }
         }
         for &p in &graph.parents[i] {
-            if skipped.contains(&(i, p)) {
+            if skipped.contains(&(i, p)) || !ordered[p] {
                 continue;
             }
             match first_child.get(&p) {
@@ -695,40 +649,42 @@ fn check_children(
 /// Rules: a branch label names one line of history, and is not a revision
 /// id (`label@head` would be ambiguous).
 fn check_labels(cx: &Ctxt, nodes: &[Node], index: &BTreeMap<&str, usize>) {
-    let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, n) in nodes.iter().enumerate() {
-        let Some(label) = n.d.branch.as_deref() else {
-            continue;
-        };
-        if index.get(n.d.revision.as_str()) != Some(&i) {
-            continue;
-        }
-        if let Some(&first) = owner.get(label) {
-            error(
+    let labelled = nodes.iter().enumerate().filter_map(|(i, n)| {
+        // A copy of another's id stands for nothing.
+        let label = n.d.branch.as_deref()?;
+        (index.get(n.d.revision.as_str()) == Some(&i)).then_some((i, label))
+    });
+    for conflict in graph::label_conflicts(labelled, |l| index.get(l).copied()) {
+        match conflict {
+            LabelConflict::Twice {
+                label,
+                first,
+                second,
+            } => error(
                 cx,
                 format!(
                     "branch label `{label}` is on both `{}` in {} and `{}` in {}",
                     nodes[first].d.revision,
                     nodes[first].at(),
-                    n.d.revision,
-                    n.at()
+                    nodes[second].d.revision,
+                    nodes[second].at()
                 ),
                 "a label names one line of history: rename one of them",
-            );
-            continue;
-        }
-        owner.insert(label, i);
-        if let Some(&r) = index.get(label) {
-            error(
+            ),
+            LabelConflict::IsRevision {
+                label,
+                owner,
+                revision,
+            } => error(
                 cx,
                 format!(
                     "branch label `{label}` of `{}` in {} is also the revision id of the migration in {}, so `{label}@head` would be ambiguous",
-                    n.d.revision,
-                    n.at(),
-                    nodes[r].at()
+                    nodes[owner].d.revision,
+                    nodes[owner].at(),
+                    nodes[revision].at()
                 ),
                 "rename the label",
-            );
+            ),
         }
     }
 }

@@ -25,10 +25,10 @@
 //!   revisions that follow it on that line; a merge of different lines has no
 //!   label. `label@head` is the head that descends from the labelled revision.
 
+use migrate_core::graph::{self, LabelConflict};
 use migrate_core::ids::{self, Kind};
 use migrate_core::suggest::edit_distance;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// Shortest partial revision id accepted as a target.
@@ -502,7 +502,6 @@ impl RevisionGraph {
         }
         // Sorted position of each id.
         let sorted = |id: &str| nodes.binary_search_by(|n| n.revision.as_str().cmp(id)).ok();
-        let mut label_owner: BTreeMap<&str, &str> = BTreeMap::new();
         for node in &nodes {
             let Some(label) = &node.branch else { continue };
             if let Some(problem) = ids::problem(label, Kind::BranchLabel) {
@@ -512,20 +511,27 @@ impl RevisionGraph {
                     reason: problem.to_string(),
                 });
             }
-            if let Some(first) = label_owner.get(label.as_str()) {
-                return Err(GraphError::DuplicateLabel {
-                    label: label.clone(),
-                    first: (*first).to_owned(),
-                    second: node.revision.clone(),
-                });
-            }
-            if sorted(label).is_some() {
-                return Err(GraphError::LabelIsRevision {
-                    label: label.clone(),
-                    revision: node.revision.clone(),
-                });
-            }
-            label_owner.insert(label, &node.revision);
+        }
+        let labelled = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.branch.as_deref().map(|l| (i, l)));
+        if let Some(conflict) = graph::label_conflicts(labelled, sorted).first() {
+            return Err(match *conflict {
+                LabelConflict::Twice {
+                    label,
+                    first,
+                    second,
+                } => GraphError::DuplicateLabel {
+                    label: label.to_owned(),
+                    first: nodes[first].revision.clone(),
+                    second: nodes[second].revision.clone(),
+                },
+                LabelConflict::IsRevision { label, owner, .. } => GraphError::LabelIsRevision {
+                    label: label.to_owned(),
+                    revision: nodes[owner].revision.clone(),
+                },
+            });
         }
         let mut parent_pos: Vec<Vec<usize>> = Vec::with_capacity(nodes.len());
         for node in &nodes {
@@ -547,32 +553,15 @@ impl RevisionGraph {
             }
             parent_pos.push(list);
         }
-        // Kahn's algorithm, smallest id first among the ready ones.
-        let mut children_pos: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-        for (child, parents) in parent_pos.iter().enumerate() {
-            for &p in parents {
-                children_pos[p].push(child);
-            }
+        // Nodes are in id order: a node's rank is its position.
+        let shape = graph::order(&parent_pos, |i| i);
+        if let Some(cycle) = shape.cycles.first() {
+            return Err(GraphError::Cycle {
+                revisions: cycle.iter().map(|&i| nodes[i].revision.clone()).collect(),
+            });
         }
-        let mut waiting: Vec<usize> = parent_pos.iter().map(Vec::len).collect();
-        // A heap: no allocation per revision, as a set of one had.
-        let mut ready: BinaryHeap<Reverse<usize>> = (0..nodes.len())
-            .filter(|&i| waiting[i] == 0)
-            .map(Reverse)
-            .collect();
-        let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
-        while let Some(Reverse(i)) = ready.pop() {
-            order.push(i);
-            for &c in &children_pos[i] {
-                waiting[c] -= 1;
-                if waiting[c] == 0 {
-                    ready.push(Reverse(c));
-                }
-            }
-        }
-        if order.len() < nodes.len() {
-            return Err(Self::cycle(&nodes, &parent_pos, &order));
-        }
+        let order = shape.order;
+        let mut children_pos = shape.children;
         let mut new_index = vec![0; nodes.len()];
         for (new, &old) in order.iter().enumerate() {
             new_index[old] = new;
@@ -633,39 +622,6 @@ impl RevisionGraph {
             by_id,
             labels,
         })
-    }
-
-    /// Finds one cycle among the revisions Kahn's algorithm could not order:
-    /// each of them has a parent among them, so following parents repeats.
-    fn cycle(nodes: &[Node], parent_pos: &[Vec<usize>], ordered: &[usize]) -> GraphError {
-        let ordered: BTreeSet<usize> = ordered.iter().copied().collect();
-        let left: BTreeSet<usize> = (0..nodes.len()).filter(|i| !ordered.contains(i)).collect();
-        let mut path: Vec<usize> = Vec::new();
-        let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut current = *left.first().expect("some revision is left");
-        let start = loop {
-            if let Some(&at) = seen.get(&current) {
-                break at;
-            }
-            seen.insert(current, path.len());
-            path.push(current);
-            current = parent_pos[current]
-                .iter()
-                .copied()
-                .filter(|p| left.contains(p))
-                .min()
-                .expect("a revision left over has a parent left over");
-        };
-        // `path` goes from child to parent; show parents first.
-        let mut cycle: Vec<usize> = path[start..].to_vec();
-        cycle.reverse();
-        let smallest = (0..cycle.len())
-            .min_by_key(|&i| cycle[i])
-            .expect("a cycle is not empty");
-        cycle.rotate_left(smallest);
-        GraphError::Cycle {
-            revisions: cycle.iter().map(|&i| nodes[i].revision.clone()).collect(),
-        }
     }
 
     /// The graph of one crate's migrations.
