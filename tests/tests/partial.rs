@@ -12,7 +12,7 @@ mod support;
 use support::*;
 
 use migrate_runtime::testing::{Snapshot, TestDatabase};
-use migrate_runtime::{migration, op, Database, Direction, Error, Migrator, Progress};
+use migrate_runtime::{migration, op, Database, Dialect, Direction, Error, Migrator, Progress};
 
 migrate_runtime::migrations!();
 
@@ -92,6 +92,13 @@ mod mysql {
     #[test]
     fn a_downgrade_that_stops_part_way_resumes_or_is_undone() {
         super::a_downgrade_that_stops_part_way_resumes_or_is_undone(
+            migrate_runtime::testing::TestDatabase::mysql,
+        )
+    }
+
+    #[test]
+    fn an_offline_script_that_stops_part_way_is_resumed_online() {
+        super::an_offline_script_that_stops_part_way_is_resumed_online(
             migrate_runtime::testing::TestDatabase::mysql,
         )
     }
@@ -414,4 +421,53 @@ fn an_edited_partial_migration_is_refused_and_stamp_clears_it(db: TestDatabase) 
     assert_eq!(p2_row(&m, &mut conn), None);
     assert_eq!(m.upgrade(&mut conn, "head").unwrap(), ["p2", "p3"]);
     assert_eq!(p2_row(&m, &mut conn), Some(None));
+}
+
+/// p2's offline script, run as a client runs it (one batch, which stops at
+/// the first failing statement), with the fault at each statement in turn:
+/// the version table records what ran as an online run would, and an
+/// online `upgrade` resumes at the failed statement once the fault is gone.
+/// Without a fault the script records p2 whole.
+fn an_offline_script_that_stops_part_way_is_resumed_online(new_db: fn() -> TestDatabase) {
+    let m = migrator();
+    let at_p2 = reference(new_db, "p2");
+    let head = reference(new_db, "head");
+    let total = faults().len();
+    let script = m.upgrade_sql(Dialect::Mysql, Some("p1"), "p2").unwrap();
+    for k in 0..=total {
+        let db = new_db();
+        let mut conn = db.connect();
+        m.upgrade(&mut conn, "p1").unwrap();
+        if k == 0 {
+            try_exec(&mut conn, &script).unwrap_or_else(|e| panic!("{e}\n{script}"));
+            assert_eq!(p2_row(&m, &mut conn), Some(None), "{script}");
+            assert_schema(&at_p2, &mut conn, "the script without a fault");
+            continue;
+        }
+        let (inject, remove) = faults()[k - 1];
+        exec(&mut conn, inject);
+        assert!(
+            try_exec(&mut conn, &script).is_err(),
+            "fault at {k}:\n{script}"
+        );
+        let expected = (k > 1).then_some(Progress {
+            direction: Direction::Up,
+            done: k - 1,
+            total,
+            undone: 0,
+        });
+        assert_eq!(
+            p2_row(&m, &mut conn),
+            expected.map(Some),
+            "fault at statement {k}:\n{script}"
+        );
+        exec(&mut conn, remove);
+        assert_eq!(m.upgrade(&mut conn, "head").unwrap(), ["p2", "p3"]);
+        assert_eq!(p2_row(&m, &mut conn), Some(None));
+        assert_schema(
+            &head,
+            &mut conn,
+            &format!("script stopped at {k}, then resumed online"),
+        );
+    }
 }

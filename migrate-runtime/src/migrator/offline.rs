@@ -1,11 +1,14 @@
 //! Offline SQL: `upgrade_sql`, `downgrade_sql` and `stamp_sql` write the
-//! script a database would run, version-table statements included.
+//! script a database would run, version-table statements included: the
+//! same rows an online run writes, progress rows too where a migration runs
+//! outside a transaction (see `progress.rs`).
 
 use super::render::Stmt;
 use super::{show, Migrator};
 use crate::dialect::Dialect;
 use crate::error::Error;
 use crate::graph::{Direction, Step};
+use crate::version::Progress;
 use std::collections::BTreeSet;
 
 impl Migrator {
@@ -115,7 +118,15 @@ impl Migrator {
             if transactional {
                 out.push_str("BEGIN;\n");
             }
-            for (i, statement) in statements {
+            // Outside a transaction each statement stays once it ran: as
+            // online, the version row records how far the step got after
+            // each statement but the last, so a script that stops part-way
+            // (the client stops at the first error) leaves the partial row
+            // an online run resumes or undoes from.
+            let total = statements.len();
+            let stored = m.checksum().stored();
+            let mut row_exists = step.direction == Direction::Down;
+            for (pos, (i, statement)) in statements.into_iter().enumerate() {
                 match statement {
                     // psql and sqlite3 end a line at a NUL and run what
                     // follows it as SQL; no database keeps one in text.
@@ -143,9 +154,23 @@ impl Migrator {
                         })
                     }
                 }
+                if !transactional && pos + 1 < total {
+                    let progress = Progress {
+                        direction: step.direction,
+                        done: pos + 1,
+                        total,
+                        undone: 0,
+                    };
+                    let row = vt
+                        .progress_sql(dialect, m.revision(), &progress.encode(&stored), row_exists)
+                        .map_err(|u| self.unsupported(m.revision(), 0, u))?;
+                    push_statement(&mut out, &row);
+                    row_exists = true;
+                }
             }
             let version = match step.direction {
-                Direction::Up => vt.insert_sql(dialect, m.revision(), &m.checksum().stored(), 0),
+                Direction::Up if row_exists => vt.complete_sql(dialect, m.revision(), &stored, "0"),
+                Direction::Up => vt.insert_sql(dialect, m.revision(), &stored, 0),
                 Direction::Down => vt.delete_sql(dialect, m.revision()),
             }
             .map_err(|u| self.unsupported(m.revision(), 0, u))?;
