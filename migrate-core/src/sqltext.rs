@@ -42,6 +42,104 @@ pub fn sql_file_text(bytes: &[u8]) -> Result<String, SqlFileError> {
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
+/// SQL text up to the end of its last token: without the white space, `;`s
+/// and comments after it, so that a statement's terminator can be written
+/// after it once (MariaDB refuses the empty statement between two `;`, and
+/// a statement of nothing but a comment). Strings (`'...'`, PostgreSQL's
+/// `E'...'` with its backslash escapes, `$tag$...$tag$`), quoted identifiers
+/// (`"..."`, `` `...` ``), `--` and `/* */` comments (nested, as
+/// PostgreSQL reads them) are read as the databases read them with
+/// backslashes as plain characters (the sessions the runtime opens, and the
+/// scripts it writes, say so on MySQL); text that ends inside one of them is
+/// kept whole.
+pub fn without_trailing(sql: &str) -> &str {
+    let b = sql.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+    let mut i = 0;
+    let mut end = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                if depth > 0 {
+                    // An unclosed comment: nothing after `end` is SQL.
+                    return &sql[..end];
+                }
+                continue;
+            }
+            b'\'' | b'"' | b'`' => {
+                let escapes = c == b'\''
+                    && i > 0
+                    && matches!(b[i - 1], b'E' | b'e')
+                    && (i < 2 || !ident(b[i - 2]));
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return sql,
+                        Some(b'\\') if escapes => i += 2,
+                        Some(&q) if q == c => {
+                            i += 1;
+                            if b.get(i) != Some(&c) {
+                                break;
+                            }
+                            i += 1;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                end = i;
+                continue;
+            }
+            b'$' if i == 0 || !ident(b[i - 1]) => {
+                // `$tag$` (or `$$`): a dollar quote, to the same tag.
+                let tag_end = b[i + 1..]
+                    .iter()
+                    .position(|&t| !(t.is_ascii_alphanumeric() || t == b'_' || t >= 0x80))
+                    .map(|p| i + 1 + p);
+                if let Some(t) = tag_end.filter(|&t| b[t] == b'$' && !b[i + 1].is_ascii_digit()) {
+                    let tag = &sql[i..=t];
+                    match sql[t + 1..].find(tag) {
+                        Some(close) => {
+                            i = t + 1 + close + tag.len();
+                            end = i;
+                            continue;
+                        }
+                        None => return sql,
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+        if c != b';' && !c.is_ascii_whitespace() {
+            end = i;
+        }
+    }
+    // `end` follows a whole character: each token above ends on one.
+    &sql[..end]
+}
+
 /// Whether SQL text names a column: an identifier token equal to it (quoted or
 /// not, any case), as the databases see it when they drop what depends on a
 /// dropped column.
@@ -164,7 +262,35 @@ pub fn rename_column(sql: &str, column: &str, new: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{mentions, rename_column};
+    use super::{mentions, rename_column, without_trailing};
+
+    #[test]
+    fn what_follows_the_last_token() {
+        let w = without_trailing;
+        assert_eq!(w("SELECT 1;\n"), "SELECT 1");
+        assert_eq!(
+            w("SELECT 1; ;\n-- done\n/* and /* nested */ */\n"),
+            "SELECT 1"
+        );
+        assert_eq!(w("A;\nB;\n-- c\n"), "A;\nB");
+        assert_eq!(w(";\n -- only a comment\n"), "");
+        // Inside strings, identifiers and dollar quotes nothing ends.
+        assert_eq!(w("SELECT ';' -- x;"), "SELECT ';'");
+        assert_eq!(w("SELECT 'a\n-- b';"), "SELECT 'a\n-- b'");
+        assert_eq!(w("SELECT 'it''s';"), "SELECT 'it''s'");
+        assert_eq!(w("SELECT 'C:\\';"), "SELECT 'C:\\'");
+        assert_eq!(w("SELECT E'\\';'; "), "SELECT E'\\';'");
+        assert_eq!(w("SELECT \"a;--\", `b;`;"), "SELECT \"a;--\", `b;`");
+        assert_eq!(
+            w("CREATE FUNCTION f() AS $body$ SELECT 1; -- $$\n$body$ LANGUAGE sql;\n"),
+            "CREATE FUNCTION f() AS $body$ SELECT 1; -- $$\n$body$ LANGUAGE sql"
+        );
+        assert_eq!(w("SELECT $1;"), "SELECT $1");
+        assert_eq!(w("SELECT 'é';-- é\n"), "SELECT 'é'");
+        // Unclosed: kept whole, or up to the comment.
+        assert_eq!(w("SELECT 'a;"), "SELECT 'a;");
+        assert_eq!(w("SELECT 1; /* a"), "SELECT 1");
+    }
 
     #[test]
     fn a_renamed_column_in_sql() {

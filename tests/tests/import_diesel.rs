@@ -4,7 +4,8 @@
 //! copied SQL files (`execute(file = ...)`), which rustc builds (`trybuild`);
 //! the built program adopts the first database with `stamp --from-diesel`
 //! and runs `upgrade head`: the schema equals, by `Snapshot`, the one diesel
-//! built. On SQLite and PostgreSQL, with one generated crate for both.
+//! built. On SQLite and PostgreSQL, with one generated crate for both, and
+//! on MariaDB from the same history as a MySQL team writes it.
 
 mod support;
 
@@ -15,10 +16,13 @@ use migrate_runtime::Database;
 use std::path::Path;
 
 const MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/diesel/migrations");
+/// The same history as a MySQL team writes it (a posts table dropped with
+/// its index, a comment after the last statement of a file).
+const MYSQL_MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/diesel/migrations-mysql");
 
-/// diesel_migrations runs the first `n` migrations (all with `None`).
-fn diesel_run(db: &TestDatabase, n: Option<usize>) {
-    let source = FileBasedMigrations::from_path(MIGRATIONS).unwrap();
+/// diesel_migrations runs the first `n` migrations of `dir` (all with `None`).
+fn diesel_run(dir: &str, db: &TestDatabase, n: Option<usize>) {
+    let source = FileBasedMigrations::from_path(dir).unwrap();
     let mut conn = db.connect();
     fn go<C: MigrationHarness<B>, B: diesel::backend::Backend>(
         c: &mut C,
@@ -145,14 +149,45 @@ fn a_diesel_history_is_imported_adopted_and_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path();
     import_into(&krate.join("src/migrations"));
+    adopt(
+        krate,
+        MIGRATIONS,
+        &[
+            ("sqlite", TestDatabase::sqlite as fn() -> TestDatabase),
+            ("postgresql", TestDatabase::postgres),
+        ],
+    );
+}
+
+/// On MariaDB, from diesel's own `mysql` backend: its table, its `version`
+/// column, DDL that commits statement by statement.
+#[test]
+fn a_mysql_diesel_history_is_imported_adopted_and_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = dir.path();
+    let import = import::diesel(
+        Path::new(MYSQL_MIGRATIONS),
+        &krate.join("src/migrations"),
+        "migrate_runtime",
+    )
+    .unwrap();
+    assert_eq!(import.migrations.len(), 5, "{import}");
+    adopt(
+        krate,
+        MYSQL_MIGRATIONS,
+        &[("mysql", TestDatabase::mysql as fn() -> TestDatabase)],
+    );
+}
+
+/// Builds the crate at `krate` (its migrations imported from `dir`) with a
+/// program that adopts, per kind, a database diesel migrated part way, and
+/// checks it against one diesel migrated to the end and an empty one.
+fn adopt(krate: &Path, dir: &str, kinds: &[(&str, fn() -> TestDatabase)]) {
     let mut dbs = Vec::new();
-    for (kind, database) in [
-        ("sqlite", TestDatabase::sqlite as fn() -> TestDatabase),
-        ("postgresql", TestDatabase::postgres),
-    ] {
+    for &(kind, database) in kinds {
         let (partway, head, empty) = (database(), database(), database());
-        diesel_run(&partway, Some(2));
-        diesel_run(&head, None);
+        diesel_run(dir, &partway, Some(2));
+        diesel_run(dir, &head, None);
         dbs.push((kind, partway, head, empty));
     }
     let cases: Vec<_> = dbs.iter().map(|(k, p, h, e)| (*k, p, h, e)).collect();

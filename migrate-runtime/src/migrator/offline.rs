@@ -205,12 +205,24 @@ fn script_start(dialect: Dialect) -> String {
     out
 }
 
-/// Appends one statement and its `;` to a script. The `;` goes on a line of
-/// its own when the statement's last line holds `--`: `execute` text may end
-/// in a comment, which would swallow it.
+/// Appends one statement and its `;` to a script (or to a message of
+/// several statements). `execute` text often ends in its own `;`, or a
+/// comment after it (a `.sql` file's last lines): what follows its last
+/// token goes, since MariaDB refuses the empty statement that would make
+/// (`sqltext::without_trailing`). The `;` goes on a line of its own when the
+/// statement's last line holds `--` or `#` (MySQL's other comment), in
+/// case that is a comment it does not know of.
 pub(super) fn push_statement(script: &mut String, sql: &str) {
+    let sql = migrate_core::sqltext::without_trailing(sql);
+    if sql.is_empty() {
+        return;
+    }
     script.push_str(sql);
-    if sql.lines().last().is_some_and(|l| l.contains("--")) {
+    if sql
+        .lines()
+        .last()
+        .is_some_and(|l| l.contains("--") || l.contains('#'))
+    {
         script.push('\n');
     }
     script.push_str(";\n");
@@ -234,9 +246,17 @@ mod tests {
         push_statement(&mut script, "SELECT 1 -- the first");
         push_statement(&mut script, "SELECT '--' || 'x'");
         push_statement(&mut script, "SELECT 2");
+        // A statement's own `;`s and what follows them: one `;`.
+        push_statement(&mut script, "SELECT 3;\n");
+        push_statement(&mut script, "SELECT 4; ;\n-- done\n");
+        push_statement(&mut script, " ;\n");
         assert_eq!(
             script,
-            "SELECT 1 -- the first\n;\nSELECT '--' || 'x'\n;\nSELECT 2;\n"
+            "SELECT 1;\nSELECT '--' || 'x'\n;\nSELECT 2;\nSELECT 3;\nSELECT 4;\n"
         );
+        // Ending inside a string: kept whole, its `;` on a line of its own.
+        let mut script = String::new();
+        push_statement(&mut script, "SELECT 'a -- b");
+        assert_eq!(script, "SELECT 'a -- b\n;\n");
     }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE posts ADD COLUMN published BOOLEAN NOT NULL DEFAULT FALSE;
+-- drafts stay unpublished
