@@ -186,7 +186,7 @@ mod tests {
     fn parents_come_first_and_ties_go_by_rank() {
         // 0 <- 2, 1 <- 2 (a merge), 3 a second root; ranks reversed.
         let parents = vec![vec![], vec![], vec![0, 1], vec![]];
-        let rank = vec![3, 2, 1, 0];
+        let rank = [3, 2, 1, 0];
         let o = order(&parents, |i| rank[i]);
         assert_eq!(o.order, vec![3, 1, 0, 2]);
         assert_eq!(o.children, vec![vec![2], vec![2], vec![], vec![]]);
