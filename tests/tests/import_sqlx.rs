@@ -5,7 +5,8 @@
 //! built program adopts the first database with `stamp --from-sqlx` (sqlx's
 //! checksums compared with the files') and runs `upgrade head`: the schema
 //! equals, by `Snapshot`, the one sqlx built. On SQLite and PostgreSQL, with
-//! one generated crate for both.
+//! one generated crate for both, and on MariaDB from the same history as a
+//! MySQL team writes it.
 //!
 //! sqlx pins another libsqlite3-sys than diesel, and only one may link in a
 //! build: sqlx runs as a program of its own (`sqlx-runner up DIR URL`),
@@ -19,15 +20,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sqlx/migrations");
+/// The same history as a MySQL team writes it (a posts table dropped with
+/// its index, a comment after the last statement of a file).
+const MYSQL_MIGRATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sqlx/migrations-mysql");
 
 const RUNNER_MANIFEST: &str = "[package]\nname = \"sqlx-runner\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
 [dependencies]\n\
-sqlx = { version = \"0.8\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"sqlite\", \"migrate\"] }\n\
+sqlx = { version = \"0.8\", default-features = false, features = [\"runtime-tokio\", \"postgres\", \"sqlite\", \"mysql\", \"migrate\"] }\n\
 tokio = { version = \"1\", default-features = false, features = [\"rt\"] }\n\n\
 [workspace]\n";
 
 const RUNNER: &str = r#"//! `sqlx-runner up DIR URL`: sqlx's `Migrator` over DIR, run on URL
-//! (postgres://... or sqlite://PATH).
+//! (postgres://..., mysql://... or sqlite://PATH).
 use sqlx::migrate::Migrator;
 use sqlx::Connection;
 
@@ -43,6 +47,10 @@ fn main() {
         if let Some(path) = url.strip_prefix("sqlite://") {
             let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true);
             let mut conn = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+            migrator.run(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        } else if url.starts_with("mysql://") {
+            let mut conn = sqlx::MySqlConnection::connect(url).await.unwrap();
             migrator.run(&mut conn).await.unwrap();
             conn.close().await.unwrap();
         } else {
@@ -107,7 +115,8 @@ const ADOPT: &str = r#"
         assert!(nothing_recorded(&mut conn), "{kind}");
         exec(&mut conn, "DELETE FROM _sqlx_migrations WHERE version = 99");
         // A file edited after sqlx ran it: refused, naming the version.
-        exec(&mut conn, "CREATE TABLE saved AS SELECT checksum FROM _sqlx_migrations WHERE version = 2; UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM _sqlx_migrations WHERE version = 1) WHERE version = 2");
+        // (MySQL updates a table from a copy, not from itself.)
+        exec(&mut conn, "CREATE TABLE saved AS SELECT checksum FROM _sqlx_migrations WHERE version = 2; CREATE TABLE other AS SELECT checksum FROM _sqlx_migrations WHERE version = 1; UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM other) WHERE version = 2; DROP TABLE other");
         let err = m.stamp_from_sqlx(&mut conn).unwrap_err().to_string();
         assert!(err.contains("the checksum it records for 2 (") && err.contains("differs from the SQL of that migration here") && err.contains("restore the file as sqlx ran it"), "{kind}: {err}");
         assert!(nothing_recorded(&mut conn), "{kind}");
@@ -184,9 +193,43 @@ fn a_sqlx_history_is_imported_adopted_and_upgraded() {
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path();
     import_into(&krate.join("src/migrations"));
-    // sqlx part way: a directory with the first two versions only.
+    adopt(
+        krate,
+        Path::new(MIGRATIONS),
+        &[
+            ("sqlite", TestDatabase::sqlite as fn() -> TestDatabase),
+            ("postgresql", TestDatabase::postgres),
+        ],
+    );
+}
+
+/// On MariaDB, from sqlx's own `mysql` driver: its table (a `BLOB`
+/// checksum, a `BOOLEAN` success), DDL that commits statement by statement.
+#[test]
+fn a_mysql_sqlx_history_is_imported_adopted_and_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = dir.path();
+    let import = import::sqlx(
+        Path::new(MYSQL_MIGRATIONS),
+        &krate.join("src/migrations"),
+        "migrate_runtime",
+    )
+    .unwrap();
+    assert_eq!(import.migrations.len(), 5, "{import}");
+    adopt(
+        krate,
+        Path::new(MYSQL_MIGRATIONS),
+        &[("mysql", TestDatabase::mysql as fn() -> TestDatabase)],
+    );
+}
+
+/// Builds the crate at `krate` (its migrations imported from `dir`) with a
+/// program that adopts, per kind, a database sqlx migrated part way (the
+/// first two versions), and checks it against one sqlx migrated to the end
+/// and an empty one.
+fn adopt(krate: &Path, dir: &Path, kinds: &[(&str, fn() -> TestDatabase)]) {
     let first_two = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(MIGRATIONS).unwrap() {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
         if name.starts_with("0001_") || name.starts_with("0002_") {
@@ -194,18 +237,16 @@ fn a_sqlx_history_is_imported_adopted_and_upgraded() {
         }
     }
     let mut dbs = Vec::new();
-    for (kind, database) in [
-        ("sqlite", TestDatabase::sqlite as fn() -> TestDatabase),
-        ("postgresql", TestDatabase::postgres),
-    ] {
+    for &(kind, database) in kinds {
         let (partway, head, empty) = (database(), database(), database());
         sqlx_run(first_two.path(), &partway);
-        sqlx_run(Path::new(MIGRATIONS), &head);
+        sqlx_run(dir, &head);
         dbs.push((kind, partway, head, empty));
     }
     let cases: Vec<_> = dbs.iter().map(|(k, p, h, e)| (*k, p, h, e)).collect();
     let main = krate.join("src/main.rs");
     std::fs::write(&main, program(&cases)).unwrap();
+    // trybuild builds in one project directory per crate: one run at a time.
     static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
     let t = trybuild::TestCases::new();

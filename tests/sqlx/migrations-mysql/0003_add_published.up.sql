@@ -1,0 +1,3 @@
+-- no-transaction
+ALTER TABLE posts ADD COLUMN published BOOLEAN NOT NULL DEFAULT FALSE;
+-- drafts stay unpublished
