@@ -622,15 +622,24 @@ fn collect_migrations(
 
 /// The naming a file's top-level `migrations!(...)` states, if it has one.
 fn anchor_naming(path: &Path) -> Option<Naming> {
-    // Read once per file and build: a crate root holding many migrations
-    // is asked once for each of them.
-    static READ: Mutex<BTreeMap<PathBuf, Option<Naming>>> = Mutex::new(BTreeMap::new());
-    if let Some(n) = READ.lock().ok().and_then(|r| r.get(path).copied()) {
-        return n;
+    // Read once per version of the file: a crate root holding many
+    // migrations is asked once for each of them, and a process that
+    // outlives one build (rust-analyzer's macro server) sees an edit of it
+    // (a new modification time or length).
+    type Version = (Option<std::time::SystemTime>, u64);
+    static READ: Mutex<BTreeMap<PathBuf, (Version, Option<Naming>)>> = Mutex::new(BTreeMap::new());
+    let version: Version = match std::fs::metadata(path) {
+        Ok(m) => (m.modified().ok(), m.len()),
+        Err(_) => return None,
+    };
+    if let Some((v, n)) = READ.lock().ok().and_then(|r| r.get(path).copied()) {
+        if v == version {
+            return n;
+        }
     }
     let n = read_anchor_naming(path);
     if let Ok(mut r) = READ.lock() {
-        r.insert(path.to_path_buf(), n);
+        r.insert(path.to_path_buf(), (version, n));
     }
     n
 }
@@ -669,6 +678,23 @@ mod tests {
     const MIGRATION: &str = "use migrate_runtime::{migration, op};\n\n/// m\n#[migration(revision = \"a1\", down_revision = None)]\nmod m {\n    fn upgrade() {}\n}\n";
     const LOST: &str =
         "use migrate_runtime::{migration, op};\n\n/// m\nmod add_email {\n    fn upgrade() {}\n}\n";
+
+    #[test]
+    fn an_edited_anchor_is_read_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("src/lib.rs");
+        write(tmp.path(), "src/lib.rs", "migrate_runtime::migrations!();\n");
+        assert_eq!(anchor_naming(&root), Some(Naming::Convention));
+        // In the same process (a macro server outliving one build).
+        write(
+            tmp.path(),
+            "src/lib.rs",
+            "migrate_runtime::migrations!(naming = \"database\");\n",
+        );
+        assert_eq!(anchor_naming(&root), Some(Naming::Database));
+        std::fs::remove_file(&root).unwrap();
+        assert_eq!(anchor_naming(&root), None);
+    }
 
     #[test]
     fn finds_lost_attributes_and_undeclared_files() {
