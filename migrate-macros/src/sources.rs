@@ -683,7 +683,11 @@ mod tests {
     fn an_edited_anchor_is_read_again() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("src/lib.rs");
-        write(tmp.path(), "src/lib.rs", "migrate_runtime::migrations!();\n");
+        write(
+            tmp.path(),
+            "src/lib.rs",
+            "migrate_runtime::migrations!();\n",
+        );
         assert_eq!(anchor_naming(&root), Some(Naming::Convention));
         // In the same process (a macro server outliving one build).
         write(
