@@ -47,11 +47,6 @@ fn diesel_run(dir: &str, db: &TestDatabase, n: Option<usize>) {
     }
 }
 
-/// The program that adopts each `(kind, partway, head, empty)` database.
-fn program(cases: &[(&str, &TestDatabase, &TestDatabase, &TestDatabase)]) -> String {
-    support::adoption_program(cases, "__diesel_schema_migrations", ADOPT)
-}
-
 /// The checks run on each database, `partway` connected as `conn`.
 const ADOPT: &str = r#"
         // diesel's database is refused until it is adopted, with the command to adopt it.
@@ -191,15 +186,7 @@ fn adopt(krate: &Path, dir: &str, kinds: &[(&str, fn() -> TestDatabase)]) {
         dbs.push((kind, partway, head, empty));
     }
     let cases: Vec<_> = dbs.iter().map(|(k, p, h, e)| (*k, p, h, e)).collect();
-    let main = krate.join("src/main.rs");
-    std::fs::write(&main, program(&cases)).unwrap();
-    // trybuild builds in one project directory per crate: one run at a time.
-    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let t = trybuild::TestCases::new();
-    t.pass(&main);
-    drop(t);
-    drop(dbs);
+    support::run_adoption_program(krate, &cases, "__diesel_schema_migrations", ADOPT);
 }
 
 #[test]

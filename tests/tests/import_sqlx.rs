@@ -97,11 +97,6 @@ fn sqlx_run(dir: &Path, db: &TestDatabase) {
     );
 }
 
-/// The program that adopts each `(kind, partway, head, empty)` database.
-fn program(cases: &[(&str, &TestDatabase, &TestDatabase, &TestDatabase)]) -> String {
-    support::adoption_program(cases, "_sqlx_migrations", ADOPT)
-}
-
 /// The checks run on each database, `partway` connected as `conn`.
 const ADOPT: &str = r#"
         let nothing_recorded = |conn: &mut Database| Snapshot::capture(conn).unwrap().table("migrate_revisions").is_none();
@@ -244,15 +239,7 @@ fn adopt(krate: &Path, dir: &Path, kinds: &[(&str, fn() -> TestDatabase)]) {
         dbs.push((kind, partway, head, empty));
     }
     let cases: Vec<_> = dbs.iter().map(|(k, p, h, e)| (*k, p, h, e)).collect();
-    let main = krate.join("src/main.rs");
-    std::fs::write(&main, program(&cases)).unwrap();
-    // trybuild builds in one project directory per crate: one run at a time.
-    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let t = trybuild::TestCases::new();
-    t.pass(&main);
-    drop(t);
-    drop(dbs);
+    support::run_adoption_program(krate, &cases, "_sqlx_migrations", ADOPT);
 }
 
 #[test]

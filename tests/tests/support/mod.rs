@@ -182,6 +182,28 @@ fn main() {{
     )
 }
 
+/// Writes [`adoption_program`] as `krate`'s `src/main.rs` and has trybuild
+/// build and run it (one at a time: trybuild builds in one project
+/// directory per test crate).
+#[allow(dead_code)]
+pub fn run_adoption_program(
+    krate: &std::path::Path,
+    cases: &[(
+        &str,
+        &migrate_runtime::testing::TestDatabase,
+        &migrate_runtime::testing::TestDatabase,
+        &migrate_runtime::testing::TestDatabase,
+    )],
+    foreign_table: &str,
+    checks: &str,
+) {
+    let main = krate.join("src/main.rs");
+    std::fs::write(&main, adoption_program(cases, foreign_table, checks)).unwrap();
+    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
+    trybuild::TestCases::new().pass(&main);
+}
+
 /// Writes the `files` (path under `dir`, text) of a program that is not
 /// part of the workspace, leaving those already so (cargo then has nothing
 /// to rebuild), and builds it with cargo into `target`: `what` names it if
