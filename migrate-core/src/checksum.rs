@@ -72,21 +72,40 @@ impl Checksum {
     /// checksum in another form (upper-case, no prefix) included: the full
     /// comparison ([`StoredChecksum`]) says what that is.
     pub fn is_stored(&self, text: &str) -> bool {
-        let Some((version, digits)) = text.split_once(':') else {
-            return false;
-        };
-        let version = version.strip_prefix('v').unwrap_or("");
-        !version.starts_with('0')
-            && version.parse() == Ok(ENCODING_VERSION)
-            && digits.len() == 2 * self.0.len()
-            && digits
-                .as_bytes()
-                .chunks_exact(2)
-                .zip(self.0)
-                .all(|(pair, b)| {
-                    pair == [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]
-                })
+        stored_digits(text).is_some_and(|digits| {
+            digits.len() == 2 * self.0.len()
+                && digits
+                    .as_bytes()
+                    .chunks_exact(2)
+                    .zip(self.0)
+                    .all(|(pair, b)| {
+                        pair == [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]
+                    })
+        })
     }
+}
+
+/// [`Checksum::is_stored`] of the checksum whose hex digits are `hex` (as a
+/// migration's record holds it), compared digit by digit without parsing
+/// them: what [`Checksum::from_hex`] then `is_stored` says, for 64 hex
+/// digits in either case; false when `hex` is not 64 characters.
+pub fn hex_is_stored(hex: &str, text: &str) -> bool {
+    hex.len() == 64
+        && stored_digits(text).is_some_and(|digits| {
+            digits.len() == 64
+                && digits
+                    .bytes()
+                    .zip(hex.bytes())
+                    .fold(true, |same, (d, h)| same & (d == h.to_ascii_lowercase()))
+        })
+}
+
+/// The digits of [`Checksum::stored`]'s form, `v<this encoding version>:`
+/// then the digits; `None` for any other form.
+fn stored_digits(text: &str) -> Option<&str> {
+    let (version, digits) = text.split_once(':')?;
+    let version = version.strip_prefix('v')?;
+    (!version.starts_with('0') && version.parse() == Ok(ENCODING_VERSION)).then_some(digits)
 }
 
 /// A checksum as a version table holds it, with the version of the
@@ -726,6 +745,42 @@ mod tests {
             let bad = bad.replace('x', &c.to_hex());
             assert_eq!(StoredChecksum::parse(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn hex_is_stored_is_is_stored_of_the_parsed_digits() {
+        let c = checksum(&sample());
+        let hex = c.to_hex();
+        let mut texts = vec![c.stored(), checksum(&[]).stored()];
+        for at in [3, 4, 40, 66] {
+            let mut edited = c.stored().into_bytes();
+            edited[at] = if edited[at] == b'0' { b'1' } else { b'0' };
+            texts.push(String::from_utf8(edited).unwrap());
+        }
+        texts.extend([
+            hex.clone(),
+            c.stored().to_uppercase(),
+            format!("V1:{hex}"),
+            format!("v01:{hex}"),
+            format!("v2:{hex}"),
+            format!("v1:{hex}0"),
+            format!("v1:{}", &hex[1..]),
+            format!("+2/5:{}", c.stored()),
+            String::new(),
+        ]);
+        // The record's digits in either case are the same checksum.
+        for digits in [hex.clone(), hex.to_uppercase()] {
+            for text in &texts {
+                let parsed = Checksum::from_hex(&digits).unwrap();
+                assert_eq!(
+                    hex_is_stored(&digits, text),
+                    parsed.is_stored(text),
+                    "{digits} {text}"
+                );
+            }
+        }
+        assert!(hex_is_stored(&hex, &c.stored()));
+        assert!(!hex_is_stored(&hex[1..], &c.stored()));
     }
 
     #[test]
