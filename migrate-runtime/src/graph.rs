@@ -552,11 +552,14 @@ impl RevisionGraph {
             label_owner.insert(label, &node.revision);
         }
         let mut parent_pos: Vec<Vec<usize>> = Vec::with_capacity(nodes.len());
-        for node in &nodes {
+        for (k, node) in nodes.iter().enumerate() {
             let mut list = Vec::with_capacity(node.parents.len());
             for (i, parent) in node.parents.iter().enumerate() {
                 let parent = parent.as_ref();
-                let Some(p) = sorted(parent) else {
+                // Ids that count up (numbers, timestamps) have the parent
+                // just before: looked at first, before the search.
+                let before = k.checked_sub(1).filter(|&j| *nodes[j].revision == *parent);
+                let Some(p) = before.or_else(|| sorted(parent)) else {
                     return Err(GraphError::UnknownParent {
                         revision: node.revision.to_string(),
                         parent: parent.to_owned(),
