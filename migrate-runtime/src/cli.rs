@@ -531,23 +531,8 @@ fn execute(
         return print_schema(&migrations, dialect, output.as_deref(), *check, out);
     }
     let quiet = cli.quiet;
-    // An online upgrade on a database server connects while the revision
-    // graph is built: the server starts a process for the session, which
-    // takes longer than the graph. Errors come in the same order as before
-    // (the graph's, then the connection's).
-    let (migrator, mut connected) = match server_upgrade_url(&cli, &options) {
-        Some(url) => std::thread::scope(|s| {
-            let building = s.spawn(|| Migrator::new(migrations));
-            let connected = Database::connect(&url);
-            let built = building
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (built, Some(connected))
-        }),
-        None => (Migrator::new(migrations), None),
-    };
     // The connection ends with the process: the server releases the lock.
-    let mut migrator = migrator?
+    let mut migrator = Migrator::new(migrations)?
         .lock_timeout(cli.lock_timeout)
         .connection_closes_after(true);
     if let Some(t) = cli.ddl_lock_timeout {
@@ -629,11 +614,7 @@ fn execute(
             out.push_str(&migrator.downgrade_sql(dialect_of(&dialect)?, &from, &target)?);
         }
         Command::Upgrade { target, .. } => {
-            let mut conn = match connected.take() {
-                Some(connected) => connected?,
-                None => connect()?,
-            };
-            let done = migrator.upgrade(&mut conn, &target)?;
+            let done = migrator.upgrade(&mut connect()?, &target)?;
             if done.is_empty() && !quiet {
                 noteln!("Already at {target}: nothing to do.");
             }
@@ -1042,27 +1023,6 @@ fn opaque_revisions(migrator: &Migrator) -> Vec<String> {
 }
 
 /// The database URL: `--database-url`, `DATABASE_URL`, or the application's default.
-/// The URL of an online `upgrade` on a database server (PostgreSQL, MySQL),
-/// whose connection may be opened before the revision graph is known to be
-/// valid: there, connecting does nothing but open a session (a SQLite file
-/// may be created, so SQLite waits for the graph as before).
-fn server_upgrade_url(cli: &Cli, options: &Options) -> Option<String> {
-    if !matches!(
-        cli.command,
-        Command::Upgrade {
-            offline: Offline { sql: false, .. },
-            ..
-        }
-    ) {
-        return None;
-    }
-    let url = database_url(&cli.database_url, &options.default_database_url).ok()?;
-    match DatabaseUrl::parse(&url).ok()? {
-        DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => Some(url),
-        DatabaseUrl::Sqlite(_) => None,
-    }
-}
-
 fn database_url(given: &Option<String>, default: &Option<String>) -> Result<String, Error> {
     given
         .clone()
