@@ -23,6 +23,9 @@ use sha2::{Digest, Sha256};
 /// `v1:` prefix ([`Checksum::stored`], [`StoredChecksum`]).
 pub const ENCODING_VERSION: u32 = 1;
 
+/// [`Checksum::stored`]'s prefix: `v`, [`ENCODING_VERSION`], `:`.
+const STORED_PREFIX: &str = "v1:";
+
 /// The digits [`hex`] writes.
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
@@ -72,21 +75,52 @@ impl Checksum {
     /// checksum in another form (upper-case, no prefix) included: the full
     /// comparison ([`StoredChecksum`]) says what that is.
     pub fn is_stored(&self, text: &str) -> bool {
-        let Some((version, digits)) = text.split_once(':') else {
-            return false;
-        };
-        let version = version.strip_prefix('v').unwrap_or("");
-        !version.starts_with('0')
-            && version.parse() == Ok(ENCODING_VERSION)
-            && digits.len() == 2 * self.0.len()
-            && digits
-                .as_bytes()
-                .chunks_exact(2)
-                .zip(self.0)
-                .all(|(pair, b)| {
-                    pair == [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]
-                })
+        stored_digits(text).is_some_and(|digits| {
+            digits.len() == 2 * self.0.len()
+                && digits
+                    .as_bytes()
+                    .chunks_exact(2)
+                    .zip(self.0)
+                    .all(|(pair, b)| {
+                        pair == [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]]
+                    })
+        })
     }
+}
+
+/// [`Checksum::is_stored`] of the checksum whose hex digits are `hex` (as a
+/// migration's record holds it), compared digit by digit without parsing
+/// them: what [`Checksum::from_hex`] then `is_stored` says, for 64 hex
+/// digits in either case; false when `hex` is not 64 characters.
+pub fn hex_is_stored(hex: &str, text: &str) -> bool {
+    let Some(digits) = stored_digits(text) else {
+        return false;
+    };
+    // As arrays of a known length, without an early exit: the comparison
+    // vectorises.
+    let (Ok(digits), Ok(hex)) = (
+        <&[u8; 64]>::try_from(digits.as_bytes()),
+        <&[u8; 64]>::try_from(hex.as_bytes()),
+    ) else {
+        return false;
+    };
+    digits
+        .iter()
+        .zip(hex)
+        .fold(true, |same, (d, h)| same & (*d == h.to_ascii_lowercase()))
+}
+
+/// The digits of [`Checksum::stored`]'s form, `v<this encoding version>:`
+/// then the digits; `None` for any other form.
+fn stored_digits(text: &str) -> Option<&str> {
+    // This version's prefix first, without searching: every row a run of
+    // this version wrote has it.
+    if let Some(digits) = text.strip_prefix(STORED_PREFIX) {
+        return Some(digits);
+    }
+    let (version, digits) = text.split_once(':')?;
+    let version = version.strip_prefix('v')?;
+    (!version.starts_with('0') && version.parse() == Ok(ENCODING_VERSION)).then_some(digits)
 }
 
 /// A checksum as a version table holds it, with the version of the
@@ -726,6 +760,48 @@ mod tests {
             let bad = bad.replace('x', &c.to_hex());
             assert_eq!(StoredChecksum::parse(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_stored_prefix_names_this_encoding_version() {
+        assert_eq!(STORED_PREFIX, format!("v{ENCODING_VERSION}:"));
+        assert!(checksum(&[]).stored().starts_with(STORED_PREFIX));
+    }
+
+    #[test]
+    fn hex_is_stored_is_is_stored_of_the_parsed_digits() {
+        let c = checksum(&sample());
+        let hex = c.to_hex();
+        let mut texts = vec![c.stored(), checksum(&[]).stored()];
+        for at in [3, 4, 40, 66] {
+            let mut edited = c.stored().into_bytes();
+            edited[at] = if edited[at] == b'0' { b'1' } else { b'0' };
+            texts.push(String::from_utf8(edited).unwrap());
+        }
+        texts.extend([
+            hex.clone(),
+            c.stored().to_uppercase(),
+            format!("V1:{hex}"),
+            format!("v01:{hex}"),
+            format!("v2:{hex}"),
+            format!("v1:{hex}0"),
+            format!("v1:{}", &hex[1..]),
+            format!("+2/5:{}", c.stored()),
+            String::new(),
+        ]);
+        // The record's digits in either case are the same checksum.
+        for digits in [hex.clone(), hex.to_uppercase()] {
+            for text in &texts {
+                let parsed = Checksum::from_hex(&digits).unwrap();
+                assert_eq!(
+                    hex_is_stored(&digits, text),
+                    parsed.is_stored(text),
+                    "{digits} {text}"
+                );
+            }
+        }
+        assert!(hex_is_stored(&hex, &c.stored()));
+        assert!(!hex_is_stored(&hex[1..], &c.stored()));
     }
 
     #[test]

@@ -131,25 +131,11 @@ pub struct Record {
 
 /// Reads a record's header; the ops are only located, not decoded.
 pub fn decode_record(s: &'static str) -> Result<Record, DecodeError> {
-    let mut r = Reader::new(s);
-    if !s.starts_with(VERSION) {
-        return Err(r.error(
-            "a migration record of this version (written by another version of the macro?)",
-        ));
-    }
-    r.pos = VERSION.len();
+    let mut r = Reader::record(s)?;
     let parents = r.vec(|r| r.raw_str())?;
     let branch = r.opt(|r| r.raw_str())?;
     let message = r.raw_str()?;
-    let checksum = r.take(64, "a checksum of 64 hex digits")?;
-    // Without an early exit the check vectorises: every start decodes each
-    // record's header (the revision graph), and this was most of it.
-    if !checksum
-        .bytes()
-        .fold(true, |ok, b| ok & b.is_ascii_hexdigit())
-    {
-        return Err(r.error_at(r.pos - 64, "a checksum of 64 hex digits"));
-    }
+    let checksum = r.checksum()?;
     let downgrade_is_derived = r.bool()?;
     let transactional = r.bool()?;
     let upgrade = r.raw_str()?;
@@ -176,6 +162,31 @@ pub fn decode_record(s: &'static str) -> Result<Record, DecodeError> {
         file,
         line,
     })
+}
+
+/// A record's parents and branch label, read without the rest of it
+/// ([`decode_record`] reads on to the ops' places and the compiler's part):
+/// what the revision graph needs of every migration at every start.
+pub fn decode_lineage(
+    s: &'static str,
+) -> Result<(Vec<&'static str>, Option<&'static str>), DecodeError> {
+    let mut r = Reader::record(s)?;
+    let parents = r.vec(|r| r.raw_str())?;
+    let branch = r.opt(|r| r.raw_str())?;
+    Ok((parents, branch))
+}
+
+/// A record's checksum (64 hex digits) alone: the parents, branch and
+/// message before it are stepped over, not collected. A run at head
+/// compares every applied migration's.
+pub fn decode_checksum(s: &'static str) -> Result<&'static str, DecodeError> {
+    let mut r = Reader::record(s)?;
+    for _ in 0..r.num()? {
+        r.raw_str()?;
+    }
+    r.opt(|r| r.raw_str())?;
+    r.raw_str()?;
+    r.checksum()
 }
 
 // -- ops --------------------------------------------------------------------------------
@@ -594,6 +605,30 @@ struct Reader {
 impl Reader {
     fn new(s: &'static str) -> Self {
         Reader { s, pos: 0 }
+    }
+
+    /// A reader of a record, past its version.
+    fn record(s: &'static str) -> R<Self> {
+        let mut r = Reader::new(s);
+        if !s.starts_with(VERSION) {
+            return Err(r.error(
+                "a migration record of this version (written by another version of the macro?)",
+            ));
+        }
+        r.pos = VERSION.len();
+        Ok(r)
+    }
+
+    /// A record's checksum: 64 hex digits.
+    fn checksum(&mut self) -> R<&'static str> {
+        let checksum = self.take(64, "a checksum of 64 hex digits")?;
+        // As an array of a known length, without an early exit: the check
+        // vectorises (a run at head reads every applied migration's).
+        let digits: &[u8; 64] = checksum.as_bytes().try_into().expect("64 bytes taken");
+        if !digits.iter().fold(true, |ok, b| ok & b.is_ascii_hexdigit()) {
+            return Err(self.error_at(self.pos - 64, "a checksum of 64 hex digits"));
+        }
+        Ok(checksum)
     }
 
     fn error(&self, expected: &'static str) -> DecodeError {
@@ -1481,6 +1516,9 @@ mod tests {
         let r = decode_record(text).unwrap();
         assert_eq!(r.parents, ["a1", "b-2"]);
         assert_eq!(r.branch, Some("side"));
+        // The partial reads every start does agree with the whole one.
+        assert_eq!(decode_lineage(text).unwrap(), (r.parents.clone(), r.branch));
+        assert_eq!(decode_checksum(text).unwrap(), r.checksum);
         assert_eq!(r.message, "add: 3 things\n— ✓");
         assert_eq!(r.checksum.len(), 64);
         assert!(r.downgrade_is_derived && !r.transactional);
@@ -1501,6 +1539,8 @@ mod tests {
         let text = leak(format!("{}m\0f.rs\x007", encode_record_head(&root)));
         let r = decode_record(text).unwrap();
         assert!(r.parents.is_empty() && r.branch.is_none() && r.downgrade.is_none());
+        assert_eq!(decode_lineage(text).unwrap(), (vec![], None));
+        assert_eq!(decode_checksum(text).unwrap(), r.checksum);
         assert_eq!(decode_ops(r.upgrade).unwrap(), vec![]);
     }
 
@@ -1523,5 +1563,13 @@ mod tests {
         );
         let bad_checksum = leak(good.replacen("0123", "xyz0", 1));
         assert!(decode_record(bad_checksum).is_err());
+        assert!(decode_checksum(bad_checksum).is_err());
+        assert!(decode_checksum("m9rest").is_err() && decode_lineage("m9rest").is_err());
+        // Cut inside the parts they read: an error, never a panic.
+        let end = good.find("0123").unwrap() + 10;
+        for end in (0..end).filter(|&i| good.is_char_boundary(i)) {
+            let cut = leak(good[..end].to_string());
+            assert!(decode_checksum(cut).is_err(), "{end}");
+        }
     }
 }

@@ -28,6 +28,7 @@
 use migrate_core::graph::{self, LabelConflict};
 use migrate_core::ids::{self, Kind};
 use migrate_core::suggest::edit_distance;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -425,14 +426,23 @@ fn sign(direction: &Direction) -> &'static str {
 /// One revision inside the graph; entries are stored in topological order.
 #[derive(Clone, Debug)]
 struct Entry {
-    revision: String,
-    parents: Vec<String>,
+    /// Borrowed from the migrations' records when built from them.
+    revision: Cow<'static, str>,
+    /// The parents in declared order (their names are their entries').
     parent_idx: Vec<usize>,
     /// Sorted by id.
     children: Vec<usize>,
     /// The place of the revision in id order.
     rank: usize,
     label: Option<String>,
+    branch: Option<String>,
+}
+
+/// A revision as the graph is built from it (a [`Node`], or a migration's
+/// record with its strings borrowed).
+struct Lineage<P> {
+    revision: Cow<'static, str>,
+    parents: Vec<P>,
     branch: Option<String>,
 }
 
@@ -483,12 +493,26 @@ impl RevisionGraph {
     /// revisions on it), a label used twice or equal to a revision id. Several
     /// roots or heads are allowed (they make `head` ambiguous, as in Alembic).
     pub fn new(nodes: impl IntoIterator<Item = Node>) -> Result<Self, GraphError> {
-        let mut nodes: Vec<Node> = nodes.into_iter().collect();
+        Self::build(
+            nodes
+                .into_iter()
+                .map(|n| Lineage {
+                    revision: Cow::Owned(n.revision),
+                    parents: n.parents,
+                    branch: n.branch,
+                })
+                .collect(),
+        )
+    }
+
+    /// [`RevisionGraph::new`] over ids that may be borrowed (a crate's
+    /// migrations': nothing copied per revision).
+    fn build<P: AsRef<str>>(mut nodes: Vec<Lineage<P>>) -> Result<Self, GraphError> {
         nodes.sort_by(|a, b| a.revision.cmp(&b.revision));
         for node in &nodes {
             if let Some(problem) = ids::problem(&node.revision, Kind::Revision) {
                 return Err(GraphError::InvalidRevision {
-                    revision: node.revision.clone(),
+                    revision: node.revision.to_string(),
                     reason: problem.to_string(),
                 });
             }
@@ -496,18 +520,18 @@ impl RevisionGraph {
         for pair in nodes.windows(2) {
             if pair[0].revision == pair[1].revision {
                 return Err(GraphError::DuplicateRevision {
-                    revision: pair[0].revision.clone(),
+                    revision: pair[0].revision.to_string(),
                 });
             }
         }
         // Sorted position of each id.
-        let sorted = |id: &str| nodes.binary_search_by(|n| n.revision.as_str().cmp(id)).ok();
+        let sorted = |id: &str| nodes.binary_search_by(|n| (*n.revision).cmp(id)).ok();
         for node in &nodes {
             let Some(label) = &node.branch else { continue };
             if let Some(problem) = ids::problem(label, Kind::BranchLabel) {
                 return Err(GraphError::InvalidLabel {
                     label: label.clone(),
-                    revision: node.revision.clone(),
+                    revision: node.revision.to_string(),
                     reason: problem.to_string(),
                 });
             }
@@ -524,29 +548,33 @@ impl RevisionGraph {
                     second,
                 } => GraphError::DuplicateLabel {
                     label: label.to_owned(),
-                    first: nodes[first].revision.clone(),
-                    second: nodes[second].revision.clone(),
+                    first: nodes[first].revision.to_string(),
+                    second: nodes[second].revision.to_string(),
                 },
                 LabelConflict::IsRevision { label, owner, .. } => GraphError::LabelIsRevision {
                     label: label.to_owned(),
-                    revision: nodes[owner].revision.clone(),
+                    revision: nodes[owner].revision.to_string(),
                 },
             });
         }
         let mut parent_pos: Vec<Vec<usize>> = Vec::with_capacity(nodes.len());
-        for node in &nodes {
+        for (k, node) in nodes.iter().enumerate() {
             let mut list = Vec::with_capacity(node.parents.len());
             for (i, parent) in node.parents.iter().enumerate() {
-                let Some(p) = sorted(parent) else {
+                let parent = parent.as_ref();
+                // Ids that count up (numbers, timestamps) have the parent
+                // just before: looked at first, before the search.
+                let before = k.checked_sub(1).filter(|&j| *nodes[j].revision == *parent);
+                let Some(p) = before.or_else(|| sorted(parent)) else {
                     return Err(GraphError::UnknownParent {
-                        revision: node.revision.clone(),
-                        parent: parent.clone(),
+                        revision: node.revision.to_string(),
+                        parent: parent.to_owned(),
                     });
                 };
-                if node.parents[..i].contains(parent) {
+                if node.parents[..i].iter().any(|q| q.as_ref() == parent) {
                     return Err(GraphError::DuplicateParent {
-                        revision: node.revision.clone(),
-                        parent: parent.clone(),
+                        revision: node.revision.to_string(),
+                        parent: parent.to_owned(),
                     });
                 }
                 list.push(p);
@@ -557,7 +585,10 @@ impl RevisionGraph {
         let shape = graph::order(&parent_pos, |i| i);
         if let Some(cycle) = shape.cycles.first() {
             return Err(GraphError::Cycle {
-                revisions: cycle.iter().map(|&i| nodes[i].revision.clone()).collect(),
+                revisions: cycle
+                    .iter()
+                    .map(|&i| nodes[i].revision.to_string())
+                    .collect(),
             });
         }
         let order = shape.order;
@@ -569,7 +600,8 @@ impl RevisionGraph {
         let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
         for &old in &order {
             // Each node's parts move into its entry.
-            let node = std::mem::replace(&mut nodes[old], Node::new("", &[]));
+            let revision = std::mem::take(&mut nodes[old].revision);
+            let label = nodes[old].branch.take();
             // Old positions are in id order, so children stay sorted by id.
             let mut children = std::mem::take(&mut children_pos[old]);
             children.sort_unstable();
@@ -577,12 +609,11 @@ impl RevisionGraph {
             let mut parent_idx = std::mem::take(&mut parent_pos[old]);
             parent_idx.iter_mut().for_each(|p| *p = new_index[*p]);
             entries.push(Entry {
-                revision: node.revision,
-                parents: node.parents,
+                revision,
                 parent_idx,
                 children,
                 rank: old,
-                label: node.branch,
+                label,
                 branch: None,
             });
         }
@@ -626,15 +657,21 @@ impl RevisionGraph {
 
     /// The graph of one crate's migrations.
     pub fn from_migrations(migrations: &crate::Migrations) -> Result<Self, GraphError> {
-        // One decode of each record's header for both (every start does this).
-        Self::new(migrations.iter().map(|m| {
-            let record = m.record();
-            Node {
-                revision: m.revision().to_owned(),
-                parents: record.parents.iter().map(|p| (*p).to_owned()).collect(),
-                branch: record.branch.map(str::to_owned),
-            }
-        }))
+        // Every start does this: the ids borrowed, each record read only as
+        // far as its branch label.
+        Self::build(
+            migrations
+                .iter()
+                .map(|m| {
+                    let (parents, branch) = m.lineage();
+                    Lineage {
+                        revision: Cow::Borrowed(m.revision()),
+                        parents,
+                        branch: branch.map(str::to_owned),
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// How many revisions there are.
@@ -654,10 +691,10 @@ impl RevisionGraph {
 
     /// The parents of a revision, as declared (empty for a root or an unknown
     /// id).
-    pub fn parents(&self, rev: &str) -> &[String] {
+    pub fn parents(&self, rev: &str) -> Vec<&str> {
         match self.position(rev) {
-            Some(i) => &self.entries[i].parents,
-            None => &[],
+            Some(i) => self.names(&self.entries[i].parent_idx),
+            None => Vec::new(),
         }
     }
 
@@ -700,14 +737,14 @@ impl RevisionGraph {
     pub fn labels(&self) -> Vec<(&str, &str)> {
         self.labels
             .iter()
-            .map(|(l, &i)| (l.as_str(), self.entries[i].revision.as_str()))
+            .map(|(l, &i)| (l.as_str(), self.entries[i].revision.as_ref()))
             .collect()
     }
 
     /// Every revision, parents before children; among revisions whose
     /// parents are all listed, the smallest id comes first.
     pub fn topological_order(&self) -> Vec<&str> {
-        self.entries.iter().map(|e| e.revision.as_str()).collect()
+        self.entries.iter().map(|e| e.revision.as_ref()).collect()
     }
 
     /// The revisions a revision follows, directly or not (itself excluded;
@@ -747,7 +784,7 @@ impl RevisionGraph {
         let parsed = self.parse(spec)?;
         match self.absolute(spec, parsed)? {
             Abs::Rev(i) => Ok(Resolved {
-                revision: self.entries[i].revision.clone(),
+                revision: self.entries[i].revision.to_string(),
             }),
             Abs::Base | Abs::Heads(_) | Abs::BranchBase(_) => Err(TargetError::NotARevision {
                 spec: spec.to_owned(),
@@ -810,7 +847,7 @@ impl RevisionGraph {
     /// The place of a revision in the graph's entries.
     pub(crate) fn position(&self, rev: &str) -> Option<usize> {
         self.by_id
-            .binary_search_by(|&i| self.entries[i].revision.as_str().cmp(rev))
+            .binary_search_by(|&i| self.entries[i].revision.as_ref().cmp(rev))
             .ok()
             .map(|k| self.by_id[k])
     }
@@ -819,7 +856,7 @@ impl RevisionGraph {
     fn ids(&self) -> impl Iterator<Item = &str> + '_ {
         self.by_id
             .iter()
-            .map(|&i| self.entries[i].revision.as_str())
+            .map(|&i| self.entries[i].revision.as_ref())
     }
 
     /// [`RevisionGraph::upgrade_plan`] from the applied entries.
@@ -943,7 +980,7 @@ impl RevisionGraph {
                         let current = self.current_head_idx(&applied);
                         return Err(TargetError::NotApplied {
                             spec: target.to_owned(),
-                            revision: self.entries[t].revision.clone(),
+                            revision: self.entries[t].revision.to_string(),
                             current: self.owned_names(&current),
                         });
                     }
@@ -1009,8 +1046,8 @@ impl RevisionGraph {
             if !upper_set.contains(&l) {
                 return Err(TargetError::NotAncestor {
                     spec: spec.to_owned(),
-                    lower: self.entries[l].revision.clone(),
-                    upper: self.entries[u].revision.clone(),
+                    lower: self.entries[l].revision.to_string(),
+                    upper: self.entries[u].revision.to_string(),
                 });
             }
         }
@@ -1018,7 +1055,7 @@ impl RevisionGraph {
             .rev()
             .filter(|i| lower_set.as_ref().is_none_or(|s| s.contains(i)))
             .filter(|i| upper_set.as_ref().is_none_or(|s| s.contains(i)))
-            .map(|i| self.entries[i].revision.as_str())
+            .map(|i| self.entries[i].revision.as_ref())
             .collect())
     }
 
@@ -1241,7 +1278,7 @@ impl RevisionGraph {
     fn prefix_matches(&self, prefix: &str) -> Vec<usize> {
         let first = self
             .by_id
-            .partition_point(|&i| self.entries[i].revision.as_str() < prefix);
+            .partition_point(|&i| self.entries[i].revision.as_ref() < prefix);
         self.by_id[first..]
             .iter()
             .copied()
@@ -1423,7 +1460,7 @@ impl RevisionGraph {
             if Some(at) == floor || parents.is_empty() {
                 return Err(TargetError::NotEnoughSteps {
                     spec: spec.to_owned(),
-                    from: self.entries[head].revision.clone(),
+                    from: self.entries[head].revision.to_string(),
                     direction: Direction::Down,
                     steps,
                     available: taken,
@@ -1434,9 +1471,9 @@ impl RevisionGraph {
                 _ => {
                     return Err(TargetError::AmbiguousStep {
                         spec: spec.to_owned(),
-                        at: self.entries[at].revision.clone(),
+                        at: self.entries[at].revision.to_string(),
                         direction: Direction::Down,
-                        options: self.entries[at].parents.clone(),
+                        options: self.owned_names(&self.entries[at].parent_idx),
                     })
                 }
             }
@@ -1534,33 +1571,33 @@ impl RevisionGraph {
     fn pos_name(&self, pos: Pos) -> String {
         match pos {
             Pos::Base => "<base>".to_owned(),
-            Pos::Rev(i) => self.entries[i].revision.clone(),
+            Pos::Rev(i) => self.entries[i].revision.to_string(),
         }
     }
 
     fn step(&self, i: usize, direction: Direction) -> Step {
         Step {
-            revision: self.entries[i].revision.clone(),
+            revision: self.entries[i].revision.to_string(),
             direction,
-            parents: self.entries[i].parents.clone(),
+            parents: self.owned_names(&self.entries[i].parent_idx),
         }
     }
 
     fn names(&self, idx: &[usize]) -> Vec<&str> {
         idx.iter()
-            .map(|&i| self.entries[i].revision.as_str())
+            .map(|&i| self.entries[i].revision.as_ref())
             .collect()
     }
 
     fn owned_names(&self, idx: &[usize]) -> Vec<String> {
         idx.iter()
-            .map(|&i| self.entries[i].revision.clone())
+            .map(|&i| self.entries[i].revision.to_string())
             .collect()
     }
 
     fn set_names(&self, idx: &BTreeSet<usize>) -> BTreeSet<&str> {
         idx.iter()
-            .map(|&i| self.entries[i].revision.as_str())
+            .map(|&i| self.entries[i].revision.as_ref())
             .collect()
     }
 }

@@ -2,7 +2,9 @@
 //! crate's `migrations()` returns.
 
 use crate::ops::{Checksum, Op};
-use migrate_core::encode::{decode_ops, decode_record, DecodeError, Record};
+use migrate_core::encode::{
+    decode_checksum, decode_lineage, decode_ops, decode_record, DecodeError, Record,
+};
 use std::any::TypeId;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -135,12 +137,18 @@ impl Migration {
 
     /// The parents: none for a root, several for a merge.
     pub fn down_revisions(&self) -> Vec<&'static str> {
-        self.record().parents
+        self.lineage().0
     }
 
     /// The branch label, if any.
     pub fn branch(&self) -> Option<&'static str> {
-        self.record().branch
+        self.lineage().1
+    }
+
+    /// The parents and the branch label, from the start of the record only
+    /// (the revision graph reads them of every migration at every start).
+    pub(crate) fn lineage(&self) -> (Vec<&'static str>, Option<&'static str>) {
+        decode_lineage(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
     }
 
     /// The message: `message = ...`, the doc comment, or the module name.
@@ -165,8 +173,19 @@ impl Migration {
 
     /// The checksum of the upgrade, computed when the crate was compiled.
     pub fn checksum(&self) -> Checksum {
-        let hex = self.record().checksum;
-        Checksum::from_hex(hex).expect("the macro writes 64 hex digits")
+        Checksum::from_hex(self.checksum_hex()).expect("the macro writes 64 hex digits")
+    }
+
+    /// Whether `text` is the stored form of [`Migration::checksum`]
+    /// (`Checksum::is_stored`), compared with the record's digits as they
+    /// are: nothing parsed or allocated, only the record's start read (a run
+    /// at head compares every applied migration's).
+    pub(crate) fn checksum_is_stored(&self, text: &str) -> bool {
+        migrate_core::checksum::hex_is_stored(self.checksum_hex(), text)
+    }
+
+    fn checksum_hex(&self) -> &'static str {
+        decode_checksum(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
     }
 
     /// Whether the migration runs in one transaction (false when it has an op

@@ -130,11 +130,7 @@ pub fn verify(migrations: &Migrations) -> Vec<VerifyError> {
         .iter()
         .zip(&list)
         .map(|(r, m)| Step {
-            parents: graph
-                .parents(r)
-                .iter()
-                .map(|p| position[p.as_str()])
-                .collect(),
+            parents: graph.parents(r).iter().map(|p| position[p]).collect(),
             upgrade: m.upgrade(),
         })
         .collect();

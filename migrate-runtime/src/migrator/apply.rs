@@ -730,7 +730,7 @@ impl Migrator {
     fn still_to_do(&self, conn: &mut Connection<'_>, step: &Step) -> Result<bool, Error> {
         let rev = step.revision.as_str();
         let neighbours: Vec<&str> = match step.direction {
-            Direction::Up => self.graph.parents(rev).iter().map(String::as_str).collect(),
+            Direction::Up => self.graph.parents(rev),
             Direction::Down => self.graph.children(rev),
         };
         let mut asked = neighbours.clone();

@@ -452,7 +452,7 @@ impl Migrator {
                 .graph
                 .parents(rev)
                 .iter()
-                .find(|p| !applied.contains(*p))
+                .find(|p| !applied.contains(**p))
             {
                 // The applied revisions no other applied revision descends from.
                 let mut below = BTreeSet::new();

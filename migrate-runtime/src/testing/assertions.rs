@@ -98,13 +98,7 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
             .collect())
     };
     // The parent to downgrade to, to take a revision back.
-    let below = |rev: &str| {
-        graph
-            .parents(rev)
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "base".into())
-    };
+    let below = |rev: &str| graph.parents(rev).first().copied().unwrap_or("base");
     let mut applied: BTreeSet<String> = BTreeSet::new();
     // What lies at or after an irreversible migration comes last: once it is
     // applied, no other line can be reached by downgrading.
@@ -139,7 +133,7 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
         // this revision follows.
         for extra in graph.topological_order().into_iter().rev() {
             if applied.contains(extra) && !needed.contains(extra) {
-                m.downgrade(&mut conn, &below(extra))
+                m.downgrade(&mut conn, below(extra))
                     .map_err(err(format!("taking back {extra}")))?;
                 applied = read_applied(&mut conn)?;
             }
@@ -157,7 +151,7 @@ pub fn check_stairway(db: &TestDatabase, migrations: &Migrations) -> Result<(), 
             applied = read_applied(&mut conn)?;
             continue;
         }
-        m.downgrade(&mut conn, &below(rev))
+        m.downgrade(&mut conn, below(rev))
             .map_err(err(format!("downgrade {rev}")))?;
         let back = snapshot(&mut conn, VERSION_TABLE).map_err(err("introspecting".into()))?;
         let diff = before.diff_schema(&back);
