@@ -387,12 +387,15 @@ fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStr
         return TokenStream::new();
     }
     // Generated as text and parsed once: no user span in it, and one call
-    // into the compiler rather than one per token.
+    // into the compiler rather than one per token. The table is one string
+    // (`MigrationTable`): one constant for the compiler, not a `static` of a
+    // struct per migration to type-check and evaluate on every rebuild.
     let p = private(krate).to_string();
     // The crate's module path, its name (`migrations!()` stands at the
     // crate root): as the compiler was told it, or joined by the compiler.
     let krate_name = crate_name();
-    let mut text = format!("{p}::inventory::submit! {{ {p}::MigrationTable {{ migrations: &[");
+    let mut records = String::new();
+    let mut pieces: Vec<String> = Vec::new();
     for f in tree.files.iter().filter(|f| !f.cfg_above) {
         for d in &f.declared {
             let Some(head) = &d.record else { continue };
@@ -404,24 +407,40 @@ fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStr
                 module.push_str("::");
                 module.push_str(m);
             }
-            let rest = format!("{module}\0{}\0{}", f.path.display(), d.line);
-            let record = match &krate_name {
-                Some(name) => {
-                    proc_macro2::Literal::string(&format!("{head}{name}{rest}")).to_string()
-                }
-                None => format!(
-                    "::core::concat!({}, ::core::module_path!(), {})",
-                    proc_macro2::Literal::string(head),
-                    proc_macro2::Literal::string(&rest)
-                ),
-            };
-            let revision = proc_macro2::Literal::string(&d.revision);
-            text.push_str(&format!(
-                "{p}::Migration::__new({p}::MigrationParts {{ revision: {revision}, record: {record}, functions: &[], anchor: __migration_anchor }}),"
+            records.push_str(&format!(
+                "{}:{}{}:{head}",
+                d.revision.len(),
+                d.revision,
+                head.len()
+            ));
+            if krate_name.is_none() {
+                pieces.push(std::mem::take(&mut records));
+            }
+            records.push_str(&format!(
+                "{}{module}\0{}\0{}\n",
+                krate_name.as_deref().unwrap_or_default(),
+                f.path.display(),
+                d.line
             ));
         }
     }
-    text.push_str("] } }");
+    let records = match krate_name {
+        Some(_) => proc_macro2::Literal::string(&records).to_string(),
+        None => {
+            pieces.push(records);
+            let pieces: Vec<String> = pieces
+                .iter()
+                .map(|r| proc_macro2::Literal::string(r).to_string())
+                .collect();
+            format!(
+                "::core::concat!({})",
+                pieces.join(", ::core::module_path!(), ")
+            )
+        }
+    };
+    let text = format!(
+        "{p}::inventory::submit! {{ {p}::MigrationTable {{ records: {records}, anchor: __migration_anchor }} }}"
+    );
     parse_generated(&text).unwrap_or_else(|e| internal_error(&e))
 }
 
