@@ -506,10 +506,14 @@ fn migration_file() -> Option<std::path::PathBuf> {
 /// Whether the macro runs in rust-analyzer's proc-macro server, which
 /// gives no file paths: SQL files are then not read (the compiler reads them).
 fn in_language_server() -> bool {
-    std::env::current_exe().is_ok_and(|exe| {
-        exe.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.contains("rust-analyzer") || n.contains("proc-macro-srv"))
+    // Once per process: every expansion asks, and each answer read a link.
+    static IN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *IN.get_or_init(|| {
+        std::env::current_exe().is_ok_and(|exe| {
+            exe.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains("rust-analyzer") || n.contains("proc-macro-srv"))
+        })
     })
 }
 
