@@ -727,6 +727,7 @@ fn registration(
 mod tests {
     use migrate_core::encode::{decode_ops, decode_record};
     use migrate_core::model::Op;
+    use quote::ToTokens;
     use std::str::FromStr;
 
     /// The record literal of an expansion, with what `concat!` would join.
@@ -757,6 +758,87 @@ mod tests {
                 assert_eq!(decode_ops(text).unwrap(), ops, "{dsl}");
             }
         }
+    }
+
+    /// `migrations!()`'s table, one string joined by `concat!` where the
+    /// crate's name is not known (as here, outside a compiler), holds each
+    /// migration as the runtime cuts it: the revision and the head measured,
+    /// then the module path, file and line; each record reads back.
+    #[test]
+    fn the_table_holds_each_record_as_the_runtime_cuts_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        std::fs::create_dir_all(src.join("m")).unwrap();
+        std::fs::write(
+            src.join("lib.rs"),
+            "migrate_runtime::migrations!();\nmod m;\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("m/mod.rs"), "mod a;\nmod b;\n").unwrap();
+        let migration = |rev: &str, down: &str, message: &str| {
+            format!("use migrate_runtime::{{migration, op}};\n\n/// {message}\n#[migration(revision = \"{rev}\", down_revision = {down})]\nmod {rev} {{\n    fn upgrade() {{\n        op!(create_table(\"t_{rev}\", Column(\"id\", Integer, primary_key = true)));\n        op!(execute(\"SELECT '\\0\\n\\\"é'\"));\n    }}\n\n    fn downgrade() {{\n        op!(drop_table(\"t_{rev}\"));\n    }}\n}}\n")
+        };
+        std::fs::write(
+            src.join("m/a.rs"),
+            migration("a1", "None", "first: \\ \" ✓"),
+        )
+        .unwrap();
+        std::fs::write(src.join("m/b.rs"), migration("b2", "\"a1\"", "second")).unwrap();
+        let tree = crate::sources::read(&src.join("lib.rs"));
+        let out = super::registration_table(&syn::parse_quote!(::migrate_runtime), &tree);
+        assert!(out.to_string().contains("concat !"), "{out}");
+        // Its string literals are the pieces `module_path!()` joins.
+        fn literals(ts: proc_macro2::TokenStream, out: &mut Vec<String>) {
+            for t in ts {
+                match t {
+                    proc_macro2::TokenTree::Group(g) => literals(g.stream(), out),
+                    proc_macro2::TokenTree::Literal(l) => out.push(
+                        syn::parse2::<syn::LitStr>(l.into_token_stream())
+                            .unwrap()
+                            .value(),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        let mut pieces = Vec::new();
+        literals(out, &mut pieces);
+        let table = pieces.join("krate");
+        // Cut as `MigrationTable` does.
+        let mut rest: &'static str = Box::leak(table.into_boxed_str());
+        let mut cut = Vec::new();
+        let number = |r: &mut &'static str| -> usize {
+            let (n, tail) = r.split_once(':').unwrap();
+            *r = tail;
+            n.parse().unwrap()
+        };
+        while !rest.is_empty() {
+            let n = number(&mut rest);
+            let (revision, tail) = rest.split_at(n);
+            rest = tail;
+            let n = number(&mut rest);
+            let module_end = n + rest[n..].find('\0').unwrap() + 1;
+            let file_end = module_end + rest[module_end..].find('\0').unwrap() + 1;
+            let end = file_end + rest[file_end..].find('\n').unwrap();
+            let record = decode_record(&rest[..end]).unwrap();
+            rest = &rest[end + 1..];
+            cut.push((revision, record.message, record.module_path, record.line));
+            assert!(record
+                .file
+                .ends_with(&format!("src/m/{}.rs", &revision[..1])));
+            let up = decode_ops(record.upgrade).unwrap();
+            assert!(
+                matches!(&up[1], Op::Execute(sql) if sql.any.as_deref() == Some("SELECT '\0\n\"é'"))
+            );
+        }
+        cut.sort();
+        assert_eq!(
+            cut,
+            [
+                ("a1", "first: \\ \" ✓", "krate::m::a::a1", 4),
+                ("b2", "second", "krate::m::b::b2", 4)
+            ]
+        );
     }
 
     /// The expansion's literal, escaped by the compiler's rules, reads back
