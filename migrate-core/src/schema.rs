@@ -92,10 +92,38 @@ fn column_index(table: &TableRef, c: &Column, name: &Str) -> Index {
 }
 
 /// The whole modelled schema.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Schema {
     tables: BTreeMap<TableRef, TableModel>,
     enums: BTreeMap<(Option<Str>, Str), Vec<Str>>,
+    /// The tables that hold each index name, for the "already exists"
+    /// check of an index (a scan of every table for each index made the
+    /// replay of a long chain quadratic). Made when first asked, then kept
+    /// by the ops that add an index; a table listed may since have lost the
+    /// index (checked on use), but every table that has it is listed. `None`
+    /// until asked, and again after a table rename. Not part of the model:
+    /// left out of equality and `Debug`.
+    index_tables: Option<IndexTables>,
+}
+
+/// Index name (and the schema it is in) → the tables that may hold it.
+type IndexTables = BTreeMap<(Option<Str>, Str), BTreeSet<TableRef>>;
+
+impl PartialEq for Schema {
+    fn eq(&self, other: &Schema) -> bool {
+        self.tables == other.tables && self.enums == other.enums
+    }
+}
+
+impl Eq for Schema {}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema")
+            .field("tables", &self.tables)
+            .field("enums", &self.enums)
+            .finish()
+    }
 }
 
 /// Why an op cannot apply to the modelled schema.
@@ -258,11 +286,39 @@ impl Schema {
         }
     }
 
-    fn index_owner(&self, schema: &Option<Str>, name: &str) -> Option<TableRef> {
-        self.tables
-            .values()
-            .find(|t| t.table.schema == *schema && t.indexes.iter().any(|i| i.name == name))
-            .map(|t| t.table.clone())
+    /// The first table (in name order) of `schema` with an index `name`.
+    fn index_owner(&mut self, schema: &Option<Str>, name: &str) -> Option<TableRef> {
+        let tables = &self.tables;
+        let index_tables = self.index_tables.get_or_insert_with(|| {
+            let mut all = IndexTables::new();
+            for t in tables.values() {
+                for i in &t.indexes {
+                    all.entry((t.table.schema.clone(), i.name.clone()))
+                        .or_default()
+                        .insert(t.table.clone());
+                }
+            }
+            all
+        });
+        let listed = index_tables.get_mut(&(schema.clone(), Str::Owned(name.to_string())))?;
+        // Those that lost it (dropped, or the index or its column dropped).
+        listed.retain(|t| {
+            tables.get(t).is_some_and(|m| {
+                m.table.schema == *schema && m.indexes.iter().any(|i| i.name == name)
+            })
+        });
+        listed.first().cloned()
+    }
+
+    /// Keeps [`Schema::index_tables`] when `table` gains indexes.
+    fn indexes_added<'a>(&mut self, table: &TableRef, names: impl IntoIterator<Item = &'a Str>) {
+        if let Some(all) = &mut self.index_tables {
+            for n in names {
+                all.entry((table.schema.clone(), n.clone()))
+                    .or_default()
+                    .insert(table.clone());
+            }
+        }
     }
 
     fn add_enum(&mut self, e: &EnumType) -> Result<(), ApplyError> {
@@ -316,8 +372,9 @@ impl Schema {
                         }
                     }
                 }
-                self.tables
-                    .insert(t.table.clone(), TableModel::from_definition(t));
+                let model = TableModel::from_definition(t);
+                self.indexes_added(&t.table, model.indexes.iter().map(|i| &i.name));
+                self.tables.insert(t.table.clone(), model);
             }
             Op::DropTable { table, definition } => {
                 if self.tables.remove(table).is_none() {
@@ -346,6 +403,8 @@ impl Schema {
                     i.table = to.clone();
                 }
                 self.tables.insert(to, t);
+                // Its indexes are listed under the old name: made again when asked.
+                self.index_tables = None;
             }
             Op::AddColumn { table, column } => {
                 self.check_column_enum(column)?;
@@ -361,6 +420,7 @@ impl Schema {
                 t.columns.push(column.clone());
                 if let Some(ix) = &column.index {
                     t.indexes.push(column_index(table, column, ix));
+                    self.indexes_added(table, [ix]);
                 }
             }
             Op::DropColumn {
@@ -439,6 +499,7 @@ impl Schema {
                     }
                 }
                 t.indexes.push(i.clone());
+                self.indexes_added(&i.table, [&i.name]);
             }
             Op::DropIndex { table, name, .. } => {
                 let t = self.table_mut(table)?;
@@ -970,6 +1031,113 @@ mod tests {
             foreign_key: None,
             comment: None,
             identity: true,
+        }
+    }
+
+    /// The index check finds what a scan of every table finds, in the same
+    /// order, through ops that add, move and drop indexes, and the kept
+    /// list of index names changes neither equality nor `Debug`.
+    #[test]
+    fn the_owner_of_an_index_is_the_first_table_that_has_it() {
+        fn scan(s: &Schema, name: &str) -> Option<TableRef> {
+            s.tables
+                .values()
+                .find(|t| t.table.schema.is_none() && t.indexes.iter().any(|i| i.name == name))
+                .map(|t| t.table.clone())
+        }
+        fn indexed(name: &'static str, ix: &'static str) -> Column {
+            Column {
+                index: Some(Cow::Borrowed(ix)),
+                ..column(name, true)
+            }
+        }
+        fn create(t: &'static str, columns: Vec<Column>) -> Op {
+            Op::CreateTable(Table {
+                table: table(t),
+                columns: columns.into(),
+                constraints: Vec::new().into(),
+                comment: None,
+            })
+        }
+        fn index(name: &'static str, t: &'static str, c: &'static str) -> Op {
+            Op::CreateIndex(Index {
+                name: Cow::Borrowed(name),
+                table: table(t),
+                columns: vec![IndexColumn::Column(Cow::Borrowed(c))].into(),
+                unique: false,
+                postgresql_where: None,
+                sqlite_where: None,
+                method: None,
+                concurrently: false,
+            })
+        }
+        let ops = [
+            create("m", vec![indexed("a", "ix_a"), column("b", true)]),
+            index("ix_b", "m", "b"),
+            // Not yet asked: made from the tables when first asked.
+            index("ix_b", "m", "a"),
+            create("z", vec![column("a", true)]),
+            // `add_column` does not refuse a name in use: two tables have it.
+            Op::AddColumn {
+                table: table("z"),
+                column: indexed("c", "ix_b"),
+            },
+            index("ix_b", "z", "a"),
+            Op::RenameTable {
+                schema: None,
+                old: "m".into(),
+                new: "zz".into(),
+            },
+            index("ix_b", "zz", "a"),
+            index("ix_a", "z", "a"),
+            Op::DropColumn {
+                table: table("z"),
+                column: "c".into(),
+                definition: None,
+            },
+            index("ix_b", "zz", "a"),
+            Op::DropIndex {
+                table: table("zz"),
+                name: "ix_b".into(),
+                definition: None,
+            },
+            index("ix_b", "z", "a"),
+            index("ix_b", "z", "a"),
+            Op::DropTable {
+                table: table("zz"),
+                definition: None,
+            },
+            index("ix_a", "z", "a"),
+            create("a", vec![indexed("x", "ix_a")]),
+        ];
+        let mut s = Schema::new();
+        for op in &ops {
+            let mut expected = s.clone();
+            expected.index_tables = None;
+            let result = s.apply(op);
+            let scanned = match op {
+                Op::CreateIndex(i) => scan(&expected, &i.name),
+                _ => None,
+            };
+            let fresh = expected.apply(op);
+            assert_eq!(result, fresh, "{op:?}");
+            if let (Op::CreateIndex(_), Some(owner)) = (op, scanned) {
+                assert!(
+                    result
+                        .as_ref()
+                        .is_err_and(|e| e.message.ends_with(&format!("(on `{owner}`)"))),
+                    "{op:?}: {result:?}"
+                );
+            }
+            assert_eq!(s, expected);
+            assert_eq!(format!("{s:?}"), format!("{expected:?}"));
+            for name in ["ix_a", "ix_b"] {
+                assert_eq!(
+                    s.clone().index_owner(&None, name),
+                    scan(&s, name),
+                    "{name} after {op:?}"
+                );
+            }
         }
     }
 

@@ -387,12 +387,15 @@ fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStr
         return TokenStream::new();
     }
     // Generated as text and parsed once: no user span in it, and one call
-    // into the compiler rather than one per token.
+    // into the compiler rather than one per token. The table is one string
+    // (`MigrationTable`): one constant for the compiler, not a `static` of a
+    // struct per migration to type-check and evaluate on every rebuild.
     let p = private(krate).to_string();
     // The crate's module path, its name (`migrations!()` stands at the
     // crate root): as the compiler was told it, or joined by the compiler.
     let krate_name = crate_name();
-    let mut text = format!("{p}::inventory::submit! {{ {p}::MigrationTable {{ migrations: &[");
+    let mut records = String::new();
+    let mut pieces: Vec<String> = Vec::new();
     for f in tree.files.iter().filter(|f| !f.cfg_above) {
         for d in &f.declared {
             let Some(head) = &d.record else { continue };
@@ -404,24 +407,40 @@ fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStr
                 module.push_str("::");
                 module.push_str(m);
             }
-            let rest = format!("{module}\0{}\0{}", f.path.display(), d.line);
-            let record = match &krate_name {
-                Some(name) => {
-                    proc_macro2::Literal::string(&format!("{head}{name}{rest}")).to_string()
-                }
-                None => format!(
-                    "::core::concat!({}, ::core::module_path!(), {})",
-                    proc_macro2::Literal::string(head),
-                    proc_macro2::Literal::string(&rest)
-                ),
-            };
-            let revision = proc_macro2::Literal::string(&d.revision);
-            text.push_str(&format!(
-                "{p}::Migration::__new({p}::MigrationParts {{ revision: {revision}, record: {record}, functions: &[], anchor: __migration_anchor }}),"
+            records.push_str(&format!(
+                "{}:{}{}:{head}",
+                d.revision.len(),
+                d.revision,
+                head.len()
+            ));
+            if krate_name.is_none() {
+                pieces.push(std::mem::take(&mut records));
+            }
+            records.push_str(&format!(
+                "{}{module}\0{}\0{}\n",
+                krate_name.as_deref().unwrap_or_default(),
+                f.path.display(),
+                d.line
             ));
         }
     }
-    text.push_str("] } }");
+    let records = match krate_name {
+        Some(_) => proc_macro2::Literal::string(&records).to_string(),
+        None => {
+            pieces.push(records);
+            let pieces: Vec<String> = pieces
+                .iter()
+                .map(|r| proc_macro2::Literal::string(r).to_string())
+                .collect();
+            format!(
+                "::core::concat!({})",
+                pieces.join(", ::core::module_path!(), ")
+            )
+        }
+    };
+    let text = format!(
+        "{p}::inventory::submit! {{ {p}::MigrationTable {{ records: {records}, anchor: __migration_anchor }} }}"
+    );
     parse_generated(&text).unwrap_or_else(|e| internal_error(&e))
 }
 
@@ -487,10 +506,14 @@ fn migration_file() -> Option<std::path::PathBuf> {
 /// Whether the macro runs in rust-analyzer's proc-macro server, which
 /// gives no file paths: SQL files are then not read (the compiler reads them).
 fn in_language_server() -> bool {
-    std::env::current_exe().is_ok_and(|exe| {
-        exe.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.contains("rust-analyzer") || n.contains("proc-macro-srv"))
+    // Once per process: every expansion asks, and each answer read a link.
+    static IN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *IN.get_or_init(|| {
+        std::env::current_exe().is_ok_and(|exe| {
+            exe.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains("rust-analyzer") || n.contains("proc-macro-srv"))
+        })
     })
 }
 
@@ -704,6 +727,7 @@ fn registration(
 mod tests {
     use migrate_core::encode::{decode_ops, decode_record};
     use migrate_core::model::Op;
+    use quote::ToTokens;
     use std::str::FromStr;
 
     /// The record literal of an expansion, with what `concat!` would join.
@@ -734,6 +758,87 @@ mod tests {
                 assert_eq!(decode_ops(text).unwrap(), ops, "{dsl}");
             }
         }
+    }
+
+    /// `migrations!()`'s table, one string joined by `concat!` where the
+    /// crate's name is not known (as here, outside a compiler), holds each
+    /// migration as the runtime cuts it: the revision and the head measured,
+    /// then the module path, file and line; each record reads back.
+    #[test]
+    fn the_table_holds_each_record_as_the_runtime_cuts_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        std::fs::create_dir_all(src.join("m")).unwrap();
+        std::fs::write(
+            src.join("lib.rs"),
+            "migrate_runtime::migrations!();\nmod m;\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("m/mod.rs"), "mod a;\nmod b;\n").unwrap();
+        let migration = |rev: &str, down: &str, message: &str| {
+            format!("use migrate_runtime::{{migration, op}};\n\n/// {message}\n#[migration(revision = \"{rev}\", down_revision = {down})]\nmod {rev} {{\n    fn upgrade() {{\n        op!(create_table(\"t_{rev}\", Column(\"id\", Integer, primary_key = true)));\n        op!(execute(\"SELECT '\\0\\n\\\"é'\"));\n    }}\n\n    fn downgrade() {{\n        op!(drop_table(\"t_{rev}\"));\n    }}\n}}\n")
+        };
+        std::fs::write(
+            src.join("m/a.rs"),
+            migration("a1", "None", "first: \\ \" ✓"),
+        )
+        .unwrap();
+        std::fs::write(src.join("m/b.rs"), migration("b2", "\"a1\"", "second")).unwrap();
+        let tree = crate::sources::read(&src.join("lib.rs"));
+        let out = super::registration_table(&syn::parse_quote!(::migrate_runtime), &tree);
+        assert!(out.to_string().contains("concat !"), "{out}");
+        // Its string literals are the pieces `module_path!()` joins.
+        fn literals(ts: proc_macro2::TokenStream, out: &mut Vec<String>) {
+            for t in ts {
+                match t {
+                    proc_macro2::TokenTree::Group(g) => literals(g.stream(), out),
+                    proc_macro2::TokenTree::Literal(l) => out.push(
+                        syn::parse2::<syn::LitStr>(l.into_token_stream())
+                            .unwrap()
+                            .value(),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        let mut pieces = Vec::new();
+        literals(out, &mut pieces);
+        let table = pieces.join("krate");
+        // Cut as `MigrationTable` does.
+        let mut rest: &'static str = Box::leak(table.into_boxed_str());
+        let mut cut = Vec::new();
+        let number = |r: &mut &'static str| -> usize {
+            let (n, tail) = r.split_once(':').unwrap();
+            *r = tail;
+            n.parse().unwrap()
+        };
+        while !rest.is_empty() {
+            let n = number(&mut rest);
+            let (revision, tail) = rest.split_at(n);
+            rest = tail;
+            let n = number(&mut rest);
+            let module_end = n + rest[n..].find('\0').unwrap() + 1;
+            let file_end = module_end + rest[module_end..].find('\0').unwrap() + 1;
+            let end = file_end + rest[file_end..].find('\n').unwrap();
+            let record = decode_record(&rest[..end]).unwrap();
+            rest = &rest[end + 1..];
+            cut.push((revision, record.message, record.module_path, record.line));
+            assert!(record
+                .file
+                .ends_with(&format!("src/m/{}.rs", &revision[..1])));
+            let up = decode_ops(record.upgrade).unwrap();
+            assert!(
+                matches!(&up[1], Op::Execute(sql) if sql.any.as_deref() == Some("SELECT '\0\n\"é'"))
+            );
+        }
+        cut.sort();
+        assert_eq!(
+            cut,
+            [
+                ("a1", "first: \\ \" ✓", "krate::m::a::a1", 4),
+                ("b2", "second", "krate::m::b::b2", 4)
+            ]
+        );
     }
 
     /// The expansion's literal, escaped by the compiler's rules, reads back

@@ -78,18 +78,18 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
         files: Vec::new(),
         undeclared: Vec::new(),
     };
-    let mut seen = BTreeSet::new();
+    let mut seen = Seen::default();
     // (path, declared by, mod-rs: owns its directory, module, cfg above)
     type Queued = (PathBuf, Option<usize>, bool, Vec<String>, bool);
     let mut queue: Vec<Queued> = vec![(root.to_path_buf(), None, true, Vec::new(), false)];
     while let Some((path, declared_by, mod_rs, module, cfg_above)) = queue.pop() {
-        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if !seen.insert(key) {
+        if !seen.insert(&path) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        note_anchor_text(&path, &text);
         let index = tree.files.len();
         // A file read by an earlier build as it is now: its scan, stored.
         let key = (lower && declared_by.is_some())
@@ -156,6 +156,60 @@ fn read_tree(root: &Path, lower: bool) -> ModuleTree {
     }
     find_undeclared(&mut tree, &seen, lower);
     tree
+}
+
+/// The files read, each to be read once (a `#[path]` back to a file read
+/// already, a symlink): told apart by canonical path, but found by device
+/// and inode first, one `stat` per file where a canonical path costs a
+/// `readlink` per component. Canonical paths are made only for files of an
+/// inode seen before (the same file reached twice, or hard links).
+#[derive(Default)]
+struct Seen {
+    /// Device and inode: the paths read of that file.
+    inodes: BTreeMap<(u64, u64), Vec<PathBuf>>,
+    /// Canonical paths, where there is no inode to tell.
+    other: BTreeSet<PathBuf>,
+}
+
+impl Seen {
+    /// Records `path`; `false` when it is a file recorded already.
+    fn insert(&mut self, path: &Path) -> bool {
+        match inode(path) {
+            Some(id) => {
+                if self.contains(path) {
+                    return false;
+                }
+                self.inodes.entry(id).or_default().push(path.to_path_buf());
+                true
+            }
+            None => self.other.insert(canonical(path)),
+        }
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        match inode(path) {
+            Some(id) => self.inodes.get(&id).is_some_and(|paths| {
+                let c = canonical(path);
+                paths.iter().any(|p| canonical(p) == c)
+            }),
+            None => self.other.contains(&canonical(path)),
+        }
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn inode(_: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 /// The cache key of a file's scan (`cache.rs`): its path, the crate's
@@ -363,7 +417,7 @@ fn line_of(text: &str, needles: &[&str]) -> usize {
 
 /// `.rs` files in a directory of migration files (other than the crate
 /// root's) that hold a `#[migration]` but were not reached by any `mod`.
-fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>, lower: bool) {
+fn find_undeclared(tree: &mut ModuleTree, seen: &Seen, lower: bool) {
     let mut dirs: Vec<(PathBuf, usize)> = Vec::new();
     for f in &tree.files {
         if f.root || f.migrations == 0 {
@@ -386,8 +440,7 @@ fn find_undeclared(tree: &mut ModuleTree, seen: &BTreeSet<PathBuf>, lower: bool)
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
-            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if seen.contains(&key) {
+            if seen.contains(&path) {
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(&path) else {
@@ -622,6 +675,19 @@ fn collect_migrations(
 
 /// The naming a file's top-level `migrations!(...)` states, if it has one.
 fn anchor_naming(path: &Path) -> Option<Naming> {
+    anchor_naming_memo(path, None)
+}
+
+/// What [`anchor_naming`] answers for a file whose text the tree reading
+/// has in hand: not read a second time where it holds no `migrations!`.
+fn note_anchor_text(path: &Path, text: &str) {
+    if !text.contains("migrations!") {
+        anchor_naming_memo(path, Some(None));
+    }
+}
+
+/// [`anchor_naming`]'s memo; `known`: the answer, found by the caller.
+fn anchor_naming_memo(path: &Path, known: Option<Option<Naming>>) -> Option<Naming> {
     // Read once per version of the file: a crate root holding many
     // migrations is asked once for each of them, and a process that
     // outlives one build (rust-analyzer's macro server) sees an edit of it
@@ -632,12 +698,14 @@ fn anchor_naming(path: &Path) -> Option<Naming> {
         Ok(m) => (m.modified().ok(), m.len()),
         Err(_) => return None,
     };
-    if let Some((v, n)) = READ.lock().ok().and_then(|r| r.get(path).copied()) {
-        if v == version {
-            return n;
+    if known.is_none() {
+        if let Some((v, n)) = READ.lock().ok().and_then(|r| r.get(path).copied()) {
+            if v == version {
+                return n;
+            }
         }
     }
-    let n = read_anchor_naming(path);
+    let n = known.unwrap_or_else(|| read_anchor_naming(path));
     if let Ok(mut r) = READ.lock() {
         r.insert(path.to_path_buf(), (version, n));
     }

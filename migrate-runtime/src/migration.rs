@@ -245,12 +245,86 @@ inventory::collect!(Migration);
 /// The migrations `migrations!()` registers for its crate in one table:
 /// those it finds in the crate's module tree (see `migrate-macros`'
 /// `registry.rs`); the others register one by one.
+///
+/// The table is one string, not an array of [`Migration`]s: a `static` of
+/// hundreds of structs is type-checked, const-evaluated and walked for
+/// relocations by the compiler on every rebuild after an edit, a string is
+/// one constant. Each migration is `<revision length>:<revision><head
+/// length>:<record>\n`, where the record is as [`MigrationParts::record`]
+/// holds it (head, module path, NUL, file, NUL, line): the head's length is
+/// given, the module path and the file end at a NUL, the line at the `\n`.
+/// Cut into [`Migration`]s once per process, when first collected.
 #[doc(hidden)]
 pub struct MigrationTable {
-    pub migrations: &'static [Migration],
+    pub records: &'static str,
+    pub anchor: fn() -> TypeId,
 }
 
 inventory::collect!(MigrationTable);
+
+impl MigrationTable {
+    /// The migrations of the table, cut from its string on first use.
+    fn migrations(&'static self) -> &'static [Migration] {
+        static CUT: Mutex<BTreeMap<usize, &'static [Migration]>> = Mutex::new(BTreeMap::new());
+        let key = self.records.as_ptr() as usize;
+        let mut cut = CUT.lock().unwrap_or_else(|p| p.into_inner());
+        cut.entry(key).or_insert_with(|| {
+            let list = cut_table(self.records, self.anchor).unwrap_or_else(|at| {
+                panic!(
+                    "internal error: the migration table does not read (at byte {at}); \
+                     migrate-macros and migrate-runtime must be the same version"
+                )
+            });
+            Box::leak(list.into_boxed_slice())
+        })
+    }
+}
+
+/// The migrations of a table's string (see [`MigrationTable`]); the byte
+/// where it does not read otherwise.
+fn cut_table(s: &'static str, anchor: fn() -> TypeId) -> Result<Vec<Migration>, usize> {
+    let b = s.as_bytes();
+    let mut at = 0;
+    let mut out = Vec::new();
+    // A length, then `:`.
+    let length = |at: &mut usize| -> Result<usize, usize> {
+        let start = *at;
+        while b.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        let n = s[start..*at].parse().map_err(|_| start)?;
+        if b.get(*at) != Some(&b':') {
+            return Err(*at);
+        }
+        *at += 1;
+        Ok(n)
+    };
+    // Up to and past the next `stop`.
+    let past = |at: &mut usize, stop: u8| -> Result<(), usize> {
+        let end = b[*at..].iter().position(|&c| c == stop).ok_or(*at)?;
+        *at += end + 1;
+        Ok(())
+    };
+    while at < b.len() {
+        let n = length(&mut at)?;
+        let revision = s.get(at..at + n).ok_or(at)?;
+        at += n;
+        let n = length(&mut at)?;
+        let start = at;
+        at = at.checked_add(n).filter(|&e| e <= b.len()).ok_or(at)?;
+        past(&mut at, 0)?;
+        past(&mut at, 0)?;
+        past(&mut at, b'\n')?;
+        let record = s.get(start..at - 1).ok_or(start)?;
+        out.push(Migration::__new(MigrationParts {
+            revision,
+            record,
+            functions: &[],
+            anchor,
+        }));
+    }
+    Ok(out)
+}
 
 /// The migrations of one crate, as its `migrations()` returns them, sorted by
 /// revision id (the graph orders them for applying).
@@ -265,7 +339,8 @@ impl Migrations {
     pub(crate) fn collect(anchor: TypeId, crate_path: &'static str) -> Self {
         let tables = inventory::iter::<MigrationTable>
             .into_iter()
-            .flat_map(|t| t.migrations.iter());
+            .filter(|t| (t.anchor)() == anchor)
+            .flat_map(|t| t.migrations().iter());
         let mut list: Vec<&'static Migration> = inventory::iter::<Migration>
             .into_iter()
             .chain(tables)
@@ -348,5 +423,53 @@ impl Migrations {
             .binary_search_by_key(&revision, |m| m.revision())
             .ok()
             .map(|i| self.list[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchor() -> TypeId {
+        TypeId::of::<MigrationTable>()
+    }
+
+    /// A table's string cuts into its records whole, whatever bytes the
+    /// heads hold (they are measured, not delimited).
+    #[test]
+    fn a_table_cuts_into_its_records() {
+        let head = "m1:\n:\0with a line break and a NUL, é\n";
+        let table: &'static str = Box::leak(
+            format!(
+                "2:r1{}:{head}krate::m::r1\0src/m/r1.rs\x004\n5:r-0_2{}:{head}krate::r2\0src/a b\n.rs\x0012\n",
+                head.len(),
+                head.len()
+            )
+            .into_boxed_str(),
+        );
+        let list = cut_table(table, anchor).unwrap();
+        let cut: Vec<(&str, &str)> = list
+            .iter()
+            .map(|m| (m.parts.revision, m.parts.record))
+            .collect();
+        assert_eq!(
+            cut,
+            [
+                ("r1", &*format!("{head}krate::m::r1\0src/m/r1.rs\x004")),
+                ("r-0_2", &*format!("{head}krate::r2\0src/a b\n.rs\x0012")),
+            ]
+        );
+        assert!(list.iter().all(|m| m.anchor() == anchor()));
+        assert!(cut_table("", anchor).unwrap().is_empty());
+        // Cut short or misshapen: where it stops reading.
+        for bad in [
+            "2:r1",
+            "2:r15:abc",
+            "2:r13:abcm\0f\0",
+            "x:r1",
+            "2:r1999:a\0b\x001\n",
+        ] {
+            assert!(cut_table(bad, anchor).is_err(), "{bad:?}");
+        }
     }
 }
