@@ -116,28 +116,33 @@ pub fn build_and_run_with_the_shop(generated: &[(String, String)], main: &str) {
     write!(program, "fn main() {{\n{main}}}\n").unwrap();
     let main_file = dir.path().join("generated.rs");
     std::fs::write(&main_file, program).unwrap();
+    trybuild_pass(&main_file);
+}
+
+/// trybuild builds and runs the program `main`, which must pass; one at a
+/// time (trybuild builds in one project directory per test crate).
+#[allow(dead_code)]
+pub fn trybuild_pass(main: &std::path::Path) {
     static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let cases = trybuild::TestCases::new();
-    cases.pass(&main_file);
-    drop(cases);
+    trybuild::TestCases::new().pass(main);
 }
+
+/// An adoption test's databases: `(kind, partway, head, empty)`.
+#[allow(dead_code)]
+pub type AdoptionCase<'a> = (
+    &'a str,
+    &'a migrate_runtime::testing::TestDatabase,
+    &'a migrate_runtime::testing::TestDatabase,
+    &'a migrate_runtime::testing::TestDatabase,
+);
 
 /// A program for the adoption tests (`import_diesel`, `import_sqlx`) that
 /// runs `checks` on each `(kind, partway, head, empty)` database with the
 /// imported `migrations()`: in scope are `m` (the migrator), `conn` (connected
 /// to `partway`), `exec`, and `snapshot(url)`, which leaves out our version
 /// table and `foreign_table`, the table of the tool adopted from.
-pub fn adoption_program(
-    cases: &[(
-        &str,
-        &migrate_runtime::testing::TestDatabase,
-        &migrate_runtime::testing::TestDatabase,
-        &migrate_runtime::testing::TestDatabase,
-    )],
-    foreign_table: &str,
-    checks: &str,
-) -> String {
+pub fn adoption_program(cases: &[AdoptionCase], foreign_table: &str, checks: &str) -> String {
     let cases: Vec<String> = cases
         .iter()
         .map(|(kind, partway, head, empty)| {
@@ -183,25 +188,17 @@ fn main() {{
 }
 
 /// Writes [`adoption_program`] as `krate`'s `src/main.rs` and has trybuild
-/// build and run it (one at a time: trybuild builds in one project
-/// directory per test crate).
+/// build and run it.
 #[allow(dead_code)]
 pub fn run_adoption_program(
     krate: &std::path::Path,
-    cases: &[(
-        &str,
-        &migrate_runtime::testing::TestDatabase,
-        &migrate_runtime::testing::TestDatabase,
-        &migrate_runtime::testing::TestDatabase,
-    )],
+    cases: &[AdoptionCase],
     foreign_table: &str,
     checks: &str,
 ) {
     let main = krate.join("src/main.rs");
     std::fs::write(&main, adoption_program(cases, foreign_table, checks)).unwrap();
-    static TRYBUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one = TRYBUILD.lock().unwrap_or_else(|e| e.into_inner());
-    trybuild::TestCases::new().pass(&main);
+    trybuild_pass(&main);
 }
 
 /// Writes the `files` (path under `dir`, text) of a program that is not
