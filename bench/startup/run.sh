@@ -5,7 +5,10 @@
 #   - the relocations the dynamic loader applies (`readelf -r`), and the size
 #     of the relocated read-only data (.data.rel.ro);
 #   - a no-op `upgrade head` (all N applied, a SQLite file in /dev/shm): its
-#     peak memory (maximum resident set) and whole-process time.
+#     peak memory (maximum resident set) and whole-process time;
+#   - the peak memory of two commands that touch no database: `heads` (the
+#     migrations collected, the revision graph built) and `--version` (the
+#     process started, the command line parsed).
 # With BEFORE_RUNTIME (another migrate-runtime checkout), the same executables
 # over it too; the no-op runs alternate the two pair by pair and the ratio
 # after/before is taken pair by pair. Medians are printed.
@@ -70,6 +73,11 @@ for n in "${ns[@]}"; do
       wall=$(awk "BEGIN { print ($t1 - $t0) / 1e9 }")
       read -r rss < "$out/time"
       printf 'noop\t%s\t%s\t%s\t%s\t%s\n' "$side" "$n" "$r" "$wall" "$rss" >> "$results"
+      for command in heads --version; do
+        /usr/bin/time -f '%M' -o "$out/time" "$out.$side-target/release/s$n" "$command" >/dev/null 2>&1
+        read -r rss < "$out/time"
+        printf '%s\t%s\t%s\t%s\t0\t%s\n' "$command" "$side" "$n" "$r" "$rss" >> "$results"
+      done
     done
   done
 done
@@ -77,21 +85,35 @@ done
 python3 - "$results" <<'EOF'
 import statistics, sys
 from collections import defaultdict
-static, noop = {}, defaultdict(dict)
+static, noop, rss = {}, defaultdict(dict), defaultdict(list)
 for line in open(sys.argv[1]):
     f = line.rstrip("\n").split("\t")
     if f[0] == "static":
         static[(f[1], int(f[2]))] = (int(f[3]), int(f[4]))
-    else:
+    elif f[0] == "noop":
         noop[(f[1], int(f[2]))][f[3]] = (float(f[4]), int(f[5]))
+    else:
+        rss[(f[0], f[1], int(f[2]))].append(int(f[5]))
 med = statistics.median
 sides = sorted({s for s, _ in static}, reverse=False)
-print(f"{'side':7} {'N':>5} {'relocations':>11} {'.data.rel.ro':>12} {'no-op ms':>9} {'peak RSS KiB':>12}")
+print(f"{'side':7} {'N':>5} {'relocations':>11} {'.data.rel.ro':>12} {'no-op ms':>9} "
+      f"{'peak RSS KiB: no-op':>19} {'heads':>6} {'--version':>9}")
 for (side, n) in sorted(static, key=lambda k: (k[1], k[0])):
     runs = noop[(side, n)].values()
     print(f"{side:7} {n:5} {static[(side, n)][0]:11} {static[(side, n)][1]:12} "
-          f"{1000 * med(v[0] for v in runs):9.1f} {med(v[1] for v in runs):12.0f}")
+          f"{1000 * med(v[0] for v in runs):9.1f} {med(v[1] for v in runs):19.0f} "
+          f"{med(rss[('heads', side, n)]):6.0f} {med(rss[('--version', side, n)]):9.0f}")
 ns = sorted({n for _, n in static})
+# Peak memory per migration: the slope between the smallest and largest N.
+if len(ns) > 1:
+    lo, hi = ns[0], ns[-1]
+    for side in sides:
+        slope = lambda k: (k(hi) - k(lo)) / (hi - lo) * 1024
+        noop_rss = lambda n: med(v[1] for v in noop[(side, n)].values())
+        heads = lambda n: med(rss[("heads", side, n)])
+        version = lambda n: med(rss[("--version", side, n)])
+        print(f"{side}: peak memory per migration (N={lo} to {hi}): no-op {slope(noop_rss):.0f} B, "
+              f"heads {slope(heads):.0f} B, --version {slope(version):.0f} B")
 if "before" in sides:
     for n in ns:
         a, b = noop[("after", n)], noop[("before", n)]

@@ -18,25 +18,28 @@
 //! lossless and may change with [`VERSION`], since the macro and the runtime
 //! are always the same version.
 //!
-//! Grammar (version 1):
+//! Grammar (version 2):
 //! - a number is decimal digits ended by `:`; a string is its length in bytes
 //!   as a number, then the bytes; a list is its length as a number, then the
 //!   items; a bool is `t` or `f`; an option is `-` or `+` and the value;
 //! - an enum is one ASCII letter naming the variant, then its fields; a struct
 //!   is its fields in declaration order;
-//! - a record is [`VERSION`], the parents (a list of strings), the branch
-//!   (an option of a string), the message (a string), the checksum (64 hex
-//!   digits), whether the downgrade is derived, whether the migration is
-//!   transactional (bools), the upgrade (a string holding an op list), the
-//!   downgrade (an option of the same), then the module path, `\0`, the file,
-//!   `\0`, the line.
+//! - a record is two strings. Its *lineage* is what every start reads of every
+//!   migration: [`VERSION`], the parents (a list of strings), the branch (an
+//!   option of a string) and the checksum (64 hex digits). The rest is the
+//!   message (a string), whether the downgrade is derived, whether the
+//!   migration is transactional (bools), the upgrade (a string holding an op
+//!   list), the downgrade (an option of the same), then the module path,
+//!   `\0`, the file, `\0`, the line. Kept apart, the lineages of a crate's
+//!   migrations sit together in its table (the runtime's `MigrationTable`),
+//!   and a run that builds the graph and checks checksums reads only them.
 
 use crate::model::*;
 use std::borrow::Cow;
 use std::fmt::{self, Write};
 
 /// The first characters of every record: the encoding's version.
-pub const VERSION: &str = "m1";
+pub const VERSION: &str = "m2";
 
 /// Bytes that are not a record or op list of this version: where, and what was
 /// expected there.
@@ -84,21 +87,32 @@ pub struct RecordHead<'a> {
     pub downgrade: Option<&'a [Op]>,
 }
 
-/// The record text up to the module path: the macro emits it as a string
-/// literal followed, in `concat!`, by `module_path!()`, `"\0"`, `file!()`,
-/// `"\0"`, `line!()`.
-pub fn encode_record_head(r: &RecordHead<'_>) -> String {
-    let mut w = Writer(String::with_capacity(256));
+/// A record's two strings as `#[migration]` writes them (see the grammar
+/// above).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodedRecord {
+    /// The version, parents, branch and checksum: complete.
+    pub lineage: String,
+    /// The rest up to the module path: the macro emits it as a string
+    /// literal followed, in `concat!`, by `module_path!()`, `"\0"`,
+    /// `file!()`, `"\0"`, `line!()`.
+    pub head: String,
+}
+
+/// The two strings of a record, but for the compiler's part.
+pub fn encode_record_head(r: &RecordHead<'_>) -> EncodedRecord {
+    let mut w = Writer(String::with_capacity(64 + 32 * (1 + r.parents.len())));
     w.0.push_str(VERSION);
     w.list(r.parents, |w, p| w.str(p));
     w.opt(r.branch, |w, b| w.str(b));
-    w.str(r.message);
     w.0.push_str(r.checksum);
+    let lineage = std::mem::replace(&mut w.0, String::with_capacity(256));
+    w.str(r.message);
     w.bool(r.downgrade_is_derived);
     w.bool(r.transactional);
     w.str(&encode_ops(r.upgrade));
     w.opt(r.downgrade, |w, d| w.str(&encode_ops(d)));
-    w.0
+    EncodedRecord { lineage, head: w.0 }
 }
 
 /// A record read back: everything but the ops, which stay encoded until
@@ -129,25 +143,24 @@ pub struct Record {
     pub line: u32,
 }
 
-/// Reads a record's header; the ops are only located, not decoded.
-pub fn decode_record(s: &'static str) -> Result<Record, DecodeError> {
-    let mut r = Reader::record(s)?;
-    let parents = r.vec(|r| r.raw_str())?;
-    let branch = r.opt(|r| r.raw_str())?;
+/// Reads a record's header from its two strings; the ops are only located,
+/// not decoded.
+pub fn decode_record(lineage: &'static str, rest: &'static str) -> Result<Record, DecodeError> {
+    let (parents, branch, checksum) = read_lineage(lineage)?;
+    let mut r = Reader::new(rest);
     let message = r.raw_str()?;
-    let checksum = r.checksum()?;
     let downgrade_is_derived = r.bool()?;
     let transactional = r.bool()?;
     let upgrade = r.raw_str()?;
     let downgrade = r.opt(|r| r.raw_str())?;
-    let rest = r.rest();
-    let mut tail = rest.splitn(3, '\0');
+    let tail = r.rest();
+    let mut tail = tail.splitn(3, '\0');
     let (Some(module_path), Some(file), Some(line)) = (tail.next(), tail.next(), tail.next())
     else {
         return Err(r.error("the module path, the file and the line, separated by NUL"));
     };
     let Ok(line) = line.parse() else {
-        return Err(r.error_at(s.len() - line.len(), "a line number"));
+        return Err(r.error_at(rest.len() - line.len(), "a line number"));
     };
     Ok(Record {
         parents,
@@ -164,29 +177,44 @@ pub fn decode_record(s: &'static str) -> Result<Record, DecodeError> {
     })
 }
 
-/// A record's parents and branch label, read without the rest of it
-/// ([`decode_record`] reads on to the ops' places and the compiler's part):
-/// what the revision graph needs of every migration at every start.
-pub fn decode_lineage(
-    s: &'static str,
-) -> Result<(Vec<&'static str>, Option<&'static str>), DecodeError> {
+type Lineage = (Vec<&'static str>, Option<&'static str>, &'static str);
+
+/// A lineage whole, which must end with its checksum.
+fn read_lineage(s: &'static str) -> Result<Lineage, DecodeError> {
     let mut r = Reader::record(s)?;
     let parents = r.vec(|r| r.raw_str())?;
     let branch = r.opt(|r| r.raw_str())?;
+    let checksum = r.checksum()?;
+    if !r.rest().is_empty() {
+        return Err(r.error("the end of the lineage after the checksum"));
+    }
+    Ok((parents, branch, checksum))
+}
+
+/// A record's parents and branch label, from its lineage: what the
+/// revision graph needs of every migration at every start.
+pub fn decode_lineage(
+    s: &'static str,
+) -> Result<(Vec<&'static str>, Option<&'static str>), DecodeError> {
+    let (parents, branch, _) = read_lineage(s)?;
     Ok((parents, branch))
 }
 
-/// A record's checksum (64 hex digits) alone: the parents, branch and
-/// message before it are stepped over, not collected. A run at head
-/// compares every applied migration's.
+/// A record's checksum (64 hex digits) alone, from its lineage: the
+/// parents and branch before it are stepped over, not collected. A run at
+/// head compares every applied migration's.
 pub fn decode_checksum(s: &'static str) -> Result<&'static str, DecodeError> {
+    // The lineage ends with the checksum; what precedes it is checked to read.
     let mut r = Reader::record(s)?;
     for _ in 0..r.num()? {
         r.raw_str()?;
     }
     r.opt(|r| r.raw_str())?;
-    r.raw_str()?;
-    r.checksum()
+    let checksum = r.checksum()?;
+    if !r.rest().is_empty() {
+        return Err(r.error("the end of the lineage after the checksum"));
+    }
+    Ok(checksum)
 }
 
 // -- ops --------------------------------------------------------------------------------
@@ -1504,21 +1532,26 @@ mod tests {
         }
     }
 
+    /// A record's two strings, the compiler's part joined to the second.
+    fn record(head: &RecordHead<'_>, tail: &str) -> (&'static str, &'static str) {
+        let e = encode_record_head(head);
+        (leak(e.lineage), leak(format!("{}{tail}", e.head)))
+    }
+
     #[test]
     fn records_round_trip() {
         let ops = every_op();
         let down = &ops[..3];
-        let text = leak(format!(
-            "{}crate::m\0src/m/a b.rs\0{}",
-            encode_record_head(&head(&ops, Some(down))),
-            42
-        ));
-        let r = decode_record(text).unwrap();
+        let (lineage, rest) = record(&head(&ops, Some(down)), "crate::m\0src/m/a b.rs\x0042");
+        let r = decode_record(lineage, rest).unwrap();
         assert_eq!(r.parents, ["a1", "b-2"]);
         assert_eq!(r.branch, Some("side"));
         // The partial reads every start does agree with the whole one.
-        assert_eq!(decode_lineage(text).unwrap(), (r.parents.clone(), r.branch));
-        assert_eq!(decode_checksum(text).unwrap(), r.checksum);
+        assert_eq!(
+            decode_lineage(lineage).unwrap(),
+            (r.parents.clone(), r.branch)
+        );
+        assert_eq!(decode_checksum(lineage).unwrap(), r.checksum);
         assert_eq!(r.message, "add: 3 things\n— ✓");
         assert_eq!(r.checksum.len(), 64);
         assert!(r.downgrade_is_derived && !r.transactional);
@@ -1528,6 +1561,8 @@ mod tests {
             (r.module_path, r.file, r.line),
             ("crate::m", "src/m/a b.rs", 42)
         );
+        // Nothing but the lineage is in the lineage.
+        assert!(!lineage.contains("add: 3"), "{lineage}");
 
         let root = RecordHead {
             parents: &[],
@@ -1536,40 +1571,42 @@ mod tests {
             upgrade: &[],
             ..head(&ops, None)
         };
-        let text = leak(format!("{}m\0f.rs\x007", encode_record_head(&root)));
-        let r = decode_record(text).unwrap();
+        let (lineage, rest) = record(&root, "m\0f.rs\x007");
+        let r = decode_record(lineage, rest).unwrap();
         assert!(r.parents.is_empty() && r.branch.is_none() && r.downgrade.is_none());
-        assert_eq!(decode_lineage(text).unwrap(), (vec![], None));
-        assert_eq!(decode_checksum(text).unwrap(), r.checksum);
+        assert_eq!(decode_lineage(lineage).unwrap(), (vec![], None));
+        assert_eq!(decode_checksum(lineage).unwrap(), r.checksum);
         assert_eq!(decode_ops(r.upgrade).unwrap(), vec![]);
     }
 
     #[test]
     fn malformed_records_are_errors() {
         let ops = every_op();
-        let good = format!("{}m\0f.rs\x007", encode_record_head(&head(&ops, None)));
-        for end in (0..good.len() - 1).filter(|&i| good.is_char_boundary(i)) {
-            assert!(
-                decode_record(leak(good[..end].to_string())).is_err(),
-                "{end}"
-            );
+        let (lineage, rest) = record(&head(&ops, None), "m\0f.rs\x007");
+        // Cut anywhere: an error, never a panic.
+        for end in (0..rest.len() - 1).filter(|&i| rest.is_char_boundary(i)) {
+            let cut = leak(rest[..end].to_string());
+            assert!(decode_record(lineage, cut).is_err(), "{end}");
         }
-        let e = decode_record("m9rest").unwrap_err();
+        for end in (0..lineage.len()).filter(|&i| lineage.is_char_boundary(i)) {
+            let cut = leak(lineage[..end].to_string());
+            assert!(decode_record(cut, rest).is_err(), "{end}");
+            assert!(decode_checksum(cut).is_err(), "{end}");
+            assert!(decode_lineage(cut).is_err(), "{end}");
+        }
+        let e = decode_record("m9rest", rest).unwrap_err();
         assert!(e.to_string().contains("another version"), "{e}");
-        let bad_line = leak(good.replace("\x007", "\0seven"));
+        let bad_line = leak(rest.replace("\x007", "\0seven"));
         assert_eq!(
-            decode_record(bad_line).unwrap_err().expected,
+            decode_record(lineage, bad_line).unwrap_err().expected,
             "a line number"
         );
-        let bad_checksum = leak(good.replacen("0123", "xyz0", 1));
-        assert!(decode_record(bad_checksum).is_err());
+        let bad_checksum = leak(lineage.replacen("0123", "xyz0", 1));
+        assert!(decode_record(bad_checksum, rest).is_err());
         assert!(decode_checksum(bad_checksum).is_err());
+        // A lineage with more after its checksum is not one.
+        let long = leak(format!("{lineage}x"));
+        assert!(decode_checksum(long).is_err() && decode_lineage(long).is_err());
         assert!(decode_checksum("m9rest").is_err() && decode_lineage("m9rest").is_err());
-        // Cut inside the parts they read: an error, never a panic.
-        let end = good.find("0123").unwrap() + 10;
-        for end in (0..end).filter(|&i| good.is_char_boundary(i)) {
-            let cut = leak(good[..end].to_string());
-            assert!(decode_checksum(cut).is_err(), "{end}");
-        }
     }
 }

@@ -16,6 +16,7 @@ use crate::parse::MigrationArgs;
 use crate::sources::{is_migration_attr, ModuleTree};
 use crate::valid;
 extern crate proc_macro;
+use migrate_core::encode::EncodedRecord;
 use migrate_core::graph::{self, LabelConflict};
 use migrate_core::ids::{self, Kind};
 use migrate_core::model::Op;
@@ -50,7 +51,7 @@ pub struct Declared {
     /// when `migrations!()`'s table registers it (`registry.rs`): it has no
     /// error, no `run` function, no `cfg` around it, and its record depends
     /// on nothing but the files it names.
-    pub record: Option<String>,
+    pub record: Option<EncodedRecord>,
 }
 
 /// 1-based line of a span of a file parsed apart from the compiler.
@@ -76,7 +77,7 @@ fn lower_full(
     m: &syn::ItemMod,
     file: &Path,
     own_checks: bool,
-) -> Option<(Migration, bool, bool, Option<String>)> {
+) -> Option<(Migration, bool, bool, Option<EncodedRecord>)> {
     let attr = m.attrs.iter().find(|a| is_migration_attr(a))?;
     let syn::Meta::List(list) = &attr.meta else {
         return None;
@@ -172,7 +173,13 @@ impl Declared {
         out.push_str(&format!(" {}", self.module));
         match &self.record {
             None => out.push_str(" -"),
-            Some(r) => out.push_str(&format!(" {}\n{r}", r.len())),
+            Some(r) => out.push_str(&format!(
+                " {} {}\n{}{}",
+                r.lineage.len(),
+                r.head.len(),
+                r.lineage,
+                r.head
+            )),
         }
         match &self.upgrade {
             None => out.push_str(" -\n"),
@@ -205,7 +212,16 @@ impl Declared {
         let module = r.word()?.to_string();
         let record = match r.word()? {
             "-" => None,
-            n => Some(r.bytes(n.parse().ok()?)?.to_string()),
+            n => {
+                let lineage = n.parse().ok()?;
+                let head = r.num()?;
+                let both = r.bytes(lineage + head)?;
+                let (lineage, head) = both.split_at_checked(lineage)?;
+                Some(EncodedRecord {
+                    lineage: lineage.to_string(),
+                    head: head.to_string(),
+                })
+            }
         };
         let upgrade = match r.word()? {
             "-" => None,
@@ -1016,7 +1032,10 @@ mod tests {
             claims: true,
             upgrade: Some(ops),
             module: "outer::m".to_string(),
-            record: Some("m1:\nwith a line break, \0 and é ".to_string()),
+            record: Some(migrate_core::encode::EncodedRecord {
+                lineage: "m2:0:-".to_string(),
+                head: "3:a b\nwith a line break, \0 and é ".to_string(),
+            }),
         };
         let bare = Declared {
             line: 9,

@@ -17,7 +17,7 @@ use crate::ctxt::Ctxt;
 use crate::parse::{AnchorArgs, MigrationArgs};
 use crate::sources;
 use crate::valid::{self, Downgrade};
-use migrate_core::encode::{encode_record_head, RecordHead};
+use migrate_core::encode::{encode_record_head, EncodedRecord, RecordHead};
 use migrate_core::model::Op;
 use migrate_core::naming::Naming;
 use proc_macro2::TokenStream;
@@ -394,11 +394,13 @@ fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStr
     // The crate's module path, its name (`migrations!()` stands at the
     // crate root): as the compiler was told it, or joined by the compiler.
     let krate_name = crate_name();
+    // The index, then the records (see `MigrationTable`).
+    let mut index = String::new();
     let mut records = String::new();
     let mut pieces: Vec<String> = Vec::new();
     for f in tree.files.iter().filter(|f| !f.cfg_above) {
         for d in &f.declared {
-            let Some(head) = &d.record else { continue };
+            let Some(record) = &d.record else { continue };
             if !taken.contains(&(f.path.clone(), d.revision.clone())) {
                 continue;
             }
@@ -407,22 +409,37 @@ fn registration_table(krate: &syn::Path, tree: &sources::ModuleTree) -> TokenStr
                 module.push_str("::");
                 module.push_str(m);
             }
-            records.push_str(&format!(
-                "{}:{}{}:{head}",
+            index.push_str(&format!(
+                "{}:{}{}:{}",
                 d.revision.len(),
                 d.revision,
-                head.len()
+                record.lineage.len(),
+                record.lineage
             ));
-            if krate_name.is_none() {
-                pieces.push(std::mem::take(&mut records));
+            let tail = format!("{module}\0{}\0{}", f.path.display(), d.line);
+            match &krate_name {
+                Some(krate) => {
+                    let before = records.len();
+                    records.push_str(&record.head);
+                    records.push_str(krate);
+                    records.push_str(&tail);
+                    index.push_str(&format!("{}:", records.len() - before));
+                }
+                None => {
+                    index.push_str(&format!("{};", record.head.len()));
+                    records.push_str(&record.head);
+                    pieces.push(std::mem::take(&mut records));
+                    records.push_str(&tail);
+                    records.push('\n');
+                }
             }
-            records.push_str(&format!(
-                "{}{module}\0{}\0{}\n",
-                krate_name.as_deref().unwrap_or_default(),
-                f.path.display(),
-                d.line
-            ));
         }
+    }
+    index.push('\n');
+    if let Some(first) = pieces.first_mut() {
+        first.insert_str(0, &index);
+    } else {
+        records.insert_str(0, &index);
     }
     let records = match krate_name {
         Some(_) => proc_macro2::Literal::string(&records).to_string(),
@@ -629,10 +646,11 @@ fn private(krate: &syn::Path) -> TokenStream {
     quote!(#krate::__private)
 }
 
-/// The record of a migration as `migrate_core::encode` writes it, up to
-/// what only the compiler knows (module path, file, line): the same for
-/// the attribute's own registration and for `migrations!()`'s table.
-pub fn record_head(m: &Migration, downgrade: &Downgrade) -> String {
+/// The record of a migration as `migrate_core::encode` writes it, its
+/// lineage and the rest up to what only the compiler knows (module path,
+/// file, line): the same for the attribute's own registration and for
+/// `migrations!()`'s table.
+pub fn record_head(m: &Migration, downgrade: &Downgrade) -> EncodedRecord {
     let up: Vec<Op> = m.upgrade.iter().filter_map(|n| n.op.clone()).collect();
     let checksum = migrate_core::checksum::checksum(&up).to_hex();
     let (down, derived) = match downgrade {
@@ -650,10 +668,10 @@ pub fn record_head(m: &Migration, downgrade: &Downgrade) -> String {
     let parents: Vec<String> = m.meta.down_revisions.iter().map(LitStr::value).collect();
     let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
     let branch = m.meta.branch.as_ref().map(LitStr::value);
-    // Everything without a pointer in one string literal (see
-    // `migrate_core::encode`): one constant for the compiler, nothing for
-    // the loader to relocate. The compiler's part is joined by `concat!`.
-    let head = encode_record_head(&RecordHead {
+    // Everything without a pointer in two string literals (see
+    // `migrate_core::encode`): constants for the compiler, nothing for the
+    // loader to relocate. The compiler's part is joined by `concat!`.
+    encode_record_head(&RecordHead {
         parents: &parents,
         branch: branch.as_deref(),
         message: &message,
@@ -662,8 +680,7 @@ pub fn record_head(m: &Migration, downgrade: &Downgrade) -> String {
         transactional,
         upgrade: &up,
         downgrade: down,
-    });
-    head
+    })
 }
 
 fn registration(
@@ -697,8 +714,9 @@ fn registration(
             &__FUNCTIONS
         })
     };
-    let head = record_head(m, downgrade);
-    let head = proc_macro2::Literal::string(&head);
+    let record = record_head(m, downgrade);
+    let lineage = proc_macro2::Literal::string(&record.lineage);
+    let head = proc_macro2::Literal::string(&record.head);
     let revision = proc_macro2::Literal::string(&rev.value());
     // The anchor states the choice the migration found; the default needs
     // no check (the anchor refuses `naming` where migrations cannot find it).
@@ -714,6 +732,7 @@ fn registration(
             #p::inventory::submit! {
                 #p::Migration::__new(#p::MigrationParts {
                     revision: #revision,
+                    lineage: #lineage,
                     record: ::core::concat!(#head, #module_path, "\0", ::core::file!(), "\0", ::core::line!()),
                     functions: #functions,
                     anchor: crate::__migration_anchor,
@@ -730,14 +749,21 @@ mod tests {
     use quote::ToTokens;
     use std::str::FromStr;
 
-    /// The record literal of an expansion, with what `concat!` would join.
-    fn record(out: &proc_macro2::TokenStream) -> &'static str {
+    /// The lineage and record literals of an expansion, with what `concat!`
+    /// would join to the record.
+    fn record(out: &proc_macro2::TokenStream) -> (&'static str, &'static str) {
         let text = out.to_string();
+        let lineage = text.find("lineage :").expect("the lineage is a field");
+        let lineage = text[lineage + 9..].split_once(", record").unwrap().0;
+        let lineage = syn::parse_str::<syn::LitStr>(lineage).unwrap().value();
         let at = text.find("concat !").expect("the record is a concat!");
         let lit = text[at..].split_once('(').unwrap().1;
         let end = lit.find(", :: core :: module_path").unwrap();
         let value = syn::parse_str::<syn::LitStr>(&lit[..end]).unwrap().value();
-        Box::leak(format!("{value}crate::m\0src/m.rs\x007").into_boxed_str())
+        (
+            leak(lineage),
+            leak(format!("{value}crate::m\0src/m.rs\x007")),
+        )
     }
 
     fn leak(s: String) -> &'static str {
@@ -762,8 +788,9 @@ mod tests {
 
     /// `migrations!()`'s table, one string joined by `concat!` where the
     /// crate's name is not known (as here, outside a compiler), holds each
-    /// migration as the runtime cuts it: the revision and the head measured,
-    /// then the module path, file and line; each record reads back.
+    /// migration as the runtime cuts it: the revision, lineage and head
+    /// measured in the index, then the records with their module path, file
+    /// and line; each record reads back.
     #[test]
     fn the_table_holds_each_record_as_the_runtime_cuts_it() {
         let tmp = tempfile::tempdir().unwrap();
@@ -804,23 +831,31 @@ mod tests {
         let mut pieces = Vec::new();
         literals(out, &mut pieces);
         let table = pieces.join("krate");
-        // Cut as `MigrationTable` does.
+        // Cut as `MigrationTable` does: the index (each record's head
+        // measured), a line break, then the records, each with the module
+        // path, file and line after its head and a line break.
         let mut rest: &'static str = Box::leak(table.into_boxed_str());
-        let mut cut = Vec::new();
-        let number = |r: &mut &'static str| -> usize {
-            let (n, tail) = r.split_once(':').unwrap();
+        let mut index = Vec::new();
+        let field = |r: &mut &'static str, end: char| -> &'static str {
+            let (n, tail) = r.split_once(end).unwrap();
+            let (field, tail) = tail.split_at(n.parse().unwrap());
             *r = tail;
-            n.parse().unwrap()
+            field
         };
-        while !rest.is_empty() {
-            let n = number(&mut rest);
-            let (revision, tail) = rest.split_at(n);
+        while !rest.starts_with('\n') {
+            let revision = field(&mut rest, ':');
+            let lineage = field(&mut rest, ':');
+            let (n, tail) = rest.split_once(';').unwrap();
             rest = tail;
-            let n = number(&mut rest);
+            index.push((revision, lineage, n.parse::<usize>().unwrap()));
+        }
+        rest = &rest[1..];
+        let mut cut = Vec::new();
+        for (revision, lineage, n) in index {
             let module_end = n + rest[n..].find('\0').unwrap() + 1;
             let file_end = module_end + rest[module_end..].find('\0').unwrap() + 1;
             let end = file_end + rest[file_end..].find('\n').unwrap();
-            let record = decode_record(&rest[..end]).unwrap();
+            let record = decode_record(lineage, &rest[..end]).unwrap();
             rest = &rest[end + 1..];
             cut.push((revision, record.message, record.module_path, record.line));
             assert!(record
@@ -831,6 +866,7 @@ mod tests {
                 matches!(&up[1], Op::Execute(sql) if sql.any.as_deref() == Some("SELECT '\0\n\"é'"))
             );
         }
+        assert_eq!(rest, "");
         cut.sort();
         assert_eq!(
             cut,
@@ -862,7 +898,8 @@ mod tests {
         let args = r#"revision = "b2", down_revision = ["a1", "a-0"], branch = "side""#;
         let out = super::migration(proc_macro2::TokenStream::from_str(args).unwrap(), module);
         assert!(!out.to_string().contains("compile_error"), "{out}");
-        let r = decode_record(record(&out)).unwrap();
+        let (lineage, rest) = record(&out);
+        let r = decode_record(lineage, rest).unwrap();
         assert_eq!(r.parents, ["a1", "a-0"]);
         assert_eq!(r.branch, Some("side"));
         assert_eq!(r.message, "Adds \"quoted\" things: a\\b ✓");

@@ -2716,10 +2716,12 @@ mod tests {
             inventory::submit! {
                 crate::migration::Migration::__new(crate::migration::MigrationParts {
                     revision: $rev,
-                    record: concat!(
-                        "m1", $parents, $branch, "4:test",
+                    lineage: concat!(
+                        "m2", $parents, $branch,
                         "0000000000000000000000000000000000000000000000000000000000000000",
-                        "tt2:0:+2:0:", module_path!(), "\0", file!(), "\0", line!()
+                    ),
+                    record: concat!(
+                        "4:testtt2:0:+2:0:", module_path!(), "\0", file!(), "\0", line!()
                     ),
                     functions: &[],
                     anchor: test_anchor,

@@ -171,7 +171,8 @@ macro_rules! op {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::migration::{
-        decoded_op_lists, Migration, MigrationParts, MigrationTable, RunFn, RunFunction,
+        decoded_op_lists, records_read, tables_cut, Migration, MigrationParts, MigrationTable,
+        RunFn, RunFunction,
     };
     pub use inventory;
 

@@ -8,7 +8,8 @@ use migrate_core::encode::{
 use std::any::TypeId;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// The connection handed to `op!(run(function))`: one variant per enabled
 /// backend, because diesel's `Connection` trait is not object-safe.
@@ -68,12 +69,15 @@ impl fmt::Debug for RunFunction {
 
 /// Everything `#[migration]` records about one revision: the id, what only
 /// a pointer can hold (the `run` functions, the crate's anchor), and the rest
-/// as one string (`migrate_core::encode`): the header, the ops, then the
-/// module path, file and line the compiler joins to it. A string holds no
+/// as two strings (`migrate_core::encode`): the lineage (parents, branch,
+/// checksum), which every start reads, and the record (the message, the
+/// ops, then the module path, file and line the compiler joins to it),
+/// which a run reads of the migrations it touches. A string holds no
 /// pointer, so the loader relocates nothing inside it at start-up.
 #[doc(hidden)]
 pub struct MigrationParts {
     pub revision: &'static str,
+    pub lineage: &'static str,
     pub record: &'static str,
     pub functions: &'static [RunFunction],
     pub anchor: fn() -> TypeId,
@@ -90,6 +94,21 @@ pub fn decoded_op_lists() -> usize {
     DECODED.lock().unwrap_or_else(|p| p.into_inner()).len()
 }
 
+/// How many records (not lineages) this process has read, and how many
+/// tables it has cut: what the tests check a command that needs none leaves
+/// at zero.
+static RECORDS_READ: AtomicUsize = AtomicUsize::new(0);
+
+#[doc(hidden)]
+pub fn records_read() -> usize {
+    RECORDS_READ.load(Ordering::Relaxed)
+}
+
+#[doc(hidden)]
+pub fn tables_cut() -> usize {
+    CUT.lock().unwrap_or_else(|p| p.into_inner()).len()
+}
+
 /// One revision, as `#[migration]` registered it: ids, message, the upgrade and
 /// downgrade as data, the checksum of the upgrade, and where it is declared.
 ///
@@ -97,18 +116,40 @@ pub fn decoded_op_lists() -> usize {
 /// a run decodes only the migrations it applies, reverts or checks.
 pub struct Migration {
     parts: MigrationParts,
+    /// For a migration of a table: where its record is in `parts.record`,
+    /// which is then the table's records. Sliced when read, so cutting the
+    /// table reads none of them.
+    place: Option<(u32, u32)>,
 }
 
 impl Migration {
     #[doc(hidden)]
     pub const fn __new(parts: MigrationParts) -> Self {
-        Migration { parts }
+        Migration { parts, place: None }
+    }
+
+    /// The record's text (see [`MigrationParts::record`]).
+    fn record_text(&self) -> &'static str {
+        RECORDS_READ.fetch_add(1, Ordering::Relaxed);
+        match self.place {
+            None => self.parts.record,
+            Some((start, end)) => self
+                .parts
+                .record
+                .get(start as usize..end as usize)
+                .unwrap_or_else(|| {
+                    self.corrupt(DecodeError {
+                        offset: start as usize,
+                        expected: "a record on character boundaries",
+                    })
+                }),
+        }
     }
 
     /// The record's header. `#[migration]` of the same version wrote it (the
     /// runtime pins the macro crate), so it always reads.
     pub(crate) fn record(&self) -> Record {
-        decode_record(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
+        decode_record(self.parts.lineage, self.record_text()).unwrap_or_else(|e| self.corrupt(e))
     }
 
     fn corrupt(&self, e: DecodeError) -> ! {
@@ -145,10 +186,10 @@ impl Migration {
         self.lineage().1
     }
 
-    /// The parents and the branch label, from the start of the record only
-    /// (the revision graph reads them of every migration at every start).
+    /// The parents and the branch label, from the lineage only (the
+    /// revision graph reads them of every migration at every start).
     pub(crate) fn lineage(&self) -> (Vec<&'static str>, Option<&'static str>) {
-        decode_lineage(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
+        decode_lineage(self.parts.lineage).unwrap_or_else(|e| self.corrupt(e))
     }
 
     /// The message: `message = ...`, the doc comment, or the module name.
@@ -178,14 +219,14 @@ impl Migration {
 
     /// Whether `text` is the stored form of [`Migration::checksum`]
     /// (`Checksum::is_stored`), compared with the record's digits as they
-    /// are: nothing parsed or allocated, only the record's start read (a run
-    /// at head compares every applied migration's).
+    /// are: nothing parsed or allocated, only the lineage read (a run at
+    /// head compares every applied migration's).
     pub(crate) fn checksum_is_stored(&self, text: &str) -> bool {
         migrate_core::checksum::hex_is_stored(self.checksum_hex(), text)
     }
 
     fn checksum_hex(&self) -> &'static str {
-        decode_checksum(self.parts.record).unwrap_or_else(|e| self.corrupt(e))
+        decode_checksum(self.parts.lineage).unwrap_or_else(|e| self.corrupt(e))
     }
 
     /// Whether the migration runs in one transaction (false when it has an op
@@ -249,11 +290,18 @@ inventory::collect!(Migration);
 /// The table is one string, not an array of [`Migration`]s: a `static` of
 /// hundreds of structs is type-checked, const-evaluated and walked for
 /// relocations by the compiler on every rebuild after an edit, a string is
-/// one constant. Each migration is `<revision length>:<revision><head
-/// length>:<record>\n`, where the record is as [`MigrationParts::record`]
-/// holds it (head, module path, NUL, file, NUL, line): the head's length is
-/// given, the module path and the file end at a NUL, the line at the `\n`.
-/// Cut into [`Migration`]s once per process, when first collected.
+/// one constant. It is an index, a `\n`, then the records:
+/// - the index holds, per migration, `<revision length>:<revision><lineage
+///   length>:<lineage>` and the record's place: `<length>:` when its length
+///   is known, `<head length>;` when only its head's is (the crate's module
+///   path is then joined in by the compiler);
+/// - the records follow in the index's order, each as
+///   [`MigrationParts::record`] holds it (head, module path, NUL, file, NUL,
+///   line), and, where only the head's length is given, a `\n` after it.
+///
+/// Cut into [`Migration`]s once per process, when first collected. With the
+/// lengths known, cutting reads the index alone: a start that builds the
+/// graph and compares checksums does not touch the records' pages.
 #[doc(hidden)]
 pub struct MigrationTable {
     pub records: &'static str,
@@ -262,10 +310,12 @@ pub struct MigrationTable {
 
 inventory::collect!(MigrationTable);
 
+/// The tables cut so far, keyed by the address of their string.
+static CUT: Mutex<BTreeMap<usize, &'static [Migration]>> = Mutex::new(BTreeMap::new());
+
 impl MigrationTable {
     /// The migrations of the table, cut from its string on first use.
     fn migrations(&'static self) -> &'static [Migration] {
-        static CUT: Mutex<BTreeMap<usize, &'static [Migration]>> = Mutex::new(BTreeMap::new());
         let key = self.records.as_ptr() as usize;
         let mut cut = CUT.lock().unwrap_or_else(|p| p.into_inner());
         cut.entry(key).or_insert_with(|| {
@@ -285,73 +335,105 @@ impl MigrationTable {
 fn cut_table(s: &'static str, anchor: fn() -> TypeId) -> Result<Vec<Migration>, usize> {
     let b = s.as_bytes();
     let mut at = 0;
-    let mut out = Vec::new();
-    // A length, then `:`.
-    let length = |at: &mut usize| -> Result<usize, usize> {
+    // A length, then `:` (or `;`, returned as true).
+    let length = |at: &mut usize| -> Result<(usize, bool), usize> {
         let start = *at;
         while b.get(*at).is_some_and(u8::is_ascii_digit) {
             *at += 1;
         }
         let n = s[start..*at].parse().map_err(|_| start)?;
-        if b.get(*at) != Some(&b':') {
-            return Err(*at);
-        }
+        let head_only = match b.get(*at) {
+            Some(b':') => false,
+            Some(b';') => true,
+            _ => return Err(*at),
+        };
         *at += 1;
-        Ok(n)
+        Ok((n, head_only))
     };
-    // Up to and past the next `stop`.
-    let past = |at: &mut usize, stop: u8| -> Result<(), usize> {
-        let end = b[*at..].iter().position(|&c| c == stop).ok_or(*at)?;
-        *at += end + 1;
-        Ok(())
+    // A string given by its length.
+    let string = |at: &mut usize| -> Result<&'static str, usize> {
+        let (n, false) = length(at)? else {
+            return Err(*at - 1);
+        };
+        let end = at.checked_add(n).ok_or(*at)?;
+        let text = s.get(*at..end).ok_or(*at)?;
+        *at += n;
+        Ok(text)
     };
-    while at < b.len() {
-        let n = length(&mut at)?;
-        let revision = s.get(at..at + n).ok_or(at)?;
-        at += n;
-        let n = length(&mut at)?;
+    let mut index = Vec::new();
+    while b.get(at) != Some(&b'\n') {
+        let revision = string(&mut at)?;
+        let lineage = string(&mut at)?;
+        index.push((revision, lineage, length(&mut at)?));
+    }
+    at += 1;
+    // The records, as one string; each migration's is sliced from it when
+    // read.
+    let records = s.get(at..).ok_or(at)?;
+    let base = at;
+    let mut at: usize = 0;
+    let mut out = Vec::with_capacity(index.len());
+    for (revision, lineage, (n, head_only)) in index {
         let start = at;
-        at = at.checked_add(n).filter(|&e| e <= b.len()).ok_or(at)?;
-        past(&mut at, 0)?;
-        past(&mut at, 0)?;
-        past(&mut at, b'\n')?;
-        let record = s.get(start..at - 1).ok_or(start)?;
-        out.push(Migration::__new(MigrationParts {
-            revision,
-            record,
-            functions: &[],
-            anchor,
-        }));
+        at = at
+            .checked_add(n)
+            .filter(|&e| e <= records.len())
+            .ok_or(base + at)?;
+        let end = if head_only {
+            let b = records.as_bytes();
+            for stop in [0, 0, b'\n'] {
+                at += b[at..].iter().position(|&c| c == stop).ok_or(base + at)? + 1;
+            }
+            at - 1
+        } else {
+            at
+        };
+        let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(end)) else {
+            return Err(base + start);
+        };
+        out.push(Migration {
+            parts: MigrationParts {
+                revision,
+                lineage,
+                record: records,
+                functions: &[],
+                anchor,
+            },
+            place: Some((start, end)),
+        });
+    }
+    if at != records.len() {
+        return Err(base + at);
     }
     Ok(out)
 }
 
 /// The migrations of one crate, as its `migrations()` returns them, sorted by
 /// revision id (the graph orders them for applying).
+///
+/// Collected when first asked for, so a command that needs none (`--help`,
+/// `--version`, a mistyped argument) reads none: a start's memory does not
+/// grow with the number of migrations before it needs them.
 #[derive(Clone, Debug)]
 pub struct Migrations {
     crate_path: &'static str,
-    list: Vec<&'static Migration>,
+    anchor: TypeId,
+    list: OnceLock<Vec<&'static Migration>>,
 }
 
 impl Migrations {
     /// The set registered by the crate whose `migrations!()` has this anchor.
     pub(crate) fn collect(anchor: TypeId, crate_path: &'static str) -> Self {
-        let tables = inventory::iter::<MigrationTable>
-            .into_iter()
-            .filter(|t| (t.anchor)() == anchor)
-            .flat_map(|t| t.migrations().iter());
-        let mut list: Vec<&'static Migration> = inventory::iter::<Migration>
-            .into_iter()
-            .chain(tables)
-            .filter(|m| m.anchor() == anchor)
-            .collect();
-        list.sort_by_key(|m| m.revision());
-        // A migration is registered once, by the table or by itself; should
-        // both have done it, it is one migration (the same id in the same
-        // module; two of one id are a compile error).
-        list.dedup_by(|a, b| a.revision() == b.revision() && a.module_path() == b.module_path());
-        Migrations { crate_path, list }
+        Migrations {
+            crate_path,
+            anchor,
+            list: OnceLock::new(),
+        }
+    }
+
+    /// The migrations, collected on first use.
+    fn list(&self) -> &[&'static Migration] {
+        self.list.get_or_init(|| collect(self.anchor))
     }
 
     /// The crate (its module path) the migrations come from.
@@ -361,17 +443,17 @@ impl Migrations {
 
     /// How many migrations there are.
     pub fn len(&self) -> usize {
-        self.list.len()
+        self.list().len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.list().is_empty()
     }
 
     /// All of them, sorted by revision id.
     pub fn iter(&self) -> impl Iterator<Item = &'static Migration> + '_ {
-        self.list.iter().copied()
+        self.list().iter().copied()
     }
 
     /// The migrations `keep` selects (for example one line of history), as a
@@ -379,7 +461,8 @@ impl Migrations {
     pub fn filter(&self, keep: impl Fn(&Migration) -> bool) -> Migrations {
         Migrations {
             crate_path: self.crate_path,
-            list: self.list.iter().copied().filter(|m| keep(m)).collect(),
+            anchor: self.anchor,
+            list: OnceLock::from(self.iter().filter(|m| keep(m)).collect::<Vec<_>>()),
         }
     }
 
@@ -390,8 +473,7 @@ impl Migrations {
     pub fn undeclared_files(&self) -> Option<Vec<std::path::PathBuf>> {
         use std::collections::BTreeSet;
         use std::path::{Path, PathBuf};
-        let declared: BTreeSet<PathBuf> =
-            self.list.iter().map(|m| PathBuf::from(m.file())).collect();
+        let declared: BTreeSet<PathBuf> = self.iter().map(|m| PathBuf::from(m.file())).collect();
         if declared.iter().any(|f| !f.is_file()) {
             return None;
         }
@@ -419,11 +501,30 @@ impl Migrations {
 
     /// The migration with exactly this revision id.
     pub fn get(&self, revision: &str) -> Option<&'static Migration> {
-        self.list
-            .binary_search_by_key(&revision, |m| m.revision())
+        let list = self.list();
+        list.binary_search_by_key(&revision, |m| m.revision())
             .ok()
-            .map(|i| self.list[i])
+            .map(|i| list[i])
     }
+}
+
+/// The migrations registered with this anchor, sorted by revision id.
+fn collect(anchor: TypeId) -> Vec<&'static Migration> {
+    let tables = inventory::iter::<MigrationTable>
+        .into_iter()
+        .filter(|t| (t.anchor)() == anchor)
+        .flat_map(|t| t.migrations().iter());
+    let mut list: Vec<&'static Migration> = inventory::iter::<Migration>
+        .into_iter()
+        .chain(tables)
+        .filter(|m| m.anchor() == anchor)
+        .collect();
+    list.sort_by_key(|m| m.revision());
+    // A migration is registered once, by the table or by itself; should
+    // both have done it, it is one migration (the same id in the same
+    // module; two of one id are a compile error).
+    list.dedup_by(|a, b| a.revision() == b.revision() && a.module_path() == b.module_path());
+    list
 }
 
 #[cfg(test)]
@@ -435,41 +536,80 @@ mod tests {
     }
 
     /// A table's string cuts into its records whole, whatever bytes the
-    /// heads hold (they are measured, not delimited).
+    /// records hold (they are measured, not delimited), in either form of
+    /// the index: the records' lengths, or their heads' only.
     #[test]
     fn a_table_cuts_into_its_records() {
-        let head = "m1:\n:\0with a line break and a NUL, é\n";
-        let table: &'static str = Box::leak(
-            format!(
-                "2:r1{}:{head}krate::m::r1\0src/m/r1.rs\x004\n5:r-0_2{}:{head}krate::r2\0src/a b\n.rs\x0012\n",
-                head.len(),
-                head.len()
-            )
-            .into_boxed_str(),
+        let lineage = "m20:-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        // A message with a line break, a NUL and a character of two bytes.
+        let head = "5:a\n\0étt2:0:-";
+        let records = [
+            ("r1", format!("{head}krate::m::r1\0src/m/r1.rs\x004")),
+            ("r-0_2", format!("{head}krate::r2\0src/a b\n.rs\x0012")),
+        ];
+        let index = |given: &dyn Fn(&str) -> String| -> String {
+            let mut index = String::new();
+            for (revision, record) in &records {
+                index.push_str(&format!(
+                    "{}:{revision}{}:{lineage}{}",
+                    revision.len(),
+                    lineage.len(),
+                    given(record)
+                ));
+            }
+            index
+        };
+        let whole = format!(
+            "{}\n{}{}",
+            index(&|r| format!("{}:", r.len())),
+            records[0].1,
+            records[1].1
         );
-        let list = cut_table(table, anchor).unwrap();
-        let cut: Vec<(&str, &str)> = list
-            .iter()
-            .map(|m| (m.parts.revision, m.parts.record))
-            .collect();
-        assert_eq!(
-            cut,
-            [
-                ("r1", &*format!("{head}krate::m::r1\0src/m/r1.rs\x004")),
-                ("r-0_2", &*format!("{head}krate::r2\0src/a b\n.rs\x0012")),
-            ]
+        let heads = format!(
+            "{}\n{}\n{}\n",
+            index(&|_| format!("{};", head.len())),
+            records[0].1,
+            records[1].1
         );
-        assert!(list.iter().all(|m| m.anchor() == anchor()));
-        assert!(cut_table("", anchor).unwrap().is_empty());
-        // Cut short or misshapen: where it stops reading.
-        for bad in [
-            "2:r1",
-            "2:r15:abc",
-            "2:r13:abcm\0f\0",
-            "x:r1",
-            "2:r1999:a\0b\x001\n",
+        for table in [whole, heads] {
+            let table: &'static str = Box::leak(table.into_boxed_str());
+            let list = cut_table(table, anchor).unwrap();
+            let cut: Vec<(&str, &str, &str)> = list
+                .iter()
+                .map(|m| (m.parts.revision, m.parts.lineage, m.record_text()))
+                .collect();
+            assert_eq!(
+                cut,
+                [
+                    ("r1", lineage, &*records[0].1),
+                    ("r-0_2", lineage, &*records[1].1),
+                ],
+                "{table:?}"
+            );
+            assert!(list.iter().all(|m| m.anchor() == anchor()));
+            assert_eq!(list[1].line(), 12);
+            assert_eq!(list[1].file(), "src/a b\n.rs");
+            assert_eq!(list[0].down_revisions(), Vec::<&str>::new());
+            // Cut short anywhere: where it stops reading, never a panic.
+            for end in (0..table.len()).filter(|&e| table.is_char_boundary(e)) {
+                assert!(cut_table(&table[..end], anchor).is_err(), "{end}");
+            }
+        }
+        assert!(cut_table("\n", anchor).unwrap().is_empty());
+        // The cut reads the index alone: a record is only sliced when read.
+        let table = "2:r12:m13:\nabc";
+        assert_eq!(cut_table(table, anchor).unwrap()[0].record_text(), "abc");
+        // Misshapen: where it stops reading.
+        for (bad, at) in [
+            ("", 0),
+            ("x:r1", 0),
+            ("2;r1", 1),
+            ("2:r12:m13:\nab", 11),
+            ("2:r12:m13:\nabcd", 14),
+            ("2:r12:m199999999999999999999999:\nab", 8),
+            ("2:r12:m12;\na\0b\0", 15),
         ] {
-            assert!(cut_table(bad, anchor).is_err(), "{bad:?}");
+            assert_eq!(cut_table(bad, anchor).err(), Some(at), "{bad:?}");
         }
     }
 }

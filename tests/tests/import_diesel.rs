@@ -177,7 +177,7 @@ fn a_mysql_diesel_history_is_imported_adopted_and_upgraded() {
 /// Builds the crate at `krate` (its migrations imported from `dir`) with a
 /// program that adopts, per kind, a database diesel migrated part way, and
 /// checks it against one diesel migrated to the end and an empty one.
-fn adopt(krate: &Path, dir: &str, kinds: &[(&str, fn() -> TestDatabase)]) {
+fn adopt(krate: &Path, dir: &str, kinds: &[support::DatabaseKind]) {
     let mut dbs = Vec::new();
     for &(kind, database) in kinds {
         let (partway, head, empty) = (database(), database(), database());

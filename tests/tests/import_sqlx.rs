@@ -222,7 +222,7 @@ fn a_mysql_sqlx_history_is_imported_adopted_and_upgraded() {
 /// program that adopts, per kind, a database sqlx migrated part way (the
 /// first two versions), and checks it against one sqlx migrated to the end
 /// and an empty one.
-fn adopt(krate: &Path, dir: &Path, kinds: &[(&str, fn() -> TestDatabase)]) {
+fn adopt(krate: &Path, dir: &Path, kinds: &[support::DatabaseKind]) {
     let first_two = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

@@ -137,6 +137,10 @@ pub type AdoptionCase<'a> = (
     &'a migrate_runtime::testing::TestDatabase,
 );
 
+/// A kind of database an adoption test runs on, and how to start one.
+#[allow(dead_code)]
+pub type DatabaseKind = (&'static str, fn() -> migrate_runtime::testing::TestDatabase);
+
 /// A program for the adoption tests (`import_diesel`, `import_sqlx`) that
 /// runs `checks` on each `(kind, partway, head, empty)` database with the
 /// imported `migrations()`: in scope are `m` (the migrator), `conn` (connected
