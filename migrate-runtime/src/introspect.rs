@@ -35,7 +35,7 @@
 //! The testing toolkit (feature `testing`) re-exports it beside throwaway
 //! databases: `migrate_runtime::testing::{Snapshot, TestDatabase}`.
 
-use crate::{Error, MigrationConnection};
+use crate::{Dialect, Error, MigrationConnection};
 use migrate_core::difference::{Difference, Field, Object};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,6 +53,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// listed as indexes: the constraint is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
+    /// The database it was read from (none for an empty snapshot).
+    dialect: Option<Dialect>,
     tables: BTreeMap<String, TableSnapshot>,
     enums: BTreeMap<String, EnumSnapshot>,
     sequences: BTreeSet<String>,
@@ -256,8 +258,13 @@ impl Snapshot {
     /// its position) and without the names of sequences a column owns
     /// (PostgreSQL keeps `orders_id_seq` when `orders` is renamed; the
     /// column's identity or default is compared, a serial's `nextval(...)`
-    /// without the name of the sequence it owns). For `check` and the
-    /// testing toolkit's stairway and model checks.
+    /// without the name of the sequence it owns), and without two forms
+    /// of one default: a default is compared as the model reads it back
+    /// on its column ([`reflect`](crate::schema::reflect)), so that
+    /// PostgreSQL's `'0'::smallint` on a column a migration made `integer`
+    /// is the `0` of a column created `integer` (the server keeps a
+    /// default's expression when its column's type changes). For `check`
+    /// and the testing toolkit's stairway and model checks.
     pub fn diff_schema(&self, other: &Snapshot) -> Vec<Difference> {
         fn compared(s: &Snapshot) -> Snapshot {
             let mut s = s.clone();
@@ -278,7 +285,33 @@ impl Snapshot {
             }
             s
         }
-        compared(self).diff(&compared(other))
+        let mut out = compared(self).diff(&compared(other));
+        out.retain(|d| !self.same_default(other, d));
+        out
+    }
+
+    /// Whether `d` is a default in two forms that read back as the same
+    /// model default, each on its own column.
+    fn same_default(&self, other: &Snapshot, d: &Difference) -> bool {
+        let Difference::OptionalText {
+            object: Object::Column { table, column },
+            field: Field::Default,
+            before: Some(before),
+            after: Some(after),
+        } = d
+        else {
+            return false;
+        };
+        let (Some(dialect), true) = (self.dialect, self.dialect == other.dialect) else {
+            return false;
+        };
+        let backend = dialect.backend();
+        let read = |s: &Snapshot, default: &str| {
+            let c = s.table(table)?.column(column)?;
+            let ty = backend.column_type(&c.data_type, &[]).ok()?;
+            Some(backend.server_default(default, &ty))
+        };
+        matches!((read(self, before), read(other, after)), (Some(x), Some(y)) if x == y)
     }
 
     /// The snapshot without views and triggers (which migrations can only
@@ -571,6 +604,7 @@ fn diff_table(t: &str, a: &TableSnapshot, b: &TableSnapshot, out: &mut Vec<Diffe
 impl From<crate::backend::capture::Captured> for Snapshot {
     fn from(c: crate::backend::capture::Captured) -> Snapshot {
         Snapshot {
+            dialect: Some(c.dialect),
             tables: c.tables,
             enums: c.enums,
             sequences: c.sequences,

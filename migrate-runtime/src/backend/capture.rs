@@ -2,14 +2,16 @@
 //! [`Snapshot`](crate::introspect::Snapshot) as they are read, and the
 //! helpers that read rows of text.
 
+use crate::dialect::Dialect;
 use crate::error::{db, Error};
 use crate::introspect::{EnumSnapshot, TableSnapshot, TriggerSnapshot};
 use crate::migration::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A snapshot being read; `.into()` makes the [`Snapshot`](crate::introspect::Snapshot).
-#[derive(Default)]
 pub(crate) struct Captured {
+    /// The database it is read from, which reads its defaults.
+    pub dialect: Dialect,
     pub tables: BTreeMap<String, TableSnapshot>,
     pub enums: BTreeMap<String, EnumSnapshot>,
     pub sequences: BTreeSet<String>,
@@ -17,6 +19,20 @@ pub(crate) struct Captured {
     pub owned_sequences: BTreeSet<String>,
     pub views: BTreeMap<String, String>,
     pub triggers: BTreeMap<String, TriggerSnapshot>,
+}
+
+impl Captured {
+    pub(crate) fn new(dialect: Dialect) -> Captured {
+        Captured {
+            dialect,
+            tables: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            sequences: BTreeSet::new(),
+            owned_sequences: BTreeSet::new(),
+            views: BTreeMap::new(),
+            triggers: BTreeMap::new(),
+        }
+    }
 }
 
 /// Every row of `sql`, each column as text (PostgreSQL: cast each to text).

@@ -28,7 +28,7 @@ fn split(value: Option<String>) -> Vec<String> {
 }
 
 pub(super) fn capture(conn: &mut Connection<'_>) -> Result<Snapshot, Error> {
-    let mut snap = Captured::default();
+    let mut snap = Captured::new(super::Mysql::DIALECT);
 
     let sql = format!(
         "SELECT TABLE_NAME AS t, TABLE_COMMENT AS comment FROM information_schema.TABLES \

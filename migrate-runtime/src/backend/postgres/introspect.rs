@@ -48,7 +48,7 @@ fn action(code: &str) -> String {
 }
 
 pub(super) fn capture(conn: &mut Connection<'_>) -> Result<Snapshot, Error> {
-    let mut snap = Captured::default();
+    let mut snap = Captured::new(super::Postgres::DIALECT);
     let table = name("n", "c", "relname");
 
     let sql = format!(

@@ -31,7 +31,7 @@ fn same(a: &[String], b: &[String]) -> bool {
 }
 
 pub(super) fn capture(conn: &mut Connection<'_>) -> Result<Snapshot, Error> {
-    let mut snap = Captured::default();
+    let mut snap = Captured::new(super::Sqlite::DIALECT);
     let tables = rows(
         conn,
         "the tables",
