@@ -43,6 +43,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod assertions;
 mod cluster;
 mod mysql_server;
+mod server;
 pub use crate::introspect::*;
 pub use assertions::*;
 
