@@ -148,6 +148,8 @@ impl Launch<'_> {
                 .append(true)
                 .open(self.log)
                 .map_err(|e| format!("cannot open {}: {e}", self.log.display()))?;
+            // This launch's output starts here.
+            let from = log.metadata().map(|m| m.len()).unwrap_or(0);
             {
                 use std::io::Write as _;
                 let _ = writeln!(log, "--- launch {launch}, port {port}");
@@ -178,7 +180,7 @@ impl Launch<'_> {
                     format!(
                         "{} exited ({status}) after {waited:.1}s on port {port}; its log ends:\n{}",
                         self.what,
-                        tail(self.log)
+                        tail(self.log, from)
                     )
                 }
                 Outcome::TimedOut => {
@@ -187,7 +189,7 @@ impl Launch<'_> {
                         "{} did not accept connections within {}s on port {port} (last: {last_error}); its log ends:\n{}",
                         self.what,
                         READY_WITHIN.as_secs(),
-                        tail(self.log)
+                        tail(self.log, from)
                     ));
                     // Patience ran out: another launch would only wait again.
                     break;
@@ -196,7 +198,7 @@ impl Launch<'_> {
             failures.push(failure);
         }
         Err(format!(
-            "the {} test server did not start ({} in {}):\n{}",
+            "the test server ({}) did not start; data directory {}, output in {}:\n{}",
             self.what,
             self.data.display(),
             self.log.display(),
@@ -275,12 +277,109 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// The last lines of a log.
-fn tail(log: &Path) -> String {
+/// The last lines of a log, from byte `from` on.
+fn tail(log: &Path, from: u64) -> String {
     let text = match std::fs::read(log) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(bytes) => {
+            let from = usize::try_from(from).unwrap_or(0).min(bytes.len());
+            String::from_utf8_lossy(&bytes[from..]).into_owned()
+        }
         Err(e) => return format!("(cannot read {}: {e})", log.display()),
     };
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(LOG_TAIL)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A launch whose server `command` runs (a shell script given the
+    /// port), answering at `url`, in a scratch directory.
+    fn launch_in(
+        dir: &Path,
+        script: &str,
+        url: &dyn Fn(u16) -> String,
+    ) -> (Result<String, String>, String) {
+        let log = dir.join("server.log");
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let result = Launch {
+            what: "server",
+            command: &|port| {
+                let mut c = Command::new("sh");
+                c.args(["-c", script, "sh", &port.to_string()]);
+                c
+            },
+            url,
+            data: &data,
+            data_sql: "SELECT 1",
+            log: &log,
+        }
+        .run();
+        (result, std::fs::read_to_string(&log).unwrap_or_default())
+    }
+
+    #[test]
+    fn a_server_that_exits_is_launched_again_and_its_words_are_shown() {
+        let dir = tempfile_dir("exits");
+        let (result, log) = launch_in(&dir, "echo \"cannot bind port $1\" >&2; exit 3", &|_| {
+            "postgres://nobody@127.0.0.1:1/none".into()
+        });
+        let error = result.unwrap_err();
+        assert_eq!(
+            error.matches("exited (exit status: 3)").count(),
+            LAUNCHES,
+            "{error}"
+        );
+        assert_eq!(
+            error.matches("cannot bind port").count(),
+            LAUNCHES,
+            "{error}"
+        );
+        assert_eq!(log.matches("--- launch").count(), LAUNCHES, "{log}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Another process's server on the port answers as ours would (a
+    /// superuser without a password): it is not taken for ours, ours is
+    /// killed and launched on another port.
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn another_server_on_the_port_is_not_taken_for_ours() {
+        let other = super::super::cluster::TempCluster::shared()
+            .unwrap()
+            .url
+            .clone();
+        let dir = tempfile_dir("taken");
+        let pids = dir.join("pids");
+        let started = Instant::now();
+        let (result, _) = launch_in(
+            &dir,
+            &format!("echo $$ >> '{}'; exec sleep 60", pids.display()),
+            &|_| other.clone(),
+        );
+        let error = result.unwrap_err();
+        assert_eq!(
+            error.matches("was taken by another server").count(),
+            LAUNCHES,
+            "{error}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(30), "{error}");
+        for pid in std::fs::read_to_string(&pids).unwrap().lines() {
+            assert!(
+                !Path::new(&format!("/proc/{pid}")).exists(),
+                "launch {pid} still runs"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn tempfile_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("migrate-launch-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
 }
