@@ -47,7 +47,7 @@ fn child_holding(kind: &Kind, tmpdir: Option<&Path>) -> (Child, PathBuf, String)
         .env_remove("TEST_DATABASE_URL")
         .env_remove("TEST_MYSQL_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::piped());
     if let Some(dir) = tmpdir {
         command.env("TMPDIR", dir);
     }
@@ -61,8 +61,11 @@ fn child_holding(kind: &Kind, tmpdir: Option<&Path>) -> (Child, PathBuf, String)
         }
     }
     let Some(url) = url else {
+        // Its stdout ended: it is ending too, and says why on stderr.
         let _ = child.kill();
-        panic!("the child started no cluster");
+        let mut why = String::new();
+        let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut why);
+        panic!("the child started no server: {why}");
     };
     let dir = tmpdir
         .map(Path::to_path_buf)
@@ -104,6 +107,57 @@ fn a_killed_test_process_leaves_no_mysql_server() {
 fn a_killed_test_process_leaves_no_cluster() {
     let (child, dir, url) = child_holding_a_cluster(None);
     kill_and_wait_for_cleanup(child, &dir, &url);
+}
+
+/// Test processes start their servers side by side (`cargo test
+/// --workspace` on a busy machine): every one starts, each on its own port.
+/// Servers starting beside each other once broke each other's start-up.
+fn servers_start_side_by_side(kind: &'static Kind, count: usize) {
+    let started = Instant::now();
+    let children: Vec<_> = (0..count)
+        .map(|_| std::thread::spawn(move || child_holding(kind, None)))
+        .collect();
+    let held: Vec<_> = children.into_iter().map(|c| c.join()).collect();
+    let elapsed = started.elapsed();
+    let mut urls = Vec::new();
+    let mut failures = Vec::new();
+    let mut ended = Vec::new();
+    for h in held {
+        match h {
+            Ok((child, dir, url)) => {
+                urls.push(url.clone());
+                ended.push(std::thread::spawn(move || {
+                    kill_and_wait(kind, child, &dir, &url)
+                }));
+            }
+            Err(panic) => {
+                failures.push(panic.downcast_ref::<String>().cloned().unwrap_or_default())
+            }
+        }
+    }
+    for e in ended {
+        e.join().unwrap();
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {count} did not start:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    urls.sort();
+    urls.dedup();
+    assert_eq!(urls.len(), count, "two servers on one port: {urls:?}");
+    eprintln!("{count} servers started in {elapsed:?}");
+}
+
+#[test]
+fn mysql_servers_start_side_by_side() {
+    servers_start_side_by_side(&MYSQL, 8);
+}
+
+#[test]
+fn clusters_start_side_by_side() {
+    servers_start_side_by_side(&POSTGRES, 4);
 }
 
 /// The clean-up removes the cluster's directory and nothing else, whatever

@@ -10,13 +10,14 @@
 //! constructor that runs before `main` sees them and becomes the watchdog, so
 //! no shell ever reads a path, and nothing is quoted by hand.
 
-use crate::{Database, DatabaseUrl};
+use super::server::{as_user, initialise, is_root, own_dir, Launch};
+use crate::DatabaseUrl;
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A PostgreSQL cluster that lives as long as this process.
 pub(super) struct TempCluster {
@@ -81,82 +82,48 @@ impl TempCluster {
     }
 
     fn start() -> Result<TempCluster, String> {
-        reap_stale(Kind::Postgres);
         let bin = bindir()?;
         let root = is_root();
-        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        std::fs::write(dir.join("owner.pid"), std::process::id().to_string())
-            .map_err(|e| e.to_string())?;
+        let dir = own_dir(Kind::Postgres, "postgres", &bin, &[])?;
         let data = dir.join("data");
-        if root {
-            let status = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(&dir)
-                .status()
-                .map_err(|e| format!("chown: {e}"))?;
-            if !status.success() {
-                return Err("cannot give the cluster directory to the `postgres` user".into());
-            }
-        }
-        // The watchdog first: if anything below fails or this process dies,
-        // it still cleans up.
-        spawn_watchdog(Kind::Postgres, &bin, &dir)?;
-        let initdb = as_postgres(root, &bin.join("initdb"))
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-                "--locale=C",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .map_err(|e| format!("cannot run initdb: {e}"))?;
-        if !initdb.status.success() {
-            return Err(format!(
-                "initdb failed: {}",
-                String::from_utf8_lossy(&initdb.stderr)
-            ));
-        }
-        let port = free_port()?;
-        // Tests connect over TCP, so the server needs no socket directory.
-        let settings = format!(
-            "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n\
-             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n"
-        );
-        append(&data.join("postgresql.conf"), &settings)
+        initialise(
+            "initdb",
+            || {
+                let mut initdb = as_user(root, "postgres", &bin.join("initdb"));
+                initdb.arg("-D").arg(&data).args([
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                ]);
+                initdb
+            },
+            &data,
+        )?;
+        // Tests connect over TCP, so the server needs no socket directory;
+        // the port is the launch's, on the command line.
+        let settings = "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n\
+             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n";
+        append(&data.join("postgresql.conf"), settings)
             .map_err(|e| format!("cannot configure the cluster: {e}"))?;
         // The server itself, not `pg_ctl start`, which hands its paths to a
         // shell.
-        let log = std::fs::File::create(dir.join("server.log"))
-            .map_err(|e| format!("cannot create the server's log: {e}"))?;
-        let mut server = as_postgres(root, &bin.join("postgres"))
-            .arg("-D")
-            .arg(&data)
-            .process_group(0)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(|e| e.to_string())?)
-            .stderr(log)
-            .spawn()
-            .map_err(|e| format!("cannot start postgres: {e}"))?;
-        let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-        let started = Instant::now();
-        while Database::connect(&url).is_err() {
-            let exited = server.try_wait().map_err(|e| e.to_string())?;
-            if exited.is_some() || started.elapsed() > Duration::from_secs(60) {
-                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
-                return Err(format!("the server did not start: {log}"));
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let url = Launch {
+            what: "postgres",
+            command: &|port| {
+                let mut server = as_user(root, "postgres", &bin.join("postgres"));
+                server.arg("-D").arg(&data).arg("-p").arg(port.to_string());
+                server
+            },
+            url: &|port| format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            data: &data,
+            data_sql: "SHOW data_directory",
+            log: &dir.join("server.log"),
         }
+        .run()?;
         // Sanity: the URL parses as PostgreSQL.
         DatabaseUrl::parse(&url).map_err(|e| e.to_string())?;
         Ok(TempCluster { url })
@@ -169,26 +136,6 @@ pub(super) fn append(path: &Path, text: &str) -> std::io::Result<()> {
         .append(true)
         .open(path)?
         .write_all(text.as_bytes())
-}
-
-pub(super) fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-/// `program` run as the `postgres` user when we are root (initdb and pg_ctl
-/// refuse to run as root).
-fn as_postgres(root: bool, program: &Path) -> Command {
-    if root {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
 }
 
 /// Where `initdb`, `postgres` and `pg_ctl` are.
@@ -213,15 +160,6 @@ fn bindir() -> Result<PathBuf, String> {
             "no `initdb`, `postgres` and `pg_ctl` found (looked in `pg_config --bindir` and PATH)"
                 .into()
         })
-}
-
-pub(super) fn free_port() -> Result<u16, String> {
-    let listener =
-        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
 }
 
 /// Starts this executable again as the server's watchdog, in a process
@@ -278,7 +216,7 @@ fn watch(kind: Kind, owner: OsString, dir: PathBuf, bin: PathBuf) {
 fn stop(bin: &Path, dir: &Path, root: bool) {
     let data = dir.join("data");
     if data.join("postmaster.pid").exists() {
-        let _ = as_postgres(root, &bin.join("pg_ctl"))
+        let _ = as_user(root, "postgres", &bin.join("pg_ctl"))
             .arg("-D")
             .arg(&data)
             .args(["-m", "immediate", "stop"])

@@ -9,13 +9,17 @@
 //!   user when running as root) on a free loopback port, shared by the tests
 //!   of one process. A watchdog process stops it and deletes its files when the
 //!   test process exits, even when it is killed; clusters left by a machine
-//!   crash are reaped by the next start.
+//!   crash are reaped by the next start. A start is ready when a connection
+//!   reaches this very server; one whose port another process took first is
+//!   started again on another port, and one that fails says why in the
+//!   panic, with the end of the server's output.
 //!
 //! [`TestDatabase::mysql`] (feature `mysql`) is the same for MySQL/MariaDB:
 //! a fresh database in the server `TEST_MYSQL_URL` names, or in a temporary
 //! MariaDB started from the machine's binaries (`mariadb-install-db` and
 //! `mariadbd`, as the `mysql` user when running as root) with its own data
-//! directory, socket and port, stopped by the same watchdog.
+//! directory, temporary directory, socket and port, started and stopped
+//! the same way.
 //!
 //! The checks pytest-alembic gives Alembic users are one line each:
 //!
@@ -43,6 +47,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 mod assertions;
 mod cluster;
 mod mysql_server;
+mod server;
 pub use crate::introspect::*;
 pub use assertions::*;
 

@@ -13,6 +13,10 @@ pub(super) const DIR_PREFIX: &str = "migrate-test-my-";
 /// The server's process id, written by the server itself.
 const PID_FILE: &str = "mariadbd.pid";
 
+/// The server's temporary directory, in its own.
+#[cfg(feature = "mysql")]
+const TMP_DIR: &str = "tmp";
+
 /// A MariaDB server that lives as long as this process.
 #[cfg(feature = "mysql")]
 pub(super) struct TempServer {
@@ -31,101 +35,65 @@ impl TempServer {
     }
 
     fn start() -> Result<TempServer, String> {
-        use super::cluster::{is_root, Kind};
-        use diesel::Connection as _;
-        use std::os::unix::process::CommandExt;
-        use std::time::{Duration, Instant};
+        use super::cluster::Kind;
+        use super::server::{as_user, initialise, is_root, own_dir, Launch};
 
-        super::cluster::reap_stale(Kind::Mysql);
         let (install, server) = binaries()?;
         let root = is_root();
-        let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        std::fs::write(dir.join("owner.pid"), std::process::id().to_string())
-            .map_err(|e| e.to_string())?;
-        if root {
-            let status = Command::new("chown")
-                .args(["-R", "mysql:mysql"])
-                .arg(&dir)
-                .status()
-                .map_err(|e| format!("chown: {e}"))?;
-            if !status.success() {
-                return Err("cannot give the server's directory to the `mysql` user".into());
-            }
-        }
-        // The watchdog first: if anything below fails or this process dies,
-        // it still cleans up.
         let bin = server.parent().unwrap_or(Path::new("/"));
-        super::cluster::spawn_watchdog(Kind::Mysql, bin, &dir)?;
+        let dir = own_dir(Kind::Mysql, "mysql", bin, &[TMP_DIR])?;
         let data = dir.join("data");
+        // Every MariaDB that starts, `mariadb-install-db`'s included, deletes
+        // the `#sql*` files in its temporary directory: in a shared `/tmp`,
+        // the temporary tables of the other test servers. Each has its own.
+        let tmp = format!("--tmpdir={}", dir.join(TMP_DIR).display());
         // `root` without a password, and no test database or anonymous users.
-        let installed = as_mysql(root, &install)
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", install.display()))?;
-        if !installed.status.success() {
-            return Err(format!(
-                "mariadb-install-db failed: {}",
-                String::from_utf8_lossy(&installed.stderr)
-            ));
-        }
-        let port = super::cluster::free_port()?;
-        let log = dir.join("server.log");
+        initialise(
+            "mariadb-install-db",
+            || {
+                let mut c = as_user(root, "mysql", &install);
+                c.arg("--no-defaults")
+                    .arg(format!("--datadir={}", data.display()))
+                    .arg(&tmp)
+                    .args(["--auth-root-authentication-method=normal", "--skip-test-db"]);
+                c
+            },
+            &data,
+        )?;
         // Durability is not what a test needs: no binary log, no flush per
-        // commit, no doublewrite.
-        let mut child = as_mysql(root, &server)
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--socket={}", dir.join("mariadbd.sock").display()))
-            .arg(format!("--pid-file={}", dir.join(PID_FILE).display()))
-            .arg(format!("--log-error={}", log.display()))
-            .arg(format!("--port={port}"))
-            .args([
-                "--bind-address=127.0.0.1",
-                "--skip-log-bin",
-                "--innodb-flush-log-at-trx-commit=0",
-                "--innodb-doublewrite=0",
-                "--innodb-buffer-pool-size=64M",
-                "--max-connections=300",
-                "--character-set-server=utf8mb4",
-                "--collation-server=utf8mb4_bin",
-            ])
-            .process_group(0)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", server.display()))?;
-        let url = format!("mysql://root@127.0.0.1:{port}/mysql");
-        let started = Instant::now();
-        while diesel::MysqlConnection::establish(&url).is_err() {
-            let exited = child.try_wait().map_err(|e| e.to_string())?;
-            if exited.is_some() || started.elapsed() > Duration::from_secs(60) {
-                let log = std::fs::read_to_string(&log).unwrap_or_default();
-                return Err(format!("the server did not start: {log}"));
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        // commit, no doublewrite. Errors go to the launch's log (no
+        // `--log-error`). The socket's path is relative to the data
+        // directory, where the server runs: short, however long the
+        // temporary directory's path (a socket's path is at most 107 bytes).
+        let url = Launch {
+            what: "mariadbd",
+            command: &|port| {
+                let mut c = as_user(root, "mysql", &server);
+                c.arg("--no-defaults")
+                    .arg(format!("--datadir={}", data.display()))
+                    .arg(&tmp)
+                    .arg("--socket=mariadbd.sock")
+                    .arg(format!("--pid-file={}", dir.join(PID_FILE).display()))
+                    .arg(format!("--port={port}"))
+                    .args([
+                        "--bind-address=127.0.0.1",
+                        "--skip-log-bin",
+                        "--innodb-flush-log-at-trx-commit=0",
+                        "--innodb-doublewrite=0",
+                        "--innodb-buffer-pool-size=64M",
+                        "--max-connections=300",
+                        "--character-set-server=utf8mb4",
+                        "--collation-server=utf8mb4_bin",
+                    ]);
+                c
+            },
+            url: &|port| format!("mysql://root@127.0.0.1:{port}/mysql"),
+            data: &data,
+            data_sql: "SELECT @@datadir",
+            log: &dir.join("server.log"),
         }
+        .run()?;
         Ok(TempServer { url })
-    }
-}
-
-/// `program` run as the `mysql` user when we are root (`mariadbd` refuses
-/// to run as root unless told to).
-#[cfg(feature = "mysql")]
-fn as_mysql(root: bool, program: &Path) -> Command {
-    if root {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "mysql", "--"]).arg(program);
-        c
-    } else {
-        Command::new(program)
     }
 }
 
