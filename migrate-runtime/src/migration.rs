@@ -414,7 +414,7 @@ fn cut_table(s: &'static str, anchor: fn() -> TypeId) -> Result<Vec<Migration>, 
 /// Collected when first asked for, so a command that needs none (`--help`,
 /// `--version`, a mistyped argument) reads none: a start's memory does not
 /// grow with the number of migrations before it needs them.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Migrations {
     crate_path: &'static str,
     anchor: TypeId,
@@ -505,6 +505,15 @@ impl Migrations {
         list.binary_search_by_key(&revision, |m| m.revision())
             .ok()
             .map(|i| list[i])
+    }
+}
+
+impl fmt::Debug for Migrations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Migrations")
+            .field("crate_path", &self.crate_path)
+            .field("list", &self.list())
+            .finish()
     }
 }
 
