@@ -27,7 +27,7 @@
 
 use migrate_core::graph::{self, LabelConflict};
 use migrate_core::ids::{self, Kind};
-use migrate_core::suggest::edit_distance;
+use migrate_core::suggest::{edit_distance, nearest};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -1254,6 +1254,19 @@ impl RevisionGraph {
             });
         }
         let matches = self.prefix_matches(rev);
+        // A keyword mistyped (`hed`, `haed`, `bsae`), where no revision
+        // starts so: what was meant, not "too short" or a far-off id.
+        if matches.is_empty() {
+            if let Some(keyword) = nearest(rev, ["head", "heads", "base"]) {
+                let mut suggestions = vec![keyword.to_owned()];
+                suggestions.extend(self.suggest(rev));
+                return Err(TargetError::UnknownRevision {
+                    revision: rev.to_owned(),
+                    suggestions,
+                    heads: self.heads().into_iter().map(str::to_owned).collect(),
+                });
+            }
+        }
         if rev.len() < MIN_PREFIX_LEN {
             return Err(TargetError::TooShort {
                 prefix: rev.to_owned(),
@@ -1971,6 +1984,18 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("at least 4 characters"), "{err}");
+        // A mistyped keyword is suggested, however short.
+        for (typo, meant) in [("hed", "head"), ("haed", "head"), ("bsae", "base")] {
+            let err = g.resolve(typo).unwrap_err();
+            assert!(
+                err.to_string().starts_with(&format!(
+                    "unknown revision `{typo}`; did you mean `{meant}`"
+                )),
+                "{err}"
+            );
+        }
+        // Not where a revision starts so.
+        assert!(matches!(g.resolve("aa"), Err(TargetError::TooShort { .. })));
         let err = g.resolve("cccd").unwrap_err();
         assert_eq!(
             err,
