@@ -146,7 +146,8 @@ pub struct Record {
 /// Reads a record's header from its two strings; the ops are only located,
 /// not decoded.
 pub fn decode_record(lineage: &'static str, rest: &'static str) -> Result<Record, DecodeError> {
-    let (parents, branch, checksum) = read_lineage(lineage)?;
+    let mut parents = Vec::new();
+    let (branch, checksum) = read_lineage(lineage, |p| parents.push(p))?;
     let mut r = Reader::new(rest);
     let message = r.raw_str()?;
     let downgrade_is_derived = r.bool()?;
@@ -177,18 +178,23 @@ pub fn decode_record(lineage: &'static str, rest: &'static str) -> Result<Record
     })
 }
 
-type Lineage = (Vec<&'static str>, Option<&'static str>, &'static str);
-
-/// A lineage whole, which must end with its checksum.
-fn read_lineage(s: &'static str) -> Result<Lineage, DecodeError> {
+/// Reads a lineage whole, which must end with its checksum, handing each
+/// parent to `parent` (collected or stepped over): the branch label and the
+/// checksum.
+fn read_lineage(
+    s: &'static str,
+    mut parent: impl FnMut(&'static str),
+) -> Result<(Option<&'static str>, &'static str), DecodeError> {
     let mut r = Reader::record(s)?;
-    let parents = r.vec(|r| r.raw_str())?;
+    for _ in 0..r.num()? {
+        parent(r.raw_str()?);
+    }
     let branch = r.opt(|r| r.raw_str())?;
     let checksum = r.checksum()?;
     if !r.rest().is_empty() {
         return Err(r.error("the end of the lineage after the checksum"));
     }
-    Ok((parents, branch, checksum))
+    Ok((branch, checksum))
 }
 
 /// A record's parents and branch label, from its lineage: what the
@@ -196,25 +202,16 @@ fn read_lineage(s: &'static str) -> Result<Lineage, DecodeError> {
 pub fn decode_lineage(
     s: &'static str,
 ) -> Result<(Vec<&'static str>, Option<&'static str>), DecodeError> {
-    let (parents, branch, _) = read_lineage(s)?;
+    let mut parents = Vec::new();
+    let (branch, _) = read_lineage(s, |p| parents.push(p))?;
     Ok((parents, branch))
 }
 
 /// A record's checksum (64 hex digits) alone, from its lineage: the
-/// parents and branch before it are stepped over, not collected. A run at
-/// head compares every applied migration's.
+/// parents before it are stepped over, not collected. A run at head
+/// compares every applied migration's.
 pub fn decode_checksum(s: &'static str) -> Result<&'static str, DecodeError> {
-    // The lineage ends with the checksum; what precedes it is checked to read.
-    let mut r = Reader::record(s)?;
-    for _ in 0..r.num()? {
-        r.raw_str()?;
-    }
-    r.opt(|r| r.raw_str())?;
-    let checksum = r.checksum()?;
-    if !r.rest().is_empty() {
-        return Err(r.error("the end of the lineage after the checksum"));
-    }
-    Ok(checksum)
+    Ok(read_lineage(s, |_| {})?.1)
 }
 
 // -- ops --------------------------------------------------------------------------------

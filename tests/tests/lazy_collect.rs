@@ -6,9 +6,6 @@
 //! deploy with nothing to do reads no record. Its own test binary: the counts
 //! are per process.
 
-#[macro_use]
-mod support;
-
 use migrate_runtime::__private::{records_read, tables_cut};
 use migrate_runtime::testing::TestDatabase;
 use migrate_runtime::Migrator;
